@@ -1,0 +1,204 @@
+"""Turn raw invoice lines into clean purchase lines, with a report of what each rule dropped.
+
+The rules run in a fixed order on the rows the earlier rules kept, so the
+report is a waterfall whose drops add up to the difference between the input
+and the clean lines:
+
+1. ``cancellation``: the invoice id starts with ``"C"``. These lines are not
+   lost: they form the ``returns`` table (negative quantities and revenue), used
+   for net revenue and for a returns view.
+2. ``missing customer``: no customer id, so the line cannot be attributed.
+3. ``quantity <= 0``: stock adjustments ("damaged", "lost") outside cancellations.
+4. ``unit price <= 0``: free samples, bad-debt adjustments.
+5. ``non-product stock code``: postage, fees, manual lines, samples, gift
+   vouchers (:data:`NON_PRODUCT_PATTERN`).
+6. ``exact duplicate``: a line identical in every column to an earlier one.
+
+Extreme lines are flagged, not dropped, by :func:`flag_extreme_lines`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from shopai_lab._validation import require_columns
+from shopai_lab.datasets import REQUIRED_COLUMNS
+
+#: Stock codes that are not products in the Online Retail data: postage (POST,
+#: DOT = dotcom postage, C2 = carriage), manual lines (M, m), discounts (D),
+#: samples (S), bad debt (B), fees (AMAZONFEE, BANK CHARGES), charity (CRUK),
+#: cushion pads sold at 0.001 (PADS) and gift vouchers (gift_0001_*).
+NON_PRODUCT_PATTERN = r"^(?:POST|DOT|C2|M|D|S|B|CRUK|PADS|AMAZONFEE|BANK CHARGES|gift_\d+_\d+)$"
+
+RULES: tuple[str, ...] = (
+    "cancellation",
+    "missing customer",
+    "quantity <= 0",
+    "unit price <= 0",
+    "non-product stock code",
+    "exact duplicate",
+)
+
+
+@dataclass(frozen=True)
+class CleanedTransactions:
+    """Result of :func:`clean_transactions`.
+
+    Attributes
+    ----------
+    purchases
+        Clean purchase lines in the canonical schema plus ``revenue``
+        (quantity x unit price).
+    returns
+        Cancellation lines (all of them, customer known or not) with negative
+        ``quantity`` and ``revenue``.
+    report
+        One row per rule: ``rows_dropped``, ``share`` of the input lines and
+        ``rows_left`` after the rule.
+    """
+
+    purchases: pd.DataFrame
+    returns: pd.DataFrame
+    report: pd.DataFrame
+
+    def __repr__(self) -> str:
+        n_in = int(self.report["rows_dropped"].sum()) + len(self.purchases)
+        return (
+            f"CleanedTransactions(purchases={len(self.purchases):,} lines, "
+            f"returns={len(self.returns):,} lines, dropped={n_in - len(self.purchases):,} "
+            f"of {n_in:,})"
+        )
+
+
+def clean_transactions(
+    transactions: pd.DataFrame,
+    non_product_pattern: str = NON_PRODUCT_PATTERN,
+    cancellation_prefix: str = "C",
+) -> CleanedTransactions:
+    """Clean canonical transaction lines into purchases, returns and a drop report.
+
+    Parameters
+    ----------
+    transactions
+        Canonical transaction lines (see :mod:`shopai_lab.datasets`). Not modified.
+    non_product_pattern
+        Regular expression (case-sensitive, full match) for stock codes that are
+        not products. ``""`` disables the rule.
+    cancellation_prefix
+        Invoice-id prefix marking a cancellation.
+
+    Returns
+    -------
+    CleanedTransactions
+        ``purchases``, ``returns`` and the ``report`` waterfall.
+
+    Examples
+    --------
+    >>> from shopai_lab.datasets import load_online_retail
+    >>> cleaned = clean_transactions(load_online_retail())
+    >>> int(cleaned.report.loc["cancellation", "rows_dropped"])
+    9288
+    """
+    require_columns(transactions, REQUIRED_COLUMNS, "transactions")
+    if not isinstance(cancellation_prefix, str) or not cancellation_prefix:
+        raise ValueError(f"cancellation_prefix must be a non-empty string, got {cancellation_prefix!r}")
+    lines = transactions.reset_index(drop=True)
+    lines = lines.assign(revenue=lines["quantity"] * lines["unit_price"])
+
+    invoice = lines["invoice_id"].astype("string")
+    is_cancel = invoice.str.startswith(cancellation_prefix).fillna(False).to_numpy(bool)
+    if non_product_pattern:
+        item = lines["item_id"].astype("string")
+        non_product = item.str.fullmatch(non_product_pattern).fillna(False).to_numpy(bool)
+    else:
+        non_product = np.zeros(len(lines), dtype=bool)
+
+    drop_masks = {
+        "cancellation": is_cancel,
+        "missing customer": lines["customer_id"].isna().to_numpy(),
+        "quantity <= 0": (lines["quantity"] <= 0).to_numpy(),
+        "unit price <= 0": (lines["unit_price"] <= 0).to_numpy(),
+        "non-product stock code": non_product,
+    }
+    keep = np.ones(len(lines), dtype=bool)
+    rows = []
+    for rule, mask in drop_masks.items():
+        dropped = keep & mask
+        keep &= ~mask
+        rows.append((rule, int(dropped.sum()), int(keep.sum())))
+    kept = lines[keep]
+    duplicate = kept.duplicated(keep="first").to_numpy()
+    rows.append(("exact duplicate", int(duplicate.sum()), int((~duplicate).sum())))
+    purchases = kept[~duplicate].reset_index(drop=True)
+
+    report = pd.DataFrame(rows, columns=["rule", "rows_dropped", "rows_left"]).set_index("rule")
+    report.insert(1, "share", report["rows_dropped"] / max(len(lines), 1))
+    returns = lines[is_cancel].reset_index(drop=True)
+    return CleanedTransactions(purchases=purchases, returns=returns, report=report)
+
+
+def robust_z(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Modified z-score of Iglewicz & Hoaglin (1993): ``0.6745 (x - median) / MAD``.
+
+    A MAD of zero (more than half the values equal) gives z = 0 for values at
+    the median and +/- inf elsewhere.
+
+    Examples
+    --------
+    >>> robust_z(np.array([1.0, 2.0, 3.0, 4.0, 100.0])).round(3).tolist()
+    [-1.349, -0.674, 0.0, 0.674, 65.427]
+    """
+    x = np.asarray(values, dtype=float)
+    median = np.nanmedian(x)
+    mad = np.nanmedian(np.abs(x - median))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = 0.6745 * (x - median) / mad
+    return np.where(x == median, 0.0, z)
+
+
+def flag_extreme_lines(lines: pd.DataFrame, threshold: float = 5.0) -> pd.DataFrame:
+    """Flag lines whose size is extreme for this shop, by a median/MAD rule on log scale.
+
+    Each line gets the modified z-score (:func:`robust_z`) of ``log10 |quantity|``
+    and of ``log10 |quantity x unit_price|`` across all given lines; a line is
+    extreme when either exceeds ``threshold``. Cancellations are scored by their
+    absolute size, so a huge order and its cancellation are flagged together.
+
+    Why median/MAD and not IsolationForest: line size is one heavy-tailed
+    dimension where a log-scale robust z has a plain reading ("this line is
+    ``10 ** (z * MAD / 0.6745)`` times the typical one"), needs no seed and no
+    training, and gives the same answer on every run. The default of 5 is
+    stricter than Iglewicz & Hoaglin's 3.5 because a wholesaler's line sizes
+    have a long tail of ordinary bulk orders: at 3.5 about 2,000 of the 541,909
+    Online Retail lines would be flagged, at 5 about 200 (lines above roughly
+    10,000 units or GBP 1,800).
+
+    Parameters
+    ----------
+    lines
+        Canonical lines with ``quantity`` and ``unit_price``. Not modified.
+    threshold
+        Modified z-score above which a line is extreme (> 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``lines`` with ``quantity_z``, ``value_z`` and boolean ``extreme``.
+    """
+    require_columns(lines, ["quantity", "unit_price"], "lines")
+    if not np.isfinite(threshold) or threshold <= 0:
+        raise ValueError(f"threshold must be a positive number, got {threshold!r}")
+    quantity = lines["quantity"].abs().to_numpy(dtype=float)
+    value = np.abs(quantity * lines["unit_price"].to_numpy(dtype=float))
+    with np.errstate(divide="ignore"):
+        log_q = np.where(quantity > 0, np.log10(quantity), np.nan)
+        log_v = np.where(value > 0, np.log10(value), np.nan)
+    quantity_z = robust_z(log_q)
+    value_z = robust_z(log_v)
+    extreme = (np.nan_to_num(quantity_z, nan=0.0) > threshold) | (
+        np.nan_to_num(value_z, nan=0.0) > threshold
+    )
+    return lines.assign(quantity_z=quantity_z, value_z=value_z, extreme=extreme)
