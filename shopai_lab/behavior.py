@@ -77,7 +77,18 @@ def _revenue(purchases: pd.DataFrame) -> pd.Series:
     return purchases["quantity"] * purchases["unit_price"]
 
 
-def _reference_date(purchases: pd.DataFrame, reference_date) -> pd.Timestamp:
+def resolve_reference_date(
+    purchases: pd.DataFrame, reference_date: str | pd.Timestamp | None = None
+) -> pd.Timestamp:
+    """``reference_date`` as a Timestamp; ``None`` gives midnight after the last purchase.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"timestamp": pd.to_datetime(["2011-12-09 12:50"])})
+    >>> resolve_reference_date(lines)
+    Timestamp('2011-12-10 00:00:00')
+    """
+    require_columns(purchases, ["timestamp"], "purchases")
     if reference_date is None:
         return purchases["timestamp"].max().normalize() + pd.Timedelta(days=1)
     return to_timestamp(reference_date, "reference_date")
@@ -141,7 +152,7 @@ def rfm(
     b                       6          1       5.0
     """
     _check_purchases(purchases)
-    ref = _reference_date(purchases, reference_date)
+    ref = resolve_reference_date(purchases, reference_date)
     before = purchases["timestamp"] < ref
     if not before.any():
         raise ValueError(
@@ -240,7 +251,7 @@ def assign_segments(scored: pd.DataFrame, grid: pd.DataFrame = SEGMENT_GRID) -> 
     require_columns(scored, ["r_score", "fm_score"], "scored")
     for column in ("r_score", "fm_score"):
         axis = grid.index if column == "r_score" else grid.columns
-        bad = sorted(set(scored[column].unique()) - set(axis))
+        bad = sorted(int(v) for v in set(scored[column].unique()) - set(axis))
         if bad:
             raise ValueError(f"scored[{column!r}] has values {bad} outside the grid's {list(axis)}")
     rows = grid.index.get_indexer(scored["r_score"])
@@ -443,7 +454,7 @@ def customer_features(
     """
     require_columns(purchases, [*PURCHASE_COLUMNS, "item_id"], "purchases")
     table = rfm(purchases, reference_date, returns)
-    ref = _reference_date(purchases, reference_date)
+    ref = resolve_reference_date(purchases, reference_date)
     lines = purchases[(purchases["timestamp"] < ref).to_numpy()]
     grouped = pd.DataFrame(
         {"customer_id": lines["customer_id"], "item_id": lines["item_id"], "revenue": _revenue(lines)}

@@ -199,7 +199,12 @@ def _to_id(values: pd.Series) -> pd.Series:
         if (finite == np.floor(finite)).all():
             values = values.astype("Int64")
     text = values.astype("string").str.strip()
-    return text.mask(text == "")
+    text = text.mask(text == "")
+    # A file written from a float column spells every id "17850.0": drop the ".0" when all do.
+    present = text.dropna()
+    if len(present) and present.str.fullmatch(r"\d+\.0+").all():
+        text = text.str.replace(r"\.0+$", "", regex=True)
+    return text
 
 
 def _to_number(values: pd.Series, label: str) -> pd.Series:

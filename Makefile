@@ -1,0 +1,31 @@
+# The two commands: `make report` (set up, run every notebook on the bundled data into reports/)
+# and `make test` (set up, run the whole test suite). Both create .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup report test notebooks bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/shopai-lab run --output-dir reports --html --no-progress
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+notebooks: $(STAMP)
+	$(BIN)/shopai-lab refresh --no-progress
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_rfm.py
+	$(BIN)/python benchmarks/bench_notebooks.py
+
+clean:
+	rm -rf reports .pytest_cache

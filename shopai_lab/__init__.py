@@ -1,0 +1,14 @@
+"""ShopAI Lab: a tested library behind notebooks on AI in e-commerce operations.
+
+Modules (one job each):
+
+- :mod:`shopai_lab.datasets`: bundled data and an analyst's own files, in the canonical schema.
+- :mod:`shopai_lab.cleaning`: raw invoice lines to clean purchases, with a drop report.
+- :mod:`shopai_lab.simulate`: a seeded shop simulator with known ground truth.
+- :mod:`shopai_lab.behavior`: RFM, segments, cohort retention, funnels, customer clusters.
+- :mod:`shopai_lab.plotting`: shared plot helpers.
+- :mod:`shopai_lab.notebook`: ``record()`` headline metrics and read them back.
+- :mod:`shopai_lab.cli`: the ``shopai-lab`` command (papermill runs, reports).
+"""
+
+__version__ = "0.1.0"

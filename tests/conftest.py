@@ -1,0 +1,32 @@
+"""Shared fixtures: the bundled data is loaded once per test session."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from shopai_lab.cleaning import clean_transactions  # noqa: E402
+from shopai_lab.datasets import load_online_retail  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def online_retail() -> pd.DataFrame:
+    return load_online_retail()
+
+
+@pytest.fixture(scope="session")
+def cleaned_retail(online_retail):
+    return clean_transactions(online_retail)
+
+
+def make_lines(rows: list[tuple]) -> pd.DataFrame:
+    """Canonical lines from (customer, invoice, item, quantity, price, timestamp) tuples."""
+    frame = pd.DataFrame(
+        rows, columns=["customer_id", "invoice_id", "item_id", "quantity", "unit_price", "timestamp"]
+    )
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"])
+    return frame.astype({"customer_id": "string", "invoice_id": "string", "item_id": "string"})

@@ -1,0 +1,60 @@
+"""pyproject.toml, environment.yml and constraints.txt must name the same packages."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parent.parent
+# conda-forge names that differ from PyPI names.
+CONDA_NAMES = {}
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+    return {_canonical(r.name): str(r.specifier) for r in reqs}
+
+
+def conda_requirements() -> tuple[dict[str, str], list]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda, pip = {}, []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip.extend(dep["pip"])
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*(.*)", dep)
+        name, spec = match.group(1), match.group(2).replace(" ", "")
+        conda[_canonical(CONDA_NAMES.get(name, name))] = spec
+    return conda, pip
+
+
+def test_environment_yml_matches_pyproject():
+    conda, pip = conda_requirements()
+    python_spec = conda.pop("python")
+    conda.pop("pip")
+    assert conda == pyproject_requirements()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert python_spec == project["requires-python"]
+    assert pip == ["-e ."]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+
+
+def test_constraints_pin_every_direct_dependency_within_its_range():
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[_canonical(name)] = version
+    for name, spec in pyproject_requirements().items():
+        assert name in pins, f"constraints.txt does not pin {name}"
+        assert Requirement(f"{name}{spec}").specifier.contains(pins[name]), (
+            f"constraints.txt pins {name}=={pins[name]}, outside {spec}"
+        )

@@ -1,0 +1,124 @@
+import json
+
+import nbformat
+import numpy as np
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from shopai_lab import cli
+from shopai_lab.notebook import METRIC_MIMETYPE, normalize_notebook, read_metrics, record
+
+
+@pytest.fixture
+def displayed(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw: shown.append(obj))
+    return shown
+
+
+def test_record_shows_json_under_its_mimetype_and_rounds_floats(displayed):
+    record("silhouette", np.float64(0.24063512345), digits=4)
+    record("customers", np.int64(4334))
+    record("by_model", {"EASE": 0.1071234567, "pop": [1, 2.0]})
+    assert displayed[0][METRIC_MIMETYPE] == {"name": "silhouette", "value": 0.2406}
+    assert displayed[0]["text/plain"] == "silhouette = 0.2406"
+    assert displayed[1][METRIC_MIMETYPE]["value"] == 4334
+    assert isinstance(displayed[1][METRIC_MIMETYPE]["value"], int)
+    assert displayed[2][METRIC_MIMETYPE]["value"] == {"EASE": 0.107123, "pop": [1, 2.0]}
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error", "message"),
+    [
+        ("", 1, ValueError, "metric name must be a non-empty string"),
+        ("x", float("nan"), ValueError, "non-finite"),
+        ("x", object(), TypeError, "cannot record a value of type object"),
+    ],
+)
+def test_record_rejects_bad_input(displayed, name, value, error, message):
+    with pytest.raises(error, match=message):
+        record(name, value)
+
+
+def notebook_with_metrics(path, entries):
+    outputs = [
+        new_output("display_data", data={METRIC_MIMETYPE: {"name": n, "value": v}, "text/plain": f"{n}"})
+        for n, v in entries
+    ]
+    nb = new_notebook(cells=[new_code_cell("record(...)", outputs=outputs, execution_count=1)])
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_read_metrics_later_record_wins(tmp_path):
+    path = notebook_with_metrics(tmp_path / "nb.ipynb", [("a", 1), ("b", 0.5), ("a", 2)])
+    assert read_metrics(path) == {"a": 2, "b": 0.5}
+
+
+def test_read_metrics_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no notebook"):
+        read_metrics(tmp_path / "absent.ipynb")
+    (tmp_path / "bad.ipynb").write_text("{}")
+    with pytest.raises(ValueError, match="is not a Jupyter notebook"):
+        read_metrics(tmp_path / "bad.ipynb")
+
+
+def test_normalize_strips_run_metadata_without_touching_the_input():
+    nb = {
+        "metadata": {"papermill": {"duration": 1.0}, "kernelspec": {"name": "python3"}},
+        "cells": [{"metadata": {"papermill": {}, "execution": {"iopub.status.busy": "t"}, "tags": []},
+                   "outputs": [{"output_type": "stream", "text": "x"}]}],
+    }
+    clean = normalize_notebook(nb)
+    assert clean["metadata"] == {"kernelspec": {"name": "python3"}}
+    assert clean["cells"][0]["metadata"] == {}
+    assert clean["cells"][0]["outputs"] == [{"output_type": "stream", "text": "x"}]
+    assert "papermill" in nb["metadata"]
+
+
+def test_parse_value():
+    assert cli.parse_value("0.5") == 0.5
+    assert cli.parse_value("[2, 5]") == [2, 5]
+    assert cli.parse_value('{"Price": "unit_price"}') == {"Price": "unit_price"}
+    assert cli.parse_value("null") is None and cli.parse_value("None") is None
+    assert cli.parse_value("data/my shop.csv") == "data/my shop.csv"
+
+
+def test_resolve_notebooks_by_prefix_stem_and_errors(tmp_path):
+    for name in ("01_behavior.ipynb", "02_cf.ipynb", "02b_extra.ipynb", "notes.ipynb"):
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in cli.resolve_notebooks([], tmp_path)] == [
+        "01_behavior.ipynb", "02_cf.ipynb", "02b_extra.ipynb"
+    ]
+    assert [p.name for p in cli.resolve_notebooks(["01"], tmp_path)] == ["01_behavior.ipynb"]
+    assert [p.name for p in cli.resolve_notebooks(["02_cf"], tmp_path)] == ["02_cf.ipynb"]
+    with pytest.raises(cli.CliError, match="'02' matches more than one notebook"):
+        cli.resolve_notebooks(["02"], tmp_path)
+    with pytest.raises(cli.CliError, match="'09' matches no notebook; available: 01_behavior"):
+        cli.resolve_notebooks(["09"], tmp_path)
+
+
+def test_list_shows_parameters_with_defaults(capsys):
+    assert cli.main(["list", "01"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("01_behavior_analysis\n")
+    for line in ("data_path", "column_map", "reference_date", "k_range", "seed"):
+        assert f"    {line}" in out
+    assert "k_range" in out and "[2, 8]" in out
+
+
+def test_run_rejects_an_undeclared_parameter(capsys, tmp_path):
+    code = cli.main(["run", "01", "-p", "n_clusters", "4", "--output-dir", str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "01_behavior_analysis does not declare parameter(s) ['n_clusters']" in err
+    assert "'seed'" in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_metrics_command_prints_json(capsys, tmp_path):
+    path = notebook_with_metrics(tmp_path / "nb.ipynb", [("customers", 4334)])
+    assert cli.main(["metrics", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"customers": 4334}
+    assert cli.main(["metrics", str(tmp_path / "absent.ipynb")]) == 2
+    assert "no notebook at" in capsys.readouterr().err
