@@ -140,6 +140,76 @@ def clean_transactions(
     return CleanedTransactions(purchases=purchases, returns=returns, report=report)
 
 
+def net_of_returns(purchases: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:
+    """Purchase lines with the quantities later cancelled taken off.
+
+    Each cancellation line (customer known) is matched to the same customer's
+    purchases of the same item at or before the cancellation, most recent
+    first, and their quantities are reduced until the cancelled quantity is
+    used up; lines left with no quantity are dropped. Cancelled quantities with
+    no matching purchase (bought before the data start, or not as a clean
+    purchase) are left unmatched and counted in ``attrs["unmatched_units"]``.
+
+    Use it where spend per purchase matters (customer value): without it the
+    80,995-unit order that was cancelled minutes later makes one customer look
+    like the shop's best.
+
+    Parameters
+    ----------
+    purchases, returns
+        ``purchases`` and ``returns`` of :func:`clean_transactions`. Not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Purchase lines like ``purchases`` with reduced ``quantity`` (and
+        ``revenue`` when present).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"customer_id": ["a", "a"], "item_id": ["x", "x"], "quantity": [5, 2],
+    ...     "unit_price": [1.0, 1.0], "timestamp": pd.to_datetime(["2024-01-01", "2024-01-03"])})
+    >>> r = pd.DataFrame({"customer_id": ["a"], "item_id": ["x"], "quantity": [-3],
+    ...     "timestamp": pd.to_datetime(["2024-01-04"])})
+    >>> net_of_returns(p, r)["quantity"].tolist()
+    [4]
+    """
+    require_columns(purchases, ["customer_id", "item_id", "quantity", "timestamp"], "purchases")
+    require_columns(returns, ["customer_id", "item_id", "quantity", "timestamp"], "returns")
+    quantity = purchases["quantity"].to_numpy(dtype=float).copy()
+    keys = pd.MultiIndex.from_arrays([purchases["customer_id"], purchases["item_id"]])
+    order = np.lexsort((purchases["timestamp"].to_numpy(), keys.codes[1], keys.codes[0]))
+    lines_of: dict[tuple, np.ndarray] = {}
+    sorted_keys = list(zip(purchases["customer_id"].to_numpy()[order], purchases["item_id"].to_numpy()[order]))
+    if len(order):
+        change = np.flatnonzero([True] + [a != b for a, b in zip(sorted_keys[1:], sorted_keys[:-1])])
+        bounds = np.append(change, len(order))
+        for start, stop in zip(bounds[:-1], bounds[1:]):
+            lines_of[sorted_keys[start]] = order[start:stop]
+    stamps = purchases["timestamp"].to_numpy()
+    known = returns[returns["customer_id"].notna()].sort_values("timestamp", kind="stable")
+    unmatched = 0.0
+    for customer, item, qty, when in zip(
+        known["customer_id"].to_numpy(), known["item_id"].to_numpy(),
+        known["quantity"].to_numpy(dtype=float), known["timestamp"].to_numpy(),
+    ):
+        left = abs(qty)
+        rows = lines_of.get((customer, item), np.array([], dtype=int))
+        for row in rows[stamps[rows] <= when][::-1]:
+            take = min(left, quantity[row])
+            quantity[row] -= take
+            left -= take
+            if left <= 0:
+                break
+        unmatched += left
+    netted = purchases.assign(quantity=quantity.astype(purchases["quantity"].dtype))
+    if "revenue" in netted.columns:
+        netted["revenue"] = netted["quantity"] * netted["unit_price"]
+    netted = netted[netted["quantity"] > 0].reset_index(drop=True)
+    netted.attrs["unmatched_units"] = float(unmatched)
+    return netted
+
+
 def robust_z(values: pd.Series | np.ndarray) -> np.ndarray:
     """Modified z-score of Iglewicz & Hoaglin (1993): ``0.6745 (x - median) / MAD``.
 

@@ -28,5 +28,5 @@ def make_lines(rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame(
         rows, columns=["customer_id", "invoice_id", "item_id", "quantity", "unit_price", "timestamp"]
     )
-    frame["timestamp"] = pd.to_datetime(frame["timestamp"])
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"], format="ISO8601")
     return frame.astype({"customer_id": "string", "invoice_id": "string", "item_id": "string"})

@@ -104,3 +104,43 @@ def test_extreme_lines_on_online_retail(online_retail):
 def test_extreme_threshold_is_validated():
     with pytest.raises(ValueError, match="threshold must be a positive number"):
         flag_extreme_lines(LINES, threshold=0)
+
+
+def test_net_of_returns_takes_cancelled_units_off_the_latest_earlier_purchases():
+    from shopai_lab.cleaning import net_of_returns
+
+    purchases = make_lines(
+        [
+            ("a", "1", "x", 5, 1.0, "2024-01-01"),
+            ("a", "2", "x", 2, 1.0, "2024-01-03"),
+            ("a", "3", "x", 4, 1.0, "2024-01-10"),  # after the cancellation: untouched
+            ("b", "4", "x", 6, 1.0, "2024-01-02"),  # another customer: untouched
+            ("a", "5", "y", 80_995, 2.08, "2024-01-05"),
+        ]
+    ).assign(revenue=lambda d: d["quantity"] * d["unit_price"])
+    returns = make_lines(
+        [
+            ("a", "C1", "x", -3, 1.0, "2024-01-04"),  # takes 2 from invoice 2, then 1 from invoice 1
+            ("a", "C2", "y", -80_995, 2.08, "2024-01-05 00:10"),  # cancels the whole big line
+            ("a", "C3", "z", -1, 9.0, "2024-01-06"),  # never bought here: unmatched
+            (None, "C4", "x", -1, 1.0, "2024-01-06"),  # no customer: ignored
+        ]
+    )
+    before = purchases.copy()
+    netted = net_of_returns(purchases, returns)
+    assert netted["invoice_id"].tolist() == ["1", "3", "4"]
+    assert netted["quantity"].tolist() == [4, 4, 6]
+    assert netted["revenue"].tolist() == [4.0, 4.0, 6.0]
+    assert netted.attrs["unmatched_units"] == 1.0
+    pd.testing.assert_frame_equal(purchases, before)
+
+
+def test_net_of_returns_on_online_retail_removes_the_cancelled_record_order(cleaned_retail):
+    from shopai_lab.cleaning import net_of_returns
+
+    netted = net_of_returns(cleaned_retail.purchases, cleaned_retail.returns)
+    assert not (netted["invoice_id"] == "581483").any()
+    assert netted["quantity"].max() < 80_995
+    removed = cleaned_retail.purchases["quantity"].sum() - netted["quantity"].sum()
+    known = -cleaned_retail.returns.loc[cleaned_retail.returns["customer_id"].notna(), "quantity"].sum()
+    assert removed + netted.attrs["unmatched_units"] == known

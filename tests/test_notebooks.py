@@ -3,6 +3,7 @@ and the headline figures the README quotes. nbval (pytest --nbval) re-runs the s
 and compares every text output on top of this."""
 
 import json
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -10,7 +11,13 @@ import pytest
 
 from shopai_lab import cli
 from shopai_lab.behavior import CustomerSegmenter, cohort_retention, customer_features, rfm
-from shopai_lab.cleaning import clean_transactions
+from shopai_lab.cleaning import clean_transactions, net_of_returns
+from shopai_lab.clv import (
+    BetaGeoModel,
+    IdentificationWarning,
+    holdout_metrics,
+    summarize_customers,
+)
 from shopai_lab.datasets import load_transactions
 from shopai_lab.notebook import read_metrics
 from shopai_lab.paths import notebooks_dir
@@ -18,11 +25,15 @@ from shopai_lab.paths import notebooks_dir
 NOTEBOOKS = cli.available_notebooks()
 REQUIRED_PARAMETERS = {
     "01_behavior_analysis": {"data_path", "column_map", "reference_date", "k_range", "seed"},
+    "05_customer_lifetime_value": {
+        "data_path", "column_map", "calibration_end", "observation_end", "horizon_weeks", "discount_rate",
+    },
 }
 
 
 def test_there_are_notebooks():
-    assert [p.stem for p in NOTEBOOKS][:1] == ["01_behavior_analysis"]
+    stems = [p.stem for p in NOTEBOOKS]
+    assert "01_behavior_analysis" in stems and "05_customer_lifetime_value" in stems
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -57,6 +68,21 @@ def test_stored_notebook_01_headline_figures():
     assert metrics["rfm_segments"] == 11
     assert metrics["sim_k"] == 4
     assert metrics["sim_ari"] >= 0.75
+
+
+def test_stored_notebook_05_headline_figures():
+    metrics = read_metrics(notebooks_dir() / "05_customer_lifetime_value.ipynb")
+    assert metrics["customers"] == 3_309
+    assert metrics["bgnbd/r"] == pytest.approx(0.72, abs=0.01)
+    assert metrics["bgnbd/alpha"] == pytest.approx(9.5, abs=0.1)
+    assert metrics["bgnbd/dropout_lr"] < 2.706  # no dropout identified on this data
+    assert metrics["bgnbd/loglik"] == pytest.approx(-21540.7, abs=0.1)
+    assert metrics["gg/p"] == pytest.approx(2.474, abs=0.01)
+    assert metrics["gg/q"] == pytest.approx(3.265, abs=0.01)
+    assert metrics["holdout/corr"] == pytest.approx(0.8035, abs=0.002)
+    assert metrics["holdout/corr"] > metrics["naive/corr"]
+    assert abs(metrics["holdout/total_error"]) < abs(metrics["naive/total_error"])
+    assert metrics["risk/auc"] > metrics["risk/naive_auc"] + 0.03
 
 
 OTHER_SHOP_COLUMNS = {
@@ -110,3 +136,23 @@ def test_small_run_is_a_clean_parameterised_notebook(small_run):
     assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     html = Path(small_run).with_suffix(".html")
     assert html.is_file() and "Behaviour analysis" in html.read_text(encoding="utf-8")
+
+
+def test_notebook_05_runs_on_another_shops_file(other_shop_file, tmp_path):
+    column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
+    argv = ["run", "05", "--output-dir", str(tmp_path), "--no-progress",
+            "-p", "data_path", str(other_shop_file), "-p", "column_map", json.dumps(column_map),
+            "-p", "calibration_end", "2011-06-30", "-p", "observation_end", "2011-12-09",
+            "-p", "horizon_weeks", "13"]
+    assert cli.main(argv) == 0
+    metrics = read_metrics(tmp_path / "05_customer_lifetime_value.ipynb")
+    cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
+    summary = summarize_customers(net_of_returns(cleaned.purchases, cleaned.returns), "2011-06-30", "2011-12-09")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IdentificationWarning)
+        model = BetaGeoModel().fit(summary)
+    predicted = model.expected_purchases(summary["duration_holdout"], summary["frequency"],
+                                         summary["recency"], summary["T"])
+    assert metrics["customers"] == len(summary)
+    assert metrics["bgnbd/r"] == pytest.approx(model.params_["r"], rel=1e-3)
+    assert metrics["holdout/corr"] == pytest.approx(holdout_metrics(summary["frequency_holdout"], predicted)["corr"], abs=1e-4)
