@@ -397,3 +397,61 @@ def simulate_gamma_gamma(
     # The sum of x Gamma(p, nu) values is Gamma(p x, nu).
     total = rng.gamma(np.maximum(p * x, 1e-12), 1.0 / nu)
     return np.where(x > 0, total / np.maximum(x, 1), np.nan)
+
+
+def simulate_price_panel(
+    n_products: int = 200,
+    n_periods: int = 52,
+    mean_elasticity: float = -2.0,
+    sd_elasticity: float = 0.5,
+    price_reaction: float = 0.5,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Weekly sales of products whose seller sets prices in reaction to demand: the endogeneity lesson.
+
+    Each product has a true elasticity ``e_j ~ N(mean, sd)`` (capped at -1.1).
+    A shop-wide demand index ``z_t`` (season and traffic, observable) moves
+    demand; the seller raises prices when demand is high,
+    ``log p = log p0_j + price_reaction * z_t + nu``, with a little independent
+    price variation ``nu`` (sd 0.05). Units are Poisson with mean
+    ``exp(a_j + e_j log p + z_t + u)``, ``u`` an unobserved N(0, 0.1) shock.
+    Regressing log units on log price alone mixes the price effect with the
+    demand index and is biased towards zero; adding ``demand_index`` as a
+    control recovers ``e_j``.
+
+    Returns
+    -------
+    panel, truth
+        ``panel``: ``item_id``, ``period``, ``price``, ``units``, ``demand_index``
+        (periods with zero units are dropped); ``truth``: true elasticity by ``item_id``.
+
+    Examples
+    --------
+    >>> panel, truth = simulate_price_panel(n_products=5, n_periods=30, seed=0)
+    >>> sorted(panel.columns)
+    ['demand_index', 'item_id', 'period', 'price', 'units']
+    """
+    n_products = require_positive_int(n_products, "n_products")
+    n_periods = require_positive_int(n_periods, "n_periods", minimum=3)
+    rng = np.random.default_rng(seed)
+    elasticity = np.minimum(rng.normal(mean_elasticity, sd_elasticity, n_products), -1.1)
+    base_price = np.exp(rng.normal(1.0, 0.6, n_products))
+    level = rng.normal(5.0, 0.5, n_products)
+    t = np.arange(n_periods)
+    z = 0.4 * np.sin(2 * np.pi * t / 52.0) + rng.normal(0, 0.15, n_periods)
+    log_p = np.log(base_price)[:, None] + price_reaction * z[None, :] + rng.normal(0, 0.05, (n_products, n_periods))
+    log_mu = (level[:, None] + elasticity[:, None] * (log_p - np.log(base_price)[:, None])
+              + z[None, :] + rng.normal(0, 0.1, (n_products, n_periods)))
+    units = rng.poisson(np.exp(log_mu))
+    item = np.repeat([f"P{j:04d}" for j in range(n_products)], n_periods)
+    panel = pd.DataFrame({
+        "item_id": item,
+        "period": np.tile(t, n_products),
+        "price": np.round(np.exp(log_p), 2).ravel(),
+        "units": units.ravel(),
+        "demand_index": np.tile(z, n_products),
+    })
+    panel = panel[(panel["units"] > 0) & (panel["price"] > 0)].reset_index(drop=True)
+    truth = pd.Series(elasticity, index=[f"P{j:04d}" for j in range(n_products)], name="elasticity")
+    truth.index.name = "item_id"
+    return panel, truth

@@ -1,0 +1,453 @@
+"""Learning prices online: bandit policies and a simulator vectorised over many runs.
+
+A shop offers one of K prices to each arriving customer, who buys with an
+unknown probability that falls with the price. Each policy decides the next
+price from the sales seen so far, through one small API:
+
+``reset(margins, n_runs, rng)``
+    start ``n_runs`` independent runs; ``margins`` is ``price - unit_cost`` per arm.
+``select(t, inventory=None, periods_left=None) -> arms``
+    one arm per run for step ``t`` (``-1``: make no offer, inventory policies only).
+``update(arms, sold)``
+    record whether each run's customer bought.
+
+Every policy keeps its state as ``(n_runs, K)`` arrays, so one Python loop over
+time simulates all runs at once (:func:`simulate_pricing`).
+
+Inventory-constrained pricing follows Ferreira, Simchi-Levi & Wang (2018),
+"Online network revenue management using Thompson sampling", *Operations
+Research* 66(6): each period, sample purchase probabilities, solve the linear
+programme of :func:`lp_price_mixture` for a mixture of prices that sells no
+more than the inventory allows on average, and offer a price drawn from that
+mixture. TS-fixed uses the initial inventory per period, TS-update the
+remaining inventory per remaining period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+
+class Policy:
+    """Base class: per-run sale counts and the shared ``update``."""
+
+    name = "policy"
+    uses_inventory = False
+
+    def reset(self, margins: np.ndarray, n_runs: int, rng: np.random.Generator) -> None:
+        self.margins = np.asarray(margins, dtype=float)
+        self.n_arms = self.margins.size
+        self.rng = rng
+        self.pulls = np.zeros((n_runs, self.n_arms))
+        self.sales = np.zeros((n_runs, self.n_arms))
+        self._rows = np.arange(n_runs)
+
+    def select(self, t: int, inventory=None, periods_left=None) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def update(self, arms: np.ndarray, sold: np.ndarray) -> None:
+        offered = arms >= 0
+        rows, chosen = self._rows[offered], arms[offered]
+        self.pulls[rows, chosen] += 1
+        self.sales[rows, chosen] += sold[offered]
+
+    def _round_robin(self, t: int) -> np.ndarray | None:
+        """Arm ``t`` for the first K steps, so every arm has one observation."""
+        if t < self.n_arms:
+            return np.full(len(self._rows), t)
+        return None
+
+    def _argmax(self, values: np.ndarray) -> np.ndarray:
+        """Row-wise argmax with random tie-breaking."""
+        noise = self.rng.random(values.shape) * 1e-9
+        return np.argmax(values + noise, axis=1)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class ThompsonSampling(Policy):
+    """Thompson sampling with Beta(prior_a, prior_b) priors on each price's purchase probability.
+
+    Each step draws a probability per price from its posterior and offers the
+    price with the highest sampled expected margin.
+    """
+
+    def __init__(self, prior_a: float = 1.0, prior_b: float = 1.0) -> None:
+        if prior_a <= 0 or prior_b <= 0:
+            raise ValueError("prior_a and prior_b must be positive")
+        self.prior_a, self.prior_b = prior_a, prior_b
+        self.name = "Thompson sampling"
+
+    def select(self, t: int, inventory=None, periods_left=None) -> np.ndarray:
+        theta = self.rng.beta(self.prior_a + self.sales, self.prior_b + self.pulls - self.sales)
+        return self._argmax(theta * self.margins)
+
+
+class UCB1(Policy):
+    """UCB1 (Auer et al. 2002) on margins scaled to [0, 1] by the largest margin."""
+
+    name = "UCB1"
+
+    def select(self, t: int, inventory=None, periods_left=None) -> np.ndarray:
+        first = self._round_robin(t)
+        if first is not None:
+            return first
+        scale = self.margins.max()
+        mean = self.sales / self.pulls * self.margins / scale
+        bonus = np.sqrt(2.0 * np.log(t + 1) / self.pulls)
+        return self._argmax(mean + bonus)
+
+
+class EpsilonGreedy(Policy):
+    """Explore a random price with probability epsilon, else offer the best so far.
+
+    With ``decay=True`` the exploration rate is ``min(1, epsilon * K / (t + 1))``
+    (decaying epsilon-greedy of Auer et al. 2002, with ``epsilon`` playing ``c``).
+    ``epsilon=0`` is the pure greedy policy.
+    """
+
+    def __init__(self, epsilon: float = 0.1, decay: bool = False) -> None:
+        if epsilon < 0 or (not decay and epsilon > 1):
+            raise ValueError(f"epsilon must be in [0, 1] (or >= 0 with decay), got {epsilon!r}")
+        self.epsilon, self.decay = epsilon, decay
+        if epsilon == 0:
+            self.name = "greedy"
+        else:
+            self.name = f"epsilon-greedy ({'decaying, c=' if decay else 'epsilon='}{epsilon:g})"
+
+    def select(self, t: int, inventory=None, periods_left=None) -> np.ndarray:
+        first = self._round_robin(t)
+        if first is not None:
+            return first
+        rate = min(1.0, self.epsilon * self.n_arms / (t + 1)) if self.decay else self.epsilon
+        best = self._argmax(self.sales / self.pulls * self.margins)
+        explore = self.rng.random(len(best)) < rate
+        random_arm = self.rng.integers(0, self.n_arms, len(best))
+        return np.where(explore, random_arm, best)
+
+
+class ExploreThenCommit(Policy):
+    """Offer every price ``m`` times in turn, then commit for good to the best observed."""
+
+    def __init__(self, m: int = 100) -> None:
+        if int(m) < 1:
+            raise ValueError(f"m must be >= 1, got {m!r}")
+        self.m = int(m)
+        self.name = f"explore-then-commit (m={self.m})"
+
+    def select(self, t: int, inventory=None, periods_left=None) -> np.ndarray:
+        if t < self.m * self.n_arms:
+            return np.full(len(self._rows), t % self.n_arms)
+        if not hasattr(self, "_committed") or t == self.m * self.n_arms:
+            self._committed = self._argmax(self.sales / self.pulls * self.margins)
+        return self._committed
+
+    def reset(self, margins, n_runs, rng) -> None:
+        super().reset(margins, n_runs, rng)
+        if hasattr(self, "_committed"):
+            del self._committed
+
+
+def lp_price_mixture(margins, probabilities, capacity) -> tuple[np.ndarray, np.ndarray]:
+    """Solve ``max sum_k x_k m_k d_k`` s.t. ``sum_k x_k d_k <= c``, ``sum_k x_k <= 1``, ``x >= 0``.
+
+    ``x_k`` is the share of customers offered price ``k``, ``d_k`` its purchase
+    probability, ``m_k`` its margin, ``c`` the sales the inventory allows per
+    customer. The optimum mixes at most two prices; this solver enumerates the
+    vertices of the feasible set (single prices and tight pairs), vectorised
+    over runs.
+
+    Parameters
+    ----------
+    margins
+        ``(K,)`` margin per price.
+    probabilities
+        ``(K,)`` or ``(n_runs, K)`` purchase probabilities.
+    capacity
+        Scalar or ``(n_runs,)``: allowed expected sales per customer (>= 0).
+
+    Returns
+    -------
+    x, value
+        ``(n_runs, K)`` mixtures (rows sum to at most 1) and ``(n_runs,)``
+        expected margin per customer. One-dimensional input gives 1-D output.
+
+    Examples
+    --------
+    >>> x, value = lp_price_mixture([29.9, 34.9, 39.9, 44.9], [0.8, 0.6, 0.3, 0.1], 0.25)
+    >>> x.round(3).tolist(), round(float(value), 4)
+    ([0.0, 0.0, 0.75, 0.25], 10.1)
+    """
+    m = np.asarray(margins, dtype=float)
+    d = np.asarray(probabilities, dtype=float)
+    single = d.ndim == 1
+    d = np.atleast_2d(d)
+    n_runs, k = d.shape
+    if m.shape != (k,):
+        raise ValueError(f"margins must have one value per price ({k})")
+    if (d < 0).any() or (d > 1).any() or not np.isfinite(d).all():
+        raise ValueError("probabilities must lie in [0, 1]")
+    c = np.broadcast_to(np.asarray(capacity, dtype=float), (n_runs,))
+    if (c < 0).any() or not np.isfinite(c).all():
+        raise ValueError("capacity must be >= 0")
+    candidates, values = [], []
+    # Single prices: x_k = min(1, c / d_k).
+    for j in range(k):
+        share = np.where(d[:, j] > 0, np.minimum(1.0, c / np.where(d[:, j] > 0, d[:, j], 1.0)), 1.0)
+        x = np.zeros((n_runs, k))
+        x[:, j] = share
+        candidates.append(x)
+        values.append(share * m[j] * d[:, j])
+    # Pairs with both constraints tight: x_i + x_j = 1, x_i d_i + x_j d_j = c.
+    for i in range(k):
+        for j in range(i + 1, k):
+            gap = d[:, i] - d[:, j]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                xi = np.where(gap != 0, (c - d[:, j]) / gap, -1.0)
+            ok = (xi >= 0) & (xi <= 1)
+            x = np.zeros((n_runs, k))
+            x[:, i] = np.where(ok, xi, 0.0)
+            x[:, j] = np.where(ok, 1 - xi, 0.0)
+            candidates.append(x)
+            values.append(np.where(ok, x[:, i] * m[i] * d[:, i] + x[:, j] * m[j] * d[:, j], -np.inf))
+    values = np.column_stack(values)
+    best = np.argmax(values, axis=1)
+    x = np.stack(candidates, axis=1)[np.arange(n_runs), best]
+    value = values[np.arange(n_runs), best]
+    return (x[0], value[0]) if single else (x, value)
+
+
+class InventoryThompsonSampling(Policy):
+    """Thompson sampling with an inventory constraint (Ferreira, Simchi-Levi & Wang 2018).
+
+    Parameters
+    ----------
+    update_capacity
+        ``False``: TS-fixed (capacity = initial inventory / horizon);
+        ``True``: TS-update (capacity = remaining inventory / remaining periods).
+    """
+
+    uses_inventory = True
+
+    def __init__(self, update_capacity: bool = True, prior_a: float = 1.0, prior_b: float = 1.0) -> None:
+        self.update_capacity = update_capacity
+        self.prior_a, self.prior_b = prior_a, prior_b
+        self.name = "TS-update" if update_capacity else "TS-fixed"
+
+    def start(self, inventory: float, horizon: int) -> None:
+        """Called by the simulator with the initial inventory and horizon."""
+        self.initial_capacity = inventory / horizon
+
+    def select(self, t: int, inventory=None, periods_left=None) -> np.ndarray:
+        theta = self.rng.beta(self.prior_a + self.sales, self.prior_b + self.pulls - self.sales)
+        if self.update_capacity:
+            capacity = np.asarray(inventory, dtype=float) / max(periods_left, 1)
+        else:
+            capacity = np.full(len(self._rows), self.initial_capacity)
+        x, _ = lp_price_mixture(self.margins, theta, capacity)
+        # Draw an arm from each row's mixture; the leftover probability is "no offer" (-1).
+        cumulative = np.cumsum(x, axis=1)
+        u = self.rng.random(len(self._rows))[:, None]
+        arm = (u >= cumulative).sum(axis=1)
+        return np.where(arm >= self.n_arms, -1, arm)
+
+
+@dataclass
+class PricingRun:
+    """Result of :func:`simulate_pricing` for one policy.
+
+    Attributes
+    ----------
+    policy
+        Policy name.
+    profit
+        ``(n_runs,)`` realised total margin of each run.
+    units
+        ``(n_runs,)`` units sold in each run.
+    benchmark
+        ``(n_runs,)`` total margin of the clairvoyant in each run. Without
+        inventory: what the best single price earned from the same customers
+        (common random numbers: each customer buys at price k when their
+        uniform draw is below ``d_k``, whoever sets the price). With inventory:
+        the LP bound ``T * LP(inventory / T)``, the same in every run.
+    regret
+        ``(horizon,)`` mean cumulative pseudo-regret over runs (expected margin
+        of the clairvoyant minus expected margin of the chosen prices).
+    regret_low, regret_high
+        5% and 95% quantiles of the cumulative pseudo-regret across runs.
+    arm_shares
+        Share of customers offered each price (last column: no offer).
+    """
+
+    policy: str
+    profit: np.ndarray
+    units: np.ndarray
+    benchmark: np.ndarray
+    regret: np.ndarray
+    regret_low: np.ndarray
+    regret_high: np.ndarray
+    arm_shares: np.ndarray
+    seconds: float = field(default=0.0)
+
+    @property
+    def share_of_benchmark(self) -> float:
+        """Total realised profit over all runs as a share of the clairvoyant's."""
+        return float(self.profit.sum() / self.benchmark.sum())
+
+    def __repr__(self) -> str:
+        return (f"PricingRun({self.policy}: {self.share_of_benchmark:.2%} of the benchmark, "
+                f"final regret {self.regret[-1]:,.0f}, {len(self.profit)} runs)")
+
+
+def _check_problem(prices, probabilities, unit_cost) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    p = np.asarray(prices, dtype=float)
+    d = np.asarray(probabilities, dtype=float)
+    if p.ndim != 1 or p.size < 2 or d.shape != p.shape:
+        raise ValueError("prices and probabilities must be 1-D, of equal length, with at least 2 prices")
+    if not np.isfinite(p).all() or (p <= 0).any():
+        raise ValueError("prices must be positive numbers")
+    if not np.isfinite(d).all() or (d < 0).any() or (d > 1).any():
+        raise ValueError(f"probabilities must lie in [0, 1], got {d.tolist()}")
+    margins = p - float(unit_cost)
+    if (margins <= 0).any():
+        raise ValueError("every price must exceed unit_cost")
+    return p, d, margins
+
+
+def simulate_pricing(
+    policy: Policy,
+    prices,
+    probabilities,
+    horizon: int,
+    n_runs: int = 100,
+    unit_cost: float = 0.0,
+    inventory: float | None = None,
+    seed: int = 0,
+    progress: bool = False,
+) -> PricingRun:
+    """Run ``policy`` against Bernoulli customers, ``n_runs`` independent runs at once.
+
+    Parameters
+    ----------
+    policy
+        A :class:`Policy`.
+    prices, probabilities
+        The price menu and each price's true purchase probability.
+    horizon
+        Customers per run (T).
+    n_runs
+        Independent runs (seeds), simulated together.
+    unit_cost
+        Cost per unit sold; rewards are margins ``price - unit_cost``.
+    inventory
+        Units available per run, or ``None`` for unlimited. With inventory the
+        benchmark is the LP bound ``T * LP(c = inventory / T)``.
+    seed
+        Seed of the customers' and the policy's random streams.
+    progress
+        Show a progress bar over time steps.
+
+    Returns
+    -------
+    PricingRun
+
+    Examples
+    --------
+    >>> run = simulate_pricing(ThompsonSampling(), [29.9, 34.9, 39.9, 44.9],
+    ...                        [0.8, 0.6, 0.3, 0.1], horizon=2000, n_runs=20)
+    >>> run.share_of_benchmark > 0.95
+    True
+    """
+    p, d, margins = _check_problem(prices, probabilities, unit_cost)
+    if int(horizon) < 1 or int(n_runs) < 1:
+        raise ValueError("horizon and n_runs must be >= 1")
+    horizon, n_runs = int(horizon), int(n_runs)
+    if policy.uses_inventory and inventory is None:
+        raise ValueError(f"{policy.name} needs an inventory")
+    import time
+
+    start = time.perf_counter()
+    env_seed, policy_seed = np.random.SeedSequence(seed).spawn(2)
+    env = np.random.default_rng(env_seed)
+    policy.reset(margins, n_runs, np.random.default_rng(policy_seed))
+    expected = margins * d
+    best_arm = int(np.argmax(expected))
+    if inventory is None:
+        per_step_best = float(expected.max())
+        stock = None
+    else:
+        if not np.isfinite(inventory) or inventory < 0:
+            raise ValueError(f"inventory must be >= 0, got {inventory!r}")
+        _, per_step_best = lp_price_mixture(margins, d, inventory / horizon)
+        per_step_best = float(per_step_best)
+        stock = np.full(n_runs, float(inventory))
+        if hasattr(policy, "start"):
+            policy.start(float(inventory), horizon)
+    profit = np.zeros(n_runs)
+    units = np.zeros(n_runs)
+    clairvoyant = np.zeros(n_runs)
+    regret = np.zeros((horizon, n_runs))
+    counts = np.zeros((n_runs, policy.n_arms + 1))
+    running = np.zeros(n_runs)
+    rows = np.arange(n_runs)
+    for t in tqdm(range(horizon), disable=not progress, desc=policy.name):
+        arms = policy.select(t, inventory=stock, periods_left=horizon - t)
+        if stock is not None:
+            arms = np.where(stock > 0, arms, -1)
+        offered = arms >= 0
+        safe = np.where(offered, arms, 0)
+        willing = env.random(n_runs)  # the customer buys at price k when willing < d_k
+        sold = offered & (willing < d[safe])
+        clairvoyant += margins[best_arm] * (willing < d[best_arm])
+        if stock is not None:
+            stock -= sold
+        policy.update(arms, sold.astype(float))
+        profit += np.where(sold, margins[safe], 0.0)
+        units += sold
+        running += per_step_best - np.where(offered, expected[safe], 0.0)
+        regret[t] = running
+        counts[rows, np.where(offered, arms, policy.n_arms)] += 1
+    return PricingRun(
+        policy=policy.name,
+        profit=profit,
+        units=units,
+        benchmark=clairvoyant if stock is None else np.full(n_runs, per_step_best * horizon),
+        regret=regret.mean(axis=1),
+        regret_low=np.quantile(regret, 0.05, axis=1),
+        regret_high=np.quantile(regret, 0.95, axis=1),
+        arm_shares=counts.sum(axis=0) / counts.sum(),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def race(
+    policies: list[Policy], prices, probabilities, horizon: int, n_runs: int = 100,
+    unit_cost: float = 0.0, inventory: float | None = None, seed: int = 0, progress: bool = False,
+) -> tuple[pd.DataFrame, dict[str, PricingRun]]:
+    """Simulate several policies on the same problem; a summary table and the runs by name.
+
+    The table has, per policy: ``share_of_benchmark`` (realised profit over
+    the clairvoyant's, see :class:`PricingRun`), ``regret`` (mean final pseudo-regret),
+    its 5%-95% band, and the share of customers offered each price.
+    """
+    runs = {}
+    for policy in tqdm(policies, disable=not progress, desc="policies"):
+        runs[policy.name] = simulate_pricing(policy, prices, probabilities, horizon, n_runs,
+                                             unit_cost, inventory, seed)
+    labels = [f"share at {price:g}" for price in np.asarray(prices, dtype=float)] + ["share no offer"]
+    rows = []
+    for name, run in runs.items():
+        row = {"policy": name, "share_of_benchmark": run.share_of_benchmark,
+               "regret": run.regret[-1], "regret_p05": run.regret_low[-1],
+               "regret_p95": run.regret_high[-1]}
+        row.update(dict(zip(labels, run.arm_shares)))
+        rows.append(row)
+    table = pd.DataFrame(rows).set_index("policy")
+    if inventory is None:
+        table = table.drop(columns="share no offer")
+    return table, runs
