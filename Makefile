@@ -25,6 +25,7 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rfm.py
+	$(BIN)/python benchmarks/bench_bandits.py
 	$(BIN)/python benchmarks/bench_notebooks.py
 
 clean:

@@ -522,7 +522,8 @@ def shrink_estimates(
     -------
     pandas.DataFrame
         ``estimate``, ``std_error``, ``group``, ``prior_mean``, ``prior_sd``,
-        ``weight`` and ``shrunk`` per unit, in the input order.
+        ``weight``, ``shrunk`` and ``posterior_sd`` (``sqrt(weight) * se``) per
+        unit, in the input order.
 
     Examples
     --------
@@ -556,6 +557,7 @@ def shrink_estimates(
     out["prior_sd"] = prior_sd
     out["weight"] = prior_sd**2 / (prior_sd**2 + se**2)
     out["shrunk"] = out["weight"] * est + (1 - out["weight"]) * prior_mean
+    out["posterior_sd"] = np.sqrt(out["weight"]) * se
     return out
 
 
@@ -626,6 +628,25 @@ def price_panel(
 PANEL_CONTROLS = ("log_shop_units", "wholesale_share", "non_uk_share")
 
 
+def current_prices(panel: pd.DataFrame, periods: int = 8) -> pd.DataFrame:
+    """Today's price and weekly units per product from the last ``periods`` periods of the shop.
+
+    ``current_price`` is the median price over the product's periods among the
+    shop's last ``periods``; ``weekly_units`` the units sold in them divided by
+    ``periods`` (a period without sales counts as zero).
+    """
+    missing = [c for c in ["item_id", "period", "units", "price"] if c not in panel.columns]
+    if missing:
+        raise ValueError(f"panel is missing column(s) {missing}")
+    if int(periods) < 1:
+        raise ValueError(f"periods must be >= 1, got {periods!r}")
+    recent_periods = np.sort(panel["period"].unique())[-int(periods):]
+    recent = panel[panel["period"].isin(recent_periods)]
+    grouped = recent.groupby("item_id", observed=True)
+    return pd.DataFrame({"current_price": grouped["price"].median(),
+                         "weekly_units": grouped["units"].sum() / int(periods)})
+
+
 def product_elasticities(panel: pd.DataFrame, controls=PANEL_CONTROLS) -> pd.DataFrame:
     """Per-product log-log elasticity, naive (price only) and with ``controls``.
 
@@ -653,3 +674,81 @@ def product_elasticities(panel: pd.DataFrame, controls=PANEL_CONTROLS) -> pd.Dat
     if not rows:
         raise ValueError("no product has enough periods and distinct prices to estimate an elasticity")
     return pd.DataFrame(rows).set_index("item_id")
+
+
+def price_recommendations(
+    elasticity: pd.Series,
+    current_price: pd.Series,
+    weekly_units: pd.Series,
+    gross_margin: float = 0.4,
+    max_change: float = 0.10,
+) -> pd.DataFrame:
+    """Recommended prices per product from constant-elasticity demand, within guard rails.
+
+    Costs are not in the data, so each product's unit cost is taken as
+    ``current_price * (1 - gross_margin)``, an assumption stated by the caller.
+    Elastic products (``e < -1``) get the Lerner optimum ``c e / (1 + e)``;
+    inelastic ones have no finite optimum (profit rises with price), so only
+    the guard rail stops them. The expected change in weekly profit follows the
+    same demand curve, ``units * (p_new / p) ** e * (p_new - c) - units * (p - c)``.
+
+    Parameters
+    ----------
+    elasticity, current_price, weekly_units
+        Per product (same index): the (shrunk) elasticity, today's price and
+        today's weekly units.
+    gross_margin
+        Assumed margin share of today's price, in (0, 1).
+    max_change
+        Largest relative price change allowed, in (0, 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``elasticity``, ``current_price``, ``unit_cost``, ``optimal_price``,
+        ``recommended_price``, ``change``, ``rule``, ``profit_now``,
+        ``profit_change`` (per week) per product.
+    """
+    if not 0 < gross_margin < 1:
+        raise ValueError(f"gross_margin must be a fraction between 0 and 1, got {gross_margin!r}")
+    frame = pd.DataFrame({"elasticity": elasticity, "current_price": current_price,
+                          "weekly_units": weekly_units})
+    if frame.isna().any().any():
+        raise ValueError("elasticity, current_price and weekly_units must cover the same products, without NaN")
+    rows = []
+    for item, row in frame.iterrows():
+        cost = row["current_price"] * (1 - gross_margin)
+        e = row["elasticity"]
+        optimal = cost * e / (1 + e) if e < -1 else np.inf
+        rec = recommend_price(row["current_price"], optimal, cost, max_change)
+        rows.append({"item_id": item, "elasticity": e, "current_price": row["current_price"],
+                     "unit_cost": cost, "optimal_price": optimal, "recommended_price": rec.recommended,
+                     "change": rec.recommended / row["current_price"] - 1, "rule": rec.rule,
+                     "profit_now": row["weekly_units"] * (row["current_price"] - cost),
+                     "profit_change": float(profit_change(e, row["current_price"], rec.recommended,
+                                                          row["weekly_units"], gross_margin))})
+    return pd.DataFrame(rows).set_index("item_id")
+
+
+def profit_change(
+    elasticity, current_price, new_price, weekly_units, gross_margin: float = 0.4
+) -> np.ndarray:
+    """Weekly profit change of moving from ``current_price`` to ``new_price`` under constant elasticity.
+
+    ``units * (new / current) ** e * (new - c) - units * (current - c)`` with
+    ``c = current_price * (1 - gross_margin)``. Use it to judge a fixed set of
+    recommended prices under other elasticities (sensitivity analysis).
+
+    Examples
+    --------
+    >>> round(float(profit_change(-2.0, 10.0, 11.0, 100.0, 0.4)), 4)  # 100 * 1.1**-2 * 5 - 100 * 4
+    13.2231
+    """
+    if not 0 < gross_margin < 1:
+        raise ValueError(f"gross_margin must be a fraction between 0 and 1, got {gross_margin!r}")
+    e = np.asarray(elasticity, dtype=float)
+    p0 = _prices(current_price)
+    p1 = _prices(new_price)
+    units = np.asarray(weekly_units, dtype=float)
+    cost = p0 * (1 - gross_margin)
+    return units * (p1 / p0) ** e * (p1 - cost) - units * (p0 - cost)

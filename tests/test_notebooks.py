@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from shopai_lab import cli
@@ -25,6 +26,9 @@ from shopai_lab.paths import notebooks_dir
 NOTEBOOKS = cli.available_notebooks()
 REQUIRED_PARAMETERS = {
     "01_behavior_analysis": {"data_path", "column_map", "reference_date", "k_range", "seed"},
+    "04_dynamic_pricing": {
+        "data_path", "column_map", "gross_margin", "max_price_change", "horizon", "n_seeds", "seed",
+    },
     "05_customer_lifetime_value": {
         "data_path", "column_map", "calibration_end", "observation_end", "horizon_weeks", "discount_rate",
     },
@@ -33,7 +37,7 @@ REQUIRED_PARAMETERS = {
 
 def test_there_are_notebooks():
     stems = [p.stem for p in NOTEBOOKS]
-    assert "01_behavior_analysis" in stems and "05_customer_lifetime_value" in stems
+    assert {"01_behavior_analysis", "04_dynamic_pricing", "05_customer_lifetime_value"} <= set(stems)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -68,6 +72,17 @@ def test_stored_notebook_01_headline_figures():
     assert metrics["rfm_segments"] == 11
     assert metrics["sim_k"] == 4
     assert metrics["sim_ari"] >= 0.75
+
+
+def test_stored_notebook_04_headline_figures():
+    metrics = read_metrics(notebooks_dir() / "04_dynamic_pricing.ipynb")
+    assert metrics["revenue_share/thompson"] >= 0.993  # issue 5 target
+    assert metrics["lp_share/ts_update"] >= 0.998  # issue 5 target
+    assert metrics["regret/thompson"] == min(v for k, v in metrics.items() if k.startswith("regret/"))
+    assert metrics["regret/greedy"] > 5 * metrics["regret/thompson"]
+    assert metrics["elasticity/products"] == 733
+    assert metrics["elasticity/median"] == pytest.approx(-1.916, abs=0.01)
+    assert metrics["elasticity/share_elastic"] == pytest.approx(0.849, abs=0.01)
 
 
 def test_stored_notebook_05_headline_figures():
@@ -156,3 +171,22 @@ def test_notebook_05_runs_on_another_shops_file(other_shop_file, tmp_path):
     assert metrics["customers"] == len(summary)
     assert metrics["bgnbd/r"] == pytest.approx(model.params_["r"], rel=1e-3)
     assert metrics["holdout/corr"] == pytest.approx(holdout_metrics(summary["frequency_holdout"], predicted)["corr"], abs=1e-4)
+
+
+def test_notebook_04_runs_on_another_shops_file_with_small_experiments(other_shop_file, tmp_path):
+    column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
+    argv = ["run", "04", "--output-dir", str(tmp_path), "--no-progress",
+            "-p", "data_path", str(other_shop_file), "-p", "column_map", json.dumps(column_map),
+            "-p", "min_weeks", "10", "-p", "horizon", "2000", "-p", "n_seeds", "20", "-p", "seed", "3",
+            "-p", "gross_margin", "0.3"]
+    assert cli.main(argv) == 0
+    metrics = read_metrics(tmp_path / "04_dynamic_pricing.ipynb")
+    from shopai_lab.pricing import price_panel, product_elasticities, shrink_estimates
+
+    cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
+    estimates = product_elasticities(price_panel(cleaned.purchases, min_periods=10))
+    band = pd.qcut(estimates["median_price"], 4, labels=["cheapest", "cheap", "dear", "dearest"]).astype(str)
+    pooled = shrink_estimates(estimates["controlled"], estimates["controlled_se"], band)
+    assert metrics["elasticity/products"] == len(estimates)
+    assert metrics["elasticity/median"] == pytest.approx(pooled["shrunk"].median(), abs=1e-3)
+    assert 0.9 < metrics["revenue_share/thompson"] <= 1.05

@@ -202,3 +202,35 @@ def test_price_panel_on_online_retail(cleaned_retail):
     assert (panel["units"] > 0).all()
     with pytest.raises(ValueError, match=r"missing column\(s\) \['unit_price'\]"):
         price_panel(cleaned_retail.purchases.drop(columns="unit_price"))
+
+
+def test_price_recommendations_follow_the_lerner_rule_within_guard_rails():
+    from shopai_lab.pricing import price_recommendations
+
+    idx = ["elastic", "very_elastic", "inelastic"]
+    out = price_recommendations(pd.Series([-2.0, -6.0, -0.5], idx), pd.Series([10.0, 10.0, 10.0], idx),
+                                pd.Series([100.0, 100.0, 100.0], idx), gross_margin=0.4, max_change=0.1)
+    # Cost 6: e = -2 wants 12 (capped at 11); e = -6 wants 7.2 (floored at 9); inelastic: cap.
+    assert out["optimal_price"].tolist()[:2] == pytest.approx([12.0, 7.2])
+    assert out["recommended_price"].tolist() == pytest.approx([11.0, 9.0, 11.0])
+    assert out["rule"].tolist() == ["max increase", "max decrease", "max increase"]
+    expected = 100 * (11 / 10) ** -2.0 * (11 - 6) - 100 * 4
+    assert out.loc["elastic", "profit_change"] == pytest.approx(expected)
+    assert (out["profit_change"] > 0).all()  # each move goes towards the optimum
+    with pytest.raises(ValueError, match="gross_margin must be a fraction"):
+        price_recommendations(out["elasticity"], out["current_price"], out["current_price"], gross_margin=1.2)
+
+
+def test_current_prices_use_the_last_periods_and_count_empty_ones_as_zero():
+    from shopai_lab.pricing import current_prices
+
+    panel = pd.DataFrame({"item_id": ["a", "a", "a", "b"], "period": [1, 2, 3, 3],
+                          "units": [10, 20, 30, 8], "price": [5.0, 4.0, 6.0, 2.0]})
+    out = current_prices(panel, periods=2)
+    assert out.loc["a"].tolist() == [5.0, 25.0]
+    assert out.loc["b"].tolist() == [2.0, 4.0]
+
+
+def test_posterior_sd_is_smaller_than_the_standard_error():
+    out = shrink_estimates([0.0, 4.0, 1.0], [1.0, 1.0, 2.0])
+    assert (out["posterior_sd"] <= out["std_error"]).all()
