@@ -1,0 +1,196 @@
+"""Ranking metrics and the house evaluation of recommenders.
+
+Definitions (binary relevance, a list of ``k`` recommended items per user, the
+user's truth set ``T``; ranks start at 1):
+
+- ``precision@k = hits / k``
+- ``recall@k = hits / |T|``
+- ``nDCG@k = DCG / IDCG`` with ``DCG = sum_{r <= k, item_r in T} 1 / log2(r + 1)`` and
+  ``IDCG = sum_{r <= min(|T|, k)} 1 / log2(r + 1)``
+- ``MAP@k`` averages ``AP@k = (1 / min(|T|, k)) sum_{r <= k, item_r in T} precision@r``
+- ``hit rate@k``: share of users with at least one hit
+- catalogue ``coverage``: distinct recommended items over the catalogue size
+- ``diversity``: mean over users of the mean pairwise cosine *dissimilarity*
+  (``1 - cos``) of the recommended items' purchase vectors (intra-list diversity)
+- ``novelty``: mean self-information ``-log2(popularity share)`` of recommended
+  items, where popularity share = buyers of the item / customers
+- ``popularity``: mean buyers-per-item of the recommended items
+
+Every evaluated user counts, including users a model cannot score: the
+recommender's popularity fallback answers for them, and a padded slot (``-1``)
+is never a hit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize
+
+from shopai_lab.interactions import Split
+
+
+def _truth_rows(truth) -> list[np.ndarray]:
+    if sp.issparse(truth):
+        truth = sp.csr_matrix(truth)
+        return [truth.indices[truth.indptr[i]:truth.indptr[i + 1]] for i in range(truth.shape[0])]
+    return [np.asarray(list(t)) for t in truth]
+
+
+def ranking_metrics(recommended: np.ndarray, truth, k: int | None = None) -> pd.DataFrame:
+    """Per-user precision, recall, nDCG, AP and hit at ``k``.
+
+    Parameters
+    ----------
+    recommended
+        ``(n_users, >= k)`` item indices, best first; ``-1`` pads a short list.
+    truth
+        One collection of relevant items per user (a list of iterables, or a
+        CSR matrix whose row ``i`` holds user ``i``'s truth). Every user must
+        have at least one relevant item.
+    k
+        Cut-off; default: the number of columns of ``recommended``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per user: ``hits``, ``precision``, ``recall``, ``ndcg``, ``ap``, ``hit``.
+
+    Examples
+    --------
+    >>> ranking_metrics(np.array([[3, 1, 2]]), [[1, 2, 9]]).round(4).to_dict("records")
+    [{'hits': 2, 'precision': 0.6667, 'recall': 0.6667, 'ndcg': 0.5307, 'ap': 0.3889, 'hit': 1}]
+    """
+    recommended = np.asarray(recommended)
+    if recommended.ndim != 2:
+        raise ValueError("recommended must be a 2-D array (users x ranked items)")
+    k = recommended.shape[1] if k is None else int(k)
+    if k <= 0 or k > recommended.shape[1]:
+        raise ValueError(f"k must be between 1 and {recommended.shape[1]}, got {k}")
+    rows = _truth_rows(truth)
+    if len(rows) != recommended.shape[0]:
+        raise ValueError(f"truth has {len(rows)} users, recommended has {recommended.shape[0]}")
+    if any(len(r) == 0 for r in rows):
+        raise ValueError("every evaluated user needs at least one relevant item")
+    top = recommended[:, :k]
+    discounts = 1.0 / np.log2(np.arange(2, k + 2))
+    rel = np.zeros(top.shape, dtype=bool)
+    sizes = np.empty(len(rows))
+    for i, items in enumerate(rows):
+        rel[i] = np.isin(top[i], items) & (top[i] >= 0)
+        sizes[i] = len(items)
+    hits = rel.sum(axis=1)
+    dcg = (rel * discounts).sum(axis=1)
+    ideal_len = np.minimum(sizes, k).astype(int)
+    idcg = np.cumsum(discounts)[ideal_len - 1]
+    precision_at = np.cumsum(rel, axis=1) / np.arange(1, k + 1)
+    ap = (precision_at * rel).sum(axis=1) / np.minimum(sizes, k)
+    return pd.DataFrame({"hits": hits, "precision": hits / k, "recall": hits / sizes,
+                         "ndcg": dcg / idcg, "ap": ap, "hit": (hits > 0).astype(int)})
+
+
+def coverage(recommended: np.ndarray, n_items: int) -> float:
+    """Share of the catalogue that appears in at least one list."""
+    items = np.unique(np.asarray(recommended))
+    return float((items >= 0).sum() / n_items)
+
+
+def intra_list_diversity(recommended: np.ndarray, X: sp.csr_matrix) -> float:
+    """Mean pairwise ``1 - cosine`` between recommended items' purchase columns, averaged over users."""
+    vectors = normalize(sp.csc_matrix(X, dtype=np.float64).T.tocsr())
+    values = []
+    for row in np.asarray(recommended):
+        items = row[row >= 0]
+        if len(items) < 2:
+            continue
+        sims = (vectors[items] @ vectors[items].T).toarray()
+        n = len(items)
+        values.append(1.0 - (sims.sum() - np.trace(sims)) / (n * (n - 1)))
+    return float(np.mean(values)) if values else float("nan")
+
+
+def novelty(recommended: np.ndarray, X: sp.csr_matrix) -> tuple[float, float]:
+    """Mean self-information (bits) and mean buyer count of recommended items."""
+    buyers = np.asarray((X > 0).sum(axis=0)).ravel().astype(float)
+    items = np.asarray(recommended).ravel()
+    items = items[items >= 0]
+    share = np.maximum(buyers[items], 1.0) / X.shape[0]
+    return float(np.mean(-np.log2(share))), float(np.mean(buyers[items]))
+
+
+def evaluate(model, split: Split, k: int = 10, name: str | None = None, fit: bool = False) -> pd.DataFrame:
+    """Score a recommender on a split under the house protocol; one row.
+
+    Parameters
+    ----------
+    model
+        A recommender (fitted on ``split.train.matrix`` unless ``fit=True``).
+    split
+        From :func:`shopai_lab.interactions.temporal_split`.
+    k
+        List length.
+    name
+        Row label; default: the model's class name.
+    fit
+        Fit the model on the split's train matrix first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by model name: ``users`` (all evaluated users), ``precision``,
+        ``recall``, ``ndcg``, ``map``, ``hit_rate``, ``coverage``, ``diversity``,
+        ``novelty``, ``popularity``, ``fallback_users``, ``fit_seconds``.
+    """
+    if fit:
+        model.fit(split.train.matrix)
+    if getattr(model, "X_", None) is None or model.X_.shape != split.train.matrix.shape:
+        raise ValueError("the model must be fitted on split.train.matrix (or pass fit=True)")
+    items, _ = model.recommend(split.eval_users, k=k)
+    truth = split.truth[split.eval_users]
+    per_user = ranking_metrics(items, truth, k)
+    nov, pop = novelty(items, split.train.matrix)
+    row = {
+        "users": len(per_user),
+        "precision": per_user["precision"].mean(),
+        "recall": per_user["recall"].mean(),
+        "ndcg": per_user["ndcg"].mean(),
+        "map": per_user["ap"].mean(),
+        "hit_rate": per_user["hit"].mean(),
+        "coverage": coverage(items, split.train.shape[1]),
+        "diversity": intra_list_diversity(items, split.train.matrix),
+        "novelty": nov,
+        "popularity": pop,
+        "fallback_users": int(getattr(model, "n_fallback_", 0)),
+        "fit_seconds": float(getattr(model, "fit_seconds_", float("nan"))),
+    }
+    return pd.DataFrame([row], index=pd.Index([name or type(model).__name__], name="model"))
+
+
+def grid_search(model_class, param_grid: dict, split: Split, k: int = 10,
+                metric: str = "ndcg") -> tuple[dict, pd.DataFrame]:
+    """Fit ``model_class(**params)`` for every combination of ``param_grid`` on ``split`` and rank them.
+
+    Use a *validation* split (cut inside train), never the test split.
+
+    Returns
+    -------
+    best_params, table
+        The best combination by ``metric`` and one row per combination, best first.
+    """
+    if not param_grid:
+        raise ValueError("param_grid must name at least one parameter with candidate values")
+    names = list(param_grid)
+    rows = []
+    for values in itertools.product(*(param_grid[n] for n in names)):
+        params = dict(zip(names, values))
+        start = time.perf_counter()
+        result = evaluate(model_class(**params), split, k=k, fit=True)
+        rows.append({**params, metric: float(result[metric].iloc[0]), "seconds": time.perf_counter() - start})
+    table = pd.DataFrame(rows).sort_values(metric, ascending=False, kind="stable").reset_index(drop=True)
+    best = {n: table.loc[0, n] for n in names}
+    best = {n: (v.item() if hasattr(v, "item") else v) for n, v in best.items()}
+    return best, table
