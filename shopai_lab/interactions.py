@@ -224,3 +224,27 @@ def temporal_split(
     return Split(train=train, truth=truth, eval_users=eval_users, cutoff=cutoff,
                  train_purchases=train_lines.reset_index(drop=True),
                  test_purchases=test_lines.reset_index(drop=True))
+
+
+def random_split(interactions: InteractionMatrix, test_share: float = 0.2, seed: int = 0) -> Split:
+    """A random holdout of customer-item cells: **only to demonstrate leakage**.
+
+    It hides a random ``test_share`` of each customer's cells and asks the
+    model to find them. Because cells are hidden at random in time, the model
+    trains on purchases made *after* the ones it must predict, which a real
+    recommender never can; scores come out higher than under the temporal
+    house protocol. Use :func:`temporal_split` for real evaluation.
+    """
+    if not 0 < test_share < 1:
+        raise ValueError(f"test_share must be between 0 and 1, got {test_share!r}")
+    rng = np.random.default_rng(seed)
+    coo = interactions.matrix.tocoo()
+    hidden = rng.random(coo.nnz) < test_share
+    shape = interactions.shape
+    train = sp.csr_matrix((coo.data[~hidden], (coo.row[~hidden], coo.col[~hidden])), shape=shape)
+    truth = sp.csr_matrix((np.ones(hidden.sum(), np.float32), (coo.row[hidden], coo.col[hidden])), shape=shape)
+    has_train = np.diff(train.indptr) > 0
+    eval_users = np.flatnonzero((np.diff(truth.indptr) > 0) & has_train)
+    empty = pd.DataFrame()
+    return Split(train=InteractionMatrix(train, interactions.users, interactions.items), truth=truth,
+                 eval_users=eval_users, cutoff=pd.NaT, train_purchases=empty, test_purchases=empty)

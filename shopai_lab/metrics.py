@@ -194,3 +194,35 @@ def grid_search(model_class, param_grid: dict, split: Split, k: int = 10,
     best = {n: table.loc[0, n] for n in names}
     best = {n: (v.item() if hasattr(v, "item") else v) for n, v in best.items()}
     return best, table
+
+
+def sampled_hit_rate(model, split: Split, k: int = 10, n_negatives: int = 100, seed: int = 0) -> float:
+    """Hit rate@k when each truth item is ranked against only ``n_negatives`` random items: **a pitfall**.
+
+    Returns the share of (user, truth item) pairs whose item scores in the top
+    ``k`` among itself and ``n_negatives`` items the user has not bought. Its
+    full-ranking counterpart is the share of truth items in the top ``k`` of
+    the whole catalogue.
+
+    Common in papers and wrong as an estimate of full-ranking quality: with 100
+    negatives a model needs only to beat 100 random items, so scores are far
+    higher and models can change order (Krichene & Rendle 2020). Shown in
+    notebook 02 next to the full-ranking metrics of :func:`evaluate`.
+    """
+    rng = np.random.default_rng(seed)
+    n_items = split.train.shape[1]
+    hits, total = 0, 0
+    for start in range(0, len(split.eval_users), 500):
+        users = split.eval_users[start:start + 500]
+        scores = model.scores(users)
+        seen = split.train.matrix[users]
+        for row, user in enumerate(users):
+            truth = split.truth.indices[split.truth.indptr[user]:split.truth.indptr[user + 1]]
+            excluded = set(seen.indices[seen.indptr[row]:seen.indptr[row + 1]]) | set(truth)
+            pool = np.setdiff1d(np.arange(n_items), np.fromiter(excluded, int), assume_unique=False)
+            negatives = rng.choice(pool, size=min(n_negatives, len(pool)), replace=False)
+            for item in truth:
+                rank = int((scores[row, negatives] > scores[row, item]).sum())
+                hits += rank < k
+                total += 1
+    return hits / total

@@ -177,3 +177,36 @@ def test_evaluation_on_online_retail(cleaned_retail):
     assert ease.loc["EASE", "users"] == pop.loc["Popularity", "users"] == 1_683
     assert ease.loc["EASE", "ndcg"] == pytest.approx(0.1073, abs=0.002)
     assert pop.loc["Popularity", "ndcg"] == pytest.approx(0.0410, abs=0.002)
+
+
+def test_mmr_rerank_trades_relevance_for_diversity(X):
+    from shopai_lab.metrics import intra_list_diversity
+    from shopai_lab.recommenders import mmr_rerank
+
+    model = EASE(10.0).fit(X)
+    items, scores = model.recommend(np.arange(120), k=20)
+    same = mmr_rerank(items, scores, X, k=10, relevance_weight=1.0)
+    np.testing.assert_array_equal(same, items[:, :10])
+    diverse = mmr_rerank(items, scores, X, k=10, relevance_weight=0.3)
+    assert intra_list_diversity(diverse, X) > intra_list_diversity(same, X)
+    assert all(set(d) <= set(c) for d, c in zip(diverse, items))
+    with pytest.raises(ValueError, match="relevance_weight"):
+        mmr_rerank(items, scores, X, relevance_weight=1.5)
+
+
+def test_random_split_leaks_and_sampled_metrics_inflate(cleaned_retail):
+    from shopai_lab.interactions import build_interactions, random_split, temporal_split
+    from shopai_lab.metrics import evaluate, sampled_hit_rate
+
+    temporal = temporal_split(cleaned_retail.purchases, test_days=60)
+    leaky = random_split(build_interactions(cleaned_retail.purchases), test_share=0.2, seed=0)
+    honest = evaluate(EASE(300.0), temporal, fit=True)["hit_rate"].iloc[0]
+    assert evaluate(EASE(300.0), leaky, fit=True)["hit_rate"].iloc[0] > honest + 0.1
+    model = EASE(300.0).fit(temporal.train.matrix)
+    # The full-ranking counterpart of a per-item sampled hit rate: share of truth items in the top 10.
+    from shopai_lab.metrics import ranking_metrics
+
+    items, _ = model.recommend(temporal.eval_users, k=10)
+    per_user = ranking_metrics(items, temporal.truth[temporal.eval_users], 10)
+    full = per_user["hits"].sum() / temporal.truth.nnz
+    assert sampled_hit_rate(model, temporal, n_negatives=100) > 5 * full
