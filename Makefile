@@ -24,8 +24,11 @@ notebooks: $(STAMP)
 	$(BIN)/shopai-lab refresh --no-progress
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[bench]'
 	$(BIN)/python benchmarks/bench_rfm.py
 	$(BIN)/python benchmarks/bench_bandits.py
+	$(BIN)/python benchmarks/bench_implicit.py
+	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_notebooks.py
 
 clean:

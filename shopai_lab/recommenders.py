@@ -17,13 +17,16 @@ Models: :class:`Popularity`, :class:`ItemKNN`, :class:`UserKNN`, :class:`ALS`
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 
@@ -351,25 +354,30 @@ class UserKNN(Recommender):
 
 def _conjugate_gradient(
     Cm1: sp.csr_matrix, B: sp.csr_matrix, Y: np.ndarray, YtY: np.ndarray, X0: np.ndarray,
-    regularization: float, steps: int, chunk: int = 50_000,
+    regularization: float, steps: int, chunk: int = 50_000, n_threads: int | None = None,
 ) -> np.ndarray:
     """A few conjugate-gradient steps on ``(YtY + Y' (C_u - I) Y + reg I) x_u = Y' C_u p_u`` for every row u.
 
     ``Cm1`` holds ``c_ui - 1 = alpha r_ui`` at the observed cells, ``B`` holds
     ``c_ui`` there (``p_ui = 1``). All rows are solved together, in chunks of
-    rows to bound the memory of the gathered factor rows.
+    rows (bounding the memory of the gathered factor rows) that run on
+    ``n_threads`` threads (numpy releases the GIL in the heavy operations).
     """
     X = X0.copy()
-    for lo in range(0, X.shape[0], chunk):
-        hi = min(lo + chunk, X.shape[0])
+    n_rows = X.shape[0]
+    n_threads = max(1, int(n_threads or os.cpu_count() or 1))
+    size = max(1, min(chunk, -(-n_rows // n_threads)))
+    bounds = [(lo, min(lo + size, n_rows)) for lo in range(0, n_rows, size)]
+
+    def solve(lo: int, hi: int) -> None:
         cm1 = Cm1[lo:hi]
         rows = np.repeat(np.arange(hi - lo), np.diff(cm1.indptr))
-        cols = cm1.indices
-        Yc = Y[cols]
+        Yc = Y[cm1.indices]
+
+        weighted = cm1.copy()  # same sparsity; its values are refilled on every product
 
         def apply_a(V: np.ndarray) -> np.ndarray:
-            dots = np.einsum("ij,ij->i", V[rows], Yc) * cm1.data
-            weighted = sp.csr_matrix((dots, cm1.indices, cm1.indptr), shape=cm1.shape)
+            np.multiply(np.einsum("ij,ij->i", V.take(rows, axis=0), Yc), cm1.data, out=weighted.data)
             return V @ YtY + weighted @ Y + regularization * V
 
         x = X[lo:hi]
@@ -387,6 +395,13 @@ def _conjugate_gradient(
             p = r + beta[:, None] * p
             rs_old = rs_new
         X[lo:hi] = x
+
+    if len(bounds) == 1 or n_threads == 1:
+        for lo, hi in bounds:
+            solve(lo, hi)
+    else:
+        with ThreadPoolExecutor(max_workers=n_threads) as pool:
+            list(pool.map(lambda b: solve(*b), bounds))
     return X
 
 
@@ -444,9 +459,11 @@ class ALS(Recommender):
         B.data = B.data + 1.0
         Cm1_T, B_T = Cm1.T.tocsr(), B.T.tocsr()
         reg = float(self.regularization)
-        for _ in tqdm(range(int(self.iterations)), disable=not self.progress, desc="ALS"):
-            users = _conjugate_gradient(Cm1, B, items, items.T @ items, users, reg, int(self.cg_steps))
-            items = _conjugate_gradient(Cm1_T, B_T, users, users.T @ users, items, reg, int(self.cg_steps))
+        # The CG workers run one per core; one BLAS thread each avoids oversubscription.
+        with threadpool_limits(1, user_api="blas"):
+            for _ in tqdm(range(int(self.iterations)), disable=not self.progress, desc="ALS"):
+                users = _conjugate_gradient(Cm1, B, items, items.T @ items, users, reg, int(self.cg_steps))
+                items = _conjugate_gradient(Cm1_T, B_T, users, users.T @ users, items, reg, int(self.cg_steps))
         self.user_factors_, self.item_factors_ = users.astype(np.float32), items.astype(np.float32)
         self.fit_seconds_ = time.perf_counter() - start
         return self
