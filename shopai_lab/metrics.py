@@ -150,9 +150,23 @@ def evaluate(model, split: Split, k: int = 10, name: str | None = None, fit: boo
     if getattr(model, "X_", None) is None or model.X_.shape != split.train.matrix.shape:
         raise ValueError("the model must be fitted on split.train.matrix (or pass fit=True)")
     items, _ = model.recommend(split.eval_users, k=k)
-    truth = split.truth[split.eval_users]
-    per_user = ranking_metrics(items, truth, k)
-    nov, pop = novelty(items, split.train.matrix)
+    row = evaluate_lists(items, split, k=k, name=name or type(model).__name__)
+    row["fallback_users"] = int(getattr(model, "n_fallback_", 0))
+    row["fit_seconds"] = float(getattr(model, "fit_seconds_", float("nan")))
+    return row
+
+
+def evaluate_lists(items: np.ndarray, split: Split, k: int = 10, name: str = "lists") -> pd.DataFrame:
+    """Score ready-made recommendation lists (one row per ``split.eval_users``, in order) like :func:`evaluate`.
+
+    For lists that do not come from a recommender's ``recommend``, e.g. a re-ranker's.
+    """
+    items = np.asarray(items)
+    if items.shape[0] != len(split.eval_users):
+        raise ValueError(f"need one list per evaluated user ({len(split.eval_users)}), got {items.shape[0]}")
+    per_user = ranking_metrics(items, split.truth[split.eval_users], k)
+    top = items[:, :k]
+    nov, pop = novelty(top, split.train.matrix)
     row = {
         "users": len(per_user),
         "precision": per_user["precision"].mean(),
@@ -160,14 +174,12 @@ def evaluate(model, split: Split, k: int = 10, name: str | None = None, fit: boo
         "ndcg": per_user["ndcg"].mean(),
         "map": per_user["ap"].mean(),
         "hit_rate": per_user["hit"].mean(),
-        "coverage": coverage(items, split.train.shape[1]),
-        "diversity": intra_list_diversity(items, split.train.matrix),
+        "coverage": coverage(top, split.train.shape[1]),
+        "diversity": intra_list_diversity(top, split.train.matrix),
         "novelty": nov,
         "popularity": pop,
-        "fallback_users": int(getattr(model, "n_fallback_", 0)),
-        "fit_seconds": float(getattr(model, "fit_seconds_", float("nan"))),
     }
-    return pd.DataFrame([row], index=pd.Index([name or type(model).__name__], name="model"))
+    return pd.DataFrame([row], index=pd.Index([name], name="model"))
 
 
 def grid_search(model_class, param_grid: dict, split: Split, k: int = 10,

@@ -27,6 +27,9 @@ NOTEBOOKS = cli.available_notebooks()
 REQUIRED_PARAMETERS = {
     "01_behavior_analysis": {"data_path", "column_map", "reference_date", "k_range", "seed"},
     "02_collaborative_filtering": {"data_path", "column_map", "test_days", "k", "models", "seed"},
+    "03_neural_scoring": {
+        "data_path", "test_size", "seed", "hidden_layers", "incentive_cost", "conversion_value", "candidates",
+    },
     "04_dynamic_pricing": {
         "data_path", "column_map", "gross_margin", "max_price_change", "horizon", "n_seeds", "seed",
     },
@@ -38,7 +41,7 @@ REQUIRED_PARAMETERS = {
 
 def test_there_are_notebooks():
     stems = [p.stem for p in NOTEBOOKS]
-    assert {"01_behavior_analysis", "02_collaborative_filtering", "04_dynamic_pricing",
+    assert {"01_behavior_analysis", "02_collaborative_filtering", "03_neural_scoring", "04_dynamic_pricing",
             "05_customer_lifetime_value"} <= set(stems)
 
 
@@ -88,6 +91,16 @@ def test_stored_notebook_02_headline_figures():
         assert metrics[f"coverage/{name}"] > 5 * metrics["coverage/Popularity"]
     assert metrics["leaky/ndcg"] > 2 * metrics["ndcg@10/EASE"]
     assert metrics["cold/hit_rate"] > 1.5 * metrics["cold/random_hit_rate"]
+
+
+def test_stored_notebook_03_headline_figures():
+    metrics = read_metrics(notebooks_dir() / "03_neural_scoring.ipynb")
+    assert metrics["auc/mlp"] >= 0.925  # issue 4 targets
+    assert max(v for k, v in metrics.items() if k.startswith("auc/")) >= 0.935
+    for name in ("logistic", "mlp", "boosting"):
+        assert metrics[f"ece/{name}_calibrated"] <= 0.02
+    assert metrics["best_threshold"] == pytest.approx(0.10, abs=0.03)  # near cost / value
+    assert metrics["ndcg@10/reranked"] >= 1.05 * metrics["ndcg@10/best_cf"]
 
 
 def test_stored_notebook_04_headline_figures():
@@ -226,3 +239,23 @@ def test_notebook_02_runs_on_another_shops_file_untuned(other_shop_file, tmp_pat
     expected = evaluate(EASE(), split, k=5, fit=True)["ndcg"].iloc[0]
     assert metrics["ndcg@5/EASE"] == pytest.approx(expected, abs=1e-4)
     assert set(k for k in metrics if k.startswith("ndcg@5/")) == {"ndcg@5/Popularity", "ndcg@5/EASE", "ndcg@5/Blend"}
+
+
+def test_notebook_03_runs_on_other_files_with_small_parameters(other_shop_file, tmp_path):
+    from shopai_lab.datasets import load_online_shoppers
+    from shopai_lab.scoring import classification_metrics, session_models, split_sessions
+
+    sessions_path = tmp_path / "sessions.csv"
+    load_online_shoppers().sample(4_000, random_state=1).to_csv(sessions_path, index=False)
+    column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
+    argv = ["run", "03", "--output-dir", str(tmp_path), "--no-progress",
+            "-p", "data_path", str(sessions_path), "-p", "retail_path", str(other_shop_file),
+            "-p", "column_map", json.dumps(column_map), "-p", "candidates", "30", "-p", "seed", "2",
+            "-p", "hidden_layers", "[16]"]
+    assert cli.main(argv) == 0
+    metrics = read_metrics(tmp_path / "03_neural_scoring.ipynb")
+    X_train, X_test, y_train, y_test = split_sessions(pd.read_csv(sessions_path), 0.25, seed=2)
+    logistic = session_models(seed=2, hidden_layers=[16])["logistic"].fit(X_train, y_train)
+    expected = classification_metrics(y_test, logistic.predict_proba(X_test)[:, 1])["auc"]
+    assert metrics["auc/logistic"] == pytest.approx(expected, abs=1e-4)
+    assert 0 < metrics["ndcg@10/best_cf"] < 1 and 0 < metrics["ndcg@10/reranked"] < 1
