@@ -239,6 +239,13 @@ class Blend(Recommender):
         return f"Blend({parts})"
 
 
+def _check_neighbourhood(n_neighbors, shrinkage) -> None:
+    if int(n_neighbors) < 1:
+        raise ValueError(f"n_neighbors must be >= 1, got {n_neighbors!r}")
+    if shrinkage < 0:
+        raise ValueError(f"shrinkage must be >= 0, got {shrinkage!r}")
+
+
 def _knn_prune(similarity: sp.csr_matrix, n_neighbors: int) -> sp.csr_matrix:
     """Keep the ``n_neighbors`` largest entries of each row of a CSR matrix."""
     similarity = similarity.tocsr()
@@ -302,10 +309,7 @@ class ItemKNN(Recommender):
         self.progress = progress
 
     def fit(self, X) -> ItemKNN:
-        if int(self.n_neighbors) < 1:
-            raise ValueError(f"n_neighbors must be >= 1, got {self.n_neighbors!r}")
-        if self.shrinkage < 0:
-            raise ValueError(f"shrinkage must be >= 0, got {self.shrinkage!r}")
+        _check_neighbourhood(self.n_neighbors, self.shrinkage)
         start = time.perf_counter()
         X = self._fit_common(X)
         # similarity_[i, j]: how much having item i suggests item j.
@@ -330,10 +334,7 @@ class UserKNN(Recommender):
         self.shrinkage = shrinkage
 
     def fit(self, X) -> UserKNN:
-        if int(self.n_neighbors) < 1:
-            raise ValueError(f"n_neighbors must be >= 1, got {self.n_neighbors!r}")
-        if self.shrinkage < 0:
-            raise ValueError(f"shrinkage must be >= 0, got {self.shrinkage!r}")
+        _check_neighbourhood(self.n_neighbors, self.shrinkage)
         start = time.perf_counter()
         X = self._fit_common(X)
         self.norms_ = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
