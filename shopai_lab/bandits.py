@@ -25,6 +25,7 @@ remaining inventory per remaining period.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -369,8 +370,6 @@ def simulate_pricing(
     horizon, n_runs = int(horizon), int(n_runs)
     if policy.uses_inventory and inventory is None:
         raise ValueError(f"{policy.name} needs an inventory")
-    import time
-
     start = time.perf_counter()
     env_seed, policy_seed = np.random.SeedSequence(seed).spawn(2)
     env = np.random.default_rng(env_seed)
