@@ -590,9 +590,9 @@ class CustomerSegmenter:
             raise ValueError(f"k_range {k_range!r} needs more than {high} customers, got {n_samples}")
         return low, high
 
-    def _matrix(self, features: pd.DataFrame, fitting: bool) -> np.ndarray:
-        require_columns(features, getattr(self, "feature_names_in_", []), "features")
-        numeric = features[self.feature_names_in_] if not fitting else features
+    def _matrix(self, features: pd.DataFrame) -> np.ndarray:
+        require_columns(features, self.feature_names_in_, "features")
+        numeric = features[self.feature_names_in_]
         values = numeric.to_numpy(dtype=float)
         if not np.isfinite(values).all():
             bad = numeric.columns[~np.isfinite(values).all(axis=0)].tolist()
@@ -620,7 +620,7 @@ class CustomerSegmenter:
         else:
             require_columns(numeric, list(self.log_columns), "features")
             self.log_columns_ = list(self.log_columns)
-        x = self._matrix(numeric, fitting=True)
+        x = self._matrix(numeric)
         self.scaler_ = StandardScaler().fit(x)
         z = self.scaler_.transform(x)
         scores, models = {}, {}
@@ -652,7 +652,7 @@ class CustomerSegmenter:
         """Cluster of each row of ``features`` (same columns as in ``fit``)."""
         if not hasattr(self, "kmeans_"):
             raise ValueError("this CustomerSegmenter is not fitted yet; call fit(features) first")
-        z = self.scaler_.transform(self._matrix(features, fitting=False))
+        z = self.scaler_.transform(self._matrix(features))
         return pd.Series(self._relabel[self.kmeans_.predict(z)], index=features.index, name="cluster")
 
 

@@ -316,15 +316,19 @@ def _read_table(path: Path, id_sources: list[str]) -> pd.DataFrame:
             f"cannot read {path.name!r}: supported file types are .csv, .tsv "
             "(optionally compressed) and .parquet"
         )
-    header = None
-    for encoding in ("utf-8", "latin-1"):
-        try:
-            header = pd.read_csv(path, sep=sep, nrows=0, encoding=encoding)
-            dtypes = {c: "string" for c in id_sources if c in header.columns}
-            return pd.read_csv(path, sep=sep, encoding=encoding, dtype=dtypes)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError(f"cannot decode {path.name!r} as UTF-8 or Latin-1 text")
+    try:
+        header = pd.read_csv(path, sep=sep, nrows=0, encoding="utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:  # Latin-1 decodes any byte: the usual encoding of older shop exports
+        header = pd.read_csv(path, sep=sep, nrows=0, encoding="latin-1")
+        encoding = "latin-1"
+    except pd.errors.EmptyDataError as exc:
+        raise ValueError(f"{path.name!r} is empty: no header row and no lines") from exc
+    dtypes = {c: "string" for c in id_sources if c in header.columns}
+    try:
+        return pd.read_csv(path, sep=sep, encoding=encoding, dtype=dtypes)
+    except UnicodeDecodeError:
+        return pd.read_csv(path, sep=sep, encoding="latin-1", dtype=dtypes)
 
 
 def load_transactions(

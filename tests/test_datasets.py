@@ -151,6 +151,9 @@ def test_load_parquet_and_tsv_give_the_same_frame(tmp_path):
 def test_load_errors_for_missing_file_and_unknown_type(tmp_path):
     with pytest.raises(FileNotFoundError, match="no transaction file"):
         load_transactions(tmp_path / "absent.csv")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(ValueError, match="'empty.csv' is empty"):
+        load_transactions(tmp_path / "empty.csv")
     (tmp_path / "shop.xlsx").write_bytes(b"")
     with pytest.raises(ValueError, match="supported file types"):
         load_transactions(tmp_path / "shop.xlsx")
