@@ -32,6 +32,21 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from shopai_lab._validation import (
+    as_float_array,
+    require_bool,
+    require_instance,
+    require_number,
+    require_positive_int,
+    require_seed,
+)
+
+
+def _check_priors(prior_a, prior_b) -> None:
+    for name, value in (("prior_a", prior_a), ("prior_b", prior_b)):
+        if require_number(value, name) <= 0:
+            raise ValueError(f"prior_a and prior_b must be positive, got {name}={value!r}")
+
 
 class Policy:
     """Base class: per-run sale counts and the shared ``update``."""
@@ -79,8 +94,7 @@ class ThompsonSampling(Policy):
     """
 
     def __init__(self, prior_a: float = 1.0, prior_b: float = 1.0) -> None:
-        if prior_a <= 0 or prior_b <= 0:
-            raise ValueError("prior_a and prior_b must be positive")
+        _check_priors(prior_a, prior_b)
         self.prior_a, self.prior_b = prior_a, prior_b
         self.name = "Thompson sampling"
 
@@ -113,6 +127,8 @@ class EpsilonGreedy(Policy):
     """
 
     def __init__(self, epsilon: float = 0.1, decay: bool = False) -> None:
+        require_number(epsilon, "epsilon")
+        require_bool(decay, "decay")
         if epsilon < 0 or (not decay and epsilon > 1):
             raise ValueError(f"epsilon must be in [0, 1] (or >= 0 with decay), got {epsilon!r}")
         self.epsilon, self.decay = epsilon, decay
@@ -136,9 +152,7 @@ class ExploreThenCommit(Policy):
     """Offer every price ``m`` times in turn, then commit for good to the best observed."""
 
     def __init__(self, m: int = 100) -> None:
-        if int(m) < 1:
-            raise ValueError(f"m must be >= 1, got {m!r}")
-        self.m = int(m)
+        self.m = require_positive_int(m, "m")
         self.name = f"explore-then-commit (m={self.m})"
 
     def select(self, t: int, inventory=None, periods_left=None) -> np.ndarray:
@@ -184,8 +198,10 @@ def lp_price_mixture(margins, probabilities, capacity) -> tuple[np.ndarray, np.n
     >>> x.round(3).tolist(), round(float(value), 4)
     ([0.0, 0.0, 0.75, 0.25], 10.1)
     """
-    m = np.asarray(margins, dtype=float)
-    d = np.asarray(probabilities, dtype=float)
+    m = as_float_array(margins, "margins", allow_empty=False)
+    d = as_float_array(probabilities, "probabilities", ndim=None, allow_nan=True, allow_inf=True)
+    if d.ndim not in (1, 2) or d.shape[-1] == 0:
+        raise ValueError(f"probabilities must be (K,) or (n_runs, K) with K >= 1, got shape {d.shape}")
     single = d.ndim == 1
     d = np.atleast_2d(d)
     n_runs, k = d.shape
@@ -193,7 +209,11 @@ def lp_price_mixture(margins, probabilities, capacity) -> tuple[np.ndarray, np.n
         raise ValueError(f"margins must have one value per price ({k})")
     if (d < 0).any() or (d > 1).any() or not np.isfinite(d).all():
         raise ValueError("probabilities must lie in [0, 1]")
-    c = np.broadcast_to(np.asarray(capacity, dtype=float), (n_runs,))
+    c = as_float_array(capacity, "capacity", ndim=None, allow_nan=True, allow_inf=True)
+    try:
+        c = np.broadcast_to(c, (n_runs,))
+    except ValueError:
+        raise ValueError(f"capacity must be a number or one value per run ({n_runs}), got shape {c.shape}") from None
     if (c < 0).any() or not np.isfinite(c).all():
         raise ValueError("capacity must be >= 0")
     candidates, values = [], []
@@ -236,12 +256,16 @@ class InventoryThompsonSampling(Policy):
     uses_inventory = True
 
     def __init__(self, update_capacity: bool = True, prior_a: float = 1.0, prior_b: float = 1.0) -> None:
+        require_bool(update_capacity, "update_capacity")
+        _check_priors(prior_a, prior_b)
         self.update_capacity = update_capacity
         self.prior_a, self.prior_b = prior_a, prior_b
         self.name = "TS-update" if update_capacity else "TS-fixed"
 
     def start(self, inventory: float, horizon: int) -> None:
         """Called by the simulator with the initial inventory and horizon."""
+        require_number(inventory, "inventory", low=0)
+        horizon = require_positive_int(horizon, "horizon")
         self.initial_capacity = inventory / horizon
 
     def select(self, t: int, inventory=None, periods_left=None) -> np.ndarray:
@@ -306,8 +330,9 @@ class PricingRun:
 
 
 def _check_problem(prices, probabilities, unit_cost) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    p = np.asarray(prices, dtype=float)
-    d = np.asarray(probabilities, dtype=float)
+    p = as_float_array(prices, "prices", ndim=None, allow_nan=True, allow_inf=True)
+    d = as_float_array(probabilities, "probabilities", ndim=None, allow_nan=True, allow_inf=True)
+    unit_cost = require_number(unit_cost, "unit_cost")
     if p.ndim != 1 or p.size < 2 or d.shape != p.shape:
         raise ValueError("prices and probabilities must be 1-D, of equal length, with at least 2 prices")
     if not np.isfinite(p).all() or (p <= 0).any():
@@ -364,10 +389,16 @@ def simulate_pricing(
     >>> run.share_of_benchmark > 0.95
     True
     """
+    require_instance(policy, Policy, "policy")
     p, d, margins = _check_problem(prices, probabilities, unit_cost)
+    for name, value in (("horizon", horizon), ("n_runs", n_runs)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {value!r}")
     if int(horizon) < 1 or int(n_runs) < 1:
         raise ValueError("horizon and n_runs must be >= 1")
     horizon, n_runs = int(horizon), int(n_runs)
+    require_seed(seed, "seed")
+    require_bool(progress, "progress")
     if policy.uses_inventory and inventory is None:
         raise ValueError(f"{policy.name} needs an inventory")
     start = time.perf_counter()
@@ -380,8 +411,7 @@ def simulate_pricing(
         per_step_best = float(expected.max())
         stock = None
     else:
-        if not np.isfinite(inventory) or inventory < 0:
-            raise ValueError(f"inventory must be >= 0, got {inventory!r}")
+        require_number(inventory, "inventory", low=0)
         _, per_step_best = lp_price_mixture(margins, d, inventory / horizon)
         per_step_best = float(per_step_best)
         stock = np.full(n_runs, float(inventory))
@@ -434,6 +464,18 @@ def race(
     the clairvoyant's, see :class:`PricingRun`), ``regret`` (mean final pseudo-regret),
     its 5%-95% band, and the share of customers offered each price.
     """
+    if isinstance(policies, Policy) or not hasattr(policies, "__iter__"):
+        raise TypeError(f"policies must be a list of Policy objects, got {type(policies).__name__}")
+    policies = list(policies)
+    if not policies:
+        raise ValueError("policies is empty: race needs at least one policy")
+    for i, policy in enumerate(policies):
+        require_instance(policy, Policy, f"policies[{i}]")
+    names = [policy.name for policy in policies]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"policies have duplicated names {repeated}: each run is reported by name")
+    _check_problem(prices, probabilities, unit_cost)
     runs = {}
     for policy in tqdm(policies, disable=not progress, desc="policies"):
         runs[policy.name] = simulate_pricing(policy, prices, probabilities, horizon, n_runs,

@@ -16,10 +16,18 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 
 from shopai_lab._validation import (
+    require_bool,
     require_columns,
-    require_datetime,
+    require_fitted,
+    require_frame,
+    require_instance,
+    require_no_missing,
     require_not_empty,
+    require_numeric_columns,
     require_positive_int,
+    require_seed,
+    require_strings,
+    require_transactions,
     to_timestamp,
 )
 
@@ -88,21 +96,16 @@ def resolve_reference_date(
     >>> resolve_reference_date(lines)
     Timestamp('2011-12-10 00:00:00')
     """
-    require_columns(purchases, ["timestamp"], "purchases")
+    require_transactions(purchases, "purchases", ["timestamp"], allow_empty=False)
     if reference_date is None:
         return purchases["timestamp"].max().normalize() + pd.Timedelta(days=1)
     return to_timestamp(reference_date, "reference_date")
 
 
 def _check_purchases(purchases: pd.DataFrame, name: str = "purchases") -> None:
-    require_columns(purchases, PURCHASE_COLUMNS, name)
-    require_not_empty(purchases, name)
-    require_datetime(purchases, "timestamp", name)
-    if purchases["customer_id"].isna().any():
-        raise ValueError(
-            f"{name}['customer_id'] has {int(purchases['customer_id'].isna().sum())} missing "
-            "value(s); clean the lines first (shopai_lab.cleaning.clean_transactions)"
-        )
+    require_transactions(purchases, name, PURCHASE_COLUMNS, allow_empty=False, allow_nan=False)
+    require_no_missing(purchases, ["customer_id"], name,
+                       "clean the lines first (shopai_lab.cleaning.clean_transactions)")
 
 
 def rfm(
@@ -177,8 +180,8 @@ def rfm(
         }
     )
     if returns is not None:
-        require_columns(returns, ["customer_id", "quantity", "unit_price", "timestamp"], "returns")
-        require_datetime(returns, "timestamp", "returns")
+        require_transactions(returns, "returns", ["customer_id", "quantity", "unit_price", "timestamp"],
+                             allow_nan=False)
         keep = (returns["timestamp"] < ref) & returns["customer_id"].notna()
         refunded = (-_revenue(returns).abs())[keep].groupby(returns["customer_id"][keep]).sum()
         table["monetary"] = table["monetary"].add(refunded.reindex(table.index), fill_value=0.0)
@@ -204,8 +207,11 @@ def quantile_scores(values: pd.Series, n_bins: int = 5, higher_is_better: bool =
     [2, 2, 2, 2, 3, 3, 4, 4, 5, 5]
     """
     n_bins = require_positive_int(n_bins, "n_bins", minimum=2)
+    require_instance(values, pd.Series, "values")
+    require_bool(higher_is_better, "higher_is_better")
     if values.isna().any():
         raise ValueError(f"cannot score {values.name!r}: it has missing values")
+    require_numeric_columns(values.to_frame(), [values.name if values.name is not None else 0], "values")
     pct = values.rank(method="average", pct=True, ascending=higher_is_better)
     return np.ceil(pct * n_bins).clip(1, n_bins).astype("int64").rename(values.name)
 
@@ -224,6 +230,7 @@ def rfm_scores(table: pd.DataFrame, n_bins: int = 5) -> pd.DataFrame:
     [[5, 5, 5, 5], [4, 4, 4, 4], [2, 2, 2, 2]]
     """
     require_columns(table, ["recency_days", "frequency", "monetary"], "table")
+    require_numeric_columns(table, ["recency_days", "frequency", "monetary"], "table", allow_nan=False)
     scored = table.copy()
     scored["r_score"] = quantile_scores(table["recency_days"], n_bins, higher_is_better=False)
     scored["f_score"] = quantile_scores(table["frequency"], n_bins)
@@ -249,6 +256,8 @@ def assign_segments(scored: pd.DataFrame, grid: pd.DataFrame = SEGMENT_GRID) -> 
     ['Champions', "Can't lose", 'Lost']
     """
     require_columns(scored, ["r_score", "fm_score"], "scored")
+    require_frame(grid, "grid")
+    require_numeric_columns(scored, ["r_score", "fm_score"], "scored", allow_nan=False)
     for column in ("r_score", "fm_score"):
         axis = grid.index if column == "r_score" else grid.columns
         bad = sorted(int(v) for v in set(scored[column].unique()) - set(axis))
@@ -277,6 +286,8 @@ def segment_summary(segmented: pd.DataFrame) -> pd.DataFrame:
         One row per non-empty segment in :data:`SEGMENT_ORDER`.
     """
     require_columns(segmented, ["recency_days", "frequency", "monetary", "segment"], "segmented")
+    require_not_empty(segmented, "segmented")
+    require_numeric_columns(segmented, ["recency_days", "frequency", "monetary"], "segmented")
     grouped = segmented.groupby("segment", observed=True)
     total = segmented["monetary"].sum()
     summary = pd.DataFrame(
@@ -323,9 +334,11 @@ def cohort_retention(
     >>> cohort_retention(lines, complete_months_only=False).round(2).values.tolist()
     [[1.0, 0.5], [1.0, nan]]
     """
-    require_columns(purchases, ["customer_id", "timestamp"], "purchases")
-    require_not_empty(purchases, "purchases")
-    require_datetime(purchases, "timestamp", "purchases")
+    require_transactions(purchases, "purchases", ["customer_id", "timestamp"], allow_empty=False)
+    require_no_missing(purchases, ["customer_id", "timestamp"], "purchases",
+                       "clean the lines first (shopai_lab.cleaning.clean_transactions)")
+    require_bool(complete_months_only, "complete_months_only")
+    require_bool(as_counts, "as_counts")
     stamps = purchases["timestamp"]
     last = stamps.max()
     month = stamps.dt.year.to_numpy() * 12 + stamps.dt.month.to_numpy() - 1
@@ -389,9 +402,10 @@ def funnel(
     >>> funnel(ev)[["stage", "sessions", "step_conversion"]].values.tolist()
     [['view', 3, 1.0], ['cart', 2, 0.6666666666666666], ['purchase', 1, 0.5]]
     """
-    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+    keys = [] if by is None else [by] if isinstance(by, str) else require_strings(by, "by")
     require_columns(events, ["session_id", "event", *keys], "events")
-    stages = list(stages)
+    require_not_empty(events, "events")
+    stages = require_strings(stages, "stages")
     if len(stages) < 2 or len(set(stages)) != len(stages):
         raise ValueError(f"stages must name at least two distinct events, got {stages}")
     present = set(events["event"].astype(str).unique())
@@ -452,7 +466,7 @@ def customer_features(
     >>> customer_features(lines, "2024-01-04").loc["a", ["tenure_days", "avg_order_value"]].tolist()
     [3.0, 2.5]
     """
-    require_columns(purchases, [*PURCHASE_COLUMNS, "item_id"], "purchases")
+    require_transactions(purchases, "purchases", [*PURCHASE_COLUMNS, "item_id"])
     table = rfm(purchases, reference_date, returns)
     ref = resolve_reference_date(purchases, reference_date)
     lines = purchases[(purchases["timestamp"] < ref).to_numpy()]
@@ -488,6 +502,8 @@ def session_features(events: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(events, ["user_id", "session_id", "event", "price", "quantity"], "events")
     require_not_empty(events, "events")
+    require_numeric_columns(events, ["price", "quantity"], "events")
+    require_no_missing(events, ["user_id", "session_id", "event"], "events")
     kind = events["event"].astype(str)
     by_user = events.groupby("user_id", observed=True)
     views = (kind == "view").groupby(events["user_id"]).sum()
@@ -592,6 +608,7 @@ class CustomerSegmenter:
 
     def _matrix(self, features: pd.DataFrame) -> np.ndarray:
         require_columns(features, self.feature_names_in_, "features")
+        require_numeric_columns(features, self.feature_names_in_, "features")
         numeric = features[self.feature_names_in_]
         values = numeric.to_numpy(dtype=float)
         if not np.isfinite(values).all():
@@ -605,7 +622,13 @@ class CustomerSegmenter:
 
     def fit(self, features: pd.DataFrame) -> CustomerSegmenter:
         """Fit k-means for every k in ``k_range`` and keep the best by silhouette."""
+        require_frame(features, "features")
         require_not_empty(features, "features")
+        require_positive_int(self.n_init, "n_init")
+        require_positive_int(self.silhouette_sample_size, "silhouette_sample_size", minimum=2)
+        require_seed(self.random_state, "random_state")
+        if not (self.log_columns is None or self.log_columns == "auto"):
+            require_strings(self.log_columns, "log_columns")
         numeric = features.select_dtypes("number")
         if numeric.shape[1] == 0:
             raise ValueError(f"features has no numeric columns; found {list(features.columns)}")
@@ -650,8 +673,8 @@ class CustomerSegmenter:
 
     def predict(self, features: pd.DataFrame) -> pd.Series:
         """Cluster of each row of ``features`` (same columns as in ``fit``)."""
-        if not hasattr(self, "kmeans_"):
-            raise ValueError("this CustomerSegmenter is not fitted yet; call fit(features) first")
+        require_fitted(self, "kmeans_")
+        require_frame(features, "features")
         z = self.scaler_.transform(self._matrix(features))
         return pd.Series(self._relabel[self.kmeans_.predict(z)], index=features.index, name="cluster")
 
@@ -675,9 +698,12 @@ def segment_profile(
     pandas.DataFrame
         One row per cluster, sorted by cluster label.
     """
+    require_frame(features, "features")
     require_not_empty(features, "features")
+    require_instance(labels, pd.Series, "labels")
     if revenue_column is not None:
         require_columns(features, [revenue_column], "features")
+        require_numeric_columns(features, [revenue_column], "features", allow_nan=False)
     if not labels.index.equals(features.index):
         labels = labels.reindex(features.index)
         if labels.isna().any():

@@ -19,12 +19,18 @@ Extreme lines are flagged, not dropped, by :func:`flag_extreme_lines`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from shopai_lab._validation import require_columns
+from shopai_lab._validation import (
+    as_float_array,
+    require_positive,
+    require_string,
+    require_transactions,
+)
 from shopai_lab.datasets import REQUIRED_COLUMNS
 
 #: Stock codes that are not products in the Online Retail data: postage (POST,
@@ -102,9 +108,14 @@ def clean_transactions(
     >>> int(cleaned.report.loc["cancellation", "rows_dropped"])
     9288
     """
-    require_columns(transactions, REQUIRED_COLUMNS, "transactions")
+    require_transactions(transactions, "transactions", REQUIRED_COLUMNS, allow_nan=False)
     if not isinstance(cancellation_prefix, str) or not cancellation_prefix:
         raise ValueError(f"cancellation_prefix must be a non-empty string, got {cancellation_prefix!r}")
+    require_string(non_product_pattern, "non_product_pattern", allow_empty=True)
+    try:
+        re.compile(non_product_pattern)
+    except re.error as exc:
+        raise ValueError(f"non_product_pattern is not a valid regular expression: {exc}") from None
     lines = transactions.reset_index(drop=True)
     lines = lines.assign(revenue=lines["quantity"] * lines["unit_price"])
 
@@ -174,8 +185,9 @@ def net_of_returns(purchases: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFra
     >>> net_of_returns(p, r)["quantity"].tolist()
     [4]
     """
-    require_columns(purchases, ["customer_id", "item_id", "quantity", "timestamp"], "purchases")
-    require_columns(returns, ["customer_id", "item_id", "quantity", "timestamp"], "returns")
+    needed = ["customer_id", "item_id", "quantity", "timestamp"]
+    require_transactions(purchases, "purchases", needed, allow_nan=False)
+    require_transactions(returns, "returns", needed, allow_nan=False)
     quantity = purchases["quantity"].to_numpy(dtype=float).copy()
     keys = pd.MultiIndex.from_arrays([purchases["customer_id"], purchases["item_id"]])
     order = np.lexsort((purchases["timestamp"].to_numpy(), keys.codes[1], keys.codes[0]))
@@ -221,7 +233,9 @@ def robust_z(values: pd.Series | np.ndarray) -> np.ndarray:
     >>> robust_z(np.array([1.0, 2.0, 3.0, 4.0, 100.0])).round(3).tolist()
     [-1.349, -0.674, 0.0, 0.674, 65.427]
     """
-    x = np.asarray(values, dtype=float)
+    x = as_float_array(values, "values", ndim=None, allow_nan=True)
+    if x.size == 0 or np.isnan(x).all():
+        return np.full(x.shape, np.nan)
     median = np.nanmedian(x)
     mad = np.nanmedian(np.abs(x - median))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -258,9 +272,8 @@ def flag_extreme_lines(lines: pd.DataFrame, threshold: float = 5.0) -> pd.DataFr
     pandas.DataFrame
         A copy of ``lines`` with ``quantity_z``, ``value_z`` and boolean ``extreme``.
     """
-    require_columns(lines, ["quantity", "unit_price"], "lines")
-    if not np.isfinite(threshold) or threshold <= 0:
-        raise ValueError(f"threshold must be a positive number, got {threshold!r}")
+    require_transactions(lines, "lines", ["quantity", "unit_price"], allow_nan=False)
+    threshold = require_positive(threshold, "threshold")
     quantity = lines["quantity"].abs().to_numpy(dtype=float)
     value = np.abs(quantity * lines["unit_price"].to_numpy(dtype=float))
     with np.errstate(divide="ignore"):

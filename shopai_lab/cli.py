@@ -289,6 +289,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"shopai-lab: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # an output folder that cannot be written, a file that vanished
+        where = f" {exc.filename!r}" if exc.filename else ""
+        print(f"shopai-lab: error:{where} {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,7 +30,29 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import betaln, gammaln, hyp2f1
 
-from shopai_lab._validation import require_columns, require_datetime, require_not_empty, to_timestamp
+from shopai_lab._validation import (
+    as_float_array,
+    require_absent_columns,
+    require_columns,
+    require_fitted,
+    require_instance,
+    require_no_missing,
+    require_not_empty,
+    require_number,
+    require_numeric_columns,
+    require_one_of,
+    require_positive_int,
+    require_same_length,
+    require_transactions,
+    require_unique,
+    to_timestamp,
+)
+
+#: Columns only an RFM table (:func:`shopai_lab.behavior.rfm`) has: its ``frequency`` counts
+#: invoices and its ``monetary`` is total net revenue, not the BG/NBD and Gamma-Gamma quantities.
+_RFM_ONLY_COLUMNS = ("recency_days", "first_purchase", "last_purchase")
+_RFM_REASON = ("this looks like an RFM table (shopai_lab.behavior.rfm), whose frequency and monetary "
+               "mean invoices and total revenue; fit on clv.summarize_customers(...) instead")
 
 TIME_UNITS: dict[str, float] = {"D": 1.0, "W": 7.0}
 
@@ -40,9 +62,17 @@ class ConvergenceError(RuntimeError):
 
 
 def _unit_days(time_unit: str) -> float:
-    if time_unit not in TIME_UNITS:
-        raise ValueError(f"time_unit must be one of {sorted(TIME_UNITS)}, got {time_unit!r}")
+    require_one_of(time_unit, "time_unit", sorted(TIME_UNITS))
     return TIME_UNITS[time_unit]
+
+
+def _check_summary(summary: pd.DataFrame, columns: list[str]) -> None:
+    """A customer summary for fitting: columns present and numeric, one row per customer, not RFM."""
+    require_columns(summary, columns, "summary")
+    require_absent_columns(summary, _RFM_ONLY_COLUMNS, "summary", _RFM_REASON)
+    require_not_empty(summary, "summary")
+    require_numeric_columns(summary, columns, "summary")
+    require_unique(summary.index, "summary's index (customer_id)")
 
 
 def summarize_customers(
@@ -98,9 +128,9 @@ def summarize_customers(
     a                    1      2.0  2.0      20.0
     b                    0      0.0  1.0       0.0
     """
-    require_columns(purchases, ["customer_id", "timestamp", "quantity", "unit_price"], "purchases")
-    require_not_empty(purchases, "purchases")
-    require_datetime(purchases, "timestamp", "purchases")
+    require_transactions(purchases, "purchases", ["customer_id", "timestamp", "quantity", "unit_price"],
+                         allow_empty=False, allow_nan=False)
+    require_no_missing(purchases, ["timestamp"], "purchases")
     unit = _unit_days(time_unit)
     cal_end = to_timestamp(calibration_end, "calibration_end").normalize()
     day = purchases["timestamp"].dt.normalize()
@@ -171,10 +201,14 @@ def summarize_customers(
 def _summary_arrays(
     frequency, recency, T, name: str = "summary"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    x = np.asarray(frequency, dtype=float)
-    tx = np.asarray(recency, dtype=float)
-    t_age = np.asarray(T, dtype=float)
-    x, tx, t_age = np.broadcast_arrays(x, tx, t_age)
+    x = as_float_array(frequency, "frequency", ndim=None, allow_nan=True)
+    tx = as_float_array(recency, "recency", ndim=None, allow_nan=True)
+    t_age = as_float_array(T, "T", ndim=None, allow_nan=True)
+    try:
+        x, tx, t_age = np.broadcast_arrays(x, tx, t_age)
+    except ValueError:
+        raise ValueError(f"{name}: frequency, recency and T have mismatched shapes "
+                         f"{x.shape}, {tx.shape} and {t_age.shape}") from None
     for label, values in (("frequency", x), ("recency", tx), ("T", t_age)):
         if not np.isfinite(values).all():
             raise ValueError(f"{name}: {label} has missing or infinite values")
@@ -271,9 +305,13 @@ class BetaGeoModel:
     def __repr__(self) -> str:
         if not hasattr(self, "loglik_"):
             return "BetaGeoModel()"
-        shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
-        note = "" if self.dropout_identified_ else ", dropout not identified"
-        return f"BetaGeoModel({shown}, loglik={self.loglik_:.1f}, n={self.n_customers_:,}{note})"
+        if self.dropout_identified_:
+            shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        else:  # a and b sit on a likelihood ridge: their digits are not estimates
+            a, b = self.params_["a"], self.params_["b"]
+            shown = (f"r={self.params_['r']:.4g}, alpha={self.params_['alpha']:.4g}, "
+                     f"dropout not identified (a / (a + b) = {a / (a + b):.0e})")
+        return f"BetaGeoModel({shown}, loglik={self.loglik_:.1f}, n={self.n_customers_:,})"
 
     @staticmethod
     def loglikelihood(params, frequency, recency, T) -> np.ndarray:
@@ -298,9 +336,16 @@ class BetaGeoModel:
 
     def fit(self, summary: pd.DataFrame) -> BetaGeoModel:
         """Fit on a summary with ``frequency``, ``recency`` and ``T`` columns."""
-        require_columns(summary, ["frequency", "recency", "T"], "summary")
-        require_not_empty(summary, "summary")
+        _check_summary(summary, ["frequency", "recency", "T"])
+        require_positive_int(self.max_iter, "max_iter")
         x, tx, t_age = _summary_arrays(summary["frequency"], summary["recency"], summary["T"])
+        inconsistent = (x > 0) & (tx <= 0)
+        if inconsistent.any():
+            raise ValueError(
+                f"summary: {int(inconsistent.sum())} row(s) have frequency > 0 but recency 0, e.g. row "
+                f"{summary.index[int(np.argmax(inconsistent))]!r}; recency is the time from the first to "
+                "the last purchase (not days since the last, as in RFM), so it is > 0 after a repeat"
+            )
         if not (x > 0).any():
             raise ValueError("summary has no repeat purchases: the dropout process cannot be fitted")
         # Customers with equal (x, t_x, T) share one likelihood term.
@@ -339,8 +384,7 @@ class BetaGeoModel:
         return self
 
     def _params(self) -> tuple[float, float, float, float]:
-        if not hasattr(self, "params_"):
-            raise ValueError("this BetaGeoModel is not fitted yet; call fit(summary) first")
+        require_fitted(self, "params_")
         return tuple(self.params_[k] for k in self.param_names)
 
     def _log_odds_dead(self, x, tx, t_age) -> np.ndarray:
@@ -374,9 +418,7 @@ class BetaGeoModel:
         """
         r, alpha, a, b = self._params()
         x, tx, t_age = _summary_arrays(frequency, recency, T)
-        t = np.asarray(t, dtype=float)
-        if (t < 0).any():
-            raise ValueError(f"t must be >= 0, got {t}")
+        t = as_float_array(t, "t", ndim=None, low=0)
         alive = self.p_alive(x, tx, t_age)
         quiet = np.exp((r + x) * (np.log(alpha + t_age) - np.log(alpha + t_age + t)))
         return (1.0 - alive) + alive * quiet
@@ -385,9 +427,7 @@ class BetaGeoModel:
         """Expected purchases in the next ``t`` time units given a history (FHL 2005, eq. 10)."""
         r, alpha, a, b = self._params()
         x, tx, t_age = _summary_arrays(frequency, recency, T)
-        t = np.asarray(t, dtype=float)
-        if (t < 0).any():
-            raise ValueError(f"t must be >= 0, got {t}")
+        t = as_float_array(t, "t", ndim=None, low=0)
         z = t / (alpha + t_age + t)
         hyp = hyp2f1(r + x, b + x, a + b + x - 1, z)
         ratio = np.exp((r + x) * (np.log(alpha + t_age) - np.log(alpha + t_age + t)))
@@ -397,22 +437,15 @@ class BetaGeoModel:
     def expected_purchases_population(self, t) -> np.ndarray:
         """Expected purchases in ``(0, t]`` of a newly acquired customer (FHL 2005, eq. 9)."""
         r, alpha, a, b = self._params()
-        t = np.asarray(t, dtype=float)
-        if (t < 0).any():
-            raise ValueError(f"t must be >= 0, got {t}")
+        t = as_float_array(t, "t", ndim=None, low=0)
         hyp = hyp2f1(r, b, a + b - 1, t / (alpha + t))
         return (a + b - 1) / (a - 1) * (1.0 - (alpha / (alpha + t)) ** r * hyp)
 
     def prob_purchases(self, n, t) -> np.ndarray:
         """P(X(t) = n): probability that a new customer makes ``n`` purchases in ``(0, t]`` (FHL 2005, eq. 8)."""
         r, alpha, a, b = self._params()
-        n = np.asarray(n)
-        if (n < 0).any() or (n != np.round(n)).any():
-            raise ValueError(f"n must be whole numbers >= 0, got {n}")
-        n = n.astype(float)
-        t = float(t)
-        if t < 0:
-            raise ValueError(f"t must be >= 0, got {t}")
+        n = as_float_array(n, "n", ndim=None, low=0, whole=True)
+        t = require_number(t, "t", low=0)
         if t == 0:
             return (n == 0).astype(float)
         log_q, log_w = np.log(alpha / (alpha + t)), np.log(t / (alpha + t))
@@ -472,7 +505,9 @@ class GammaGammaModel:
 
     def fit(self, summary: pd.DataFrame) -> GammaGammaModel:
         """Fit on the rows of ``summary`` with ``frequency > 0`` (``frequency``, ``monetary``)."""
-        require_columns(summary, ["frequency", "monetary"], "summary")
+        _check_summary(summary, ["frequency", "monetary"])
+        require_positive_int(self.max_iter, "max_iter")
+        as_float_array(summary["frequency"], "summary['frequency']", low=0, whole=True)
         repeat = summary[summary["frequency"] > 0]
         if len(repeat) < 3:
             raise ValueError(f"Gamma-Gamma needs customers with repeat purchases; summary has {len(repeat)}")
@@ -504,13 +539,15 @@ class GammaGammaModel:
         customer's observed mean, the weight on the observed mean growing with
         the number of purchases. Customers without repeats get the population mean.
         """
-        if not hasattr(self, "params_"):
-            raise ValueError("this GammaGammaModel is not fitted yet; call fit(summary) first")
+        require_fitted(self, "params_")
         p, q, gamma = (self.params_[k] for k in self.param_names)
         if q <= 1:
             raise ValueError(f"the population mean spend is infinite when q <= 1 (q = {q:.3f})")
-        x = np.asarray(frequency, dtype=float)
-        m = np.where(x > 0, np.asarray(monetary, dtype=float), 0.0)
+        x = as_float_array(frequency, "frequency", ndim=None, low=0, whole=True)
+        m = as_float_array(monetary, "monetary", ndim=None)
+        if x.shape != m.shape and x.ndim and m.ndim:
+            require_same_length(frequency=x.ravel(), monetary=m.ravel())
+        m = np.where(x > 0, m, 0.0)
         return p * (gamma + x * m) / (p * x + q - 1)
 
 
@@ -547,11 +584,16 @@ def customer_value(
     pandas.Series
         Value per customer, indexed like ``summary``, named ``clv``.
     """
+    require_instance(bgnbd, BetaGeoModel, "bgnbd")
+    require_instance(gamma_gamma, GammaGammaModel, "gamma_gamma")
+    require_fitted(bgnbd, "params_")
+    require_fitted(gamma_gamma, "params_")
     require_columns(summary, ["frequency", "recency", "T", "monetary"], "summary")
-    if not isinstance(horizon, (int, np.integer)) or horizon < 1:
+    require_absent_columns(summary, _RFM_ONLY_COLUMNS, "summary", _RFM_REASON)
+    require_numeric_columns(summary, ["frequency", "recency", "T", "monetary"], "summary", allow_nan=False)
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
         raise ValueError(f"horizon must be a whole number of periods >= 1, got {horizon!r}")
-    if not np.isfinite(discount_rate) or discount_rate <= -1:
-        raise ValueError(f"discount_rate must be > -1, got {discount_rate!r}")
+    require_number(discount_rate, "discount_rate", low=-1, low_inclusive=False)
     per_period = (1.0 + discount_rate) ** (_unit_days(time_unit) / 365.25) - 1.0
     spend = gamma_gamma.expected_spend(summary["frequency"], summary["monetary"])
     previous = np.zeros(len(summary))
@@ -574,8 +616,9 @@ def holdout_metrics(actual, predicted) -> dict[str, float]:
     >>> holdout_metrics([0, 1, 3], [0.5, 1.0, 2.5])["total_error"]
     0.0
     """
-    actual = np.asarray(actual, dtype=float)
-    predicted = np.asarray(predicted, dtype=float)
+    actual = as_float_array(actual, "actual", allow_nan=True)
+    predicted = as_float_array(predicted, "predicted", allow_nan=True)
+    require_same_length(actual=actual, predicted=predicted)
     if actual.shape != predicted.shape or actual.size < 2:
         raise ValueError("actual and predicted must have the same length, at least 2")
     if not (np.isfinite(actual).all() and np.isfinite(predicted).all()):
@@ -604,9 +647,12 @@ def holdout_by_frequency(
         Frequencies at or above it are pooled into one class.
     """
     require_columns(summary, ["frequency", "frequency_holdout"], "summary")
+    require_numeric_columns(summary, ["frequency", "frequency_holdout"], "summary", allow_nan=False)
+    require_instance(predictions, dict, "predictions")
+    max_frequency = require_positive_int(max_frequency, "max_frequency")
     table = pd.DataFrame({"actual": summary["frequency_holdout"].to_numpy(dtype=float)})
     for name, values in predictions.items():
-        values = np.asarray(values, dtype=float)
+        values = as_float_array(values, f"predictions[{name!r}]", ndim=None)
         if values.shape != (len(summary),):
             raise ValueError(f"predictions[{name!r}] must have one value per customer")
         table[name] = values
@@ -638,12 +684,18 @@ def tracking_curve(
         purchase, and midnight after ``observation_end``): ``actual`` and
         ``expected`` cumulative repeat purchases before each boundary.
     """
-    require_columns(purchases, ["customer_id", "timestamp"], "purchases")
+    require_transactions(purchases, "purchases", ["customer_id", "timestamp"], allow_empty=False)
+    require_no_missing(purchases, ["customer_id", "timestamp"], "purchases", "clean the lines first")
+    require_instance(model, BetaGeoModel, "model")
+    require_fitted(model, "params_")
     unit = _unit_days(time_unit)
     cal_end = to_timestamp(calibration_end, "calibration_end").normalize()
     obs_end = to_timestamp(observation_end, "observation_end").normalize()
     if obs_end <= cal_end:
         raise ValueError("observation_end must be after calibration_end")
+    if purchases["timestamp"].min().normalize() > cal_end:
+        raise ValueError(f"calibration_end {cal_end.date()} is before the first purchase "
+                         f"({purchases['timestamp'].min().date()}): no customer to track")
     days = pd.DataFrame(
         {"customer_id": purchases["customer_id"].to_numpy(),
          "day": purchases["timestamp"].dt.normalize().to_numpy()}

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from shopai_lab._validation import require_frame
+from shopai_lab._validation import file_error, require_frame
 from shopai_lab.paths import data_dir
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -303,10 +303,43 @@ def to_canonical(
     return pd.DataFrame(out)
 
 
+def _looks_binary(path: Path) -> bool:
+    """True when the first 8 KB of an uncompressed text file hold a NUL byte (a binary file)."""
+    if "".join(path.suffixes).lower().endswith((".gz", ".zip", ".bz2", ".xz")):
+        return False
+    with path.open("rb") as handle:
+        return b"\x00" in handle.read(8192)
+
+
+def _read_csv_file(path: Path, sep: str = ",", dtypes: dict | None = None) -> pd.DataFrame:
+    """``pandas.read_csv`` with readers' errors turned into a ``ValueError`` naming the file."""
+    if _looks_binary(path):
+        raise ValueError(f"cannot read {str(path)!r} as a table: it is a binary file, not delimited text")
+    try:
+        try:
+            header = pd.read_csv(path, sep=sep, nrows=0, encoding="utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:  # Latin-1 decodes any byte: the usual encoding of older shop exports
+            header = pd.read_csv(path, sep=sep, nrows=0, encoding="latin-1")
+            encoding = "latin-1"
+        dtype = {c: t for c, t in (dtypes or {}).items() if c in header.columns}
+        try:
+            return pd.read_csv(path, sep=sep, encoding=encoding, dtype=dtype or None)
+        except UnicodeDecodeError:
+            return pd.read_csv(path, sep=sep, encoding="latin-1", dtype=dtype or None)
+    except pd.errors.EmptyDataError as exc:
+        raise ValueError(f"{path.name!r} is empty: no header row and no lines") from exc
+    except (ValueError, OSError, EOFError) as exc:  # ParserError, UnicodeDecodeError, bad archives
+        raise file_error(path, exc) from exc
+
+
 def _read_table(path: Path, id_sources: list[str]) -> pd.DataFrame:
     suffixes = "".join(path.suffixes).lower()
     if suffixes.endswith((".parquet", ".pq")):
-        return pd.read_parquet(path)
+        try:
+            return pd.read_parquet(path)
+        except (ValueError, OSError, TypeError) as exc:  # pyarrow.ArrowInvalid is a ValueError
+            raise file_error(path, exc) from exc
     if suffixes.endswith((".csv", ".csv.gz", ".csv.zip", ".csv.bz2", ".txt")):
         sep = ","
     elif suffixes.endswith((".tsv", ".tsv.gz")):
@@ -316,19 +349,7 @@ def _read_table(path: Path, id_sources: list[str]) -> pd.DataFrame:
             f"cannot read {path.name!r}: supported file types are .csv, .tsv "
             "(optionally compressed) and .parquet"
         )
-    try:
-        header = pd.read_csv(path, sep=sep, nrows=0, encoding="utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError:  # Latin-1 decodes any byte: the usual encoding of older shop exports
-        header = pd.read_csv(path, sep=sep, nrows=0, encoding="latin-1")
-        encoding = "latin-1"
-    except pd.errors.EmptyDataError as exc:
-        raise ValueError(f"{path.name!r} is empty: no header row and no lines") from exc
-    dtypes = {c: "string" for c in id_sources if c in header.columns}
-    try:
-        return pd.read_csv(path, sep=sep, encoding=encoding, dtype=dtypes)
-    except UnicodeDecodeError:
-        return pd.read_csv(path, sep=sep, encoding="latin-1", dtype=dtypes)
+    return _read_csv_file(path, sep, {c: "string" for c in id_sources})
 
 
 def load_transactions(
@@ -370,7 +391,10 @@ def load_transactions(
     id_sources = [src for src, dst in explicit.items() if dst in ID_COLUMNS]
     id_sources += [alias for c in ID_COLUMNS for alias in (c, *KNOWN_ALIASES[c])]
     raw = _read_table(path, id_sources)
-    return to_canonical(raw, explicit)
+    try:
+        return to_canonical(raw, explicit)
+    except ValueError as exc:
+        raise ValueError(f"{path.name!r}: {exc}") from exc
 
 
 def _bundled(name: str) -> Path:
@@ -433,11 +457,12 @@ def load_online_shoppers(path: str | Path | None = None) -> pd.DataFrame:
     path = _bundled(ONLINE_SHOPPERS_FILE) if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no sessions file at {str(path)!r}")
-    sessions = pd.read_csv(path)
+    sessions = _read_csv_file(path)
     missing = [c for c in ONLINE_SHOPPERS_COLUMNS if c not in sessions.columns]
     if missing:
         raise ValueError(
-            f"sessions file is missing column(s) {missing}; found columns {list(sessions.columns)}"
+            f"sessions file {path.name!r} is missing column(s) {missing}; "
+            f"found columns {list(sessions.columns)}"
         )
     return sessions
 
@@ -462,10 +487,14 @@ def load_cdnow_summary(path: str | Path | None = None) -> pd.DataFrame:
     (2357, 4)
     """
     path = _bundled(CDNOW_SUMMARY_FILE) if path is None else Path(path)
-    raw = pd.read_csv(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no CDNOW summary file at {str(path)!r}")
+    raw = _read_csv_file(path)
     missing = [c for c in ("ID", "x", "t_x", "T", "zbar") if c not in raw.columns]
     if missing:
-        raise ValueError(f"CDNOW summary is missing column(s) {missing}; found {list(raw.columns)}")
+        raise ValueError(
+            f"CDNOW summary {path.name!r} is missing column(s) {missing}; found {list(raw.columns)}"
+        )
     summary = raw.rename(
         columns={"ID": "customer_id", "x": "frequency", "t_x": "recency", "zbar": "monetary"}
     ).set_index("customer_id")

@@ -31,9 +31,19 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from shopai_lab._validation import require_columns, require_datetime, require_not_empty, require_positive_int
+from shopai_lab._validation import (
+    require_instance,
+    require_no_missing,
+    require_number,
+    require_one_of,
+    require_positive_int,
+    require_seed,
+    require_transactions,
+    require_unique,
+)
 
 WEIGHTINGS = ("binary", "count", "log_quantity", "recency")
+_LINE_COLUMNS = ("customer_id", "item_id", "invoice_id", "quantity", "timestamp")
 
 
 @dataclass(frozen=True)
@@ -105,14 +115,16 @@ def build_interactions(
     >>> build_interactions(lines).matrix.toarray().tolist()
     [[1.0, 1.0], [1.0, 0.0]]
     """
-    require_columns(purchases, ["customer_id", "item_id", "invoice_id", "quantity", "timestamp"], "purchases")
-    require_not_empty(purchases, "purchases")
-    if weighting not in WEIGHTINGS:
-        raise ValueError(f"weighting must be one of {list(WEIGHTINGS)}, got {weighting!r}")
-    if purchases["customer_id"].isna().any() or purchases["item_id"].isna().any():
-        raise ValueError("purchases has missing customer_id or item_id; clean the lines first")
+    require_transactions(purchases, "purchases", _LINE_COLUMNS, allow_empty=False, allow_nan=False)
+    require_one_of(weighting, "weighting", WEIGHTINGS)
+    half_life_days = require_number(half_life_days, "half_life_days", low=0, low_inclusive=False)
+    require_no_missing(purchases, ["customer_id", "item_id", "timestamp"], "purchases",
+                       "clean the lines first")
     if (purchases["quantity"] <= 0).any():
         raise ValueError("purchases has quantities <= 0; interactions are built from clean purchases")
+    for name, encoder in (("users", users), ("items", items)):
+        if encoder is not None:
+            require_unique(encoder, name)
     users = pd.Index(np.sort(purchases["customer_id"].unique())) if users is None else pd.Index(users)
     items = pd.Index(np.sort(purchases["item_id"].unique())) if items is None else pd.Index(items)
     rows = users.get_indexer(purchases["customer_id"])
@@ -130,8 +142,6 @@ def build_interactions(
     elif weighting == "log_quantity":
         cells = lines.groupby(["row", "col"])["quantity"].sum().apply(np.log1p).rename("value").reset_index()
     else:
-        if not half_life_days > 0:
-            raise ValueError(f"half_life_days must be > 0, got {half_life_days!r}")
         invoices = lines.drop_duplicates(["row", "col", "invoice"])
         age = (invoices["timestamp"].max() - invoices["timestamp"]) / pd.Timedelta(days=1)
         cells = invoices.assign(value=0.5 ** (age / half_life_days)).groupby(["row", "col"])["value"].sum()
@@ -198,10 +208,11 @@ def temporal_split(
     >>> split.truth.shape == split.train.shape
     True
     """
-    require_columns(purchases, ["customer_id", "item_id", "invoice_id", "quantity", "timestamp"], "purchases")
-    require_not_empty(purchases, "purchases")
-    require_datetime(purchases, "timestamp", "purchases")
+    require_transactions(purchases, "purchases", _LINE_COLUMNS, allow_empty=False, allow_nan=False)
+    require_no_missing(purchases, ["timestamp"], "purchases")
     test_days = require_positive_int(test_days, "test_days")
+    require_one_of(weighting, "weighting", WEIGHTINGS)
+    require_number(half_life_days, "half_life_days", low=0, low_inclusive=False)
     end = purchases["timestamp"].max().normalize() + pd.Timedelta(days=1)
     cutoff = end - pd.Timedelta(days=test_days)
     before = (purchases["timestamp"] < cutoff).to_numpy()
@@ -235,8 +246,9 @@ def random_split(interactions: InteractionMatrix, test_share: float = 0.2, seed:
     recommender never can; scores come out higher than under the temporal
     house protocol. Use :func:`temporal_split` for real evaluation.
     """
-    if not 0 < test_share < 1:
-        raise ValueError(f"test_share must be between 0 and 1, got {test_share!r}")
+    require_instance(interactions, InteractionMatrix, "interactions")
+    require_number(test_share, "test_share", low=0, high=1, low_inclusive=False, high_inclusive=False)
+    require_seed(seed, "seed")
     rng = np.random.default_rng(seed)
     coo = interactions.matrix.tocoo()
     hidden = rng.random(coo.nnz) < test_share

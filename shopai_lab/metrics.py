@@ -31,7 +31,32 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
+from shopai_lab._validation import (
+    as_index_array,
+    require_bool,
+    require_instance,
+    require_one_of,
+    require_positive_int,
+    require_seed,
+    require_string,
+)
 from shopai_lab.interactions import Split
+
+#: Columns of :func:`evaluate` that :func:`grid_search` can rank by.
+METRICS = ("precision", "recall", "ndcg", "map", "hit_rate", "coverage", "diversity", "novelty", "popularity")
+
+
+def _check_matrix(X, name: str = "X") -> sp.csr_matrix:
+    if not sp.issparse(X):
+        raise TypeError(f"{name} must be a scipy.sparse customers x items matrix, got {type(X).__name__}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"{name} is empty: shape {X.shape}")
+    return X
+
+
+def _check_lists(recommended, n_items: int, name: str = "recommended") -> np.ndarray:
+    """Recommendation lists as a 2-D int array of item positions (``-1`` pads) within the catalogue."""
+    return as_index_array(recommended, name, n_items, ndim=2, allow_padding=True)
 
 
 def _truth_rows(truth) -> list[np.ndarray]:
@@ -68,7 +93,9 @@ def ranking_metrics(recommended: np.ndarray, truth, k: int | None = None) -> pd.
     recommended = np.asarray(recommended)
     if recommended.ndim != 2:
         raise ValueError("recommended must be a 2-D array (users x ranked items)")
-    k = recommended.shape[1] if k is None else int(k)
+    if recommended.size and recommended.dtype.kind not in "iu":
+        raise TypeError(f"recommended must hold integer item positions, got dtype {recommended.dtype}")
+    k = recommended.shape[1] if k is None else require_positive_int(k, "k")
     if k <= 0 or k > recommended.shape[1]:
         raise ValueError(f"k must be between 1 and {recommended.shape[1]}, got {k}")
     rows = _truth_rows(truth)
@@ -94,13 +121,22 @@ def ranking_metrics(recommended: np.ndarray, truth, k: int | None = None) -> pd.
 
 
 def coverage(recommended: np.ndarray, n_items: int) -> float:
-    """Share of the catalogue that appears in at least one list."""
-    items = np.unique(np.asarray(recommended))
+    """Share of the catalogue that appears in at least one list.
+
+    Examples
+    --------
+    >>> coverage(np.array([[0, 1], [1, -1]]), n_items=4)
+    0.5
+    """
+    n_items = require_positive_int(n_items, "n_items")
+    items = np.unique(as_index_array(recommended, "recommended", n_items, allow_padding=True))
     return float((items >= 0).sum() / n_items)
 
 
 def intra_list_diversity(recommended: np.ndarray, X: sp.csr_matrix) -> float:
     """Mean pairwise ``1 - cosine`` between recommended items' purchase columns, averaged over users."""
+    X = _check_matrix(X)
+    recommended = _check_lists(recommended, X.shape[1])
     vectors = normalize(sp.csc_matrix(X, dtype=np.float64).T.tocsr())
     values = []
     for row in np.asarray(recommended):
@@ -115,9 +151,13 @@ def intra_list_diversity(recommended: np.ndarray, X: sp.csr_matrix) -> float:
 
 def novelty(recommended: np.ndarray, X: sp.csr_matrix) -> tuple[float, float]:
     """Mean self-information (bits) and mean buyer count of recommended items."""
+    X = _check_matrix(X)
+    recommended = _check_lists(recommended, X.shape[1])
     buyers = np.asarray((X > 0).sum(axis=0)).ravel().astype(float)
     items = np.asarray(recommended).ravel()
     items = items[items >= 0]
+    if items.size == 0:
+        raise ValueError("recommended holds no item (every slot is -1 padding)")
     share = np.maximum(buyers[items], 1.0) / X.shape[0]
     return float(np.mean(-np.log2(share))), float(np.mean(buyers[items]))
 
@@ -145,6 +185,13 @@ def evaluate(model, split: Split, k: int = 10, name: str | None = None, fit: boo
         ``recall``, ``ndcg``, ``map``, ``hit_rate``, ``coverage``, ``diversity``,
         ``novelty``, ``popularity``, ``fallback_users``, ``fit_seconds``.
     """
+    require_instance(split, Split, "split")
+    k = require_positive_int(k, "k")
+    require_bool(fit, "fit")
+    if name is not None:
+        require_string(name, "name")
+    if not hasattr(model, "recommend"):
+        raise TypeError(f"model must be a recommender with fit and recommend, got {type(model).__name__}")
     if fit:
         model.fit(split.train.matrix)
     if getattr(model, "X_", None) is None or model.X_.shape != split.train.matrix.shape:
@@ -161,7 +208,11 @@ def evaluate_lists(items: np.ndarray, split: Split, k: int = 10, name: str = "li
 
     For lists that do not come from a recommender's ``recommend``, e.g. a re-ranker's.
     """
-    items = np.asarray(items)
+    require_instance(split, Split, "split")
+    k = require_positive_int(k, "k")
+    items = _check_lists(items, split.train.shape[1], "items")
+    if items.shape[1] < k:
+        raise ValueError(f"items has {items.shape[1]} column(s), fewer than k={k}")
     if items.shape[0] != len(split.eval_users):
         raise ValueError(f"need one list per evaluated user ({len(split.eval_users)}), got {items.shape[0]}")
     per_user = ranking_metrics(items, split.truth[split.eval_users], k)
@@ -193,8 +244,14 @@ def grid_search(model_class, param_grid: dict, split: Split, k: int = 10,
     best_params, table
         The best combination by ``metric`` and one row per combination, best first.
     """
+    require_instance(param_grid, dict, "param_grid")
     if not param_grid:
         raise ValueError("param_grid must name at least one parameter with candidate values")
+    require_instance(split, Split, "split")
+    require_one_of(metric, "metric", METRICS)
+    for key, values in param_grid.items():
+        if isinstance(values, str) or not hasattr(values, "__len__") or len(values) == 0:
+            raise ValueError(f"param_grid[{key!r}] must be a non-empty list of candidate values, got {values!r}")
     names = list(param_grid)
     rows = []
     for values in itertools.product(*(param_grid[n] for n in names)):
@@ -221,6 +278,10 @@ def sampled_hit_rate(model, split: Split, k: int = 10, n_negatives: int = 100, s
     higher and models can change order (Krichene & Rendle 2020). Shown in
     notebook 02 next to the full-ranking metrics of :func:`evaluate`.
     """
+    require_instance(split, Split, "split")
+    k = require_positive_int(k, "k")
+    n_negatives = require_positive_int(n_negatives, "n_negatives")
+    require_seed(seed, "seed")
     rng = np.random.default_rng(seed)
     n_items = split.train.shape[1]
     hits, total = 0, 0

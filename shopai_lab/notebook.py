@@ -47,7 +47,14 @@ def _plain(value: Any, digits: int) -> Any:
     )
 
 
-def record(name: str, value: Any, digits: int = 6) -> None:
+def record(
+    name: str,
+    value: Any,
+    digits: int = 6,
+    *,
+    rtol: float | None = None,
+    atol: float | None = None,
+) -> None:
     """Show and store a headline metric of the running notebook.
 
     Parameters
@@ -59,21 +66,34 @@ def record(name: str, value: Any, digits: int = 6) -> None:
     digits
         Significant digits kept for floats, so stored outputs do not change
         with the last bits of floating-point arithmetic.
+    rtol, atol
+        Relative and absolute tolerance within which a re-run on another
+        machine reproduces this value (another BLAS kernel or thread count
+        changes the last digits of iterative fits). Stored with the metric;
+        the notebook tests compare re-runs with it. ``None``: the test suite's
+        default (0.2% relative for floats; integers, text and bools exactly).
 
     Examples
     --------
     >>> record("customers", 4334)  # doctest: +SKIP
     customers = 4334
+    >>> record("ndcg@10/ALS", 0.10734, rtol=0.01)  # doctest: +SKIP
+    ndcg@10/ALS = 0.10734
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"metric name must be a non-empty string, got {name!r}")
     plain = _plain(value, digits)
+    entry: dict[str, Any] = {"name": name, "value": plain}
+    for key, tolerance in (("rtol", rtol), ("atol", atol)):
+        if tolerance is not None:
+            if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not (
+                0 <= float(tolerance) < math.inf
+            ):
+                raise ValueError(f"{key} must be a finite number >= 0, got {tolerance!r}")
+            entry[key] = float(tolerance)
     from IPython.display import display
 
-    display(
-        {METRIC_MIMETYPE: {"name": name, "value": plain}, "text/plain": f"{name} = {plain!r}"},
-        raw=True,
-    )
+    display({METRIC_MIMETYPE: entry, "text/plain": f"{name} = {plain!r}"}, raw=True)
 
 
 def read_metrics(path: str | Path) -> dict[str, Any]:
@@ -92,8 +112,10 @@ def read_metrics(path: str | Path) -> dict[str, Any]:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
         cells = nb["cells"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ValueError(f"{str(path)!r} is not a Jupyter notebook") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ValueError(f"{str(path)!r} is not a Jupyter notebook (JSON with a 'cells' list)") from exc
+    if not isinstance(cells, list):
+        raise ValueError(f"{str(path)!r} is not a Jupyter notebook (JSON with a 'cells' list)")
     metrics: dict[str, Any] = {}
     for cell in cells:
         for output in cell.get("outputs", []):
@@ -108,7 +130,9 @@ def normalize_notebook(nb: dict) -> dict:
     """Strip run-specific metadata from a notebook dict (in a copy) so reruns diff cleanly.
 
     Removes papermill's notebook and cell metadata, per-cell ``execution``
-    timings, and empty ``tags`` lists; keeps outputs and execution counts.
+    timings, and empty ``tags`` lists, and joins consecutive stream outputs of
+    the same stream (how the kernel chunks printed text depends on timing);
+    keeps outputs and execution counts.
     """
     nb = json.loads(json.dumps(nb))
     nb.get("metadata", {}).pop("papermill", None)
@@ -119,4 +143,19 @@ def normalize_notebook(nb: dict) -> dict:
         meta.pop("execution", None)
         if meta.get("tags") == []:
             meta.pop("tags")
+        if "outputs" in cell:
+            cell["outputs"] = _join_streams(cell["outputs"])
     return nb
+
+
+def _join_streams(outputs: list) -> list:
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+            text = "".join(previous["text"]) + "".join(output["text"])
+            previous["text"] = text.splitlines(keepends=True) if isinstance(previous["text"], list) else text
+        else:
+            joined.append(output)
+    return joined

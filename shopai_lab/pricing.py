@@ -23,25 +23,37 @@ from scipy.optimize import minimize, minimize_scalar
 from scipy.special import expit, lambertw
 from scipy.stats import norm
 
+from shopai_lab._validation import (
+    as_float_array,
+    require_bool,
+    require_instance,
+    require_no_missing,
+    require_not_empty,
+    require_number,
+    require_numeric_columns,
+    require_positive,
+    require_positive_int,
+    require_strings,
+    require_transactions,
+    require_unique,
+)
+
 
 def _positive(value: float, name: str) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return value
+    return require_positive(value, name)
 
 
 def _cost(unit_cost: float) -> float:
-    unit_cost = float(unit_cost)
-    if not np.isfinite(unit_cost) or unit_cost < 0:
+    unit_cost = require_number(unit_cost, "unit_cost")
+    if unit_cost < 0:
         raise ValueError(f"unit_cost must be a number >= 0, got {unit_cost!r}")
     return unit_cost
 
 
-def _prices(price) -> np.ndarray:
-    p = np.asarray(price, dtype=float)
+def _prices(price, name: str = "prices") -> np.ndarray:
+    p = as_float_array(price, name, ndim=None, allow_nan=True, allow_inf=True)
     if not np.isfinite(p).all() or (p <= 0).any():
-        raise ValueError("prices must be positive numbers")
+        raise ValueError(f"{name} must be positive numbers")
     return p
 
 
@@ -113,8 +125,7 @@ class ConstantElasticityDemand(_Demand):
 
     def __post_init__(self) -> None:
         _positive(self.scale, "scale")
-        if not np.isfinite(self.elasticity):
-            raise ValueError(f"elasticity must be a finite number, got {self.elasticity!r}")
+        require_number(self.elasticity, "elasticity")
 
     def demand(self, price) -> np.ndarray:
         return self.scale * _prices(price) ** self.elasticity
@@ -155,8 +166,7 @@ class LogitDemand(_Demand):
     market_size: float = 1.0
 
     def __post_init__(self) -> None:
-        if not np.isfinite(self.alpha):
-            raise ValueError(f"alpha must be a finite number, got {self.alpha!r}")
+        require_number(self.alpha, "alpha")
         _positive(self.beta, "beta")
         _positive(self.market_size, "market_size")
 
@@ -199,9 +209,7 @@ class MultinomialLogitDemand:
     market_size: float = 1.0
 
     def __post_init__(self) -> None:
-        a = np.asarray(self.alphas, dtype=float)
-        if a.ndim != 1 or a.size == 0 or not np.isfinite(a).all():
-            raise ValueError("alphas must be a non-empty sequence of finite numbers")
+        as_float_array(self.alphas, "alphas", allow_empty=False)
         _positive(self.beta, "beta")
         _positive(self.market_size, "market_size")
 
@@ -218,13 +226,15 @@ class MultinomialLogitDemand:
 
     def profit(self, prices, unit_costs) -> float:
         """Total ``sum_j (p_j - c_j) * market_size * share_j``."""
-        c = np.asarray(unit_costs, dtype=float)
+        c = as_float_array(unit_costs, "unit_costs", low=0)
+        if c.shape != np.shape(self.alphas):
+            raise ValueError(f"unit_costs must have one value per product ({len(self.alphas)}), got {c.size}")
         return float(self.market_size * ((_prices(prices) - c) * self.shares(prices)).sum())
 
     def optimal_prices(self, unit_costs) -> np.ndarray:
         """Profit-maximising prices: every product gets the same markup
         ``m = (1 + W(sum_j exp(alpha_j - beta c_j - 1))) / beta``."""
-        c = np.asarray(unit_costs, dtype=float)
+        c = as_float_array(unit_costs, "unit_costs", allow_nan=True, allow_inf=True)
         a = np.asarray(self.alphas, dtype=float)
         if c.shape != a.shape or not np.isfinite(c).all() or (c < 0).any():
             raise ValueError(f"unit_costs must be {a.size} numbers >= 0")
@@ -275,13 +285,16 @@ def optimize_price(
     >>> round(optimum.price, 6), optimum.at_bound
     (50.0, False)
     """
-    low, high = (float(b) for b in bounds)
+    if not callable(profit_fn):
+        raise TypeError(f"profit_fn must be a function of price, got {type(profit_fn).__name__}")
+    if isinstance(bounds, str) or not hasattr(bounds, "__len__") or len(bounds) != 2:
+        raise ValueError(f"bounds must be (lowest, highest), got {bounds!r}")
+    low, high = (require_number(b, "bounds") for b in bounds)
     if not (np.isfinite(low) and np.isfinite(high)) or low <= 0:
         raise ValueError(f"bounds must be positive prices, got {bounds!r}")
     if low >= high:
         raise ValueError(f"bounds must be (lowest, highest) with lowest < highest, got {bounds!r}")
-    if int(grid_size) < 3:
-        raise ValueError(f"grid_size must be >= 3, got {grid_size!r}")
+    grid_size = require_positive_int(grid_size, "grid_size", minimum=3)
     grid = np.linspace(low, high, int(grid_size))
     values = np.asarray(profit_fn(grid), dtype=float)
     if values.shape != grid.shape or not np.isfinite(values).all():
@@ -297,6 +310,13 @@ def optimize_price(
     tolerance = 1e-6 * (high - low)
     return PriceOptimum(price=price, profit=profit,
                         at_bound=bool(price - low <= tolerance or high - price <= tolerance))
+
+
+def _fraction(value: float, name: str) -> float:
+    value = require_number(value, name)
+    if not 0 < value < 1:
+        raise ValueError(f"{name} must be a fraction between 0 and 1, got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -334,8 +354,9 @@ def recommend_price(
     """
     current = _positive(current_price, "current_price")
     cost = _cost(unit_cost)
-    if not 0 < max_change < 1:
-        raise ValueError(f"max_change must be a fraction between 0 and 1, got {max_change!r}")
+    _fraction(max_change, "max_change")
+    if isinstance(optimal_price, bool) or not isinstance(optimal_price, (int, float, np.integer, np.floating)):
+        raise TypeError(f"optimal_price must be a number, got {optimal_price!r}")
     if np.isnan(optimal_price) or optimal_price <= 0:
         raise ValueError(f"optimal_price must be positive (or inf), got {optimal_price!r}")
     low, high = current * (1 - max_change), current * (1 + max_change)
@@ -403,8 +424,9 @@ def fit_loglog_elasticity(
     >>> round(fit_loglog_elasticity(p, q).elasticity, 2)
     -1.5
     """
-    p = np.asarray(price, dtype=float)
-    q = np.asarray(quantity, dtype=float)
+    p = as_float_array(price, "price", ndim=None, allow_nan=True, allow_inf=True)
+    q = as_float_array(quantity, "quantity", ndim=None, allow_nan=True, allow_inf=True)
+    require_bool(robust, "robust")
     if p.shape != q.shape or p.ndim != 1:
         raise ValueError("price and quantity must be 1-D and of equal length")
     if not (np.isfinite(p).all() and np.isfinite(q).all()):
@@ -413,11 +435,12 @@ def fit_loglog_elasticity(
         raise ValueError("price and quantity must be positive (their logarithms are taken)")
     if len(np.unique(p)) < 2:
         raise ValueError("need at least two distinct prices to estimate a price response")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    require_number(confidence, "confidence", low=0, high=1, low_inclusive=False, high_inclusive=False)
     columns = [np.ones_like(p), np.log(p)]
     if controls is not None:
-        z = controls.to_numpy(dtype=float) if isinstance(controls, pd.DataFrame) else np.asarray(controls, float)
+        if isinstance(controls, pd.DataFrame):
+            require_numeric_columns(controls, controls.columns, "controls")
+        z = as_float_array(controls, "controls", ndim=None, allow_nan=True, allow_inf=True)
         z = z.reshape(len(z), -1)
         if len(z) != len(p):
             raise ValueError(f"controls must have one row per observation ({len(p)}), got {len(z)}")
@@ -470,9 +493,9 @@ def fit_logit_demand(price, offers, purchases) -> LogitDemand:
     >>> round(fitted.alpha, 1), round(fitted.beta, 2)
     (2.0, 0.1)
     """
-    p = np.asarray(price, dtype=float)
-    n = np.asarray(offers, dtype=float)
-    k = np.asarray(purchases, dtype=float)
+    p = as_float_array(price, "price", ndim=None, allow_nan=True, allow_inf=True)
+    n = as_float_array(offers, "offers", ndim=None, allow_nan=True, allow_inf=True)
+    k = as_float_array(purchases, "purchases", ndim=None, allow_nan=True, allow_inf=True)
     if not (p.shape == n.shape == k.shape) or p.ndim != 1:
         raise ValueError("price, offers and purchases must be 1-D and of equal length")
     if not (np.isfinite(p).all() and np.isfinite(n).all() and np.isfinite(k).all()):
@@ -531,8 +554,8 @@ def shrink_estimates(
     >>> bool(abs(out["shrunk"][1] - out["prior_mean"][1]) < abs(-3.0 - out["prior_mean"][1]))
     True
     """
-    est = np.asarray(estimates, dtype=float)
-    se = np.asarray(std_errors, dtype=float)
+    est = as_float_array(estimates, "estimates", ndim=None, allow_nan=True, allow_inf=True)
+    se = as_float_array(std_errors, "std_errors", ndim=None, allow_nan=True, allow_inf=True)
     if est.shape != se.shape or est.ndim != 1 or est.size == 0:
         raise ValueError("estimates and std_errors must be 1-D, non-empty and of equal length")
     if not (np.isfinite(est).all() and np.isfinite(se).all()) or (se <= 0).any():
@@ -592,11 +615,15 @@ def price_panel(
         ``log_shop_units``, ``wholesale_share``, ``non_uk_share``.
     """
     required = ["customer_id", "item_id", "quantity", "unit_price", "timestamp"]
-    missing = [c for c in required if c not in purchases.columns]
-    if missing:
-        raise ValueError(f"purchases is missing column(s) {missing}; found {list(purchases.columns)}")
-    if len(purchases) == 0:
-        raise ValueError("purchases is empty")
+    require_transactions(purchases, "purchases", required, allow_empty=False, allow_nan=False)
+    require_no_missing(purchases, ["customer_id", "item_id", "timestamp"], "purchases", "clean the lines first")
+    require_number(wholesale_quantity, "wholesale_quantity", low=0)
+    min_periods = require_positive_int(min_periods, "min_periods")
+    min_prices = require_positive_int(min_prices, "min_prices")
+    try:
+        pd.Period("2011-01-03", freq=freq)
+    except (ValueError, TypeError, AttributeError):
+        raise ValueError(f"freq must be a pandas period frequency such as 'W', 'M' or 'D', got {freq!r}") from None
     lines = purchases[required + (["country"] if "country" in purchases.columns else [])]
     customer_size = lines.groupby("customer_id", observed=True)["quantity"].median()
     wholesale = lines["customer_id"].map(customer_size).to_numpy() >= wholesale_quantity
@@ -638,8 +665,9 @@ def current_prices(panel: pd.DataFrame, periods: int = 8) -> pd.DataFrame:
     missing = [c for c in ["item_id", "period", "units", "price"] if c not in panel.columns]
     if missing:
         raise ValueError(f"panel is missing column(s) {missing}")
-    if int(periods) < 1:
-        raise ValueError(f"periods must be >= 1, got {periods!r}")
+    require_not_empty(panel, "panel")
+    require_numeric_columns(panel, ["units", "price"], "panel", allow_nan=False)
+    periods = require_positive_int(periods, "periods")
     recent_periods = np.sort(panel["period"].unique())[-int(periods):]
     recent = panel[panel["period"].isin(recent_periods)]
     grouped = recent.groupby("item_id", observed=True)
@@ -656,9 +684,11 @@ def product_elasticities(panel: pd.DataFrame, controls=PANEL_CONTROLS) -> pd.Dat
         Indexed by ``item_id``: ``naive``, ``naive_se``, ``controlled``,
         ``controlled_se``, ``periods``, ``median_price``, ``units``.
     """
+    controls = require_strings(controls, "controls")
     missing = [c for c in ["item_id", "units", "price", *controls] if c not in panel.columns]
     if missing:
         raise ValueError(f"panel is missing column(s) {missing}")
+    require_numeric_columns(panel, ["units", "price", *controls], "panel")
     rows = []
     for item, group in panel.groupby("item_id", observed=True, sort=True):
         if group["price"].nunique() < 2 or len(group) <= len(controls) + 3:
@@ -709,8 +739,19 @@ def price_recommendations(
         ``recommended_price``, ``change``, ``rule``, ``profit_now``,
         ``profit_change`` (per week) per product.
     """
-    if not 0 < gross_margin < 1:
-        raise ValueError(f"gross_margin must be a fraction between 0 and 1, got {gross_margin!r}")
+    _fraction(gross_margin, "gross_margin")
+    _fraction(max_change, "max_change")
+    for name, series in (("elasticity", elasticity), ("current_price", current_price),
+                         ("weekly_units", weekly_units)):
+        require_instance(series, pd.Series, name)
+        require_unique(series.index, f"{name}'s index (item_id)")
+        as_float_array(series, name, allow_nan=True)
+    if len(elasticity) == 0:
+        raise ValueError("elasticity is empty: no products to price")
+    if (current_price <= 0).any():
+        raise ValueError(f"current_price must be positive, got e.g. {current_price[current_price <= 0].iloc[0]!r}")
+    if (weekly_units < 0).any():
+        raise ValueError(f"weekly_units must be >= 0, got e.g. {weekly_units[weekly_units < 0].iloc[0]!r}")
     frame = pd.DataFrame({"elasticity": elasticity, "current_price": current_price,
                           "weekly_units": weekly_units})
     if frame.isna().any().any():
@@ -744,11 +785,15 @@ def profit_change(
     >>> round(float(profit_change(-2.0, 10.0, 11.0, 100.0, 0.4)), 4)  # 100 * 1.1**-2 * 5 - 100 * 4
     13.2231
     """
-    if not 0 < gross_margin < 1:
-        raise ValueError(f"gross_margin must be a fraction between 0 and 1, got {gross_margin!r}")
-    e = np.asarray(elasticity, dtype=float)
-    p0 = _prices(current_price)
-    p1 = _prices(new_price)
-    units = np.asarray(weekly_units, dtype=float)
+    _fraction(gross_margin, "gross_margin")
+    e = as_float_array(elasticity, "elasticity", ndim=None)
+    p0 = _prices(current_price, "current_price")
+    p1 = _prices(new_price, "new_price")
+    units = as_float_array(weekly_units, "weekly_units", ndim=None, low=0)
+    try:
+        np.broadcast_shapes(e.shape, p0.shape, p1.shape, units.shape)
+    except ValueError:
+        raise ValueError(f"elasticity, current_price, new_price and weekly_units have mismatched shapes "
+                         f"{e.shape}, {p0.shape}, {p1.shape}, {units.shape}") from None
     cost = p0 * (1 - gross_margin)
     return units * (p1 / p0) ** e * (p1 - cost) - units * (p0 - cost)

@@ -22,6 +22,12 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from shopai_lab._validation import (
+    require_instance,
+    require_number,
+    require_positive_int,
+    require_seed,
+)
 from shopai_lab.behavior import rfm
 from shopai_lab.interactions import Split
 from shopai_lab.metrics import evaluate_lists
@@ -71,8 +77,14 @@ def build_candidates(split: Split, n_candidates: int = 100, ease_l2: float = 300
     to the median price the user pays. The label is 1 when the pair is in the
     split's truth (a novel purchase in its test window).
     """
-    if int(n_candidates) < 1:
-        raise ValueError(f"n_candidates must be >= 1, got {n_candidates!r}")
+    require_instance(split, Split, "split")
+    n_candidates = require_positive_int(n_candidates, "n_candidates")
+    require_number(ease_l2, "ease_l2", low=0, low_inclusive=False)
+    if als_params is not None:
+        require_instance(als_params, dict, "als_params")
+    recent_days = require_positive_int(recent_days, "recent_days")
+    if split.train_purchases.empty:
+        raise ValueError("split has no train_purchases (a random_split?): build candidates from a temporal_split")
     X = split.train.matrix
     users = split.eval_users
     ease = EASE(ease_l2).fit(X)
@@ -117,6 +129,10 @@ def build_candidates(split: Split, n_candidates: int = 100, ease_l2: float = 300
 
 def reranker_models(seed: int = 0, hidden_layers=(32, 16)) -> dict[str, Pipeline]:
     """The two pair scorers: an MLP (scaled features, early stopping) and gradient-boosted trees."""
+    from shopai_lab.scoring import _layers
+
+    hidden_layers = _layers(hidden_layers)
+    require_seed(seed, "seed")
     return {
         "mlp": Pipeline([("scale", StandardScaler()),
                          ("model", MLPClassifier(hidden_layer_sizes=tuple(hidden_layers), alpha=1e-3,
@@ -129,6 +145,12 @@ def reranker_models(seed: int = 0, hidden_layers=(32, 16)) -> dict[str, Pipeline
 
 def rerank(candidates: Candidates, scorer, k: int = 10) -> np.ndarray:
     """Top-``k`` of each user's candidates by the scorer's purchase probability."""
+    require_instance(candidates, Candidates, "candidates")
+    k = require_positive_int(k, "k")
+    if k > candidates.items.shape[1]:
+        raise ValueError(f"k={k} is more than the {candidates.items.shape[1]} candidates per user")
+    if not hasattr(scorer, "predict_proba"):
+        raise TypeError(f"scorer must be a fitted classifier with predict_proba, got {type(scorer).__name__}")
     proba = scorer.predict_proba(candidates.features[list(FEATURES)])[:, 1].reshape(candidates.items.shape)
     proba = np.where(candidates.items >= 0, proba, -np.inf)
     order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
@@ -147,6 +169,13 @@ def rerank_experiment(validation: Split, test: Split, n_candidates: int = 100, k
         :func:`shopai_lab.metrics.evaluate`, plus ``candidate_recall`` (share of
         the truth inside the candidate lists); and the fitted scorers by name.
     """
+    require_instance(validation, Split, "validation")
+    require_instance(test, Split, "test")
+    k = require_positive_int(k, "k")
+    n_candidates = require_positive_int(n_candidates, "n_candidates")
+    if k > n_candidates:
+        raise ValueError(f"k={k} must not exceed n_candidates={n_candidates}")
+    reranker_models(seed, hidden_layers)  # checks seed and hidden_layers before the slow part
     train = build_candidates(validation, n_candidates, ease_l2, als_params)
     if train.labels.sum() == 0:
         raise ValueError("no positive pair among the validation candidates: nothing to learn from")

@@ -18,11 +18,29 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
+from sklearn.metrics import (
+    average_precision_score,
+    brier_score_loss,
+    log_loss,
+    roc_auc_score,
+)
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+
+from shopai_lab._validation import (
+    as_float_array,
+    require_binary,
+    require_frame,
+    require_number,
+    require_positive_int,
+    require_probabilities,
+    require_probability,
+    require_same_length,
+    require_seed,
+    require_string,
+)
 
 LABEL = "Revenue"
 #: Heavy-tailed counts, durations and page values: log1p, then standardised.
@@ -44,8 +62,8 @@ def check_sessions(sessions: pd.DataFrame, label: str = LABEL) -> tuple[pd.DataF
         When the label or a feature column is missing, the label is not
         binary or has a single class, or a feature has missing values.
     """
-    if not isinstance(sessions, pd.DataFrame):
-        raise TypeError(f"sessions must be a pandas DataFrame, got {type(sessions).__name__}")
+    require_frame(sessions, "sessions")
+    require_string(label, "label")
     if label not in sessions.columns:
         raise ValueError(f"label column {label!r} is missing; found columns {list(sessions.columns)}")
     missing = [c for c in FEATURES if c not in sessions.columns]
@@ -66,8 +84,8 @@ def check_sessions(sessions: pd.DataFrame, label: str = LABEL) -> tuple[pd.DataF
 
 def split_sessions(sessions: pd.DataFrame, test_size: float = 0.25, seed: int = 0, label: str = LABEL):
     """Stratified train/test split: ``X_train, X_test, y_train, y_test``."""
-    if not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a fraction between 0 and 1, got {test_size!r}")
+    require_probability(test_size, "test_size")
+    require_seed(seed, "seed")
     X, y = check_sessions(sessions, label)
     return train_test_split(X, y, test_size=test_size, stratify=y, random_state=seed)
 
@@ -87,6 +105,25 @@ def preprocessor() -> ColumnTransformer:
     ])
 
 
+def _layers(hidden_layers) -> tuple[int, ...]:
+    """``hidden_layers`` as a non-empty tuple of layer sizes >= 1; floats are refused, not truncated."""
+    if isinstance(hidden_layers, str) or not hasattr(hidden_layers, "__iter__"):
+        raise TypeError(f"hidden_layers must be a sequence of layer sizes, got {hidden_layers!r}")
+    layers = tuple(require_positive_int(n, "hidden_layers entries") for n in hidden_layers)
+    if not layers:
+        raise ValueError("hidden_layers must name at least one layer size")
+    return layers
+
+
+def _labels_and_probabilities(y_true, probability) -> tuple[np.ndarray, np.ndarray]:
+    y = require_binary(y_true, "y_true")
+    p = require_probabilities(probability, "probability")
+    require_same_length(y_true=y, probability=p)
+    if y.size == 0:
+        raise ValueError("y_true and probability are empty")
+    return y, p
+
+
 def session_models(seed: int = 0, hidden_layers: Sequence[int] = (32, 16)) -> dict[str, Pipeline]:
     """The three models of notebook 03, each behind the feature pipeline.
 
@@ -94,9 +131,8 @@ def session_models(seed: int = 0, hidden_layers: Sequence[int] = (32, 16)) -> di
     stopping (10% of the training data held out, seeded); ``boosting``:
     histogram gradient-boosted trees, the strong tabular baseline.
     """
-    layers = tuple(int(n) for n in hidden_layers)
-    if not layers or min(layers) < 1:
-        raise ValueError(f"hidden_layers must be positive layer sizes, got {hidden_layers!r}")
+    layers = _layers(hidden_layers)
+    require_seed(seed, "seed")
     return {
         "logistic": Pipeline([("features", preprocessor()),
                               ("model", LogisticRegression(max_iter=2000, C=1.0))]),
@@ -119,12 +155,8 @@ def expected_calibration_error(y_true, probability, n_bins: int = 10) -> float:
     >>> expected_calibration_error([0, 1, 1, 0], [0.1, 0.9, 0.6, 0.4], n_bins=2)
     0.25
     """
-    y = np.asarray(y_true, dtype=float)
-    p = np.asarray(probability, dtype=float)
-    if y.shape != p.shape or y.size == 0:
-        raise ValueError("y_true and probability must be non-empty and of equal length")
-    if (p < 0).any() or (p > 1).any() or not np.isfinite(p).all():
-        raise ValueError("probabilities must lie in [0, 1]")
+    n_bins = require_positive_int(n_bins, "n_bins")
+    y, p = _labels_and_probabilities(y_true, probability)
     bins = np.minimum((p * n_bins).astype(int), n_bins - 1)
     total = 0.0
     for b in np.unique(bins):
@@ -135,8 +167,8 @@ def expected_calibration_error(y_true, probability, n_bins: int = 10) -> float:
 
 def reliability_table(y_true, probability, n_bins: int = 10) -> pd.DataFrame:
     """Per equal-width bin: sessions, mean predicted probability and observed purchase rate."""
-    y = np.asarray(y_true, dtype=float)
-    p = np.asarray(probability, dtype=float)
+    n_bins = require_positive_int(n_bins, "n_bins")
+    y, p = _labels_and_probabilities(y_true, probability)
     bins = np.minimum((p * n_bins).astype(int), n_bins - 1)
     table = pd.DataFrame({"bin": bins, "predicted": p, "observed": y}).groupby("bin").agg(
         sessions=("observed", "size"), predicted=("predicted", "mean"), observed=("observed", "mean"))
@@ -145,9 +177,18 @@ def reliability_table(y_true, probability, n_bins: int = 10) -> pd.DataFrame:
 
 
 def classification_metrics(y_true, probability, n_bins: int = 10) -> dict[str, float]:
-    """ROC AUC, average precision, log loss, Brier score and ECE of predicted probabilities."""
+    """ROC AUC, average precision, log loss, Brier score and ECE of predicted probabilities.
+
+    ``probability`` must be probabilities in [0, 1] (``predict_proba``'s column): scores
+    outside (logits, margins) are refused, not clipped. Exact 0 and 1 are moved 1e-15
+    inside for the log loss.
+    """
+    n_bins = require_positive_int(n_bins, "n_bins")
+    y_checked, p_checked = _labels_and_probabilities(y_true, probability)
+    if len(np.unique(y_checked)) < 2:
+        raise ValueError("y_true has a single class; ROC AUC and average precision need both")
     y = np.asarray(y_true)
-    p = np.clip(np.asarray(probability, dtype=float), 1e-15, 1 - 1e-15)
+    p = np.clip(p_checked, 1e-15, 1 - 1e-15)
     return {"auc": float(roc_auc_score(y, p)), "ap": float(average_precision_score(y, p)),
             "log_loss": float(log_loss(y, p)), "brier": float(brier_score_loss(y, p)),
             "ece": expected_calibration_error(y, p, n_bins)}
@@ -167,11 +208,12 @@ def profit_curve(y_true, probability, incentive_cost: float, conversion_value: f
     pandas.DataFrame
         ``threshold``, ``targeted`` (share of sessions), ``realised`` and ``expected`` profit.
     """
-    if not (np.isfinite(incentive_cost) and np.isfinite(conversion_value)) or incentive_cost < 0 or conversion_value <= 0:
-        raise ValueError("incentive_cost must be >= 0 and conversion_value > 0")
+    require_number(incentive_cost, "incentive_cost", low=0)
+    require_number(conversion_value, "conversion_value", low=0, low_inclusive=False)
+    _, p = _labels_and_probabilities(y_true, probability)
     y = np.asarray(y_true, dtype=float)
-    p = np.asarray(probability, dtype=float)
-    thresholds = np.linspace(0, 1, 101) if thresholds is None else np.asarray(thresholds, dtype=float)
+    thresholds = (np.linspace(0, 1, 101) if thresholds is None
+                  else as_float_array(thresholds, "thresholds", allow_empty=False))
     rows = []
     for t in thresholds:
         target = p >= t
@@ -193,6 +235,12 @@ def partial_dependence(model, X: pd.DataFrame, feature: str, grid_size: int = 20
     pandas.DataFrame
         ``value`` and ``mean_probability`` per grid point.
     """
+    require_frame(X, "X")
+    grid_size = require_positive_int(grid_size, "grid_size")
+    if not hasattr(model, "predict_proba"):
+        raise TypeError(f"model must have predict_proba (a fitted classifier), got {type(model).__name__}")
+    if len(X) == 0:
+        raise ValueError("X is empty: it has no rows")
     if feature not in X.columns:
         raise ValueError(f"feature {feature!r} is not a column of X; found {list(X.columns)}")
     column = X[feature]

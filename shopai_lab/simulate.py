@@ -25,7 +25,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from shopai_lab._validation import require_positive_int
+from shopai_lab._validation import (
+    as_float_array,
+    require_frame,
+    require_number,
+    require_numeric_columns,
+    require_positive,
+    require_positive_int,
+    require_seed,
+    to_timestamp,
+)
+
+#: Allowed range of each column of a segment table: (low, high), inclusive.
+_SEGMENT_RANGES = {"share": (0.0, 1.0), "sessions_per_day": (0.0, None), "views": (1.0, None),
+                   "cart_rate": (0.0, 1.0), "buy_rate": (0.0, 1.0), "price_taste": (None, None),
+                   "units": (1.0, None)}
 
 #: Latent segments: share of customers, sessions per day, mean products viewed per
 #: session, P(cart | view), P(buy | cart), price taste (> 0 prefers cheap items) and
@@ -146,13 +160,20 @@ def simulate_shop(
     n_customers = require_positive_int(n_customers, "n_customers")
     n_items = require_positive_int(n_items, "n_items")
     days = require_positive_int(days, "days")
+    require_frame(segments, "segments")
     missing = [c for c in SEGMENTS.columns if c not in segments.columns]
     if missing:
         raise ValueError(f"segments is missing column(s) {missing}")
+    if len(segments) == 0:
+        raise ValueError("segments is empty: it has no rows")
+    require_numeric_columns(segments, list(SEGMENTS.columns), "segments", allow_nan=False)
+    for column, (low, high) in _SEGMENT_RANGES.items():
+        as_float_array(segments[column], f"segments[{column!r}]", low=low, high=high)
+    require_seed(seed, "seed")
     if not np.isclose(segments["share"].sum(), 1.0):
         raise ValueError(f"segments['share'] must sum to 1, got {segments['share'].sum():.4f}")
     rng = np.random.default_rng(seed)
-    start = pd.Timestamp(start)
+    start = to_timestamp(start, "start")
 
     catalogue = _catalogue(rng, n_items)
     seg = rng.choice(len(segments), size=n_customers, p=segments["share"].to_numpy())
@@ -257,8 +278,8 @@ def random_transactions(
     n_customers = require_positive_int(n_customers, "n_customers")
     n_items = require_positive_int(n_items, "n_items")
     days = require_positive_int(days, "days")
-    if not lines_per_invoice >= 1:
-        raise ValueError(f"lines_per_invoice must be >= 1, got {lines_per_invoice!r}")
+    require_number(lines_per_invoice, "lines_per_invoice", low=1)
+    require_seed(seed, "seed")
     rng = np.random.default_rng(seed)
     n_invoices = max(1, int(round(n_lines / lines_per_invoice)))
     invoice = np.sort(rng.integers(0, n_invoices, n_lines))
@@ -327,13 +348,15 @@ def simulate_bgnbd(
     """
     n_customers = require_positive_int(n_customers, "n_customers")
     for name, value in {"r": r, "alpha": alpha, "a": a, "b": b}.items():
-        if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{name} must be a positive number, got {value!r}")
-    ages = np.broadcast_to(np.asarray(T, dtype=float), (n_customers,)).copy()
-    if (ages < 0).any() or not np.isfinite(ages).all():
-        raise ValueError("T must be finite and >= 0")
-    if not np.isfinite(holdout) or holdout < 0:
-        raise ValueError(f"holdout must be >= 0, got {holdout!r}")
+        require_positive(value, name)
+    ages = as_float_array(T, "T", ndim=None, low=0)
+    try:
+        ages = np.broadcast_to(ages, (n_customers,)).copy()
+    except ValueError:
+        raise ValueError(f"T must be a number or one value per customer ({n_customers}), "
+                         f"got shape {ages.shape}") from None
+    require_number(holdout, "holdout", low=0)
+    require_seed(seed, "seed")
     rng = np.random.default_rng(seed)
     lam = rng.gamma(r, 1.0 / alpha, n_customers)
     p = rng.beta(a, b, n_customers)
@@ -386,12 +409,11 @@ def simulate_gamma_gamma(
     >>> simulate_gamma_gamma(np.array([1, 3]), p=6.0, q=4.0, gamma=15.0, seed=0).shape
     (2,)
     """
+    as_float_array(frequency, "frequency", ndim=None, low=0, whole=True)
     x = np.asarray(frequency)
-    if (x < 0).any() or (x != np.round(x)).any():
-        raise ValueError("frequency must be whole numbers >= 0")
     for name, value in {"p": p, "q": q, "gamma": gamma}.items():
-        if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{name} must be a positive number, got {value!r}")
+        require_positive(value, name)
+    require_seed(seed, "seed")
     rng = np.random.default_rng(seed)
     nu = rng.gamma(q, 1.0 / gamma, x.shape)
     # The sum of x Gamma(p, nu) values is Gamma(p x, nu).
@@ -433,6 +455,10 @@ def simulate_price_panel(
     """
     n_products = require_positive_int(n_products, "n_products")
     n_periods = require_positive_int(n_periods, "n_periods", minimum=3)
+    require_number(mean_elasticity, "mean_elasticity")
+    require_number(sd_elasticity, "sd_elasticity", low=0)
+    require_number(price_reaction, "price_reaction")
+    require_seed(seed, "seed")
     rng = np.random.default_rng(seed)
     elasticity = np.minimum(rng.normal(mean_elasticity, sd_elasticity, n_products), -1.1)
     base_price = np.exp(rng.normal(1.0, 0.6, n_products))

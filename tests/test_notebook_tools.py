@@ -40,6 +40,16 @@ def test_record_rejects_bad_input(displayed, name, value, error, message):
         record(name, value)
 
 
+def test_record_stores_its_tolerance(displayed):
+    record("ndcg", 0.1148, rtol=0.02)
+    record("count", 3, atol=0)
+    assert displayed[0][METRIC_MIMETYPE] == {"name": "ndcg", "value": 0.1148, "rtol": 0.02}
+    assert displayed[1][METRIC_MIMETYPE] == {"name": "count", "value": 3, "atol": 0.0}
+    for bad in (-0.1, float("inf"), "1%", True):
+        with pytest.raises(ValueError, match="rtol must be a finite number >= 0"):
+            record("x", 1.0, rtol=bad)
+
+
 def notebook_with_metrics(path, entries):
     outputs = [
         new_output("display_data", data={METRIC_MIMETYPE: {"name": n, "value": v}, "text/plain": f"{n}"})
@@ -61,6 +71,36 @@ def test_read_metrics_errors(tmp_path):
     (tmp_path / "bad.ipynb").write_text("{}")
     with pytest.raises(ValueError, match="is not a Jupyter notebook"):
         read_metrics(tmp_path / "bad.ipynb")
+    (tmp_path / "binary.ipynb").write_bytes(bytes(range(256)))
+    with pytest.raises(ValueError, match="binary.ipynb.* is not a Jupyter notebook"):
+        read_metrics(tmp_path / "binary.ipynb")
+    (tmp_path / "list.ipynb").write_text('{"cells": 3}')
+    with pytest.raises(ValueError, match="list.ipynb.* is not a Jupyter notebook"):
+        read_metrics(tmp_path / "list.ipynb")
+
+
+def test_metrics_command_on_a_file_that_is_not_a_notebook(capsys, tmp_path):
+    (tmp_path / "data.parquet").write_bytes(b"PAR1\x00\xff\xfe")
+    assert cli.main(["metrics", str(tmp_path / "data.parquet")]) == 2
+    assert "data.parquet" in capsys.readouterr().err
+
+
+def test_run_into_a_folder_that_cannot_be_made(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert cli.main(["run", "01", "--output-dir", str(blocker / "reports"), "--no-progress"]) == 2
+    assert "shopai-lab: error:" in capsys.readouterr().err
+
+
+def test_normalize_joins_consecutive_streams_of_one_name():
+    nb = {"metadata": {}, "cells": [{"metadata": {}, "outputs": [
+        {"output_type": "stream", "name": "stdout", "text": "a\n"},
+        {"output_type": "stream", "name": "stdout", "text": "b\n"},
+        {"output_type": "display_data", "data": {"text/plain": "x"}, "metadata": {}},
+        {"output_type": "stream", "name": "stdout", "text": "c\n"}]}]}
+    outputs = normalize_notebook(nb)["cells"][0]["outputs"]
+    assert [o.get("text") for o in outputs] == ["a\nb\n", None, "c\n"]
+    assert len(nb["cells"][0]["outputs"]) == 4
 
 
 def test_normalize_strips_run_metadata_without_touching_the_input():

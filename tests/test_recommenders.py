@@ -153,7 +153,7 @@ def test_blend_of_one_component_ranks_like_it(X):
         (lambda X: Popularity().fit(X.toarray()), TypeError, "must be a scipy.sparse matrix"),
         (lambda X: Popularity().fit(X * -1), ValueError, "negative weights"),
         (lambda X: Popularity().fit(sp.csr_matrix(np.full((2, 2), np.nan))), ValueError, "NaN"),
-        (lambda X: Popularity().fit(X).recommend([0], k=0), ValueError, "k must be a positive integer"),
+        (lambda X: Popularity().fit(X).recommend([0], k=0), ValueError, r"k must be >= 1"),
         (lambda X: Popularity().fit(X).recommend([0], k=41), ValueError, "larger than the catalogue"),
         (lambda X: Popularity().fit(X).recommend([0, 500], k=3), ValueError, r"unknown user index\(es\) \[500\]"),
         (lambda X: Popularity().recommend([0], k=3), ValueError, "not fitted"),
