@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup report test notebooks bench clean
+.PHONY: setup report test lint notebooks bench clean
 
 setup: $(STAMP)
 
@@ -18,7 +18,12 @@ report: $(STAMP)
 	$(BIN)/shopai-lab run --output-dir reports --html --no-progress
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 notebooks: $(STAMP)
 	$(BIN)/shopai-lab refresh --no-progress

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from shopai_lab.bandits import (
+from shopai_lab.pricing import (
     UCB1,
     EpsilonGreedy,
     ExploreThenCommit,

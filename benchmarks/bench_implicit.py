@@ -13,11 +13,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from shopai_lab.cleaning import clean_transactions
-from shopai_lab.datasets import load_online_retail
-from shopai_lab.interactions import temporal_split
-from shopai_lab.metrics import evaluate
-from shopai_lab.recommenders import ALS, Recommender
+from shopai_lab.data import clean_transactions, load_online_retail
+from shopai_lab.recommend import ALS, Recommender, evaluate, temporal_split
 
 SETTINGS = {"factors": 64, "regularization": 0.01, "alpha": 1.0, "iterations": 15}
 

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from shopai_lab.cli import execute, resolve_notebooks
+from shopai_lab.lab import execute, resolve_notebooks
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from shopai_lab.behavior import assign_segments, cohort_retention, rfm, rfm_scores
-from shopai_lab.simulate import random_transactions
+from shopai_lab.data import random_transactions
 
 
 def best_of(repeat: int, fn, *args, **kwargs) -> float:

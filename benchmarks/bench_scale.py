@@ -34,7 +34,7 @@ def simulated_matrix(n_users: int, n_items: int, nnz: int, seed: int = 0) -> sp.
 
 
 def run(name: str, args, queue) -> None:
-    from shopai_lab.recommenders import ALS, ItemKNN
+    from shopai_lab.recommend import ALS, ItemKNN
 
     X = simulated_matrix(args.users, args.items, args.nnz)
     model = {"ItemKNN": ItemKNN(n_neighbors=100), "ALS": ALS(factors=64, iterations=args.als_iterations,

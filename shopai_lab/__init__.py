@@ -1,22 +1,23 @@
 """ShopAI Lab: a tested library behind notebooks on AI in e-commerce operations.
 
-Modules (one job each):
+One subpackage per business question, each owning its models, simulators and plots and re-exporting
+its public names (``from shopai_lab import behavior; behavior.rfm(...)``):
 
-- :mod:`shopai_lab.datasets`: bundled data and an analyst's own files, in the canonical schema.
-- :mod:`shopai_lab.cleaning`: raw invoice lines to clean purchases, with a drop report.
-- :mod:`shopai_lab.simulate`: a seeded shop simulator with known ground truth.
-- :mod:`shopai_lab.behavior`: RFM, segments, cohort retention, funnels, customer clusters.
-- :mod:`shopai_lab.interactions`: sparse customer x item matrices and the house evaluation split.
-- :mod:`shopai_lab.recommenders`: Popularity, ItemKNN, UserKNN, ALS, EASE, ContentKNN, Blend.
-- :mod:`shopai_lab.metrics`: ranking metrics and ``evaluate()``.
-- :mod:`shopai_lab.scoring`: purchase-propensity pipelines, calibration metrics, the targeting decision.
-- :mod:`shopai_lab.reranking`: a learned second stage over CF candidates.
-- :mod:`shopai_lab.clv`: BG/NBD and Gamma-Gamma: P(alive), expected purchases, customer value.
-- :mod:`shopai_lab.pricing`: demand models, optimal prices, guard rails, elasticity estimation.
-- :mod:`shopai_lab.bandits`: online price experiments and their simulator.
-- :mod:`shopai_lab.plotting`: shared plot helpers.
-- :mod:`shopai_lab.notebook`: ``record()`` headline metrics and read them back.
-- :mod:`shopai_lab.cli`: the ``shopai-lab`` command (papermill runs, reports).
+- :mod:`shopai_lab.data`: bundled data and an analyst's own files in the canonical schema, cleaning, synthetic shops.
+- :mod:`shopai_lab.behavior`: RFM and named segments, cohort retention, funnels, customer clusters (notebook 01).
+- :mod:`shopai_lab.recommend`: interactions, recommenders, blends, diversity, learned re-ranking, evaluation (02, 03).
+- :mod:`shopai_lab.propensity`: session purchase models, calibration, the targeting decision, explanations (03).
+- :mod:`shopai_lab.pricing`: demand models, optimal prices, elasticities, bandits, simulators (04).
+- :mod:`shopai_lab.clv`: BG/NBD and Gamma-Gamma, customer value, diagnostics (05).
+- :mod:`shopai_lab.forecast`: weekly demand forecasts, backtests, quantiles, inventory policies (06).
+- :mod:`shopai_lab.experiments`: A/B tests, variance reduction, power, sequential tests, uplift (07).
+- :mod:`shopai_lab.anomaly` and :mod:`shopai_lab.privacy`: orders that need a human; publishing safely (08).
+- :mod:`shopai_lab.support`: customer-service intents, answers and hand-over (09).
+- :mod:`shopai_lab.lab`: paths, notebook records (``record``), the ``shopai-lab`` command.
+
+Shared by all: :mod:`shopai_lab.schema` (canonical columns and the glossary), :mod:`shopai_lab._validation`
+(input checks), :mod:`shopai_lab.stats` (statistics used by several domains) and :mod:`shopai_lab.plotting`
+(the house plot style).
 """
 
 __version__ = "0.1.0"

@@ -22,15 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-#: Columns every canonical transaction frame carries (see :mod:`shopai_lab.datasets`).
-TRANSACTION_COLUMNS: tuple[str, ...] = (
-    "customer_id",
-    "invoice_id",
-    "item_id",
-    "quantity",
-    "unit_price",
-    "timestamp",
-)
+from shopai_lab.schema import REQUIRED_COLUMNS
+
+#: Columns every canonical transaction frame carries (see :mod:`shopai_lab.schema`).
+TRANSACTION_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS
 
 
 def require_frame(df: Any, name: str) -> pd.DataFrame:
@@ -81,7 +76,7 @@ def require_numeric_columns(
     >>> require_numeric_columns(frame, ["unit_price"], "lines")
     Traceback (most recent call last):
     ...
-    TypeError: lines['unit_price'] must be numeric, got dtype ...; first value that is not a number: '£2.50' (row 0). ...
+    TypeError: lines['unit_price'] must be numeric, got dtype ...; first value that is not a number: '£2.50' ...
     """
     for column in columns:
         values = df[column]
@@ -107,7 +102,7 @@ def require_datetime(df: pd.DataFrame, column: str, name: str) -> None:
     if not pd.api.types.is_datetime64_any_dtype(df[column]):
         raise TypeError(
             f"{name}[{column!r}] must be datetime64, got {df[column].dtype}; "
-            "load the data with shopai_lab.datasets.load_transactions or convert "
+            "load the data with shopai_lab.data.loaders.load_transactions or convert "
             "it with pandas.to_datetime"
         )
 

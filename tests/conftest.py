@@ -9,8 +9,7 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from shopai_lab.cleaning import clean_transactions  # noqa: E402
-from shopai_lab.datasets import load_online_retail  # noqa: E402
+from shopai_lab.data import clean_transactions, load_online_retail
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ The rule for a number that is not written identically:
 - integers (no decimal point or exponent: counts, ids, years) must match exactly;
 - a decimal number matches when ``|new - stored| <= max(RTOL * max(|new|, |stored|), one unit in the
   last digit shown)``; the unit covers a value just at a rounding boundary (0.1129 vs 0.1130);
-- a metric stored by :func:`shopai_lab.notebook.record` is compared with the tolerance recorded with
+- a metric stored by :func:`shopai_lab.lab.records.record` is compared with the tolerance recorded with
   it (``rtol``/``atol`` given at the ``record`` call, with its reason beside it in the notebook), else
   with ``RTOL``; its text line follows the same rule.
 
@@ -33,7 +33,7 @@ from typing import Any
 
 from nbval.plugin import IPyNbCell
 
-from shopai_lab.notebook import METRIC_MIMETYPE
+from shopai_lab.lab import METRIC_MIMETYPE
 
 RTOL = 2e-3
 

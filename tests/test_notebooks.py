@@ -10,18 +10,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from shopai_lab import cli
 from shopai_lab.behavior import CustomerSegmenter, cohort_retention, customer_features, rfm
-from shopai_lab.cleaning import clean_transactions, net_of_returns
-from shopai_lab.clv import (
-    BetaGeoModel,
-    IdentificationWarning,
-    holdout_metrics,
-    summarize_customers,
-)
-from shopai_lab.datasets import load_transactions
-from shopai_lab.notebook import read_metrics
-from shopai_lab.paths import notebooks_dir
+from shopai_lab.clv import BetaGeoModel, IdentificationWarning, summarize_customers
+from shopai_lab.data import clean_transactions, load_transactions, net_of_returns
+from shopai_lab.lab import cli, notebooks_dir, read_metrics
+from shopai_lab.stats import holdout_metrics
 
 NOTEBOOKS = cli.available_notebooks()
 REQUIRED_PARAMETERS = {
@@ -199,7 +192,8 @@ def test_notebook_05_runs_on_another_shops_file(other_shop_file, tmp_path):
                                          summary["recency"], summary["T"])
     assert metrics["customers"] == len(summary)
     assert metrics["bgnbd/r"] == pytest.approx(model.params_["r"], rel=1e-3)
-    assert metrics["holdout/corr"] == pytest.approx(holdout_metrics(summary["frequency_holdout"], predicted)["corr"], abs=1e-4)
+    expected_corr = holdout_metrics(summary["frequency_holdout"], predicted)["corr"]
+    assert metrics["holdout/corr"] == pytest.approx(expected_corr, abs=1e-4)
 
 
 def test_notebook_04_runs_on_another_shops_file_with_small_experiments(other_shop_file, tmp_path):
@@ -210,7 +204,8 @@ def test_notebook_04_runs_on_another_shops_file_with_small_experiments(other_sho
             "-p", "gross_margin", "0.3"]
     assert cli.main(argv) == 0
     metrics = read_metrics(tmp_path / "04_dynamic_pricing.ipynb")
-    from shopai_lab.pricing import price_panel, product_elasticities, shrink_estimates
+    from shopai_lab.pricing import price_panel, product_elasticities
+    from shopai_lab.stats import shrink_estimates
 
     cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
     estimates = product_elasticities(price_panel(cleaned.purchases, min_periods=10))
@@ -229,9 +224,7 @@ def test_notebook_02_runs_on_another_shops_file_untuned(other_shop_file, tmp_pat
             "-p", "k", "5"]
     assert cli.main(argv) == 0
     metrics = read_metrics(tmp_path / "02_collaborative_filtering.ipynb")
-    from shopai_lab.interactions import temporal_split
-    from shopai_lab.metrics import evaluate
-    from shopai_lab.recommenders import EASE
+    from shopai_lab.recommend import EASE, evaluate, temporal_split
 
     cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
     split = temporal_split(cleaned.purchases, test_days=60)
@@ -242,8 +235,8 @@ def test_notebook_02_runs_on_another_shops_file_untuned(other_shop_file, tmp_pat
 
 
 def test_notebook_03_runs_on_other_files_with_small_parameters(other_shop_file, tmp_path):
-    from shopai_lab.datasets import load_online_shoppers
-    from shopai_lab.scoring import classification_metrics, session_models, split_sessions
+    from shopai_lab.data import load_online_shoppers
+    from shopai_lab.propensity import classification_metrics, session_models, split_sessions
 
     sessions_path = tmp_path / "sessions.csv"
     load_online_shoppers().sample(4_000, random_state=1).to_csv(sessions_path, index=False)

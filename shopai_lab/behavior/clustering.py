@@ -1,0 +1,262 @@
+"""Customer features and k-means segments with k chosen by silhouette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import StandardScaler
+
+from shopai_lab._validation import (
+    require_columns,
+    require_fitted,
+    require_frame,
+    require_instance,
+    require_not_empty,
+    require_numeric_columns,
+    require_positive_int,
+    require_seed,
+    require_strings,
+    require_transactions,
+)
+from shopai_lab.behavior.rfm import PURCHASE_COLUMNS, _revenue, resolve_reference_date, rfm
+
+
+def customer_features(
+    purchases: pd.DataFrame,
+    reference_date: str | pd.Timestamp | None = None,
+    returns: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per-customer behaviour features for clustering and scoring.
+
+    Columns: ``recency_days``, ``frequency``, ``monetary`` (net, as :func:`rfm`),
+    ``tenure_days`` (first purchase to reference date), ``avg_order_value``
+    (gross revenue per invoice), ``lines_per_order``, ``distinct_items`` and
+    ``return_rate`` (refunded share of gross revenue, 0 without ``returns``; capped
+    at 1, since refunds of purchases made before the data starts can exceed the
+    revenue seen).
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"customer_id": ["a", "a"], "invoice_id": ["1", "2"],
+    ...     "item_id": ["x", "y"], "quantity": [1, 3], "unit_price": [2.0, 1.0],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-03"])})
+    >>> customer_features(lines, "2024-01-04").loc["a", ["tenure_days", "avg_order_value"]].tolist()
+    [3.0, 2.5]
+    """
+    require_transactions(purchases, "purchases", [*PURCHASE_COLUMNS, "item_id"])
+    table = rfm(purchases, reference_date, returns)
+    ref = resolve_reference_date(purchases, reference_date)
+    lines = purchases[(purchases["timestamp"] < ref).to_numpy()]
+    grouped = pd.DataFrame(
+        {"customer_id": lines["customer_id"], "item_id": lines["item_id"], "revenue": _revenue(lines)}
+    ).groupby("customer_id", observed=True)
+    gross = grouped["revenue"].sum().reindex(table.index)
+    features = pd.DataFrame(index=table.index)
+    features["recency_days"] = table["recency_days"]
+    features["frequency"] = table["frequency"]
+    features["monetary"] = table["monetary"]
+    features["tenure_days"] = np.floor((ref - table["first_purchase"]) / pd.Timedelta(days=1))
+    features["avg_order_value"] = gross / table["frequency"]
+    features["lines_per_order"] = grouped.size().reindex(table.index) / table["frequency"]
+    features["distinct_items"] = grouped["item_id"].nunique().reindex(table.index)
+    features["return_rate"] = ((gross - table["monetary"]) / gross).clip(0, 1)
+    return features
+
+
+def _signed_log1p(x: np.ndarray) -> np.ndarray:
+    return np.sign(x) * np.log1p(np.abs(x))
+
+
+class CustomerSegmenter:
+    """K-means customer segmentation with k chosen by silhouette.
+
+    Features are put on a comparable footing first: the columns in
+    ``log_columns`` go through a signed ``log1p`` (money and counts are
+    heavy-tailed), then every column is standardised. k-means is fitted for each
+    k in ``k_range`` and the k with the highest silhouette score is kept.
+    Cluster labels are renumbered by size, 0 = largest, so they read the same
+    across runs.
+
+    Parameters
+    ----------
+    k_range
+        ``(smallest k, largest k)``, inclusive, both >= 2.
+    log_columns
+        Columns to log-transform; ``"auto"`` takes every non-negative column
+        whose skewness exceeds 1, ``None`` none.
+    n_init
+        k-means restarts per k.
+    silhouette_sample_size
+        Customers sampled for the silhouette score (its cost grows with the
+        square of the sample); all of them when there are fewer.
+    random_state
+        Seed for k-means and the silhouette sample.
+
+    Attributes
+    ----------
+    n_clusters_ : int
+    silhouette_scores_ : pandas.Series
+        Silhouette per k.
+    silhouette_ : float
+        Silhouette of the chosen k.
+    labels_ : pandas.Series
+        Cluster of each fitted customer, indexed like the features.
+    log_columns_ : list of str
+    feature_names_in_ : list of str
+
+    Examples
+    --------
+    >>> from shopai_lab.behavior import session_features
+    >>> from shopai_lab.data import simulate_shop
+    >>> shop = simulate_shop(n_customers=400, n_items=50, days=60, seed=0)
+    >>> seg = CustomerSegmenter(k_range=(2, 5)).fit(session_features(shop.events))
+    >>> 2 <= seg.n_clusters_ <= 5
+    True
+    """
+
+    def __init__(
+        self,
+        k_range: tuple[int, int] = (2, 8),
+        log_columns: Sequence[str] | str | None = "auto",
+        n_init: int = 10,
+        silhouette_sample_size: int = 10_000,
+        random_state: int | None = 0,
+    ) -> None:
+        self.k_range = k_range
+        self.log_columns = log_columns
+        self.n_init = n_init
+        self.silhouette_sample_size = silhouette_sample_size
+        self.random_state = random_state
+
+    def __repr__(self) -> str:
+        fitted = f", n_clusters_={self.n_clusters_}" if hasattr(self, "n_clusters_") else ""
+        return f"CustomerSegmenter(k_range={tuple(self.k_range)}{fitted})"
+
+    def _check_k_range(self, n_samples: int) -> tuple[int, int]:
+        k_range = self.k_range
+        if isinstance(k_range, str) or len(k_range) != 2:
+            raise ValueError(f"k_range must be (smallest k, largest k), got {k_range!r}")
+        low = require_positive_int(k_range[0], "k_range[0]", minimum=2)
+        high = require_positive_int(k_range[1], "k_range[1]", minimum=2)
+        if low > high:
+            raise ValueError(f"k_range must be increasing, got {k_range!r}")
+        if high >= n_samples:
+            raise ValueError(f"k_range {k_range!r} needs more than {high} customers, got {n_samples}")
+        return low, high
+
+    def _matrix(self, features: pd.DataFrame) -> np.ndarray:
+        require_columns(features, self.feature_names_in_, "features")
+        require_numeric_columns(features, self.feature_names_in_, "features")
+        numeric = features[self.feature_names_in_]
+        values = numeric.to_numpy(dtype=float)
+        if not np.isfinite(values).all():
+            bad = numeric.columns[~np.isfinite(values).all(axis=0)].tolist()
+            raise ValueError(f"features has missing or infinite values in column(s) {bad}")
+        values = values.copy()
+        for j, column in enumerate(numeric.columns):
+            if column in self.log_columns_:
+                values[:, j] = _signed_log1p(values[:, j])
+        return values
+
+    def fit(self, features: pd.DataFrame) -> CustomerSegmenter:
+        """Fit k-means for every k in ``k_range`` and keep the best by silhouette."""
+        require_frame(features, "features")
+        require_not_empty(features, "features")
+        require_positive_int(self.n_init, "n_init")
+        require_positive_int(self.silhouette_sample_size, "silhouette_sample_size", minimum=2)
+        require_seed(self.random_state, "random_state")
+        if not (self.log_columns is None or self.log_columns == "auto"):
+            require_strings(self.log_columns, "log_columns")
+        numeric = features.select_dtypes("number")
+        if numeric.shape[1] == 0:
+            raise ValueError(f"features has no numeric columns; found {list(features.columns)}")
+        low, high = self._check_k_range(len(numeric))
+        self.feature_names_in_ = list(numeric.columns)
+        if self.log_columns == "auto":
+            self.log_columns_ = [
+                c for c in numeric.columns if (numeric[c] >= 0).all() and numeric[c].skew() > 1
+            ]
+        elif self.log_columns is None:
+            self.log_columns_ = []
+        else:
+            require_columns(numeric, list(self.log_columns), "features")
+            self.log_columns_ = list(self.log_columns)
+        x = self._matrix(numeric)
+        self.scaler_ = StandardScaler().fit(x)
+        z = self.scaler_.transform(x)
+        scores, models = {}, {}
+        sample = min(self.silhouette_sample_size, len(z))
+        for k in range(low, high + 1):
+            model = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit(z)
+            labels = model.labels_
+            if len(np.unique(labels)) < 2:
+                scores[k] = -1.0
+            else:
+                scores[k] = float(
+                    silhouette_score(z, labels, sample_size=sample, random_state=self.random_state)
+                )
+            models[k] = model
+        self.silhouette_scores_ = pd.Series(scores, name="silhouette").rename_axis("k")
+        self.n_clusters_ = int(self.silhouette_scores_.idxmax())
+        self.silhouette_ = float(self.silhouette_scores_.max())
+        self.kmeans_ = models[self.n_clusters_]
+        sizes = np.bincount(self.kmeans_.labels_, minlength=self.n_clusters_)
+        order = np.argsort(-sizes, kind="stable")
+        self._relabel = np.empty_like(order)
+        self._relabel[order] = np.arange(len(order))
+        self.labels_ = pd.Series(
+            self._relabel[self.kmeans_.labels_], index=features.index, name="cluster"
+        )
+        return self
+
+    def predict(self, features: pd.DataFrame) -> pd.Series:
+        """Cluster of each row of ``features`` (same columns as in ``fit``)."""
+        require_fitted(self, "kmeans_")
+        require_frame(features, "features")
+        z = self.scaler_.transform(self._matrix(features))
+        return pd.Series(self._relabel[self.kmeans_.predict(z)], index=features.index, name="cluster")
+
+
+def segment_profile(
+    features: pd.DataFrame, labels: pd.Series, revenue_column: str = "monetary"
+) -> pd.DataFrame:
+    """Size, share, mean features and revenue share of each cluster.
+
+    Parameters
+    ----------
+    features
+        Customer features (e.g. :func:`customer_features`).
+    labels
+        Cluster per customer, indexed like ``features``.
+    revenue_column
+        Column whose sum gives each cluster's revenue share; ``None`` skips it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cluster, sorted by cluster label.
+    """
+    require_frame(features, "features")
+    require_not_empty(features, "features")
+    require_instance(labels, pd.Series, "labels")
+    if revenue_column is not None:
+        require_columns(features, [revenue_column], "features")
+        require_numeric_columns(features, [revenue_column], "features", allow_nan=False)
+    if not labels.index.equals(features.index):
+        labels = labels.reindex(features.index)
+        if labels.isna().any():
+            raise ValueError("labels must have a cluster for every row of features (same index)")
+    numeric = features.select_dtypes("number")
+    grouped = numeric.groupby(labels.to_numpy())
+    profile = grouped.mean()
+    profile.insert(0, "share", grouped.size() / len(features))
+    profile.insert(0, "customers", grouped.size())
+    if revenue_column is not None:
+        profile["revenue_share"] = grouped[revenue_column].sum() / numeric[revenue_column].sum()
+    profile.index.name = "cluster"
+    return profile

@@ -1,0 +1,79 @@
+"""Monthly acquisition cohorts and their retention.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from shopai_lab._validation import (
+    require_bool,
+    require_no_missing,
+    require_transactions,
+)
+
+
+def cohort_retention(
+    purchases: pd.DataFrame, complete_months_only: bool = True, as_counts: bool = False
+) -> pd.DataFrame:
+    """Monthly cohort retention: share of each first-purchase cohort active k months later.
+
+    Parameters
+    ----------
+    purchases
+        Clean purchase lines (``customer_id``, ``timestamp``).
+    complete_months_only
+        Drop the last calendar month when the data ends before its last day
+        (the Online Retail data ends on 9 December 2011): a partly observed
+        month would look like a collapse in retention.
+    as_counts
+        Return active-customer counts instead of shares.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: cohort month (``Period``); columns ``k = 0, 1, ...`` months since
+        the first purchase. Column 0 is 1.0 (or the cohort size). Cells after
+        the end of the data are NaN, not 0: they were not observed.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"customer_id": ["a", "a", "b", "c"],
+    ...     "timestamp": pd.to_datetime(["2024-01-05", "2024-02-03", "2024-01-20", "2024-02-10"])})
+    >>> cohort_retention(lines, complete_months_only=False).round(2).values.tolist()
+    [[1.0, 0.5], [1.0, nan]]
+    """
+    require_transactions(purchases, "purchases", ["customer_id", "timestamp"], allow_empty=False)
+    require_no_missing(purchases, ["customer_id", "timestamp"], "purchases",
+                       "clean the lines first (shopai_lab.data.cleaning.clean_transactions)")
+    require_bool(complete_months_only, "complete_months_only")
+    require_bool(as_counts, "as_counts")
+    stamps = purchases["timestamp"]
+    last = stamps.max()
+    month = stamps.dt.year.to_numpy() * 12 + stamps.dt.month.to_numpy() - 1
+    keep = np.ones(len(purchases), dtype=bool)
+    if complete_months_only and not last.is_month_end:
+        keep = month < month.max()
+        if not keep.any():
+            raise ValueError(
+                "every purchase falls in the last, incomplete month; "
+                "pass complete_months_only=False to use it anyway"
+            )
+    active = pd.DataFrame(
+        {"customer_id": purchases["customer_id"].to_numpy()[keep], "month": month[keep]}
+    ).drop_duplicates()
+    first = active.groupby("customer_id", observed=True)["month"].transform("min")
+    active = active.assign(cohort=first, k=active["month"] - first)
+    counts = active.groupby(["cohort", "k"]).size().unstack("k", fill_value=0)
+    last_month = int(active["month"].max())
+    horizon = last_month - counts.index.to_numpy()
+    counts = counts.reindex(columns=range(int(horizon.max()) + 1), fill_value=0).astype(float)
+    unobserved = np.arange(counts.shape[1])[None, :] > horizon[:, None]
+    counts = counts.mask(unobserved)
+    table = counts if as_counts else counts.div(counts[0], axis=0)
+    table.index = pd.PeriodIndex(
+        [pd.Period(year=int(m // 12), month=int(m % 12) + 1, freq="M") for m in table.index],
+        name="cohort",
+    )
+    table.columns = pd.Index(table.columns, name="months_since_first")
+    return table

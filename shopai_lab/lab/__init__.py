@@ -1,0 +1,37 @@
+"""The lab itself: where data and notebooks live, notebook records, the `shopai-lab` command.
+"""
+
+from shopai_lab.lab.cli import (
+    KERNEL_NAME,
+    CliError,
+    available_notebooks,
+    build_parser,
+    check_parameters,
+    execute,
+    notebook_parameters,
+    parse_value,
+    resolve_notebooks,
+    write_html,
+)
+from shopai_lab.lab.paths import PROJECT_ROOT, data_dir, notebooks_dir
+from shopai_lab.lab.records import METRIC_MIMETYPE, normalize_notebook, read_metrics, record
+
+__all__ = [
+    "CliError",
+    "KERNEL_NAME",
+    "METRIC_MIMETYPE",
+    "PROJECT_ROOT",
+    "available_notebooks",
+    "build_parser",
+    "check_parameters",
+    "data_dir",
+    "execute",
+    "normalize_notebook",
+    "notebook_parameters",
+    "notebooks_dir",
+    "parse_value",
+    "read_metrics",
+    "record",
+    "resolve_notebooks",
+    "write_html",
+]

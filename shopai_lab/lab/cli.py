@@ -1,0 +1,299 @@
+"""``shopai-lab``: list, run and read the numbered notebooks from the command line.
+
+::
+
+    shopai-lab list                               notebooks with their parameters and defaults
+    shopai-lab run 01 -p seed 1 --html            run with papermill into reports/ (+ HTML)
+    shopai-lab metrics reports/01_behavior_analysis.ipynb
+    shopai-lab refresh                            re-execute the stored notebooks in place
+
+Parameter values are read as JSON when they parse as JSON (numbers, ``true``,
+``null``, lists, objects) and as text otherwise; ``None`` also means null. A
+parameter the notebook does not declare in its ``parameters`` cell is an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import io
+import json
+import sys
+import tempfile
+import time
+import tokenize
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from shopai_lab.lab.paths import notebooks_dir
+from shopai_lab.lab.records import normalize_notebook, read_metrics
+
+KERNEL_NAME = "python3"
+
+
+class CliError(Exception):
+    """A usage error reported to the user without a traceback."""
+
+
+def available_notebooks(folder: Path | None = None) -> list[Path]:
+    """The numbered notebooks (``NN...ipynb``) in ``folder``, sorted."""
+    folder = notebooks_dir() if folder is None else folder
+    return sorted(p for p in folder.glob("[0-9][0-9]*.ipynb") if p.is_file())
+
+
+def resolve_notebooks(names: Sequence[str], folder: Path | None = None) -> list[Path]:
+    """Notebooks named by ``names`` (file name, stem or unique prefix such as ``"01"``).
+
+    No names means every numbered notebook.
+    """
+    notebooks = available_notebooks(folder)
+    if not notebooks:
+        raise CliError(f"no numbered notebooks found in {str(folder or notebooks_dir())!r}")
+    if not names:
+        return notebooks
+    chosen = []
+    for name in names:
+        stem = Path(name).name.removesuffix(".ipynb")
+        matches = [p for p in notebooks if p.stem == stem] or [
+            p for p in notebooks if p.stem.startswith(stem)
+        ]
+        if len(matches) != 1:
+            known = ", ".join(p.stem for p in notebooks)
+            what = "matches no" if not matches else "matches more than one"
+            raise CliError(f"{name!r} {what} notebook; available: {known}")
+        chosen.append(matches[0])
+    return chosen
+
+
+def parse_value(text: str) -> Any:
+    """A command-line parameter value: JSON when it parses, ``None`` for None, else text.
+
+    Examples
+    --------
+    >>> parse_value("3"), parse_value("[2, 8]"), parse_value("None"), parse_value("2011-12-10")
+    (3, [2, 8], None, '2011-12-10')
+    """
+    if text in ("None", "none"):
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def notebook_parameters(path: Path) -> dict[str, dict[str, Any]]:
+    """Parameters assigned in the notebook's cell tagged ``parameters``.
+
+    Returns ``{name: {"default": source text of the value, "help": trailing
+    comment}}`` in the order of the cell. The cell is parsed with :mod:`ast`, so
+    any valid Python assignment counts, whatever its comment says.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        return {}
+    source = cells[0].source
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise CliError(f"{path.stem}: its parameters cell is not valid Python ({exc.msg})") from exc
+    comments = {
+        tok.start[0]: tok.string.lstrip("#").strip()
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+        if tok.type == tokenize.COMMENT
+    }
+    params: dict[str, dict[str, Any]] = {}
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else []
+        )
+        for target in targets:
+            if isinstance(target, ast.Name):
+                params[target.id] = {
+                    "default": ast.get_source_segment(source, node.value),
+                    "help": comments.get(node.end_lineno, ""),
+                }
+    return params
+
+
+def check_parameters(path: Path, parameters: dict[str, Any]) -> None:
+    """Raise :class:`CliError` for a parameter the notebook does not declare."""
+    declared = notebook_parameters(path)
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise CliError(
+            f"{path.stem} does not declare parameter(s) {unknown}; "
+            f"its parameters are {sorted(declared)}"
+        )
+
+
+def execute(
+    source: Path,
+    output: Path,
+    parameters: dict[str, Any] | None = None,
+    progress: bool = True,
+) -> None:
+    """Execute ``source`` with papermill into ``output`` (kernel python3, cwd = notebooks folder)."""
+    import nbformat
+    import papermill
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(output),
+            parameters=parameters or {},
+            kernel_name=KERNEL_NAME,
+            cwd=str(source.parent),
+            progress_bar=progress,
+        )
+    finally:
+        if output.is_file():
+            nb = nbformat.read(str(output), as_version=4)
+            nbformat.write(nbformat.from_dict(normalize_notebook(nb)), str(output))
+
+
+def write_html(notebook: Path) -> Path:
+    """Write an HTML report next to an executed notebook; return its path."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    html = notebook.with_suffix(".html")
+    html.write_text(body, encoding="utf-8")
+    return html
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    for path in resolve_notebooks(args.notebooks):
+        print(path.stem)
+        params = notebook_parameters(path)
+        if not params:
+            print("    (no parameters cell)")
+        width = max((len(n) for n in params), default=0)
+        for name, info in params.items():
+            text = f"    {name:<{width}} = {info['default']}"
+            if info.get("help"):
+                text += f"    # {info['help']}"
+            print(text)
+    return 0
+
+
+def _run_all(notebooks: list[Path], outputs: list[Path], parameters: dict[str, Any],
+             progress: bool) -> tuple[list[float], int]:
+    """Execute each notebook into its output; report failures without a traceback."""
+    import papermill
+
+    seconds, failed = [], 0
+    for path, output in zip(notebooks, outputs):
+        start = time.perf_counter()
+        try:
+            execute(path, output, parameters, progress=progress)
+        except papermill.PapermillExecutionError as exc:
+            failed += 1
+            print(
+                f"{path.stem}: FAILED in cell {exc.exec_count}: {exc.ename}: {exc.evalue}\n"
+                f"    the partly executed notebook is at {output}",
+                file=sys.stderr,
+            )
+            seconds.append(float("nan"))
+            continue
+        seconds.append(time.perf_counter() - start)
+    return seconds, failed
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    parameters = {name: parse_value(value) for name, value in args.parameter or []}
+    notebooks = resolve_notebooks(args.notebooks)
+    for path in notebooks:
+        check_parameters(path, parameters)
+    outputs = [Path(args.output_dir) / path.name for path in notebooks]
+    seconds, failed = _run_all(notebooks, outputs, parameters, progress=not args.no_progress)
+    for path, output, took in zip(notebooks, outputs, seconds):
+        if took != took:  # NaN: this one failed
+            continue
+        metrics = read_metrics(output)
+        print(f"{path.stem}: ran in {took:.1f} s -> {output} ({len(metrics)} metrics recorded)")
+        if args.html:
+            print(f"    HTML report: {write_html(output)}")
+    return 1 if failed else 0
+
+
+def _cmd_metrics(args: argparse.Namespace) -> int:
+    try:
+        metrics = read_metrics(args.path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+    print(json.dumps(metrics, indent=2, sort_keys=True))
+    return 0
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    notebooks = resolve_notebooks(args.notebooks)
+    with tempfile.TemporaryDirectory() as tmp:
+        outputs = [Path(tmp) / path.name for path in notebooks]
+        seconds, failed = _run_all(notebooks, outputs, {}, progress=not args.no_progress)
+        for path, output, took in zip(notebooks, outputs, seconds):
+            if took == took:
+                path.write_bytes(output.read_bytes())
+                print(f"{path.stem}: refreshed in {took:.1f} s")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``shopai-lab`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="shopai-lab", description="Run and inspect the ShopAI Lab notebooks."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_list = sub.add_parser("list", help="notebooks with their parameters and defaults")
+    p_list.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
+    p_list.set_defaults(func=_cmd_list)
+
+    p_run = sub.add_parser("run", help="execute notebooks with papermill")
+    p_run.add_argument(
+        "notebooks", nargs="*", metavar="NOTEBOOK", help="name or prefix (e.g. 01); default: all"
+    )
+    p_run.add_argument(
+        "-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+        help="set a notebook parameter (value read as JSON when it parses)",
+    )
+    p_run.add_argument("--output-dir", default="reports", help="where executed notebooks go")
+    p_run.add_argument("--html", action="store_true", help="also write an HTML report")
+    p_run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p_run.set_defaults(func=_cmd_run)
+
+    p_metrics = sub.add_parser("metrics", help="recorded metrics of an executed notebook, as JSON")
+    p_metrics.add_argument("path")
+    p_metrics.set_defaults(func=_cmd_metrics)
+
+    p_refresh = sub.add_parser(
+        "refresh", help="re-execute notebooks in place to regenerate their stored outputs"
+    )
+    p_refresh.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
+    p_refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p_refresh.set_defaults(func=_cmd_refresh)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``shopai-lab`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"shopai-lab: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # an output folder that cannot be written, a file that vanished
+        where = f" {exc.filename!r}" if exc.filename else ""
+        print(f"shopai-lab: error:{where} {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,263 @@
+"""Profit-maximising prices, guard rails and price recommendations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize_scalar
+
+from shopai_lab._validation import (
+    as_float_array,
+    require_instance,
+    require_not_empty,
+    require_number,
+    require_numeric_columns,
+    require_positive_int,
+    require_unique,
+)
+from shopai_lab.pricing.demand import _cost, _positive, _prices
+
+
+@dataclass(frozen=True)
+class PriceOptimum:
+    """Result of :func:`optimize_price`."""
+
+    price: float
+    profit: float
+    at_bound: bool
+
+
+def optimize_price(
+    profit_fn: Callable[[np.ndarray], np.ndarray],
+    bounds: tuple[float, float],
+    grid_size: int = 201,
+) -> PriceOptimum:
+    """Maximise any profit curve over a price interval: a grid, then bounded refinement.
+
+    The grid finds the best region even for curves with several local maxima;
+    a bounded Brent search on the *negative* profit refines it between the
+    neighbouring grid points.
+
+    Parameters
+    ----------
+    profit_fn
+        Profit as a function of price (vectorised over a numpy array).
+    bounds
+        ``(lowest, highest)`` price, both positive.
+    grid_size
+        Number of grid points (>= 3).
+
+    Returns
+    -------
+    PriceOptimum
+        ``price``, ``profit`` and ``at_bound``: whether the optimum lies on a
+        bound, a sign that the true optimum is outside the interval.
+
+    Examples
+    --------
+    >>> from shopai_lab.pricing import LinearDemand
+    >>> demand = LinearDemand(100, 1)
+    >>> optimum = optimize_price(lambda p: demand.profit(p), (1, 99))
+    >>> round(optimum.price, 6), optimum.at_bound
+    (50.0, False)
+    """
+    if not callable(profit_fn):
+        raise TypeError(f"profit_fn must be a function of price, got {type(profit_fn).__name__}")
+    if isinstance(bounds, str) or not hasattr(bounds, "__len__") or len(bounds) != 2:
+        raise ValueError(f"bounds must be (lowest, highest), got {bounds!r}")
+    low, high = (require_number(b, "bounds") for b in bounds)
+    if not (np.isfinite(low) and np.isfinite(high)) or low <= 0:
+        raise ValueError(f"bounds must be positive prices, got {bounds!r}")
+    if low >= high:
+        raise ValueError(f"bounds must be (lowest, highest) with lowest < highest, got {bounds!r}")
+    grid_size = require_positive_int(grid_size, "grid_size", minimum=3)
+    grid = np.linspace(low, high, int(grid_size))
+    values = np.asarray(profit_fn(grid), dtype=float)
+    if values.shape != grid.shape or not np.isfinite(values).all():
+        raise ValueError("profit_fn must return one finite profit per price")
+    best = int(np.argmax(values))
+    left, right = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    refined = minimize_scalar(lambda p: -float(np.asarray(profit_fn(np.array([p])))[0]),
+                              bounds=(left, right), method="bounded",
+                              options={"xatol": 1e-10 * max(1.0, high)})
+    price, profit = float(refined.x), float(-refined.fun)
+    if profit < values[best]:
+        price, profit = float(grid[best]), float(values[best])
+    tolerance = 1e-6 * (high - low)
+    return PriceOptimum(price=price, profit=profit,
+                        at_bound=bool(price - low <= tolerance or high - price <= tolerance))
+
+
+def _fraction(value: float, name: str) -> float:
+    value = require_number(value, name)
+    if not 0 < value < 1:
+        raise ValueError(f"{name} must be a fraction between 0 and 1, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class PriceRecommendation:
+    """A price change with the guard rail that shaped it."""
+
+    current: float
+    optimal: float
+    recommended: float
+    rule: str
+
+
+def recommend_price(
+    current_price: float,
+    optimal_price: float,
+    unit_cost: float,
+    max_change: float = 0.10,
+) -> PriceRecommendation:
+    """Move from today's price towards the optimum, within guard rails.
+
+    The recommendation never moves more than ``max_change`` (a fraction, e.g.
+    0.10 for 10%) from ``current_price`` and never goes below ``unit_cost``.
+    ``optimal_price`` may be ``inf`` (inelastic demand: no finite optimum).
+
+    Returns
+    -------
+    PriceRecommendation
+        ``rule`` says what decided it: ``"optimum"``, ``"max increase"``,
+        ``"max decrease"`` or ``"cost floor"``.
+
+    Examples
+    --------
+    >>> recommend_price(10.0, 14.0, 6.0, max_change=0.1).recommended
+    11.0
+    """
+    current = _positive(current_price, "current_price")
+    cost = _cost(unit_cost)
+    _fraction(max_change, "max_change")
+    if isinstance(optimal_price, bool) or not isinstance(optimal_price, (int, float, np.integer, np.floating)):
+        raise TypeError(f"optimal_price must be a number, got {optimal_price!r}")
+    if np.isnan(optimal_price) or optimal_price <= 0:
+        raise ValueError(f"optimal_price must be positive (or inf), got {optimal_price!r}")
+    low, high = current * (1 - max_change), current * (1 + max_change)
+    price, rule = float(optimal_price), "optimum"
+    if price > high:
+        price, rule = high, "max increase"
+    elif price < low:
+        price, rule = low, "max decrease"
+    if price < cost:
+        price, rule = cost, "cost floor"
+    return PriceRecommendation(current=current, optimal=float(optimal_price), recommended=price, rule=rule)
+
+
+def current_prices(panel: pd.DataFrame, periods: int = 8) -> pd.DataFrame:
+    """Today's price and weekly units per product from the last ``periods`` periods of the shop.
+
+    ``current_price`` is the median price over the product's periods among the
+    shop's last ``periods``; ``weekly_units`` the units sold in them divided by
+    ``periods`` (a period without sales counts as zero).
+    """
+    missing = [c for c in ["item_id", "period", "units", "price"] if c not in panel.columns]
+    if missing:
+        raise ValueError(f"panel is missing column(s) {missing}")
+    require_not_empty(panel, "panel")
+    require_numeric_columns(panel, ["units", "price"], "panel", allow_nan=False)
+    periods = require_positive_int(periods, "periods")
+    recent_periods = np.sort(panel["period"].unique())[-int(periods):]
+    recent = panel[panel["period"].isin(recent_periods)]
+    grouped = recent.groupby("item_id", observed=True)
+    return pd.DataFrame({"current_price": grouped["price"].median(),
+                         "weekly_units": grouped["units"].sum() / int(periods)})
+
+
+def price_recommendations(
+    elasticity: pd.Series,
+    current_price: pd.Series,
+    weekly_units: pd.Series,
+    gross_margin: float = 0.4,
+    max_change: float = 0.10,
+) -> pd.DataFrame:
+    """Recommended prices per product from constant-elasticity demand, within guard rails.
+
+    Costs are not in the data, so each product's unit cost is taken as
+    ``current_price * (1 - gross_margin)``, an assumption stated by the caller.
+    Elastic products (``e < -1``) get the Lerner optimum ``c e / (1 + e)``;
+    inelastic ones have no finite optimum (profit rises with price), so only
+    the guard rail stops them. The expected change in weekly profit follows the
+    same demand curve, ``units * (p_new / p) ** e * (p_new - c) - units * (p - c)``.
+
+    Parameters
+    ----------
+    elasticity, current_price, weekly_units
+        Per product (same index): the (shrunk) elasticity, today's price and
+        today's weekly units.
+    gross_margin
+        Assumed margin share of today's price, in (0, 1).
+    max_change
+        Largest relative price change allowed, in (0, 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``elasticity``, ``current_price``, ``unit_cost``, ``optimal_price``,
+        ``recommended_price``, ``change``, ``rule``, ``profit_now``,
+        ``profit_change`` (per week) per product.
+    """
+    _fraction(gross_margin, "gross_margin")
+    _fraction(max_change, "max_change")
+    for name, series in (("elasticity", elasticity), ("current_price", current_price),
+                         ("weekly_units", weekly_units)):
+        require_instance(series, pd.Series, name)
+        require_unique(series.index, f"{name}'s index (item_id)")
+        as_float_array(series, name, allow_nan=True)
+    if len(elasticity) == 0:
+        raise ValueError("elasticity is empty: no products to price")
+    if (current_price <= 0).any():
+        raise ValueError(f"current_price must be positive, got e.g. {current_price[current_price <= 0].iloc[0]!r}")
+    if (weekly_units < 0).any():
+        raise ValueError(f"weekly_units must be >= 0, got e.g. {weekly_units[weekly_units < 0].iloc[0]!r}")
+    frame = pd.DataFrame({"elasticity": elasticity, "current_price": current_price,
+                          "weekly_units": weekly_units})
+    if frame.isna().any().any():
+        raise ValueError("elasticity, current_price and weekly_units must cover the same products, without NaN")
+    rows = []
+    for item, row in frame.iterrows():
+        cost = row["current_price"] * (1 - gross_margin)
+        e = row["elasticity"]
+        optimal = cost * e / (1 + e) if e < -1 else np.inf
+        rec = recommend_price(row["current_price"], optimal, cost, max_change)
+        rows.append({"item_id": item, "elasticity": e, "current_price": row["current_price"],
+                     "unit_cost": cost, "optimal_price": optimal, "recommended_price": rec.recommended,
+                     "change": rec.recommended / row["current_price"] - 1, "rule": rec.rule,
+                     "profit_now": row["weekly_units"] * (row["current_price"] - cost),
+                     "profit_change": float(profit_change(e, row["current_price"], rec.recommended,
+                                                          row["weekly_units"], gross_margin))})
+    return pd.DataFrame(rows).set_index("item_id")
+
+
+def profit_change(
+    elasticity, current_price, new_price, weekly_units, gross_margin: float = 0.4
+) -> np.ndarray:
+    """Weekly profit change of moving from ``current_price`` to ``new_price`` under constant elasticity.
+
+    ``units * (new / current) ** e * (new - c) - units * (current - c)`` with
+    ``c = current_price * (1 - gross_margin)``. Use it to judge a fixed set of
+    recommended prices under other elasticities (sensitivity analysis).
+
+    Examples
+    --------
+    >>> round(float(profit_change(-2.0, 10.0, 11.0, 100.0, 0.4)), 4)  # 100 * 1.1**-2 * 5 - 100 * 4
+    13.2231
+    """
+    _fraction(gross_margin, "gross_margin")
+    e = as_float_array(elasticity, "elasticity", ndim=None)
+    p0 = _prices(current_price, "current_price")
+    p1 = _prices(new_price, "new_price")
+    units = as_float_array(weekly_units, "weekly_units", ndim=None, low=0)
+    try:
+        np.broadcast_shapes(e.shape, p0.shape, p1.shape, units.shape)
+    except ValueError:
+        raise ValueError(f"elasticity, current_price, new_price and weekly_units have mismatched shapes "
+                         f"{e.shape}, {p0.shape}, {p1.shape}, {units.shape}") from None
+    cost = p0 * (1 - gross_margin)
+    return units * (p1 / p0) ** e * (p1 - cost) - units * (p0 - cost)

@@ -1,0 +1,296 @@
+"""Pricing simulators with known truth: a price panel whose seller reacts to demand, and bandit races.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from shopai_lab._validation import (
+    as_float_array,
+    require_bool,
+    require_instance,
+    require_number,
+    require_positive_int,
+    require_seed,
+)
+from shopai_lab.pricing.bandits import Policy, lp_price_mixture
+
+
+def simulate_price_panel(
+    n_products: int = 200,
+    n_periods: int = 52,
+    mean_elasticity: float = -2.0,
+    sd_elasticity: float = 0.5,
+    price_reaction: float = 0.5,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Weekly sales of products whose seller sets prices in reaction to demand: the endogeneity lesson.
+
+    Each product has a true elasticity ``e_j ~ N(mean, sd)`` (capped at -1.1).
+    A shop-wide demand index ``z_t`` (season and traffic, observable) moves
+    demand; the seller raises prices when demand is high,
+    ``log p = log p0_j + price_reaction * z_t + nu``, with a little independent
+    price variation ``nu`` (sd 0.05). Units are Poisson with mean
+    ``exp(a_j + e_j log p + z_t + u)``, ``u`` an unobserved N(0, 0.1) shock.
+    Regressing log units on log price alone mixes the price effect with the
+    demand index and is biased towards zero; adding ``demand_index`` as a
+    control recovers ``e_j``.
+
+    Returns
+    -------
+    panel, truth
+        ``panel``: ``item_id``, ``period``, ``price``, ``units``, ``demand_index``
+        (periods with zero units are dropped); ``truth``: true elasticity by ``item_id``.
+
+    Examples
+    --------
+    >>> panel, truth = simulate_price_panel(n_products=5, n_periods=30, seed=0)
+    >>> sorted(panel.columns)
+    ['demand_index', 'item_id', 'period', 'price', 'units']
+    """
+    n_products = require_positive_int(n_products, "n_products")
+    n_periods = require_positive_int(n_periods, "n_periods", minimum=3)
+    require_number(mean_elasticity, "mean_elasticity")
+    require_number(sd_elasticity, "sd_elasticity", low=0)
+    require_number(price_reaction, "price_reaction")
+    require_seed(seed, "seed")
+    rng = np.random.default_rng(seed)
+    elasticity = np.minimum(rng.normal(mean_elasticity, sd_elasticity, n_products), -1.1)
+    base_price = np.exp(rng.normal(1.0, 0.6, n_products))
+    level = rng.normal(5.0, 0.5, n_products)
+    t = np.arange(n_periods)
+    z = 0.4 * np.sin(2 * np.pi * t / 52.0) + rng.normal(0, 0.15, n_periods)
+    log_p = np.log(base_price)[:, None] + price_reaction * z[None, :] + rng.normal(0, 0.05, (n_products, n_periods))
+    log_mu = (level[:, None] + elasticity[:, None] * (log_p - np.log(base_price)[:, None])
+              + z[None, :] + rng.normal(0, 0.1, (n_products, n_periods)))
+    units = rng.poisson(np.exp(log_mu))
+    item = np.repeat([f"P{j:04d}" for j in range(n_products)], n_periods)
+    panel = pd.DataFrame({
+        "item_id": item,
+        "period": np.tile(t, n_products),
+        "price": np.round(np.exp(log_p), 2).ravel(),
+        "units": units.ravel(),
+        "demand_index": np.tile(z, n_products),
+    })
+    panel = panel[(panel["units"] > 0) & (panel["price"] > 0)].reset_index(drop=True)
+    truth = pd.Series(elasticity, index=[f"P{j:04d}" for j in range(n_products)], name="elasticity")
+    truth.index.name = "item_id"
+    return panel, truth
+
+
+@dataclass
+class PricingRun:
+    """Result of :func:`simulate_pricing` for one policy.
+
+    Attributes
+    ----------
+    policy
+        Policy name.
+    profit
+        ``(n_runs,)`` realised total margin of each run.
+    units
+        ``(n_runs,)`` units sold in each run.
+    benchmark
+        ``(n_runs,)`` total margin of the clairvoyant in each run. Without
+        inventory: what the best single price earned from the same customers
+        (common random numbers: each customer buys at price k when their
+        uniform draw is below ``d_k``, whoever sets the price). With inventory:
+        the LP bound ``T * LP(inventory / T)``, the same in every run.
+    regret
+        ``(horizon,)`` mean cumulative pseudo-regret over runs (expected margin
+        of the clairvoyant minus expected margin of the chosen prices).
+    regret_low, regret_high
+        5% and 95% quantiles of the cumulative pseudo-regret across runs.
+    arm_shares
+        Share of customers offered each price (last column: no offer).
+    """
+
+    policy: str
+    profit: np.ndarray
+    units: np.ndarray
+    benchmark: np.ndarray
+    regret: np.ndarray
+    regret_low: np.ndarray
+    regret_high: np.ndarray
+    arm_shares: np.ndarray
+    seconds: float = field(default=0.0)
+
+    @property
+    def share_of_benchmark(self) -> float:
+        """Total realised profit over all runs as a share of the clairvoyant's."""
+        return float(self.profit.sum() / self.benchmark.sum())
+
+    def __repr__(self) -> str:
+        return (f"PricingRun({self.policy}: {self.share_of_benchmark:.2%} of the benchmark, "
+                f"final regret {self.regret[-1]:,.0f}, {len(self.profit)} runs)")
+
+
+def _check_problem(prices, probabilities, unit_cost) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    p = as_float_array(prices, "prices", ndim=None, allow_nan=True, allow_inf=True)
+    d = as_float_array(probabilities, "probabilities", ndim=None, allow_nan=True, allow_inf=True)
+    unit_cost = require_number(unit_cost, "unit_cost")
+    if p.ndim != 1 or p.size < 2 or d.shape != p.shape:
+        raise ValueError("prices and probabilities must be 1-D, of equal length, with at least 2 prices")
+    if not np.isfinite(p).all() or (p <= 0).any():
+        raise ValueError("prices must be positive numbers")
+    if not np.isfinite(d).all() or (d < 0).any() or (d > 1).any():
+        raise ValueError(f"probabilities must lie in [0, 1], got {d.tolist()}")
+    margins = p - float(unit_cost)
+    if (margins <= 0).any():
+        raise ValueError("every price must exceed unit_cost")
+    return p, d, margins
+
+
+def simulate_pricing(
+    policy: Policy,
+    prices,
+    probabilities,
+    horizon: int,
+    n_runs: int = 100,
+    unit_cost: float = 0.0,
+    inventory: float | None = None,
+    seed: int = 0,
+    progress: bool = False,
+) -> PricingRun:
+    """Run ``policy`` against Bernoulli customers, ``n_runs`` independent runs at once.
+
+    Parameters
+    ----------
+    policy
+        A :class:`Policy`.
+    prices, probabilities
+        The price menu and each price's true purchase probability.
+    horizon
+        Customers per run (T).
+    n_runs
+        Independent runs (seeds), simulated together.
+    unit_cost
+        Cost per unit sold; rewards are margins ``price - unit_cost``.
+    inventory
+        Units available per run, or ``None`` for unlimited. With inventory the
+        benchmark is the LP bound ``T * LP(c = inventory / T)``.
+    seed
+        Seed of the customers' and the policy's random streams.
+    progress
+        Show a progress bar over time steps.
+
+    Returns
+    -------
+    PricingRun
+
+    Examples
+    --------
+    >>> from shopai_lab.pricing import ThompsonSampling
+    >>> run = simulate_pricing(ThompsonSampling(), [29.9, 34.9, 39.9, 44.9],
+    ...                        [0.8, 0.6, 0.3, 0.1], horizon=2000, n_runs=20)
+    >>> run.share_of_benchmark > 0.95
+    True
+    """
+    require_instance(policy, Policy, "policy")
+    p, d, margins = _check_problem(prices, probabilities, unit_cost)
+    for name, value in (("horizon", horizon), ("n_runs", n_runs)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {value!r}")
+    if int(horizon) < 1 or int(n_runs) < 1:
+        raise ValueError("horizon and n_runs must be >= 1")
+    horizon, n_runs = int(horizon), int(n_runs)
+    require_seed(seed, "seed")
+    require_bool(progress, "progress")
+    if policy.uses_inventory and inventory is None:
+        raise ValueError(f"{policy.name} needs an inventory")
+    start = time.perf_counter()
+    env_seed, policy_seed = np.random.SeedSequence(seed).spawn(2)
+    env = np.random.default_rng(env_seed)
+    policy.reset(margins, n_runs, np.random.default_rng(policy_seed))
+    expected = margins * d
+    best_arm = int(np.argmax(expected))
+    if inventory is None:
+        per_step_best = float(expected.max())
+        stock = None
+    else:
+        require_number(inventory, "inventory", low=0)
+        _, per_step_best = lp_price_mixture(margins, d, inventory / horizon)
+        per_step_best = float(per_step_best)
+        stock = np.full(n_runs, float(inventory))
+        if hasattr(policy, "start"):
+            policy.start(float(inventory), horizon)
+    profit = np.zeros(n_runs)
+    units = np.zeros(n_runs)
+    clairvoyant = np.zeros(n_runs)
+    regret = np.zeros((horizon, n_runs))
+    counts = np.zeros((n_runs, policy.n_arms + 1))
+    running = np.zeros(n_runs)
+    rows = np.arange(n_runs)
+    for t in tqdm(range(horizon), disable=not progress, desc=policy.name):
+        arms = policy.select(t, inventory=stock, periods_left=horizon - t)
+        if stock is not None:
+            arms = np.where(stock > 0, arms, -1)
+        offered = arms >= 0
+        safe = np.where(offered, arms, 0)
+        willing = env.random(n_runs)  # the customer buys at price k when willing < d_k
+        sold = offered & (willing < d[safe])
+        clairvoyant += margins[best_arm] * (willing < d[best_arm])
+        if stock is not None:
+            stock -= sold
+        policy.update(arms, sold.astype(float))
+        profit += np.where(sold, margins[safe], 0.0)
+        units += sold
+        running += per_step_best - np.where(offered, expected[safe], 0.0)
+        regret[t] = running
+        counts[rows, np.where(offered, arms, policy.n_arms)] += 1
+    return PricingRun(
+        policy=policy.name,
+        profit=profit,
+        units=units,
+        benchmark=clairvoyant if stock is None else np.full(n_runs, per_step_best * horizon),
+        regret=regret.mean(axis=1),
+        regret_low=np.quantile(regret, 0.05, axis=1),
+        regret_high=np.quantile(regret, 0.95, axis=1),
+        arm_shares=counts.sum(axis=0) / counts.sum(),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def race(
+    policies: list[Policy], prices, probabilities, horizon: int, n_runs: int = 100,
+    unit_cost: float = 0.0, inventory: float | None = None, seed: int = 0, progress: bool = False,
+) -> tuple[pd.DataFrame, dict[str, PricingRun]]:
+    """Simulate several policies on the same problem; a summary table and the runs by name.
+
+    The table has, per policy: ``share_of_benchmark`` (realised profit over
+    the clairvoyant's, see :class:`PricingRun`), ``regret`` (mean final pseudo-regret),
+    its 5%-95% band, and the share of customers offered each price.
+    """
+    if isinstance(policies, Policy) or not hasattr(policies, "__iter__"):
+        raise TypeError(f"policies must be a list of Policy objects, got {type(policies).__name__}")
+    policies = list(policies)
+    if not policies:
+        raise ValueError("policies is empty: race needs at least one policy")
+    for i, policy in enumerate(policies):
+        require_instance(policy, Policy, f"policies[{i}]")
+    names = [policy.name for policy in policies]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"policies have duplicated names {repeated}: each run is reported by name")
+    _check_problem(prices, probabilities, unit_cost)
+    runs = {}
+    for policy in tqdm(policies, disable=not progress, desc="policies"):
+        runs[policy.name] = simulate_pricing(policy, prices, probabilities, horizon, n_runs,
+                                             unit_cost, inventory, seed)
+    labels = [f"share at {price:g}" for price in np.asarray(prices, dtype=float)] + ["share no offer"]
+    rows = []
+    for name, run in runs.items():
+        row = {"policy": name, "share_of_benchmark": run.share_of_benchmark,
+               "regret": run.regret[-1], "regret_p05": run.regret_low[-1],
+               "regret_p95": run.regret_high[-1]}
+        row.update(dict(zip(labels, run.arm_shares)))
+        rows.append(row)
+    table = pd.DataFrame(rows).set_index("policy")
+    if inventory is None:
+        table = table.drop(columns="share no offer")
+    return table, runs

@@ -1,0 +1,155 @@
+"""Implicit-feedback matrix factorisation (ALS) solved by conjugate gradient.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
+from tqdm import tqdm
+
+from shopai_lab._validation import (
+    require_bool,
+    require_number,
+    require_positive_int,
+    require_seed,
+)
+from shopai_lab.recommend.base import Recommender
+
+
+def _conjugate_gradient(
+    Cm1: sp.csr_matrix, B: sp.csr_matrix, Y: np.ndarray, YtY: np.ndarray, X0: np.ndarray,
+    regularization: float, steps: int, chunk: int = 1024, n_threads: int | None = None,
+) -> np.ndarray:
+    """A few conjugate-gradient steps on ``(YtY + Y' (C_u - I) Y + reg I) x_u = Y' C_u p_u`` for every row u.
+
+    ``Cm1`` holds ``c_ui - 1 = alpha r_ui`` at the observed cells, ``B`` holds
+    ``c_ui`` there (``p_ui = 1``). All rows are solved together, in chunks of
+    ``chunk`` rows (bounding the memory of the gathered factor rows) that run on
+    ``n_threads`` threads (numpy releases the GIL in the heavy operations).
+    The chunks do not depend on the thread count, so neither do the results:
+    each row's arithmetic is the same whichever thread runs its chunk.
+    """
+    X = X0.copy()
+    n_rows = X.shape[0]
+    n_threads = max(1, int(n_threads or os.cpu_count() or 1))
+    bounds = [(lo, min(lo + chunk, n_rows)) for lo in range(0, n_rows, chunk)]
+
+    def solve(lo: int, hi: int) -> None:
+        cm1 = Cm1[lo:hi]
+        rows = np.repeat(np.arange(hi - lo), np.diff(cm1.indptr))
+        Yc = Y[cm1.indices]
+
+        weighted = cm1.copy()  # same sparsity; its values are refilled on every product
+
+        def apply_a(V: np.ndarray) -> np.ndarray:
+            np.multiply(np.einsum("ij,ij->i", V.take(rows, axis=0), Yc), cm1.data, out=weighted.data)
+            return V @ YtY + weighted @ Y + regularization * V
+
+        x = X[lo:hi]
+        r = (B[lo:hi] @ Y) - apply_a(x)
+        p = r.copy()
+        rs_old = np.einsum("ij,ij->i", r, r)
+        for _ in range(steps):
+            ap = apply_a(p)
+            denom = np.einsum("ij,ij->i", p, ap)
+            step = np.where(denom > 0, rs_old / np.where(denom > 0, denom, 1.0), 0.0)
+            x = x + step[:, None] * p
+            r = r - step[:, None] * ap
+            rs_new = np.einsum("ij,ij->i", r, r)
+            beta = np.where(rs_old > 0, rs_new / np.where(rs_old > 0, rs_old, 1.0), 0.0)
+            p = r + beta[:, None] * p
+            rs_old = rs_new
+        X[lo:hi] = x
+
+    if len(bounds) == 1 or n_threads == 1:
+        for lo, hi in bounds:
+            solve(lo, hi)
+    else:
+        with ThreadPoolExecutor(max_workers=n_threads) as pool:
+            list(pool.map(lambda b: solve(*b), bounds))
+    return X
+
+
+class ALS(Recommender):
+    """Implicit-feedback matrix factorisation (Hu, Koren & Volinsky 2008), solved by conjugate gradient.
+
+    Minimises ``sum_ui c_ui (p_ui - x_u . y_i)^2 + reg (|x_u|^2 + |y_i|^2)`` over all
+    cells, with preference ``p_ui = 1`` where ``r_ui > 0`` (else 0) and confidence
+    ``c_ui = 1 + alpha r_ui``. Each half-step updates all user (item) factors by
+    ``cg_steps`` conjugate-gradient steps warm-started from the previous factors
+    (Takacs, Pilaszy & Tikk 2011), vectorised over rows; the dense ``Y'Y`` trick
+    keeps the cost proportional to the non-zeros.
+
+    Parameters
+    ----------
+    factors, regularization, alpha, iterations, cg_steps
+        Model size, L2 penalty, confidence scale, ALS sweeps, CG steps per sweep.
+    random_state
+        Seed of the initial factors (normal, scale 0.01).
+    progress
+        Progress bar over iterations.
+
+    Attributes
+    ----------
+    user_factors_, item_factors_ : numpy.ndarray
+        ``(n_users, factors)`` and ``(n_items, factors)``, float64. The solver works in double
+        precision: in single precision the rounding differences between CPUs' BLAS kernels grew
+        over the sweeps to visible differences in scores (up to 2e-3), enough to change a
+        downstream model trained on them.
+    """
+
+    def __init__(self, factors: int = 64, regularization: float = 0.01, alpha: float = 1.0,
+                 iterations: int = 15, cg_steps: int = 3, random_state: int | None = 0,
+                 progress: bool = True) -> None:
+        self.factors = factors
+        self.regularization = regularization
+        self.alpha = alpha
+        self.iterations = iterations
+        self.cg_steps = cg_steps
+        self.random_state = random_state
+        self.progress = progress
+
+    def fit(self, X) -> ALS:
+        for name in ("factors", "iterations", "cg_steps"):
+            require_positive_int(getattr(self, name), name)
+        require_number(self.regularization, "regularization", low=0)
+        require_number(self.alpha, "alpha", low=0, low_inclusive=False)
+        require_seed(self.random_state, "random_state")
+        require_bool(self.progress, "progress")
+        start = time.perf_counter()
+        X = self._fit_common(X)
+        rng = np.random.default_rng(self.random_state)
+        f = int(self.factors)
+        users = rng.standard_normal((self.n_users_, f)) * 0.01
+        items = rng.standard_normal((self.n_items_, f)) * 0.01
+        Cm1 = X.astype(np.float64)  # a copy
+        Cm1.data = self.alpha * Cm1.data
+        B = Cm1.copy()
+        B.data = B.data + 1.0
+        Cm1_T, B_T = Cm1.T.tocsr(), B.T.tocsr()
+        reg = float(self.regularization)
+        # The CG workers run one per core; one BLAS thread each avoids oversubscription.
+        with threadpool_limits(1, user_api="blas"):
+            for _ in tqdm(range(int(self.iterations)), disable=not self.progress, desc="ALS"):
+                users = _conjugate_gradient(Cm1, B, items, items.T @ items, users, reg, int(self.cg_steps))
+                items = _conjugate_gradient(Cm1_T, B_T, users, users.T @ users, items, reg, int(self.cg_steps))
+        self.user_factors_, self.item_factors_ = users, items
+        self.fit_seconds_ = time.perf_counter() - start
+        return self
+
+    def loss(self) -> float:
+        """The weighted squared loss plus penalty at the fitted factors (for checks; dense in items)."""
+        self._check_fitted()
+        prediction = self.user_factors_ @ self.item_factors_.T
+        P = (self.X_ > 0).toarray().astype(np.float64)
+        C = 1.0 + self.alpha * self.X_.toarray()
+        penalty = self.regularization * ((self.user_factors_ ** 2).sum() + (self.item_factors_ ** 2).sum())
+        return float((C * (P - prediction) ** 2).sum() + penalty)
+
+    def _score_batch(self, users: np.ndarray) -> np.ndarray:
+        return self.user_factors_[users] @ self.item_factors_.T

@@ -1,0 +1,70 @@
+"""Bad input to shopai_lab.pricing: errors name the parameter or column; inputs unchanged."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from shopai_lab import pricing, stats
+from tests._bad_input import check_row, pounds, text_dates, tiny_transactions
+
+TX = tiny_transactions()
+IDX = ["p1", "p2"]
+E, PRICE, UNITS = pd.Series([-2.0, -0.5], IDX), pd.Series([10.0, 5.0], IDX), pd.Series([100.0, 20.0], IDX)
+EMPTY = pd.Series([], dtype=float)
+PANEL = pd.DataFrame({"item_id": ["a"] * 3, "period": [1, 2, 3], "units": [5, 6, 7], "price": [1.0, 1.1, 1.2],
+                      "log_shop_units": 1.0, "wholesale_share": 0.0, "non_uk_share": 0.0})
+
+ROWS = [
+    (pricing.price_panel, {"purchases": pounds(TX)}, TypeError, r"purchases\['unit_price'\].*'£2.50'"),
+    (pricing.price_panel, {"purchases": text_dates(TX)}, TypeError, r"purchases\['timestamp'\]"),
+    (pricing.price_panel, {"purchases": TX.iloc[:0]}, ValueError, "purchases is empty"),
+    (pricing.price_panel, {"purchases": TX, "freq": "fortnight"}, ValueError, "freq"),
+    (pricing.price_panel, {"purchases": TX, "min_periods": 2.5}, TypeError, "min_periods"),
+    (pricing.price_panel, {"purchases": TX, "wholesale_quantity": "24"}, TypeError, "wholesale_quantity"),
+    (pricing.price_recommendations, {"elasticity": EMPTY, "current_price": EMPTY, "weekly_units": EMPTY},
+     ValueError, "no products"),
+    (pricing.price_recommendations, {"elasticity": E, "current_price": PRICE.astype(str), "weekly_units": UNITS},
+     TypeError, "current_price"),
+    (pricing.price_recommendations, {"elasticity": E, "current_price": PRICE * -1, "weekly_units": UNITS},
+     ValueError, "current_price must be positive"),
+    (pricing.price_recommendations, {"elasticity": E.tolist(), "current_price": PRICE, "weekly_units": UNITS},
+     TypeError, "elasticity must be a Series"),
+    (pricing.price_recommendations, {"elasticity": E, "current_price": PRICE, "weekly_units": UNITS,
+                                     "max_change": 2}, ValueError, "max_change"),
+    (pricing.price_recommendations, {"elasticity": E, "current_price": PRICE, "weekly_units": UNITS.iloc[:1]},
+     ValueError, "same products"),
+    (pricing.profit_change, {"elasticity": [-2.0, -1.5], "current_price": [10.0, 5.0, 1.0], "new_price": 11.0,
+                             "weekly_units": 10.0}, ValueError, "mismatched shapes"),
+    (pricing.profit_change, {"elasticity": -2.0, "current_price": "£10", "new_price": 11.0, "weekly_units": 1.0},
+     TypeError, "current_price"),
+    (pricing.current_prices, {"panel": PANEL, "periods": 1.5}, TypeError, "periods"),
+    (pricing.current_prices, {"panel": PANEL.assign(price="1")}, TypeError, r"panel\['price'\]"),
+    (pricing.product_elasticities, {"panel": PANEL, "controls": "log_shop_units"}, TypeError, "controls"),
+    (pricing.fit_loglog_elasticity, {"price": ["£1", "£2", "£3"], "quantity": [1, 2, 3]}, TypeError, "price"),
+    (pricing.fit_loglog_elasticity, {"price": [1, 2, 3, 4], "quantity": [4, 3, 2, 1], "confidence": 95},
+     ValueError, "confidence"),
+    (pricing.fit_logit_demand, {"price": [1.0, 2.0], "offers": ["10", "10"], "purchases": [1, 2]}, TypeError,
+     "offers"),
+    (stats.shrink_estimates, {"estimates": [1.0, 2.0], "std_errors": [0.1, 0.2], "groups": ["a"]}, ValueError,
+     "groups"),
+    (pricing.recommend_price, {"current_price": "10", "optimal_price": 12.0, "unit_cost": 5.0}, TypeError,
+     "current_price"),
+    (pricing.recommend_price, {"current_price": 10.0, "optimal_price": "12", "unit_cost": 5.0}, TypeError,
+     "optimal_price"),
+    (pricing.optimize_price, {"profit_fn": 5, "bounds": (1.0, 2.0)}, TypeError, "profit_fn"),
+    (pricing.optimize_price, {"profit_fn": lambda p: p, "bounds": (1.0,)}, ValueError, "bounds"),
+    (pricing.optimize_price, {"profit_fn": lambda p: p, "bounds": (1.0, 2.0), "grid_size": 2.5}, TypeError,
+     "grid_size"),
+    (pricing.LinearDemand, {"a": "100", "b": 1.0}, TypeError, "a must be a number"),
+    (pricing.ConstantElasticityDemand, {"scale": 1.0, "elasticity": np.nan}, ValueError, "elasticity"),
+    (pricing.MultinomialLogitDemand, {"alphas": (), "beta": 1.0}, ValueError, "alphas is empty"),
+    (pricing.MultinomialLogitDemand(alphas=(1.0, 2.0), beta=1.0).profit, {"prices": [1.0, 2.0],
+                                                                         "unit_costs": [0.5]}, ValueError,
+     "unit_costs"),
+    (pricing.LinearDemand(100, 1).demand, {"price": ["£5"]}, TypeError, "prices must hold numbers"),
+]
+
+
+@pytest.mark.parametrize(("call", "kwargs", "error", "pattern"), ROWS)
+def test_bad_input(call, kwargs, error, pattern):
+    check_row(call, kwargs, error, pattern)

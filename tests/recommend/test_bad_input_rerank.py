@@ -1,0 +1,37 @@
+"""Bad input to shopai_lab.reranking: errors name the parameter before any model is fitted."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from shopai_lab import recommend
+from tests._bad_input import check_row
+
+CANDIDATES = recommend.Candidates(users=np.array([0]), items=np.array([[0, 1, 2]]),
+                                  features=pd.DataFrame({f: [0.0] * 3 for f in recommend.PAIR_FEATURES}),
+                                  labels=np.array([0, 1, 0]))
+
+
+class Scorer:
+    def predict_proba(self, features):
+        return np.column_stack([1 - np.linspace(0, 1, len(features)), np.linspace(0, 1, len(features))])
+
+
+ROWS = [
+    (recommend.build_candidates, {"split": "split"}, TypeError, "split must be a Split"),
+    (recommend.rerank, {"candidates": CANDIDATES, "scorer": Scorer(), "k": 5}, ValueError, "k=5 is more than"),
+    (recommend.rerank, {"candidates": CANDIDATES, "scorer": Scorer(), "k": 1.5}, TypeError, "k must be"),
+    (recommend.rerank, {"candidates": CANDIDATES, "scorer": object(), "k": 2}, TypeError, "scorer"),
+    (recommend.rerank, {"candidates": {}, "scorer": Scorer()}, TypeError, "candidates must be"),
+    (recommend.reranker_models, {"hidden_layers": (8, "x")}, TypeError, "hidden_layers"),
+    (recommend.rerank_experiment, {"validation": None, "test": None}, TypeError, "validation must be a Split"),
+]
+
+
+@pytest.mark.parametrize(("call", "kwargs", "error", "pattern"), ROWS)
+def test_bad_input(call, kwargs, error, pattern):
+    check_row(call, kwargs, error, pattern)
+
+
+def test_rerank_orders_by_probability():
+    assert recommend.rerank(CANDIDATES, Scorer(), k=2).tolist() == [[2, 1]]
