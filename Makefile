@@ -34,6 +34,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_bandits.py
 	$(BIN)/python benchmarks/bench_implicit.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_forecast.py
+	$(BIN)/python benchmarks/bench_experiments.py
 	$(BIN)/python benchmarks/bench_notebooks.py
 
 clean:

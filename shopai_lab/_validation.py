@@ -468,3 +468,30 @@ def require_positive(value: Any, name: str) -> float:
     if number <= 0:
         raise ValueError(f"{name} must be a positive number, got {value!r}")
     return number
+
+
+def require_non_negative(value: Any, name: str) -> float:
+    """Return ``value`` as a finite float >= 0, or raise naming ``name``."""
+    return require_number(value, name, low=0)
+
+
+def require_numeric_frame(X: Any, name: str) -> pd.DataFrame:
+    """Raise unless ``X`` is a non-empty DataFrame of finite numbers (booleans refused).
+
+    Examples
+    --------
+    >>> require_numeric_frame(pd.DataFrame({"a": [1.0], "b": ["x"]}), "X")
+    Traceback (most recent call last):
+    ...
+    TypeError: X must hold numeric columns only; column(s) ['b'] are not numeric
+    """
+    require_frame(X, name)
+    require_not_empty(X, name)
+    bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c])]
+    if bad:
+        raise TypeError(f"{name} must hold numeric columns only; column(s) {bad} are not numeric")
+    values = X.to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        column = X.columns[np.flatnonzero(~np.isfinite(values).all(axis=0))[0]]
+        raise ValueError(f"{name}[{column!r}] has missing or infinite values")
+    return X

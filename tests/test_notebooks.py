@@ -29,13 +29,25 @@ REQUIRED_PARAMETERS = {
     "05_customer_lifetime_value": {
         "data_path", "column_map", "calibration_end", "observation_end", "horizon_weeks", "discount_rate",
     },
+    "06_demand_forecasting": {
+        "data_path", "column_map", "test_weeks", "horizon", "min_active_share", "service_level",
+        "lead_time_weeks", "holding_cost", "shortage_cost", "seed", "currency",
+    },
+    "07_experiments": {
+        "data_path", "column_map", "pre_period_end", "experiment_weeks", "alpha", "lift", "n_splits", "seed",
+        "currency",
+    },
+    "08_anomalies_and_privacy": {
+        "data_path", "column_map", "contamination", "seeds", "review_top_n", "k_anonymity", "epsilons",
+        "pseudonymize", "currency",
+    },
+    "09_customer_service": {"data_path", "column_map", "test_size", "validation_size", "target_accuracy", "seed"},
 }
 
 
 def test_there_are_notebooks():
     stems = [p.stem for p in NOTEBOOKS]
-    assert {"01_behavior_analysis", "02_collaborative_filtering", "03_neural_scoring", "04_dynamic_pricing",
-            "05_customer_lifetime_value"} <= set(stems)
+    assert set(REQUIRED_PARAMETERS) <= set(stems)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -1,0 +1,409 @@
+"""Anomaly detectors on one API: ``fit(X)``, ``score_samples(X)`` (higher = more anomalous).
+
+``X`` is a DataFrame of finite numbers, usually :func:`shopai_lab.anomaly.model_matrix`
+of the invoice features. Every detector also has ``fit_score(X)``: fit on ``X`` and score
+the same rows, which is what an audit of past invoices does (for the local outlier factor
+it uses the in-sample factor, where a row is not its own neighbour).
+
+* :class:`IsolationForestDetector`: random splits isolate rare rows in few steps
+  (Liu, Ting & Zhou 2008); scikit-learn's ``IsolationForest``.
+* :class:`LOFDetector`: density relative to the ``n_neighbors`` nearest rows (Breunig et
+  al. 2000). ``n_neighbors`` must exceed the size of any group of anomalies that look
+  alike (a bot's burst), otherwise the group is its own dense neighbourhood.
+* :class:`RobustZDetector`: the largest robust z-score over the columns, with median and
+  MAD learned in ``fit`` and a floor on the scale.
+* :class:`ColumnRule` and :class:`PriceRatioRule`: one column read as the score, e.g. how
+  far an invoice's most unusual line price is from the product's usual price.
+* :class:`RankEnsemble`: each member's score turned into its percentile among the training
+  scores, then averaged (or the maximum taken).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.ensemble import IsolationForest
+from sklearn.neighbors import LocalOutlierFactor
+from sklearn.preprocessing import RobustScaler
+from sklearn.utils.validation import check_is_fitted
+
+from shopai_lab._validation import require_number, require_numeric_frame, require_positive, require_positive_int
+
+#: Consistency constant: ``1.4826 * MAD`` estimates the standard deviation of normal data.
+MAD_TO_SD = 1.4826
+#: ``1.2533 * mean absolute deviation`` estimates it too (sqrt(pi / 2)); used where MAD is 0.
+MEANAD_TO_SD = 1.2533
+
+
+class _Detector(BaseEstimator):
+    """Shared plumbing: input checks and column bookkeeping."""
+
+    def _check_fit_input(self, X) -> pd.DataFrame:
+        X = require_numeric_frame(X, "X")
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.n_features_in_ = X.shape[1]
+        return X
+
+    def _check_score_input(self, X) -> np.ndarray:
+        check_is_fitted(self)
+        X = require_numeric_frame(X, "X")
+        missing = [c for c in self.feature_names_in_ if c not in X.columns]
+        if missing:
+            raise ValueError(f"X is missing column(s) {missing} the detector was fitted on")
+        return X[list(self.feature_names_in_)].to_numpy(float)
+
+    def fit_score(self, X: pd.DataFrame) -> np.ndarray:
+        """Fit on ``X`` and return the scores of the same rows (higher = more anomalous)."""
+        return self.fit(X).score_samples(X)
+
+
+class IsolationForestDetector(_Detector):
+    """Isolation forest; the score is minus scikit-learn's ``score_samples`` (higher = more anomalous).
+
+    Parameters
+    ----------
+    n_estimators, max_samples, max_features
+        Passed to :class:`sklearn.ensemble.IsolationForest`.
+    random_state
+        Seed; the forest is grown with ``n_jobs=1`` so results do not depend on the cores.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"a": np.r_[np.zeros(50), 9.0], "b": np.r_[np.linspace(0, 1, 50), 0.5]})
+    >>> int(np.argmax(IsolationForestDetector(random_state=0).fit_score(X)))
+    50
+    """
+
+    def __init__(
+        self,
+        *,
+        n_estimators: int = 200,
+        max_samples: int | str = "auto",
+        max_features: float = 1.0,
+        random_state: int | None = None,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.max_samples = max_samples
+        self.max_features = max_features
+        self.random_state = random_state
+
+    def fit(self, X: pd.DataFrame, y=None) -> IsolationForestDetector:
+        X = self._check_fit_input(X)
+        require_positive_int(self.n_estimators, "n_estimators")
+        self.model_ = IsolationForest(
+            n_estimators=self.n_estimators,
+            max_samples=self.max_samples,
+            max_features=self.max_features,
+            random_state=self.random_state,
+            n_jobs=1,
+        ).fit(X.to_numpy(float))
+        return self
+
+    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
+        values = self._check_score_input(X)
+        return -self.model_.score_samples(values)
+
+
+class LOFDetector(_Detector):
+    """Local outlier factor on robustly scaled columns (median 0, IQR 1).
+
+    Parameters
+    ----------
+    n_neighbors
+        Neighbourhood size. scikit-learn's default of 20 is a poor fit when anomalies come
+        in look-alike groups: choose it above the largest such group
+        (:func:`shopai_lab.anomaly.choose_n_neighbors` does it on validation data).
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"a": np.r_[np.linspace(0, 1, 60), 5.0], "b": np.r_[np.linspace(1, 0, 60), 5.0]})
+    >>> int(np.argmax(LOFDetector(n_neighbors=10).fit_score(X)))
+    60
+    """
+
+    def __init__(self, *, n_neighbors: int = 50) -> None:
+        self.n_neighbors = n_neighbors
+
+    def fit(self, X: pd.DataFrame, y=None) -> LOFDetector:
+        X = self._check_fit_input(X)
+        k = require_positive_int(self.n_neighbors, "n_neighbors")
+        if k >= len(X):
+            raise ValueError(f"n_neighbors={k} must be smaller than the number of rows ({len(X)})")
+        self.scaler_ = RobustScaler().fit(X.to_numpy(float))
+        Z = self.scaler_.transform(X.to_numpy(float))
+        self.model_ = LocalOutlierFactor(n_neighbors=k, novelty=True, n_jobs=1).fit(Z)
+        self.training_scores_ = -self.model_.negative_outlier_factor_
+        return self
+
+    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
+        """Scores of new rows (each row's neighbours are taken from the training rows)."""
+        values = self._check_score_input(X)
+        return -self.model_.score_samples(self.scaler_.transform(values))
+
+    def fit_score(self, X: pd.DataFrame) -> np.ndarray:
+        """In-sample outlier factors of ``X`` (a row is not counted as its own neighbour)."""
+        return self.fit(X).training_scores_.copy()
+
+
+class RobustZDetector(_Detector):
+    """Largest absolute robust z-score over the columns: ``|x - median| / scale``.
+
+    The scale of a column is ``1.4826 MAD`` (the standard deviation, for normal data). A
+    column that is mostly one value has MAD 0 and every other value would score infinity;
+    its scale is then ``1.2533`` times the mean absolute deviation from the median (the
+    standard deviation again, for normal data), and never less than ``scale_floor``.
+
+    Parameters
+    ----------
+    scale_floor
+        Smallest scale of a column, in the units of ``X`` (> 0).
+    two_sided
+        Score values far below the median as well as far above.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 100.0], "y": [0.0, 0.0, 0.0, 0.0, 1.0]})
+    >>> detector = RobustZDetector().fit(X)
+    >>> detector.scale_.round(4).tolist()
+    [1.4826, 0.2507]
+    >>> detector.score_samples(X).round(3).tolist()
+    [1.349, 0.674, 0.0, 0.674, 65.426]
+    """
+
+    def __init__(self, *, scale_floor: float = 0.01, two_sided: bool = True) -> None:
+        self.scale_floor = scale_floor
+        self.two_sided = two_sided
+
+    def fit(self, X: pd.DataFrame, y=None) -> RobustZDetector:
+        X = self._check_fit_input(X)
+        floor = require_positive(self.scale_floor, "scale_floor")
+        values = X.to_numpy(float)
+        self.median_ = np.median(values, axis=0)
+        deviation = np.abs(values - self.median_)
+        mad = np.median(deviation, axis=0)
+        scale = np.where(mad > 0, MAD_TO_SD * mad, MEANAD_TO_SD * deviation.mean(axis=0))
+        self.scale_ = np.maximum(scale, floor)
+        return self
+
+    def z_scores(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Signed robust z-score of every cell of ``X``."""
+        values = self._check_score_input(X)
+        return pd.DataFrame(
+            (values - self.median_) / self.scale_, index=X.index, columns=self.feature_names_in_
+        )
+
+    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
+        z = self.z_scores(X).to_numpy()
+        return (np.abs(z) if self.two_sided else np.maximum(z, 0.0)).max(axis=1)
+
+
+class ColumnRule(_Detector):
+    """A rule, not a model: the score is one column of ``X``, read as "how unusual".
+
+    The invoice features already hold rules an operator would write by hand; this class
+    puts them on the detectors' API. :class:`PriceRatioRule` is the price rule; the
+    quantity rule reads ``quantity_contrast`` and the repeat rule ``repeat_basket``.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"quantity_contrast": [0.1, 1.5], "units": [5.0, 6.0]})
+    >>> ColumnRule(column="quantity_contrast").fit_score(X).tolist()
+    [0.1, 1.5]
+    """
+
+    def __init__(self, *, column: str = "max_price_ratio") -> None:
+        self.column = column
+
+    def fit(self, X: pd.DataFrame, y=None) -> ColumnRule:
+        X = self._check_fit_input(X)
+        if self.column not in X.columns:
+            raise ValueError(f"X has no column {self.column!r} for the rule; found {list(X.columns)}")
+        return self
+
+    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
+        values = self._check_score_input(X)
+        return values[:, list(self.feature_names_in_).index(self.column)].copy()
+
+
+class PriceRatioRule(ColumnRule):
+    """The item-price-ratio rule: the score is ``max_price_ratio``.
+
+    ``max_price_ratio`` is ``|log10(price / product's median price)|`` of the invoice's most
+    unusual line, so a score of 1 reads "a line ten times off its usual price".
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"max_price_ratio": [0.0, 1.0], "units": [5.0, 6.0]})
+    >>> PriceRatioRule().fit_score(X).tolist()
+    [0.0, 1.0]
+    """
+
+    def __init__(self, *, column: str = "max_price_ratio") -> None:
+        super().__init__(column=column)
+
+
+def percentiles(reference: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Mid-rank percentile (0..1) of each of ``scores`` among ``reference``.
+
+    Ties share the middle of their block, so a member that gives most rows the same score
+    moves them all to the same middling percentile rather than to the top or bottom.
+
+    Examples
+    --------
+    >>> percentiles(np.array([1.0, 2.0, 2.0, 3.0]), np.array([2.0, 3.0, 9.0])).tolist()
+    [0.5, 0.875, 1.0]
+    """
+    ref = np.sort(np.asarray(reference, dtype=float))
+    scores = np.asarray(scores, dtype=float)
+    below = np.searchsorted(ref, scores, side="left")
+    upto = np.searchsorted(ref, scores, side="right")
+    return (below + upto) / (2.0 * len(ref))
+
+
+def rank_combine(
+    scores: pd.DataFrame, combine: str = "mean", weights: Sequence[float] | None = None
+) -> np.ndarray:
+    """Combine in-sample scores (one column per detector) by their percentiles.
+
+    This is :meth:`RankEnsemble.fit_score` for scores computed already, so an evaluation
+    can try several ensembles without refitting their members.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [4.0, 1.0, 2.0, 3.0]})
+    >>> rank_combine(s, "max").tolist()
+    [0.875, 0.375, 0.625, 0.875]
+    """
+    if combine not in ("mean", "max"):
+        raise ValueError(f"combine must be 'mean' or 'max', got {combine!r}")
+    P = np.column_stack([percentiles(scores[c].to_numpy(float), scores[c].to_numpy(float)) for c in scores])
+    if combine == "max":
+        return P.max(axis=1)
+    w = (
+        np.full(P.shape[1], 1.0 / P.shape[1])
+        if weights is None
+        else np.asarray(weights, float) / np.sum(weights)
+    )
+    return P @ w
+
+
+class RankEnsemble(_Detector):
+    """Combine detectors by the percentile of each one's score among its training scores.
+
+    Parameters
+    ----------
+    detectors
+        ``(name, detector)`` pairs; each is cloned and fitted.
+    combine
+        ``"mean"`` (rank averaging) or ``"max"`` (flag what any member ranks near the top:
+        suits members that each see a different kind of anomaly).
+    weights
+        Optional weights of the members for ``"mean"``.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"max_price_ratio": [0.0, 0.1, 0.0, 1.0], "units": [1.0, 50.0, 2.0, 1.5]})
+    >>> ens = RankEnsemble(detectors=[("z", RobustZDetector()), ("price", PriceRatioRule())], combine="max")
+    >>> ens.fit_score(X).round(2).tolist()
+    [0.38, 0.88, 0.25, 0.88]
+    """
+
+    def __init__(
+        self,
+        *,
+        detectors: Sequence[tuple[str, _Detector]] = (),
+        combine: str = "mean",
+        weights: Sequence[float] | None = None,
+    ) -> None:
+        self.detectors = detectors
+        self.combine = combine
+        self.weights = weights
+
+    def fit(self, X: pd.DataFrame, y=None) -> RankEnsemble:
+        X = self._check_fit_input(X)
+        if self.combine not in ("mean", "max"):
+            raise ValueError(f"combine must be 'mean' or 'max', got {self.combine!r}")
+        if len(self.detectors) == 0:
+            raise ValueError("detectors must name at least one (name, detector) pair")
+        names = [name for name, _ in self.detectors]
+        if len(set(names)) != len(names):
+            raise ValueError(f"detector names must be unique, got {names}")
+        if self.weights is not None:
+            weights = np.asarray(self.weights, dtype=float)
+            if weights.shape != (len(names),) or (weights < 0).any() or weights.sum() <= 0:
+                raise ValueError(
+                    f"weights must be {len(names)} non-negative numbers, not all 0; got {self.weights!r}"
+                )
+            self.weights_ = weights / weights.sum()
+        else:
+            self.weights_ = np.full(len(names), 1.0 / len(names))
+        self.fitted_ = {}
+        self.training_scores_ = {}
+        for name, detector in self.detectors:
+            fitted = clone(detector)
+            scores = fitted.fit_score(X)
+            self.fitted_[name] = fitted
+            self.training_scores_[name] = np.sort(scores)
+        return self
+
+    def _percentile(self, name: str, scores: np.ndarray) -> np.ndarray:
+        return percentiles(self.training_scores_[name], scores)
+
+    def member_percentiles(self, X: pd.DataFrame, in_sample: bool = False) -> pd.DataFrame:
+        """Each member's percentile (0..1) for the rows of ``X``."""
+        self._check_score_input(X)
+        columns = {}
+        for name, detector in self.fitted_.items():
+            raw = detector.training_scores_ if in_sample and isinstance(detector, LOFDetector) else None
+            scores = raw if raw is not None else detector.score_samples(X)
+            columns[name] = self._percentile(name, scores)
+        return pd.DataFrame(columns, index=X.index)
+
+    def _combine(self, percentiles: pd.DataFrame) -> np.ndarray:
+        values = percentiles.to_numpy()
+        if self.combine == "max":
+            return values.max(axis=1)
+        return values @ self.weights_
+
+    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
+        return self._combine(self.member_percentiles(X))
+
+    def fit_score(self, X: pd.DataFrame) -> np.ndarray:
+        """Fit on ``X`` and score the same rows (members' in-sample scores)."""
+        return self._combine(self.fit(X).member_percentiles(X, in_sample=True))
+
+
+def default_detectors(n_neighbors: int = 50, random_state: int | None = 0) -> dict[str, _Detector]:
+    """The single detectors of notebook 08, by name: two learned, one statistical, three rules.
+
+    Examples
+    --------
+    >>> list(default_detectors())
+    ['IsolationForest', 'LOF', 'robust z', 'price rule', 'quantity rule', 'repeat rule']
+    """
+    return {
+        "IsolationForest": IsolationForestDetector(random_state=random_state),
+        "LOF": LOFDetector(n_neighbors=n_neighbors),
+        "robust z": RobustZDetector(),
+        "price rule": PriceRatioRule(),
+        "quantity rule": ColumnRule(column="quantity_contrast"),
+        "repeat rule": ColumnRule(column="repeat_basket"),
+    }
+
+
+def contamination_threshold(scores: np.ndarray, contamination: float) -> float:
+    """The score above which the top ``contamination`` share of rows lie.
+
+    Examples
+    --------
+    >>> contamination_threshold(np.arange(100.0), 0.05)
+    94.05
+    """
+    contamination = require_number(contamination, "contamination", low=0.0, high=0.5, low_inclusive=False)
+    scores = np.asarray(scores, dtype=float)
+    if scores.size == 0:
+        raise ValueError("scores is empty")
+    return float(np.quantile(scores, 1.0 - contamination))

@@ -1,0 +1,87 @@
+"""Several metrics at once: family-wise (Holm) and false-discovery-rate (Benjamini-Hochberg) corrections.
+
+An experiment read on ten metrics at ``alpha = 0.05`` shows a "significant"
+metric by chance in four experiments out of ten. Holm controls the chance of
+any false positive (use it for the decision metric and the guardrails);
+Benjamini-Hochberg controls the expected share of false positives among the
+discoveries (use it for exploratory metric lists).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from shopai_lab.experiments._checks import as_float_array, require_alpha
+
+ADJUSTMENTS = ("holm", "bh", "bonferroni", "none")
+
+
+def adjust_pvalues(p_values: Any, method: str = "holm") -> np.ndarray:
+    """Adjusted p-values (same order as the input), as ``statsmodels.stats.multitest.multipletests``.
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, 0.03], "holm").round(3).tolist()
+    [0.03, 0.06, 0.06]
+    >>> adjust_pvalues([0.01, 0.04, 0.03], "bh").round(3).tolist()
+    [0.03, 0.04, 0.04]
+    """
+    p = as_float_array(p_values, "p_values")
+    if ((p < 0) | (p > 1)).any():
+        raise ValueError("p_values must lie in [0, 1]")
+    m = len(p)
+    order = np.argsort(p, kind="stable")
+    ranked = p[order]
+    if method == "holm":
+        adjusted = np.maximum.accumulate((m - np.arange(m)) * ranked)
+    elif method == "bh":
+        adjusted = np.minimum.accumulate((m / np.arange(m, 0, -1) * ranked[::-1]))[::-1]
+    elif method == "bonferroni":
+        adjusted = m * ranked
+    elif method == "none":
+        adjusted = ranked
+    else:
+        raise ValueError(f"method must be one of {ADJUSTMENTS}, got {method!r}")
+    out = np.empty(m)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
+
+
+def metric_table(
+    results: dict[str, Any], *, alpha: float = 0.05, method: str = "holm", guardrails: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """One row per metric: estimate, interval, raw and adjusted p-value, decision.
+
+    Parameters
+    ----------
+    results
+        Metric name -> :class:`~shopai_lab.experiments.estimators.EffectEstimate`.
+    alpha, method
+        Level and correction (:data:`ADJUSTMENTS`).
+    guardrails
+        Metrics that must not get worse: flagged ``"harm"`` when significantly negative.
+    """
+    alpha = require_alpha(alpha)
+    if not results:
+        raise ValueError("results is empty: pass at least one metric")
+    unknown = [g for g in guardrails if g not in results]
+    if unknown:
+        raise ValueError(f"guardrails {unknown} are not among the metrics {list(results)}")
+    table = pd.DataFrame(
+        {
+            name: {"estimate": r.estimate, "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value}
+            for name, r in results.items()
+        }
+    ).T
+    table["p_adjusted"] = adjust_pvalues(table["p_value"].to_numpy(dtype=float), method)
+    significant = table["p_adjusted"] < alpha
+    table["role"] = ["guardrail" if name in guardrails else "metric" for name in table.index]
+    table["decision"] = np.where(
+        ~significant, "no detectable change", np.where(table["estimate"] > 0, "increase", "decrease")
+    )
+    harm = significant & (table["estimate"] < 0) & (table["role"] == "guardrail")
+    table.loc[harm, "decision"] = "harm"
+    return table

@@ -1,0 +1,107 @@
+"""Customer service: classify a message's intent, answer it, and know when to hand over.
+
+Modules (one job each):
+
+- :mod:`~shopai_lab.support.loaders`: Bitext and Banking77, and an analyst's own labelled file.
+- :mod:`~shopai_lab.support.intents`: TF-IDF word/char n-gram pipelines, the house
+  :class:`IntentClassifier` (linear SVM + perceptron vote) and temperature calibration.
+- :mod:`~shopai_lab.support.evaluate`: accuracy, macro-F1, per-intent report, confusions,
+  paired bootstrap, calibration error.
+- :mod:`~shopai_lab.support.automation`: the accuracy-vs-automation curve, the threshold
+  chosen on validation, hand-over, out-of-scope scores and their report.
+- :mod:`~shopai_lab.support.answers`: entity extraction, filled canned replies, the
+  untrained similarity baseline.
+- :mod:`~shopai_lab.support.routing`: intent-to-queue routing and the operator's view.
+- :mod:`~shopai_lab.support.plots`: reliability diagram and the automation curve.
+"""
+
+from shopai_lab.support.answers import (
+    ENTITY_LABELS,
+    EntityExtractor,
+    compose_replies,
+    entity_scores,
+    normalise_entity,
+    reply_by_similarity,
+)
+from shopai_lab.support.automation import (
+    NearestNeighbourScore,
+    automation_curve,
+    choose_threshold,
+    energy_score,
+    hand_over,
+    hold_out_intents,
+    max_probability,
+    out_of_scope_report,
+)
+from shopai_lab.support.evaluate import (
+    compare_predictions,
+    confused_pairs,
+    expected_calibration_error,
+    intent_report,
+    intent_scores,
+    paired_bootstrap,
+    reliability_table,
+)
+from shopai_lab.support.intents import (
+    IntentClassifier,
+    TemperatureCalibrated,
+    calibrate,
+    fit_models,
+    intent_models,
+    text_features,
+)
+from shopai_lab.support.loaders import (
+    SPLITS,
+    check_intents,
+    customer_service_dir,
+    load_banking77,
+    load_bitext,
+    load_bitext_replies,
+    load_intents,
+    split_messages,
+)
+from shopai_lab.support.plots import plot_automation_curve, plot_reliability
+from shopai_lab.support.routing import queue_map, routing_outcomes, routing_summary
+
+__all__ = [
+    "ENTITY_LABELS",
+    "SPLITS",
+    "EntityExtractor",
+    "IntentClassifier",
+    "NearestNeighbourScore",
+    "TemperatureCalibrated",
+    "automation_curve",
+    "calibrate",
+    "check_intents",
+    "choose_threshold",
+    "compare_predictions",
+    "compose_replies",
+    "confused_pairs",
+    "customer_service_dir",
+    "energy_score",
+    "entity_scores",
+    "expected_calibration_error",
+    "fit_models",
+    "hand_over",
+    "hold_out_intents",
+    "intent_models",
+    "intent_report",
+    "intent_scores",
+    "load_banking77",
+    "load_bitext",
+    "load_bitext_replies",
+    "load_intents",
+    "max_probability",
+    "normalise_entity",
+    "out_of_scope_report",
+    "paired_bootstrap",
+    "plot_automation_curve",
+    "plot_reliability",
+    "queue_map",
+    "reliability_table",
+    "reply_by_similarity",
+    "routing_outcomes",
+    "routing_summary",
+    "split_messages",
+    "text_features",
+]

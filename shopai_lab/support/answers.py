@@ -1,0 +1,255 @@
+"""Answering: entities from the message, the canned reply of the intent, and the untrained baseline.
+
+- :class:`EntityExtractor` finds the one entity a support message mentions: order numbers,
+  invoice numbers and amounts by regular expression, person names by title or
+  "from First Last", and word-valued entities (account types, cities, countries) from a
+  gazetteer learned from labelled training messages.
+- :func:`compose_replies` fills the canned reply of each predicted intent with the entity
+  found, so the agent (or the customer) sees "Order 123842: ...".
+- :func:`reply_by_similarity` is the contrast: match a message straight to the replies by
+  TF-IDF cosine similarity, with no training on labelled messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import linear_kernel
+from sklearn.utils.validation import check_is_fitted
+
+from shopai_lab._validation import require_columns
+from shopai_lab.support._checks import require_same_length, require_texts
+
+__all__ = [
+    "ENTITY_LABELS",
+    "EntityExtractor",
+    "compose_replies",
+    "entity_scores",
+    "normalise_entity",
+    "reply_by_similarity",
+]
+
+#: How each entity type is introduced in a reply.
+ENTITY_LABELS: dict[str, str] = {
+    "order_id": "Order {value}",
+    "invoice_id": "Invoice {value}",
+    "refund_amount": "Refund of {value}",
+    "person_name": "Invoices from {value}",
+    "account_type": "{value} account",
+    "delivery_city": "Delivery to {value}",
+    "delivery_country": "Delivery to {value}",
+}
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("invoice_id", re.compile(r"#\s?(\d{3,10})\b")),
+    ("refund_amount", re.compile(r"(?:[$€£]\s?(\d+(?:[.,]\d{1,2})?))|(?:\b(\d+(?:[.,]\d{1,2})?)\s?"
+                                 r"(?:dollars?|euros?|pounds?|usd|eur|gbp)\b)", re.IGNORECASE)),
+    ("order_id", re.compile(r"(?<![#\d])(\d{6,20})\b")),
+    ("person_name", re.compile(r"\b((?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")),
+    ("person_name", re.compile(r"\bfrom\s+([A-Z][a-z]+\s[A-Z][a-z]+)\b")),
+)
+
+
+def normalise_entity(entity_type: str, value: Any) -> str:
+    """A comparable form of an entity value: digits without leading zeros, words lower-cased.
+
+    Examples
+    --------
+    >>> normalise_entity("order_id", "00004587345"), normalise_entity("invoice_id", "#00108")
+    ('4587345', '#00108')
+    >>> normalise_entity("account_type", "Platinum")
+    'platinum'
+    """
+    text = str(value).strip()
+    if entity_type == "order_id":
+        return text.lstrip("0") or "0"
+    if entity_type == "invoice_id":
+        return "#" + text.lstrip("#").strip()
+    if entity_type == "refund_amount":
+        return text.lstrip("$€£").strip().replace(",", ".")
+    if entity_type == "person_name":
+        return text
+    return text.lower()
+
+
+class EntityExtractor(BaseEstimator):
+    """Find the entity a customer's message mentions (at most one per message).
+
+    Patterns (in this order): invoice numbers ``#12588``; amounts ``$160`` / ``160 dollars``;
+    order numbers (six or more digits); person names with a title (``Ms. Hawkings``) or
+    after "from" (``Anna Freeman``); then words seen as labelled values of the other entity
+    types in training (a gazetteer, matched case-insensitively on word boundaries, longest
+    first).
+
+    Parameters
+    ----------
+    gazetteer_types
+        Entity types whose values are learned as a word list in :meth:`fit`.
+
+    Attributes
+    ----------
+    gazetteer_ : dict
+        ``{lower-cased value: entity type}`` learned from the training labels.
+
+    Examples
+    --------
+    >>> ex = EntityExtractor().fit(["switch to the Gold account"], ["account_type"], ["Gold"])
+    >>> ex.predict(["cancel order 00123842", "find bill #00108 please", "open a gold account", "hi"])
+       entity_type entity_value
+    0     order_id       123842
+    1   invoice_id       #00108
+    2 account_type         gold
+    3         None         None
+    """
+
+    def __init__(self, *, gazetteer_types: tuple[str, ...] = ("account_type", "delivery_city",
+                                                                 "delivery_country")) -> None:
+        self.gazetteer_types = gazetteer_types
+
+    def fit(self, texts: Any, entity_types: Any, entity_values: Any) -> EntityExtractor:
+        """Learn the gazetteer from labelled messages (missing type/value = no entity)."""
+        texts = require_texts(texts)
+        types = pd.Series(list(entity_types), dtype=object)
+        values = pd.Series(list(entity_values), dtype=object)
+        require_same_length("texts", texts, "entity_types", types)
+        require_same_length("texts", texts, "entity_values", values)
+        if isinstance(self.gazetteer_types, str):
+            raise TypeError("gazetteer_types must be a tuple of entity types, not a string")
+        gazetteer: dict[str, str] = {}
+        for kind, value in zip(types, values, strict=True):
+            if kind in self.gazetteer_types and isinstance(value, str) and value.strip():
+                gazetteer.setdefault(value.strip().lower(), kind)
+        self.gazetteer_ = dict(sorted(gazetteer.items()))
+        words = sorted(self.gazetteer_, key=lambda w: (-len(w), w))
+        self._gazetteer_re = (
+            re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+            if words else None
+        )
+        return self
+
+    def _one(self, text: str) -> tuple[str | None, str | None]:
+        for kind, pattern in _PATTERNS:
+            match = pattern.search(text)
+            if match:
+                value = next(g for g in match.groups() if g is not None)
+                return kind, normalise_entity(kind, value)
+        if self._gazetteer_re is not None:
+            match = self._gazetteer_re.search(text)
+            if match:
+                word = match.group(1).lower()
+                return self.gazetteer_[word], word
+        return None, None
+
+    def predict(self, texts: Any) -> pd.DataFrame:
+        """One row per message: ``entity_type`` and normalised ``entity_value`` (None when none)."""
+        check_is_fitted(self, "gazetteer_")
+        found = [self._one(t) for t in require_texts(texts)]
+        return pd.DataFrame(found, columns=["entity_type", "entity_value"], dtype=object)
+
+
+def entity_scores(true_types: Any, true_values: Any, predicted: pd.DataFrame) -> dict[str, float]:
+    """Exact-match scores of extracted entities against labels.
+
+    Returns ``recall`` (labelled entities found with the right type and normalised value),
+    ``precision`` (extracted entities that are right) and ``false_alarms`` (share of messages
+    without a labelled entity where one was extracted).
+
+    Examples
+    --------
+    >>> pred = pd.DataFrame({"entity_type": ["order_id", None, "order_id"],
+    ...                      "entity_value": ["123842", None, "999999"]})
+    >>> entity_scores(["order_id", "order_id", None], ["00123842", "5", None], pred)
+    {'recall': 0.5, 'precision': 0.5, 'false_alarms': 1.0, 'labelled': 2}
+    """
+    require_columns(predicted, ["entity_type", "entity_value"], "predicted")
+    types = pd.Series(list(true_types), dtype=object)
+    values = pd.Series(list(true_values), dtype=object)
+    require_same_length("true_types", types, "predicted", predicted)
+    require_same_length("true_types", types, "true_values", values)
+    labelled = types.notna().to_numpy() & values.notna().to_numpy()
+    extracted = predicted["entity_type"].notna().to_numpy()
+    right = np.array([
+        bool(lab and ext and pt == tt and pv == normalise_entity(tt, tv))
+        for lab, ext, tt, tv, pt, pv in zip(labelled, extracted, types, values,
+                                           predicted["entity_type"], predicted["entity_value"], strict=True)
+    ])
+    return {
+        "recall": float(right.sum() / labelled.sum()) if labelled.any() else float("nan"),
+        "precision": float(right.sum() / extracted.sum()) if extracted.any() else float("nan"),
+        "false_alarms": float(extracted[~labelled].mean()) if (~labelled).any() else float("nan"),
+        "labelled": int(labelled.sum()),
+    }
+
+
+def compose_replies(intents: Any, entities: pd.DataFrame, replies: Mapping[str, str] | pd.DataFrame,
+                    labels: Mapping[str, str] | None = None) -> list[str]:
+    """The canned reply of each intent, introduced by the entity found in the message.
+
+    Parameters
+    ----------
+    intents
+        Predicted intent per message.
+    entities
+        Output of :meth:`EntityExtractor.predict` (same order).
+    replies
+        ``{intent: reply}`` or a frame with columns ``intent`` and ``response``.
+    labels
+        ``{entity type: template with {value}}``; defaults to :data:`ENTITY_LABELS`.
+
+    Raises
+    ------
+    ValueError
+        When an intent has no reply.
+
+    Examples
+    --------
+    >>> ents = pd.DataFrame({"entity_type": ["order_id", None], "entity_value": ["123842", None]})
+    >>> compose_replies(["track_order", "track_order"], ents, {"track_order": "Track it in My Orders."})
+    ['Order 123842: Track it in My Orders.', 'Track it in My Orders.']
+    """
+    if isinstance(replies, pd.DataFrame):
+        require_columns(replies, ["intent", "response"], "replies")
+        book = dict(zip(replies["intent"], replies["response"], strict=True))
+    else:
+        book = dict(replies)
+    labels = dict(ENTITY_LABELS if labels is None else labels)
+    require_columns(entities, ["entity_type", "entity_value"], "entities")
+    intents = list(intents)
+    require_same_length("intents", intents, "entities", entities)
+    unknown = sorted(set(intents) - set(book))
+    if unknown:
+        raise ValueError(f"no reply for intent(s) {unknown[:5]}; replies cover {len(book)} intents")
+    out = []
+    for intent, kind, value in zip(intents, entities["entity_type"], entities["entity_value"], strict=True):
+        reply = book[intent]
+        if isinstance(kind, str) and kind in labels and value is not None:
+            reply = f"{labels[kind].format(value=value)}: {reply}"
+        out.append(reply)
+    return out
+
+
+def reply_by_similarity(texts: Any, replies: pd.DataFrame) -> np.ndarray:
+    """The untrained baseline: the intent whose reply is most TF-IDF-similar to each message.
+
+    Character 3-5-gram TF-IDF (robust to typos), fitted without labels on the replies and
+    the messages being matched. Ties go to the first intent in ``replies`` order.
+
+    Examples
+    --------
+    >>> book = pd.DataFrame({"intent": ["refund", "track"],
+    ...                      "response": ["Your refund is on its way", "Track your parcel online"]})
+    >>> reply_by_similarity(["where is my parcel", "I want a refund"], book).tolist()
+    ['track', 'refund']
+    """
+    require_columns(replies, ["intent", "response"], "replies")
+    texts = require_texts(texts)
+    vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5))
+    vectoriser.fit(list(replies["response"]) + texts)
+    similarity = linear_kernel(vectoriser.transform(texts), vectoriser.transform(replies["response"]))
+    return replies["intent"].to_numpy()[similarity.argmax(axis=1)]

@@ -1,0 +1,208 @@
+"""How good an intent model is: accuracy, macro-F1, per-intent report, confusions, calibration.
+
+Metrics follow scikit-learn's definitions (``accuracy_score``, ``f1_score(average="macro")``,
+``precision_recall_fscore_support``); the tests check them against scikit-learn.
+Comparisons of two models on the same messages carry a paired bootstrap interval.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+from shopai_lab._validation import require_positive_int
+from shopai_lab.support._checks import (
+    require_1d_numbers,
+    require_probability,
+    require_same_length,
+)
+
+__all__ = [
+    "compare_predictions",
+    "confused_pairs",
+    "expected_calibration_error",
+    "intent_report",
+    "intent_scores",
+    "paired_bootstrap",
+    "reliability_table",
+]
+
+
+def _labels(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
+    true = np.asarray(y_true, dtype=object)
+    pred = np.asarray(y_pred, dtype=object)
+    if true.ndim != 1 or pred.ndim != 1:
+        raise ValueError("y_true and y_pred must be one-dimensional")
+    require_same_length("y_true", true, "y_pred", pred)
+    if len(true) == 0:
+        raise ValueError("y_true is empty")
+    return true.astype(str), pred.astype(str)
+
+
+def intent_scores(y_true: Any, y_pred: Any) -> dict[str, float]:
+    """Accuracy and macro-F1 (over the intents present in ``y_true`` or ``y_pred``).
+
+    Examples
+    --------
+    >>> intent_scores(["a", "a", "b", "b"], ["a", "b", "b", "b"])
+    {'accuracy': 0.75, 'macro_f1': 0.7333333333333334, 'messages': 4}
+    """
+    true, pred = _labels(y_true, y_pred)
+    return {
+        "accuracy": float(accuracy_score(true, pred)),
+        "macro_f1": float(f1_score(true, pred, average="macro", zero_division=0)),
+        "messages": len(true),
+    }
+
+
+def compare_predictions(y_true: Any, predictions: dict[str, Any]) -> pd.DataFrame:
+    """Accuracy and macro-F1 of several models' predictions on the same messages, best first.
+
+    Examples
+    --------
+    >>> compare_predictions(["a", "b"], {"m1": ["a", "a"], "m2": ["a", "b"]})
+           accuracy  macro_f1
+    model
+    m2          1.0  1.000000
+    m1          0.5  0.333333
+    """
+    if not isinstance(predictions, dict) or not predictions:
+        raise TypeError("predictions must be a non-empty dict of model name -> predicted intents")
+    rows = {name: intent_scores(y_true, pred) for name, pred in predictions.items()}
+    table = pd.DataFrame(rows).T[["accuracy", "macro_f1"]].astype(float)
+    table.index.name = "model"
+    return table.sort_values(["accuracy", "macro_f1"], ascending=False, kind="stable")
+
+
+def intent_report(y_true: Any, y_pred: Any) -> pd.DataFrame:
+    """Precision, recall, F1 and support per intent, worst F1 first (ties by name).
+
+    Examples
+    --------
+    >>> intent_report(["a", "a", "b"], ["a", "b", "b"])
+           precision  recall        f1  support
+    intent
+    a            1.0     0.5  0.666667        2
+    b            0.5     1.0  0.666667        1
+    """
+    true, pred = _labels(y_true, y_pred)
+    labels = np.unique(np.concatenate([true, pred]))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        true, pred, labels=labels, zero_division=0
+    )
+    report = pd.DataFrame(
+        {"precision": precision, "recall": recall, "f1": f1, "support": support.astype(int)},
+        index=pd.Index(labels, name="intent"),
+    )
+    return report.reset_index().sort_values(["f1", "intent"], kind="stable").set_index("intent")
+
+
+def confused_pairs(y_true: Any, y_pred: Any, top: int = 10) -> pd.DataFrame:
+    """The ``top`` most frequent (true intent, predicted intent) mistakes.
+
+    Columns: ``true``, ``predicted``, ``count`` and ``share_of_true`` (the share of the
+    true intent's messages that went to the predicted one). Ties are broken by name.
+
+    Examples
+    --------
+    >>> confused_pairs(["a", "a", "b", "b", "b"], ["b", "a", "a", "a", "b"])
+      true predicted  count  share_of_true
+    0    b         a      2       0.666667
+    1    a         b      1       0.500000
+    """
+    true, pred = _labels(y_true, y_pred)
+    top = require_positive_int(top, "top")
+    frame = pd.DataFrame({"true": true, "predicted": pred})
+    support = frame["true"].value_counts()
+    wrong = frame[frame["true"] != frame["predicted"]]
+    pairs = wrong.groupby(["true", "predicted"]).size().rename("count").reset_index()
+    pairs["share_of_true"] = pairs["count"] / pairs["true"].map(support).to_numpy()
+    pairs = pairs.sort_values(["count", "true", "predicted"], ascending=[False, True, True], kind="stable")
+    return pairs.head(top).reset_index(drop=True)
+
+
+def paired_bootstrap(
+    y_true: Any, pred_a: Any, pred_b: Any, n_boot: int = 2000, level: float = 0.95, random_state: int = 0
+) -> dict[str, float]:
+    """Accuracy of B minus accuracy of A on the same messages, with a percentile interval.
+
+    Messages are resampled with replacement (the same resample for both models), so the
+    interval reflects the paired difference. Say "B is better" only when ``low > 0``.
+
+    Examples
+    --------
+    >>> r = paired_bootstrap(["a"] * 100, ["a"] * 80 + ["b"] * 20, ["a"] * 90 + ["b"] * 10)
+    >>> round(r["difference"], 2), r["low"] > 0
+    (0.1, True)
+    """
+    true, a = _labels(y_true, pred_a)
+    _, b = _labels(y_true, pred_b)
+    n_boot = require_positive_int(n_boot, "n_boot")
+    level = require_probability(level, "level")
+    gain = (b == true).astype(float) - (a == true).astype(float)
+    rng = np.random.default_rng(random_state)
+    draws = rng.integers(0, len(gain), size=(n_boot, len(gain)))
+    means = gain[draws].mean(axis=1)
+    tail = (1 - level) / 2
+    return {
+        "difference": float(gain.mean()),
+        "low": float(np.quantile(means, tail)),
+        "high": float(np.quantile(means, 1 - tail)),
+    }
+
+
+def _bins(confidence: Any, correct: Any, n_bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    conf = require_1d_numbers(confidence, "confidence")
+    hit = require_1d_numbers(correct, "correct")
+    require_same_length("confidence", conf, "correct", hit)
+    if conf.min() < 0 or conf.max() > 1:
+        raise ValueError("confidence must lie in [0, 1]")
+    if not np.isin(hit, (0.0, 1.0)).all():
+        raise ValueError("correct must hold only 0/1 or booleans")
+    n_bins = require_positive_int(n_bins, "n_bins")
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    which = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
+    return conf, hit, which
+
+
+def expected_calibration_error(confidence: Any, correct: Any, n_bins: int = 15) -> float:
+    """Top-label ECE: weighted mean |accuracy - mean confidence| over equal-width bins.
+
+    ``confidence`` is the probability of the predicted intent, ``correct`` whether the
+    prediction was right (Guo et al. 2017). Bins are right-closed: (0, 1/n], ..., with 0
+    in the first.
+
+    Examples
+    --------
+    >>> expected_calibration_error([0.9, 0.9, 0.6, 0.6], [1, 1, 1, 0], n_bins=10)
+    0.1
+    """
+    conf, hit, which = _bins(confidence, correct, n_bins)
+    total = 0.0
+    for b in np.unique(which):
+        mask = which == b
+        total += mask.sum() * abs(hit[mask].mean() - conf[mask].mean())
+    return float(round(total / len(conf), 12))
+
+
+def reliability_table(confidence: Any, correct: Any, n_bins: int = 10) -> pd.DataFrame:
+    """Messages, mean confidence and accuracy per confidence bin (non-empty bins only).
+
+    Examples
+    --------
+    >>> reliability_table([0.95, 0.95, 0.5], [1, 0, 1], n_bins=2)
+       bin_low  bin_high  messages  confidence  accuracy
+    0      0.0       0.5         1        0.50       1.0
+    1      0.5       1.0         2        0.95       0.5
+    """
+    conf, hit, which = _bins(confidence, correct, n_bins)
+    frame = pd.DataFrame({"bin": which, "confidence": conf, "accuracy": hit})
+    table = frame.groupby("bin").agg(
+        messages=("accuracy", "size"), confidence=("confidence", "mean"), accuracy=("accuracy", "mean")
+    )
+    table.insert(0, "bin_high", (table.index + 1) / n_bins)
+    table.insert(0, "bin_low", table.index / n_bins)
+    return table.reset_index(drop=True)

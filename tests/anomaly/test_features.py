@@ -1,0 +1,95 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from shopai_lab.anomaly import FEATURE_COLUMNS, invoice_features, model_matrix, product_lines
+from tests.conftest import make_lines
+
+
+def hand_lines():
+    return make_lines([
+        ("a", "1", "x", 1, 1.0, "2024-01-01 10:00"),
+        ("a", "1", "y", 2, 2.0, "2024-01-01 10:00"),
+        ("a", "1", "POST", 1, 18.0, "2024-01-01 10:00"),
+        ("a", "2", "x", 1, 10.0, "2024-01-01 12:00"),
+        ("a", "3", "x", 4, 1.0, "2024-01-02 11:00"),
+        ("a", "3", "y", 1, 2.0, "2024-01-02 11:00"),
+        ("b", "4", "x", 1, 1.0, "2024-01-03 10:00"),
+    ])
+
+
+def test_hand_example_features():
+    f = invoice_features(hand_lines())
+    assert f.index.tolist() == ["1", "2", "3", "4"]
+    assert f["lines"].tolist() == [2, 1, 2, 1]  # the POST line is not a product line
+    assert f["value"].tolist() == [5.0, 10.0, 6.0, 1.0]
+    assert f["max_price_ratio"].tolist() == pytest.approx([0.0, 1.0, 0.0, 0.0])  # x usually 1.0
+    assert f["invoices_so_far"].tolist() == [0, 1, 2, 0]
+    # 24 h before invoice 3 (2 Jan 11:00) holds invoice 2 (1 Jan 12:00) but not 1 (1 Jan 10:00)
+    assert f["invoices_last_24h"].tolist() == [0, 1, 1, 0]
+    assert f["days_since_last"].tolist() == pytest.approx([0.0, 2 / 24, 23 / 24, 2 + 0 / 24])
+    # Jaccard: {x} vs {x, y} = 1/2; {x, y} vs {x} = 1/2; first invoices 0
+    assert f["basket_overlap"].tolist() == pytest.approx([0.0, 0.5, 0.5, 0.0])
+    assert f["repeat_basket"].tolist() == pytest.approx([0.0, 0.5, 0.5, 0.0])
+    # quantity 4 of x against x's median quantity 1: log10(4); y's 1 against its median 1.5;
+    # the contrast is the largest ratio minus the invoice's median ratio (the mean of two)
+    assert f.loc["3", "max_quantity_ratio"] == pytest.approx(np.log10(4))
+    assert f.loc["3", "quantity_contrast"] == pytest.approx((np.log10(4) - np.log10(1 / 1.5)) / 2)
+    assert f.loc["3", "top_line_share"] == pytest.approx(4 / 6)
+    assert f.loc["1", "hour"] == 10.0
+    assert set(FEATURE_COLUMNS) <= set(f.columns)
+
+
+def test_history_uses_no_future():
+    lines = hand_lines()
+    later = make_lines([("a", "9", "x", 1, 1.0, "2024-01-05 10:00")])
+    full = invoice_features(pd.concat([lines, later], ignore_index=True))
+    history = ["invoices_so_far", "days_since_last", "invoices_last_24h", "basket_overlap"]
+    pd.testing.assert_frame_equal(full.loc[["1", "2", "3", "4"], history], invoice_features(lines)[history])
+
+
+def test_input_not_modified_and_non_products_dropped():
+    lines = hand_lines()
+    before = lines.copy()
+    kept = product_lines(lines)
+    invoice_features(lines)
+    pd.testing.assert_frame_equal(lines, before)
+    assert kept.attrs["dropped_lines"] == 1 and "POST" not in set(kept["item_id"])
+
+
+def test_real_data_shape(cleaned_retail):
+    f = invoice_features(cleaned_retail.purchases)
+    assert len(f) == cleaned_retail.purchases["invoice_id"].nunique() == 18_402
+    assert f["timestamp"].is_monotonic_increasing
+    X = model_matrix(f)
+    assert np.isfinite(X.to_numpy()).all() and list(X.columns) == list(FEATURE_COLUMNS)
+
+
+def test_model_matrix_logs():
+    X = model_matrix(
+        pd.DataFrame({"units": [9.0], "days_since_last": [0.0], "hour": [3.0]}),
+        ["units", "days_since_last", "hour"],
+    )
+    assert X.iloc[0].tolist() == pytest.approx([1.0, np.log10(1 / 1440), 3.0])
+
+
+@pytest.mark.parametrize(
+    "mutate, error, match",
+    [
+        (lambda f: f.drop(columns="unit_price"), ValueError, "unit_price"),
+        (lambda f: f.iloc[:0], ValueError, "empty"),
+        (lambda f: f.assign(timestamp=f["timestamp"].astype(str)), TypeError, "timestamp"),
+        (lambda f: f.assign(customer_id=None), ValueError, "customer_id"),
+        (lambda f: f[f["item_id"] == "POST"], ValueError, "non-product"),
+        ("not a frame", TypeError, "DataFrame"),
+    ],
+)
+def test_bad_input(mutate, error, match):
+    lines = mutate if isinstance(mutate, str) else mutate(hand_lines())
+    with pytest.raises(error, match=match):
+        invoice_features(lines)
+
+
+def test_bad_price_tolerance():
+    with pytest.raises(ValueError, match="price_tolerance"):
+        invoice_features(hand_lines(), price_tolerance=1.0)

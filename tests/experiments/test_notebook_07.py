@@ -1,0 +1,129 @@
+"""Notebook 07: the stored headline figures, and a papermill run on another shop's file that records
+exactly what the library computes on the same input."""
+
+import json
+
+import numpy as np
+import pytest
+
+from shopai_lab import experiments as ex
+from shopai_lab.data import clean_transactions, load_transactions, net_of_returns
+from shopai_lab.lab import cli, notebooks_dir, read_metrics
+
+OTHER_SHOP_COLUMNS = {
+    "invoice_id": "Bill",
+    "item_id": "SKU",
+    "description": "Product",
+    "quantity": "Units",
+    "timestamp": "Ordered at",
+    "unit_price": "Cost",
+    "customer_id": "Client",
+    "country": "Land",
+}
+
+
+def test_stored_notebook_07_headline_figures():
+    metrics = read_metrics(notebooks_dir() / "07_experiments.ipynb")
+    assert metrics["customers"] == 3_363
+    # 2,000 A/A splits: a calibrated test lands in alpha +/- 3 binomial SE = [0.035, 0.065]
+    for method in (
+        "welch",
+        "welch (capped)",
+        "cuped",
+        "cuped (capped)",
+        "regression (HC2)",
+        "regression (HC3)",
+        "two proportions",
+        "relative lift",
+        "revenue per order",
+    ):
+        assert 0.035 <= metrics[f"aa/{method}"] <= 0.065, method
+        assert 0.935 <= metrics[f"coverage/{method}"] <= 0.965, method
+    assert metrics["aa/regression (HC1)"] > metrics["aa/regression (HC2)"]  # HC1 errors too small here
+    assert metrics["variance_reduction/cuped"] >= 0.70  # issue 13 target
+    assert metrics["variance_reduction/regression"] >= metrics["variance_reduction/cuped"]
+    assert metrics["variance_reduction/cuped_without_top1"] < 0.5
+    assert metrics["power/cuped (capped)@0.2"] > metrics["power/cuped@0.2"] > metrics["power/welch@0.2"]
+    assert metrics["power/welch@0.05"] < 0.15
+    assert metrics["peeking/A/A conversion"] > 3 * 0.05
+    # O'Brien-Fleming: false positives near alpha (3 SE of 2,000 splits), power near the single look
+    assert metrics["obf/A/A revenue"] <= 0.05 + 0.015 and metrics["obf/A/A conversion"] <= 0.05 + 0.015
+    assert metrics["obf/+5% points conversion"] >= 0.78
+    assert metrics["msprt/A/A conversion"] <= 0.05
+    assert metrics["srm/lost_median_p"] > 0.1 and metrics["srm/lost_reject"] > 0.5
+    assert (
+        metrics["uplift/share/uplift, X-learner"]
+        > metrics["uplift/share/purchase propensity (notebook 03)"] + 0.2
+    )
+
+
+@pytest.fixture(scope="module")
+def other_shop_file(tmp_path_factory, online_retail):
+    lines = online_retail[online_retail["country"] != "United Kingdom"]
+    path = tmp_path_factory.mktemp("shop") / "other_shop.csv"
+    lines.rename(columns=OTHER_SHOP_COLUMNS).to_csv(path, index=False)
+    return path
+
+
+def test_notebook_07_runs_on_another_shops_file(other_shop_file, tmp_path):
+    column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
+    argv = [
+        "run",
+        "07",
+        "--output-dir",
+        str(tmp_path),
+        "--no-progress",
+        "-p",
+        "data_path",
+        str(other_shop_file),
+        "-p",
+        "column_map",
+        json.dumps(column_map),
+        "-p",
+        "experiment_weeks",
+        "8",
+        "-p",
+        "n_splits",
+        "200",
+        "-p",
+        "n_power_splits",
+        "100",
+        "-p",
+        "uplift_customers",
+        "4000",
+        "-p",
+        "seed",
+        "3",
+        "-p",
+        "currency",
+        "EUR",
+    ]
+    assert cli.main(argv) == 0
+    metrics = read_metrics(tmp_path / "07_experiments.ipynb")
+    cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
+    population = ex.experiment_population(net_of_returns(cleaned.purchases, cleaned.returns), None, 8)
+    customers = population.customers
+    assert metrics["customers"] == len(customers)
+    T = ex.random_assignments(len(customers), 200, random_state=3)
+    cap = ex.capping_threshold(customers["pre_revenue_recent"], 0.99)
+    aa = ex.simulate_splits(
+        customers,
+        T,
+        methods=("welch", "cuped", "two proportions"),
+        covariates=list(ex.COVARIATES),
+        cap=cap,
+        progress=False,
+    )
+    table = ex.summarize_splits(aa)
+    for method in ("welch", "cuped", "two proportions"):
+        assert metrics[f"aa/{method}"] == pytest.approx(table.loc[method, "rejection_rate"], abs=1e-9)
+    spread = aa.groupby("method")["estimate"].var()
+    assert metrics["variance_reduction/cuped"] == pytest.approx(
+        1 - spread["cuped"] / spread["welch"], abs=1e-3
+    )
+    crit = ex.group_sequential_bounds(np.arange(1, 9))["critical_z"]
+    peek = ex.simulate_peeking(
+        population.weekly_converted.astype(float), T, metric="conversion", critical_z=crit, progress=False
+    )
+    assert metrics["obf/A/A conversion"] == pytest.approx(peek["sequential_reject"].mean(), abs=1e-9)
+    assert 0 <= metrics["uplift/share/uplift, X-learner"] <= 1.0

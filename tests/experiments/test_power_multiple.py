@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.power import NormalIndPower
+
+from shopai_lab import experiments as ex
+
+
+@pytest.mark.parametrize(
+    "method, reference", [("holm", "holm"), ("bh", "fdr_bh"), ("bonferroni", "bonferroni")]
+)
+def test_adjusted_pvalues_match_statsmodels(method, reference):
+    p = np.random.default_rng(13).random(25) ** 3
+    np.testing.assert_allclose(
+        ex.adjust_pvalues(p, method), multipletests(p, method=reference)[1], atol=1e-12
+    )
+
+
+def test_metric_table_flags_guardrail_harm():
+    rng = np.random.default_rng(14)
+    t = np.arange(2000) % 2 == 1
+    good = rng.normal(size=2000) + 0.5 * t
+    bad = rng.normal(size=2000) - 0.5 * t
+    table = ex.metric_table(
+        {"revenue": ex.difference_in_means(good, t), "speed": ex.difference_in_means(bad, t)},
+        guardrails=("speed",),
+    )
+    assert table.loc["revenue", "decision"] == "increase" and table.loc["speed", "decision"] == "harm"
+
+
+def test_analytic_power_matches_statsmodels():
+    for effect, n in ((0.2, 393), (0.1, 2000), (0.35, 100)):
+        assert ex.power_means(n, 1.0, effect) == pytest.approx(
+            NormalIndPower().power(effect, n, 0.05), rel=1e-9
+        )
+    assert ex.sample_size_means(2.0, 0.5) == int(
+        np.ceil(NormalIndPower().solve_power(0.25, power=0.8, alpha=0.05))
+    )
+    assert ex.mde_means(ex.sample_size_means(1.0, 0.2), 1.0) == pytest.approx(0.2, rel=0.01)
+
+
+def test_proportion_sample_size_gives_its_power():
+    n = ex.sample_size_proportions(0.3, 0.04)
+    assert ex.power_proportions(n, 0.3, 0.04) == pytest.approx(0.8, abs=0.002)
+    assert ex.power_proportions(n - 200, 0.3, 0.04) < 0.8
+
+
+def test_simulated_power_of_conversion_matches_the_formula(population):
+    customers = population.customers
+    table = ex.simulated_power(
+        customers,
+        [0.0],
+        methods=("two proportions",),
+        n_splits=600,
+        conversion_points=0.05,
+        random_state=15,
+        progress=False,
+    )
+    formula = ex.power_proportions(len(customers) / 2, customers["converted"].mean(), 0.05)
+    assert table["power"].iloc[0] == pytest.approx(formula, abs=4 * np.sqrt(formula * (1 - formula) / 600))

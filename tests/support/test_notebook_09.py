@@ -1,0 +1,67 @@
+"""Notebook 09: the stored headline figures, and a papermill run on another labelled file."""
+
+import json
+
+import numpy as np
+import pytest
+
+from shopai_lab import support
+from shopai_lab.lab import cli, notebooks_dir, read_metrics
+
+
+def test_stored_notebook_09_headline_figures():
+    m = read_metrics(notebooks_dir() / "09_customer_service.ipynb")
+    assert m["hard/messages"] == 13_083 and m["hard/intents"] == 77
+    # issue 15 targets; the perceptron's float32 training can move a few of 3,080 test messages between
+    # machines (0.003 = 9 messages), linear models are exact up to solver tolerance
+    assert m["accuracy/house: vote"] >= 0.915
+    assert m["accuracy/house: vote"] == pytest.approx(0.9185, abs=0.003)
+    assert m["accuracy/tfidf_logreg"] == pytest.approx(0.8896, abs=0.003)  # published bag-of-words ~0.89
+    assert m["accuracy/char_svm"] == pytest.approx(0.8968, abs=0.003)
+    assert m["house_vs_logreg/low"] > 0  # the paired bootstrap interval excludes zero
+    assert m["bitext/accuracy/house"] >= 0.99  # bag-of-words models reach ~99% on Bitext
+    assert m["bitext/similarity_accuracy"] == pytest.approx(0.39, abs=0.03)  # data README: ~39%
+    assert m["ece/calibrated"] < m["ece/raw"]
+    # issue target: >= 70% automated at >= 98%; the threshold is chosen on validation, so test may dip
+    assert m["automation/share"] >= 0.70 and m["automation/accuracy"] >= 0.975
+    # issue target 0.90; measured just under it (see the hand-back): guard against regressions
+    assert max(v for k, v in m.items() if k.startswith("oos/auroc/")) >= 0.88
+    assert m["entities/recall"] >= 0.99
+    assert m["routing/right_queue"] >= 0.99
+
+
+COLUMNS = {"text": "Message", "intent": "Label"}
+
+
+@pytest.fixture(scope="module")
+def other_file(tmp_path_factory):
+    """Bitext as an analyst's file: other column names, no split column."""
+    path = tmp_path_factory.mktemp("support") / "messages.csv"
+    support.load_bitext()[["text", "intent"]].rename(columns=COLUMNS).to_csv(path, index=False)
+    return path
+
+
+def test_notebook_09_runs_on_another_file_and_records_what_the_library_computes(other_file, tmp_path):
+    column_map = {v: k for k, v in COLUMNS.items()}
+    held = ["get_refund", "newsletter_subscription", "track_order"]
+    argv = ["run", "09", "--output-dir", str(tmp_path), "--no-progress",
+            "-p", "data_path", str(other_file), "-p", "column_map", json.dumps(column_map),
+            "-p", "oos_intents", json.dumps(held), "-p", "mlp_hidden", "[32]", "-p", "mlp_max_iter", "4",
+            "-p", "n_boot", "200", "-p", "seed", "1"]
+    assert cli.main(argv) == 0
+    m = read_metrics(tmp_path / "09_customer_service.ipynb")
+
+    messages = support.load_intents(other_file, column_map)
+    train, test = support.split_messages(messages, 0.2, random_state=1)
+    fit, _ = support.split_messages(train, 0.1, random_state=1, use_split=False)
+    house = support.IntentClassifier(mlp_hidden=[32], mlp_max_iter=4, random_state=1)
+    house.fit(fit["text"], fit["intent"])
+    expected = support.intent_scores(test["intent"], house.predict(test["text"]))
+    assert m["hard/messages"] == len(messages) and m["hard/intents"] == 27
+    assert m["accuracy/house: vote"] == pytest.approx(expected["accuracy"], abs=5e-4)  # recorded to 4 digits
+    assert m["macro_f1/house: vote"] == pytest.approx(expected["macro_f1"], abs=5e-4)
+    # the same pipeline, unchanged, stays ahead of plain TF-IDF + logistic regression on this data
+    assert m["accuracy/house: vote"] >= m["accuracy/tfidf_logreg"]
+    assert {k.split("/")[-1] for k in m if k.startswith("oos/auroc/")} == {
+        "max probability", "energy", "nearest neighbours"}
+    assert np.isfinite(m["automation/threshold"]) and 0 < m["automation/share"] <= 1
