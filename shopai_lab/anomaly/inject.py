@@ -132,10 +132,32 @@ def inject_anomalies(
     changes: list[tuple] = []
 
     in_place = [k for k in kinds if k != "burst"]
-    chosen = rng.choice(n_invoices, size=min(per_kind * len(in_place), n_invoices), replace=False)
+    _plant_in_place(base, in_place, per_kind, invoice_ids, line_pos, rng, (q_low, q_high), changes)
+    labels = pd.Series("normal", index=pd.Index(invoice_ids, name="invoice_id"), name="kind", dtype=object)
+    labels[[c[0] for c in changes]] = [c[1] for c in changes]
+    new_frames = []
+    if "burst" in kinds:
+        new_frames = _plant_bursts(base, per_kind, invoice_ids, line_pos, rng, (b_low, b_high), burst_minutes,
+                                   random_state, labels, changes)
+    out = pd.concat([base, *new_frames], ignore_index=True) if new_frames else base
+    if "revenue" in out.columns:
+        out["revenue"] = out["quantity"] * out["unit_price"]
+    for column in ("customer_id", "invoice_id"):
+        out[column] = (
+            out[column].astype(lines[column].dtype) if lines[column].dtype != object else out[column]
+        )
+    changes_frame = pd.DataFrame(changes, columns=["invoice_id", "kind", "item_id", "factor"])
+    return InjectedLines(lines=out, labels=labels, changes=changes_frame)
+
+
+def _plant_in_place(base, kinds, per_kind, invoice_ids, line_pos, rng, quantity_range, changes) -> None:
+    """Change one line of ``per_kind`` distinct invoices per kind in ``base`` (in place): quantity or price."""
+    q_low, q_high = quantity_range
+    n_invoices = len(invoice_ids)
+    chosen = rng.choice(n_invoices, size=min(per_kind * len(kinds), n_invoices), replace=False)
     quantity = base["quantity"].to_numpy(float).copy()
     price = base["unit_price"].to_numpy(float).copy()
-    for j, kind in enumerate(in_place):
+    for j, kind in enumerate(kinds):
         for idx in chosen[j * per_kind : (j + 1) * per_kind]:
             invoice = invoice_ids[idx]
             row = rng.choice(line_pos[invoice])
@@ -151,41 +173,33 @@ def inject_anomalies(
     else:
         base["quantity"] = quantity
     base["unit_price"] = price
-    labels = pd.Series("normal", index=pd.Index(invoice_ids, name="invoice_id"), name="kind", dtype=object)
-    labels[[c[0] for c in changes]] = [c[1] for c in changes]
 
-    new_frames = []
-    if "burst" in kinds:
-        start, stop = base["timestamp"].min(), base["timestamp"].max()
-        planted, burst = 0, 0
-        while planted < per_kind:
-            size = min(int(rng.integers(b_low, b_high + 1)), per_kind - planted)
-            size = max(size, 2)
-            template = base.iloc[line_pos[invoice_ids[rng.integers(n_invoices)]]]
-            day = start.normalize() + pd.Timedelta(days=int(rng.integers(0, max((stop - start).days, 1))))
-            when = day + pd.Timedelta(minutes=int(rng.integers(0, 24 * 60)))
-            customer = f"burst-{random_state}-{burst}"
-            for copy in range(size):
-                frame = template.copy()
-                jitter = rng.integers(-1, 2, size=len(frame))
-                frame["quantity"] = np.maximum(frame["quantity"].to_numpy() + jitter, 1).astype(
-                    base["quantity"].dtype
-                )
-                frame["invoice_id"] = f"B{random_state}-{burst}-{copy}"
-                frame["customer_id"] = customer
-                frame["timestamp"] = when
-                new_frames.append(frame)
-                labels[f"B{random_state}-{burst}-{copy}"] = "burst"
-                changes.append((f"B{random_state}-{burst}-{copy}", "burst", "", float(size)))
-                when = when + pd.Timedelta(minutes=int(rng.integers(1, burst_minutes + 1)))
-            planted += size
-            burst += 1
-    out = pd.concat([base, *new_frames], ignore_index=True) if new_frames else base
-    if "revenue" in out.columns:
-        out["revenue"] = out["quantity"] * out["unit_price"]
-    for column in ("customer_id", "invoice_id"):
-        out[column] = (
-            out[column].astype(lines[column].dtype) if lines[column].dtype != object else out[column]
-        )
-    changes_frame = pd.DataFrame(changes, columns=["invoice_id", "kind", "item_id", "factor"])
-    return InjectedLines(lines=out, labels=labels, changes=changes_frame)
+
+def _plant_bursts(base, per_kind, invoice_ids, line_pos, rng, size_range, burst_minutes, random_state,
+                  labels, changes) -> list[pd.DataFrame]:
+    """New invoices: bursts of near-copies of a real basket from one new customer, minutes apart."""
+    b_low, b_high = size_range
+    n_invoices = len(invoice_ids)
+    start, stop = base["timestamp"].min(), base["timestamp"].max()
+    new_frames, planted, burst = [], 0, 0
+    while planted < per_kind:
+        size = min(int(rng.integers(b_low, b_high + 1)), per_kind - planted)
+        size = max(size, 2)
+        template = base.iloc[line_pos[invoice_ids[rng.integers(n_invoices)]]]
+        day = start.normalize() + pd.Timedelta(days=int(rng.integers(0, max((stop - start).days, 1))))
+        when = day + pd.Timedelta(minutes=int(rng.integers(0, 24 * 60)))
+        customer = f"burst-{random_state}-{burst}"
+        for copy in range(size):
+            frame = template.copy()
+            jitter = rng.integers(-1, 2, size=len(frame))
+            frame["quantity"] = np.maximum(frame["quantity"].to_numpy() + jitter, 1).astype(base["quantity"].dtype)
+            frame["invoice_id"] = f"B{random_state}-{burst}-{copy}"
+            frame["customer_id"] = customer
+            frame["timestamp"] = when
+            new_frames.append(frame)
+            labels[f"B{random_state}-{burst}-{copy}"] = "burst"
+            changes.append((f"B{random_state}-{burst}-{copy}", "burst", "", float(size)))
+            when = when + pd.Timedelta(minutes=int(rng.integers(1, burst_minutes + 1)))
+        planted += size
+        burst += 1
+    return new_frames
