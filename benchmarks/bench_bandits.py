@@ -29,14 +29,31 @@ T, RUNS = 10_000, 100
 
 def main() -> None:
     print(f"{os.cpu_count()} cores; T = {T:,}, {RUNS} seeds")
-    times = [simulate_pricing(ThompsonSampling(), PRICES, PROBABILITIES, T, RUNS, seed=s).seconds
-             for s in range(3)]
+    times = [
+        simulate_pricing(ThompsonSampling(), PRICES, PROBABILITIES, T, RUNS, random_state=s).seconds for s in range(3)
+    ]
     print(f"Thompson sampling, 100 seeds x 10,000 steps: best {min(times):.2f} s of 3")
-    table, runs = race([ThompsonSampling(), UCB1(), EpsilonGreedy(0.1), EpsilonGreedy(5.0, decay=True),
-                        ExploreThenCommit(100), EpsilonGreedy(0.0)], PRICES, PROBABILITIES, T, RUNS)
+    table, runs = race(
+        [
+            ThompsonSampling(),
+            UCB1(),
+            EpsilonGreedy(epsilon=0.1),
+            EpsilonGreedy(epsilon=5.0, decay=True),
+            ExploreThenCommit(m=100),
+            EpsilonGreedy(epsilon=0.0),
+        ],
+        PRICES,
+        PROBABILITIES,
+        T,
+        RUNS,
+    )
     print(table[["share_of_benchmark", "regret", "regret_p95"]].round(4).to_string())
-    table, runs = race([InventoryThompsonSampling(False), InventoryThompsonSampling(True), ThompsonSampling()],
-                       PRICES, PROBABILITIES, T, RUNS, inventory=0.25 * T)
+    policies = [
+        InventoryThompsonSampling(update_capacity=False),
+        InventoryThompsonSampling(update_capacity=True),
+        ThompsonSampling(),
+    ]
+    table, runs = race(policies, PRICES, PROBABILITIES, T, RUNS, inventory=0.25 * T)
     print("inventory 0.25 T, share of the LP bound:")
     print(table[["share_of_benchmark", "regret"]].round(4).to_string())
     print("seconds:", {name: round(run.seconds, 2) for name, run in runs.items()})

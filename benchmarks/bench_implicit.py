@@ -46,10 +46,18 @@ def main() -> None:
     rows = []
     for seed in (0, 1, 2):
         ours = evaluate(ALS(**SETTINGS, random_state=seed, progress=False), split, fit=True, name="shopai ALS")
-        theirs = evaluate(ImplicitAdapter(AlternatingLeastSquares(**SETTINGS, random_state=seed), "implicit ALS"),
-                          split, fit=True, name="implicit ALS")
-        bpr = evaluate(ImplicitAdapter(BayesianPersonalizedRanking(factors=64, iterations=100, random_state=seed),
-                                       "implicit BPR"), split, fit=True, name="implicit BPR (100 epochs)")
+        theirs = evaluate(
+            ImplicitAdapter(AlternatingLeastSquares(**SETTINGS, random_state=seed), "implicit ALS"),
+            split,
+            fit=True,
+            name="implicit ALS",
+        )
+        bpr = evaluate(
+            ImplicitAdapter(BayesianPersonalizedRanking(factors=64, iterations=100, random_state=seed), "implicit BPR"),
+            split,
+            fit=True,
+            name="implicit BPR (100 epochs)",
+        )
         rows.append(pd.concat([ours, theirs, bpr]).assign(seed=seed))
     table = pd.concat(rows)
     summary = table.groupby(level=0)[["ndcg", "precision", "recall", "coverage", "fit_seconds"]].agg(["mean", "std"])

@@ -28,8 +28,10 @@ def main() -> None:
                 start = time.perf_counter()
                 execute(path, Path(tmp) / path.name, progress=False)
                 times.append(time.perf_counter() - start)
-        print(f"{path.stem}: best {min(times):.1f} s, median {sorted(times)[len(times) // 2]:.1f} s "
-              f"over {args.repeat} runs (kernel start included)")
+        print(
+            f"{path.stem}: best {min(times):.1f} s, median {sorted(times)[len(times) // 2]:.1f} s "
+            f"over {args.repeat} runs (kernel start included)"
+        )
 
 
 if __name__ == "__main__":

@@ -33,15 +33,16 @@ def main() -> None:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    lines = random_transactions(args.lines, n_customers=args.customers, n_items=5_000, seed=0)
+    lines = random_transactions(args.lines, n_customers=args.customers, n_items=5_000, random_state=0)
     made = time.perf_counter() - start
     table = rfm(lines)
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
-    print(f"{len(lines):,} lines, {lines['customer_id'].nunique():,} customers, "
-          f"{lines['invoice_id'].nunique():,} invoices (generated in {made:.1f} s)")
+    print(
+        f"{len(lines):,} lines, {lines['customer_id'].nunique():,} customers, "
+        f"{lines['invoice_id'].nunique():,} invoices (generated in {made:.1f} s)"
+    )
     print(f"rfm():                   {best_of(args.repeat, rfm, lines):.3f} s  (best of {args.repeat})")
-    print(f"rfm_scores + segments:   "
-          f"{best_of(args.repeat, lambda t: assign_segments(rfm_scores(t)), table):.3f} s")
+    print(f"rfm_scores + segments:   {best_of(args.repeat, lambda t: assign_segments(rfm_scores(t)), table):.3f} s")
     print(f"cohort_retention():      {best_of(args.repeat, cohort_retention, lines):.3f} s")
 
 

@@ -37,8 +37,10 @@ def run(name: str, args, queue) -> None:
     from shopai_lab.recommend import ALS, ItemKNN
 
     X = simulated_matrix(args.users, args.items, args.nnz)
-    model = {"ItemKNN": ItemKNN(n_neighbors=100), "ALS": ALS(factors=64, iterations=args.als_iterations,
-                                                                progress=False)}[name]
+    model = {
+        "ItemKNN": ItemKNN(n_neighbors=100),
+        "ALS": ALS(factors=64, iterations=args.als_iterations, progress=False),
+    }[name]
     start = time.perf_counter()
     model.fit(X)
     fit = time.perf_counter() - start

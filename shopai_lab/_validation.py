@@ -10,7 +10,7 @@ Families covered: frames and columns (:func:`require_columns`,
 :func:`require_transactions`), scalars (:func:`require_positive_int`,
 :func:`require_number`, :func:`require_probability`), arrays
 (:func:`as_float_array`, :func:`require_probabilities`,
-:func:`require_same_length`) and fitted state (:func:`require_fitted`).
+:func:`require_same_length`); fitted state is checked by scikit-learn's ``check_is_fitted``.
 """
 
 from __future__ import annotations
@@ -43,9 +43,7 @@ def require_columns(df: Any, columns: Iterable[str], name: str) -> pd.DataFrame:
     require_frame(df, name)
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise ValueError(
-            f"{name} is missing column(s) {missing}; found columns {list(df.columns)}"
-        )
+        raise ValueError(f"{name} is missing column(s) {missing}; found columns {list(df.columns)}")
     return df
 
 
@@ -189,16 +187,13 @@ def require_number(
     too_low = low is not None and (number < low if low_inclusive else number <= low)
     too_high = high is not None and (number > high if high_inclusive else number >= high)
     if too_low or too_high:
-        raise ValueError(f"{name} must be {_describe_range(low, high, low_inclusive, high_inclusive)}, "
-                         f"got {value!r}")
+        raise ValueError(f"{name} must be {_describe_range(low, high, low_inclusive, high_inclusive)}, got {value!r}")
     return number
 
 
 def require_probability(value: Any, name: str, *, open_interval: bool = True) -> float:
     """Return ``value`` as a float in (0, 1) (or [0, 1] when not ``open_interval``)."""
-    return require_number(
-        value, name, low=0, high=1, low_inclusive=not open_interval, high_inclusive=not open_interval
-    )
+    return require_number(value, name, low=0, high=1, low_inclusive=not open_interval, high_inclusive=not open_interval)
 
 
 def as_float_array(
@@ -241,12 +236,17 @@ def as_float_array(
         except (TypeError, ValueError):
             probe = np.asarray(raw, dtype=object)
     if probe.dtype.kind in "OUSb" and probe.size:
-        text = [v.item() if isinstance(v, np.generic) else v
-                for v in probe.ravel() if isinstance(v, (str, bytes, bool, np.bool_))]
+        text = [
+            v.item() if isinstance(v, np.generic) else v
+            for v in probe.ravel()
+            if isinstance(v, (str, bytes, bool, np.bool_))
+        ]
         if text:
-            raise TypeError(f"{name} must hold numbers, got text such as {text[0]!r}"
-                            if isinstance(text[0], (str, bytes)) else
-                            f"{name} must hold numbers, got booleans such as {text[0]!r}")
+            raise TypeError(
+                f"{name} must hold numbers, got text such as {text[0]!r}"
+                if isinstance(text[0], (str, bytes))
+                else f"{name} must hold numbers, got booleans such as {text[0]!r}"
+            )
     try:
         array = np.array(raw, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -254,7 +254,8 @@ def as_float_array(
     if ndim is not None and array.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
     bad = (np.zeros(array.shape, bool) if allow_inf else np.isinf(array)) | (
-        np.zeros(array.shape, bool) if allow_nan else np.isnan(array))
+        np.zeros(array.shape, bool) if allow_nan else np.isnan(array)
+    )
     if bad.any():
         first = array.ravel()[np.flatnonzero(bad.ravel())[0]]
         raise ValueError(f"{name} has {int(bad.sum())} missing (NaN) or infinite value(s), e.g. {first!r}")
@@ -262,12 +263,13 @@ def as_float_array(
         raise ValueError(f"{name} is empty")
     finite = array[np.isfinite(array)]
     too_low = np.zeros(finite.shape, bool) if low is None else (finite < low if low_inclusive else finite <= low)
-    too_high = np.zeros(finite.shape, bool) if high is None else (
-        finite > high if high_inclusive else finite >= high)
+    too_high = np.zeros(finite.shape, bool) if high is None else (finite > high if high_inclusive else finite >= high)
     if too_low.any() or too_high.any():
         example = finite[too_low | too_high][0]
-        raise ValueError(f"{name} must be {_describe_range(low, high, low_inclusive, high_inclusive)}; "
-                         f"{int((too_low | too_high).sum())} value(s) are not, e.g. {example!r}")
+        raise ValueError(
+            f"{name} must be {_describe_range(low, high, low_inclusive, high_inclusive)}; "
+            f"{int((too_low | too_high).sum())} value(s) are not, e.g. {example!r}"
+        )
     if whole and (finite != np.round(finite)).any():
         raise ValueError(f"{name} must be whole numbers, got e.g. {finite[finite != np.round(finite)][0]!r}")
     return array
@@ -311,16 +313,6 @@ def require_one_of(value: Any, name: str, allowed: Iterable[Any]) -> Any:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
     return value
-
-
-def require_fitted(model: Any, attribute: str) -> None:
-    """Raise sklearn's ``NotFittedError`` unless ``model`` has ``attribute`` (set by ``fit``)."""
-    from sklearn.exceptions import NotFittedError
-
-    if getattr(model, attribute, None) is None:
-        raise NotFittedError(
-            f"this {type(model).__name__} is not fitted yet: call fit before using it"
-        )
 
 
 def to_timestamp(value: Any, name: str) -> pd.Timestamp:
@@ -396,8 +388,7 @@ def require_instance(value: Any, kind: type | tuple[type, ...], name: str) -> An
 
 def require_seed(value: Any, name: str = "seed") -> Any:
     """Accept ``None``, an integer >= 0, a ``SeedSequence`` or a ``Generator`` as a seed."""
-    if value is None or isinstance(value, (np.random.SeedSequence, np.random.Generator,
-                                           np.random.RandomState)):
+    if value is None or isinstance(value, (np.random.SeedSequence, np.random.Generator, np.random.RandomState)):
         return value
     return require_positive_int(value, name, minimum=0)
 
@@ -422,8 +413,9 @@ def require_binary(values: Any, name: str) -> np.ndarray:
     return array
 
 
-def as_index_array(values: Any, name: str, size: int, *, ndim: int | None = None,
-                   allow_padding: bool = False) -> np.ndarray:
+def as_index_array(
+    values: Any, name: str, size: int, *, ndim: int | None = None, allow_padding: bool = False
+) -> np.ndarray:
     """``values`` as an int64 array of positions in ``[0, size)`` (``-1`` too when ``allow_padding``).
 
     Floats, text and positions outside the range are refused with the bad value.

@@ -13,7 +13,7 @@ unit_price     price per unit, in the shop's currency
 timestamp      invoice time, datetime64
 description    optional: product description
 country        optional: customer country
-revenue        added by cleaning: quantity x unit_price
+revenue        added by cleaning: quantity x unit_price (read it with :func:`line_revenue`)
 =============  ==========================================================
 
 Glossary
@@ -38,6 +38,8 @@ currency
 
 from __future__ import annotations
 
+import pandas as pd
+
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "customer_id",
     "invoice_id",
@@ -55,3 +57,36 @@ CANONICAL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 
 ID_COLUMNS: tuple[str, ...] = ("customer_id", "invoice_id", "item_id")
+
+
+def line_revenue(lines: pd.DataFrame) -> pd.Series:
+    """Revenue of each line: the ``revenue`` column when present (cleaning adds it), else quantity x unit_price.
+
+    The one definition of line revenue, so every domain agrees with the cleaned data. Returns a new
+    Series aligned with ``lines``; ``lines`` is not modified.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"quantity": [2, -1], "unit_price": [1.5, 4.0]})
+    >>> line_revenue(lines).tolist()
+    [3.0, -4.0]
+    >>> line_revenue(lines.assign(revenue=[3.0, -4.0])).tolist()
+    [3.0, -4.0]
+    """
+    if "revenue" in lines.columns:
+        return lines["revenue"].rename("revenue")
+    return (lines["quantity"] * lines["unit_price"]).rename("revenue")
+
+
+def midnight_after(timestamps: pd.Series) -> pd.Timestamp:
+    """Midnight after the last of ``timestamps``: the default "today" of an analysis of past purchases.
+
+    Every purchase of the last day falls strictly before it, so "activity before the reference date"
+    includes the whole last day.
+
+    Examples
+    --------
+    >>> midnight_after(pd.Series(pd.to_datetime(["2011-12-08 09:00", "2011-12-09 12:50"])))
+    Timestamp('2011-12-10 00:00:00')
+    """
+    return pd.Timestamp(timestamps.max()).normalize() + pd.Timedelta(days=1)

@@ -59,9 +59,7 @@ def holdout_metrics(actual, predicted) -> dict[str, float]:
     }
 
 
-def shrink_estimates(
-    estimates, std_errors, groups=None
-) -> pd.DataFrame:
+def shrink_estimates(estimates, std_errors, groups=None) -> pd.DataFrame:
     """Empirical-Bayes (normal-normal) pooling of noisy estimates towards their group mean.
 
     Within each group the true values are taken as ``N(mu, tau^2)``; ``mu`` and

@@ -18,8 +18,9 @@ def tiny_transactions() -> pd.DataFrame:
             "item_id": ["x", "y", "x", "z", "y", "z"],
             "quantity": [1, 2, 3, 1, 4, 2],
             "unit_price": [2.5, 1.0, 2.5, 4.0, 1.0, 4.0],
-            "timestamp": pd.to_datetime(["2024-01-02", "2024-01-20", "2024-01-05",
-                                         "2024-02-10", "2024-02-15", "2024-02-25"]),
+            "timestamp": pd.to_datetime(
+                ["2024-01-02", "2024-01-20", "2024-01-05", "2024-02-10", "2024-02-15", "2024-02-25"]
+            ),
         }
     )
 
@@ -45,4 +46,3 @@ def check_row(call, kwargs, error, pattern):
             assert value.equals(before[key]), f"{key} was modified"
         elif isinstance(value, np.ndarray):
             np.testing.assert_array_equal(value, before[key])
-

@@ -24,8 +24,6 @@ def cleaned_retail(online_retail):
 
 def make_lines(rows: list[tuple]) -> pd.DataFrame:
     """Canonical lines from (customer, invoice, item, quantity, price, timestamp) tuples."""
-    frame = pd.DataFrame(
-        rows, columns=["customer_id", "invoice_id", "item_id", "quantity", "unit_price", "timestamp"]
-    )
+    frame = pd.DataFrame(rows, columns=["customer_id", "invoice_id", "item_id", "quantity", "unit_price", "timestamp"])
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], format="ISO8601")
     return frame.astype({"customer_id": "string", "invoice_id": "string", "item_id": "string"})

@@ -21,25 +21,65 @@ REQUIRED_PARAMETERS = {
     "01_behavior_analysis": {"data_path", "column_map", "reference_date", "k_range", "seed"},
     "02_collaborative_filtering": {"data_path", "column_map", "test_days", "k", "models", "seed"},
     "03_neural_scoring": {
-        "data_path", "test_size", "seed", "hidden_layers", "incentive_cost", "conversion_value", "candidates",
+        "data_path",
+        "test_size",
+        "seed",
+        "hidden_layers",
+        "incentive_cost",
+        "conversion_value",
+        "candidates",
     },
     "04_dynamic_pricing": {
-        "data_path", "column_map", "gross_margin", "max_price_change", "horizon", "n_seeds", "seed",
+        "data_path",
+        "column_map",
+        "gross_margin",
+        "max_price_change",
+        "horizon",
+        "n_seeds",
+        "seed",
     },
     "05_customer_lifetime_value": {
-        "data_path", "column_map", "calibration_end", "observation_end", "horizon_weeks", "discount_rate",
+        "data_path",
+        "column_map",
+        "calibration_end",
+        "observation_end",
+        "horizon_weeks",
+        "discount_rate",
     },
     "06_demand_forecasting": {
-        "data_path", "column_map", "test_weeks", "horizon", "min_active_share", "service_level",
-        "lead_time_weeks", "holding_cost", "shortage_cost", "seed", "currency",
+        "data_path",
+        "column_map",
+        "test_weeks",
+        "horizon",
+        "min_active_share",
+        "service_level",
+        "lead_time_weeks",
+        "holding_cost",
+        "shortage_cost",
+        "seed",
+        "currency",
     },
     "07_experiments": {
-        "data_path", "column_map", "pre_period_end", "experiment_weeks", "alpha", "lift", "n_splits", "seed",
+        "data_path",
+        "column_map",
+        "pre_period_end",
+        "experiment_weeks",
+        "alpha",
+        "lift",
+        "n_splits",
+        "seed",
         "currency",
     },
     "08_anomalies_and_privacy": {
-        "data_path", "column_map", "contamination", "seeds", "review_top_n", "k_anonymity", "epsilons",
-        "pseudonymize", "currency",
+        "data_path",
+        "column_map",
+        "contamination",
+        "seeds",
+        "review_top_n",
+        "k_anonymity",
+        "epsilons",
+        "pseudonymize",
+        "currency",
     },
     "09_customer_service": {"data_path", "column_map", "test_size", "validation_size", "target_accuracy", "seed"},
 }
@@ -135,8 +175,14 @@ def test_stored_notebook_05_headline_figures():
 
 
 OTHER_SHOP_COLUMNS = {
-    "invoice_id": "Bill", "item_id": "SKU", "description": "Product", "quantity": "Units",
-    "timestamp": "Ordered at", "unit_price": "Cost", "customer_id": "Client", "country": "Land",
+    "invoice_id": "Bill",
+    "item_id": "SKU",
+    "description": "Product",
+    "quantity": "Units",
+    "timestamp": "Ordered at",
+    "unit_price": "Cost",
+    "customer_id": "Client",
+    "country": "Land",
 }
 
 
@@ -153,10 +199,35 @@ def other_shop_file(tmp_path_factory, online_retail):
 def small_run(other_shop_file, tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("reports")
     column_map = json.dumps({v: k for k, v in OTHER_SHOP_COLUMNS.items()})
-    argv = ["run", "01", "--output-dir", str(out_dir), "--html", "--no-progress",
-            "-p", "data_path", str(other_shop_file), "-p", "column_map", column_map,
-            "-p", "reference_date", "2011-12-01", "-p", "k_range", "[2, 5]",
-            "-p", "sim_customers", "600", "-p", "sim_days", "60", "-p", "seed", "1"]
+    argv = [
+        "run",
+        "01",
+        "--output-dir",
+        str(out_dir),
+        "--html",
+        "--no-progress",
+        "-p",
+        "data_path",
+        str(other_shop_file),
+        "-p",
+        "column_map",
+        column_map,
+        "-p",
+        "reference_date",
+        "2011-12-01",
+        "-p",
+        "k_range",
+        "[2, 5]",
+        "-p",
+        "sim_customers",
+        "600",
+        "-p",
+        "sim_days",
+        "60",
+        "-p",
+        "seed",
+        "1",
+    ]
     assert cli.main(argv) == 0
     return out_dir / "01_behavior_analysis.ipynb"
 
@@ -189,10 +260,28 @@ def test_small_run_is_a_clean_parameterised_notebook(small_run):
 
 def test_notebook_05_runs_on_another_shops_file(other_shop_file, tmp_path):
     column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-    argv = ["run", "05", "--output-dir", str(tmp_path), "--no-progress",
-            "-p", "data_path", str(other_shop_file), "-p", "column_map", json.dumps(column_map),
-            "-p", "calibration_end", "2011-06-30", "-p", "observation_end", "2011-12-09",
-            "-p", "horizon_weeks", "13"]
+    argv = [
+        "run",
+        "05",
+        "--output-dir",
+        str(tmp_path),
+        "--no-progress",
+        "-p",
+        "data_path",
+        str(other_shop_file),
+        "-p",
+        "column_map",
+        json.dumps(column_map),
+        "-p",
+        "calibration_end",
+        "2011-06-30",
+        "-p",
+        "observation_end",
+        "2011-12-09",
+        "-p",
+        "horizon_weeks",
+        "13",
+    ]
     assert cli.main(argv) == 0
     metrics = read_metrics(tmp_path / "05_customer_lifetime_value.ipynb")
     cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
@@ -200,8 +289,9 @@ def test_notebook_05_runs_on_another_shops_file(other_shop_file, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IdentificationWarning)
         model = BetaGeoModel().fit(summary)
-    predicted = model.expected_purchases(summary["duration_holdout"], summary["frequency"],
-                                         summary["recency"], summary["T"])
+    predicted = model.expected_purchases(
+        summary["duration_holdout"], summary["frequency"], summary["recency"], summary["T"]
+    )
     assert metrics["customers"] == len(summary)
     assert metrics["bgnbd/r"] == pytest.approx(model.params_["r"], rel=1e-3)
     expected_corr = holdout_metrics(summary["frequency_holdout"], predicted)["corr"]
@@ -210,10 +300,34 @@ def test_notebook_05_runs_on_another_shops_file(other_shop_file, tmp_path):
 
 def test_notebook_04_runs_on_another_shops_file_with_small_experiments(other_shop_file, tmp_path):
     column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-    argv = ["run", "04", "--output-dir", str(tmp_path), "--no-progress",
-            "-p", "data_path", str(other_shop_file), "-p", "column_map", json.dumps(column_map),
-            "-p", "min_weeks", "10", "-p", "horizon", "2000", "-p", "n_seeds", "20", "-p", "seed", "3",
-            "-p", "gross_margin", "0.3"]
+    argv = [
+        "run",
+        "04",
+        "--output-dir",
+        str(tmp_path),
+        "--no-progress",
+        "-p",
+        "data_path",
+        str(other_shop_file),
+        "-p",
+        "column_map",
+        json.dumps(column_map),
+        "-p",
+        "min_weeks",
+        "10",
+        "-p",
+        "horizon",
+        "2000",
+        "-p",
+        "n_seeds",
+        "20",
+        "-p",
+        "seed",
+        "3",
+        "-p",
+        "gross_margin",
+        "0.3",
+    ]
     assert cli.main(argv) == 0
     metrics = read_metrics(tmp_path / "04_dynamic_pricing.ipynb")
     from shopai_lab.pricing import price_panel, product_elasticities
@@ -230,10 +344,31 @@ def test_notebook_04_runs_on_another_shops_file_with_small_experiments(other_sho
 
 def test_notebook_02_runs_on_another_shops_file_untuned(other_shop_file, tmp_path):
     column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-    argv = ["run", "02", "--output-dir", str(tmp_path), "--no-progress",
-            "-p", "data_path", str(other_shop_file), "-p", "column_map", json.dumps(column_map),
-            "-p", "tune", "false", "-p", "models", '["Popularity", "EASE", "Blend"]', "-p", "als_iterations", "3",
-            "-p", "k", "5"]
+    argv = [
+        "run",
+        "02",
+        "--output-dir",
+        str(tmp_path),
+        "--no-progress",
+        "-p",
+        "data_path",
+        str(other_shop_file),
+        "-p",
+        "column_map",
+        json.dumps(column_map),
+        "-p",
+        "tune",
+        "false",
+        "-p",
+        "models",
+        '["Popularity", "EASE", "Blend"]',
+        "-p",
+        "als_iterations",
+        "3",
+        "-p",
+        "k",
+        "5",
+    ]
     assert cli.main(argv) == 0
     metrics = read_metrics(tmp_path / "02_collaborative_filtering.ipynb")
     from shopai_lab.recommend import EASE, evaluate, temporal_split
@@ -253,14 +388,35 @@ def test_notebook_03_runs_on_other_files_with_small_parameters(other_shop_file, 
     sessions_path = tmp_path / "sessions.csv"
     load_online_shoppers().sample(4_000, random_state=1).to_csv(sessions_path, index=False)
     column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-    argv = ["run", "03", "--output-dir", str(tmp_path), "--no-progress",
-            "-p", "data_path", str(sessions_path), "-p", "retail_path", str(other_shop_file),
-            "-p", "column_map", json.dumps(column_map), "-p", "candidates", "30", "-p", "seed", "2",
-            "-p", "hidden_layers", "[16]"]
+    argv = [
+        "run",
+        "03",
+        "--output-dir",
+        str(tmp_path),
+        "--no-progress",
+        "-p",
+        "data_path",
+        str(sessions_path),
+        "-p",
+        "retail_path",
+        str(other_shop_file),
+        "-p",
+        "column_map",
+        json.dumps(column_map),
+        "-p",
+        "candidates",
+        "30",
+        "-p",
+        "seed",
+        "2",
+        "-p",
+        "hidden_layers",
+        "[16]",
+    ]
     assert cli.main(argv) == 0
     metrics = read_metrics(tmp_path / "03_neural_scoring.ipynb")
-    X_train, X_test, y_train, y_test = split_sessions(pd.read_csv(sessions_path), 0.25, seed=2)
-    logistic = session_models(seed=2, hidden_layers=[16])["logistic"].fit(X_train, y_train)
+    X_train, X_test, y_train, y_test = split_sessions(pd.read_csv(sessions_path), test_size=0.25, random_state=2)
+    logistic = session_models(random_state=2, hidden_layers=[16])["logistic"].fit(X_train, y_train)
     expected = classification_metrics(y_test, logistic.predict_proba(X_test)[:, 1])["auc"]
     assert metrics["auc/logistic"] == pytest.approx(expected, abs=1e-4)
     assert 0 < metrics["ndcg@10/best_cf"] < 1 and 0 < metrics["ndcg@10/reranked"] < 1

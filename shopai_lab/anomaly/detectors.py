@@ -191,9 +191,7 @@ class RobustZDetector(_Detector):
     def z_scores(self, X: pd.DataFrame) -> pd.DataFrame:
         """Signed robust z-score of every cell of ``X``."""
         values = self._check_score_input(X)
-        return pd.DataFrame(
-            (values - self.median_) / self.scale_, index=X.index, columns=self.feature_names_in_
-        )
+        return pd.DataFrame((values - self.median_) / self.scale_, index=X.index, columns=self.feature_names_in_)
 
     def score_samples(self, X: pd.DataFrame) -> np.ndarray:
         z = self.z_scores(X).to_numpy()
@@ -263,9 +261,7 @@ def percentiles(reference: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return (below + upto) / (2.0 * len(ref))
 
 
-def rank_combine(
-    scores: pd.DataFrame, combine: str = "mean", weights: Sequence[float] | None = None
-) -> np.ndarray:
+def rank_combine(scores: pd.DataFrame, combine: str = "mean", weights: Sequence[float] | None = None) -> np.ndarray:
     """Combine in-sample scores (one column per detector) by their percentiles.
 
     This is :meth:`RankEnsemble.fit_score` for scores computed already, so an evaluation
@@ -282,11 +278,7 @@ def rank_combine(
     P = np.column_stack([percentiles(scores[c].to_numpy(float), scores[c].to_numpy(float)) for c in scores])
     if combine == "max":
         return P.max(axis=1)
-    w = (
-        np.full(P.shape[1], 1.0 / P.shape[1])
-        if weights is None
-        else np.asarray(weights, float) / np.sum(weights)
-    )
+    w = np.full(P.shape[1], 1.0 / P.shape[1]) if weights is None else np.asarray(weights, float) / np.sum(weights)
     return P @ w
 
 
@@ -334,9 +326,7 @@ class RankEnsemble(_Detector):
         if self.weights is not None:
             weights = np.asarray(self.weights, dtype=float)
             if weights.shape != (len(names),) or (weights < 0).any() or weights.sum() <= 0:
-                raise ValueError(
-                    f"weights must be {len(names)} non-negative numbers, not all 0; got {self.weights!r}"
-                )
+                raise ValueError(f"weights must be {len(names)} non-negative numbers, not all 0; got {self.weights!r}")
             self.weights_ = weights / weights.sum()
         else:
             self.weights_ = np.full(len(names), 1.0 / len(names))

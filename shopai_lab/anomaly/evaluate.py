@@ -117,12 +117,14 @@ def metrics_by_kind(scores: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
         keep = (label == "normal") | positive
         for detector in scores.columns:
             values = scores[detector].to_numpy(float)[keep]
-            rows.append({
-                "detector": detector,
-                "kind": kind,
-                "anomalies": int(positive.sum()),
-                **detection_metrics(positive[keep], values),
-            })
+            rows.append(
+                {
+                    "detector": detector,
+                    "kind": kind,
+                    "anomalies": int(positive.sum()),
+                    **detection_metrics(positive[keep], values),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -154,9 +156,7 @@ def score_all(
     for name, (members, combine) in (ensembles or {}).items():
         missing = [m for m in members if m not in scores.columns]
         if missing:
-            raise ValueError(
-                f"ensemble {name!r} names unknown detector(s) {missing}; known: {list(scores.columns)}"
-            )
+            raise ValueError(f"ensemble {name!r} names unknown detector(s) {missing}; known: {list(scores.columns)}")
         scores[name] = rank_combine(scores[list(members)], combine)
     return scores
 
@@ -230,9 +230,7 @@ def summarize_study(results: pd.DataFrame, metric: str = "average_precision") ->
         Rows: detectors (best overall first); columns: kinds, each with ``mean``, ``min``, ``max``.
     """
     require_columns(results, ["detector", "kind", "seed", metric], "results")
-    table = results.pivot_table(
-        index="detector", columns="kind", values=metric, aggfunc=["mean", "min", "max"]
-    )
+    table = results.pivot_table(index="detector", columns="kind", values=metric, aggfunc=["mean", "min", "max"])
     table = table.swaplevel(0, 1, axis=1)
     kinds = ["overall"] + [k for k in KINDS if k in results["kind"].unique()]
     table = table.reindex(columns=pd.MultiIndex.from_product([kinds, ["mean", "min", "max"]]))
@@ -255,9 +253,7 @@ def local_outlier_factors(X: pd.DataFrame, n_neighbors: Sequence[int]) -> pd.Dat
     require_numeric_frame(X, "X")
     ks = sorted({require_positive_int(k, "n_neighbors") for k in n_neighbors})
     if not ks or ks[-1] >= len(X):
-        raise ValueError(
-            f"n_neighbors must be non-empty and below the number of rows ({len(X)}), got {n_neighbors!r}"
-        )
+        raise ValueError(f"n_neighbors must be non-empty and below the number of rows ({len(X)}), got {n_neighbors!r}")
     Z = RobustScaler().fit_transform(X.to_numpy(float))
     distances, indices = NearestNeighbors(n_neighbors=ks[-1], n_jobs=1).fit(Z).kneighbors()
     out = {}

@@ -191,32 +191,36 @@ def invoice_features(
     log_qty_ratio = np.log10(qty) - np.log10(
         kept.groupby("item_id", observed=True)["quantity"].transform("median").to_numpy(float)
     )
-    work = pd.DataFrame({
-        "invoice_id": kept["invoice_id"].to_numpy(),
-        "item_id": item.to_numpy(),
-        "quantity": qty,
-        "unit_price": price,
-        "value": qty * price,
-        "abs_price": np.abs(log_price_ratio),
-        "off": np.abs(log_price_ratio) > np.log10(price_tolerance),
-        "qty_ratio": log_qty_ratio,
-    })
+    work = pd.DataFrame(
+        {
+            "invoice_id": kept["invoice_id"].to_numpy(),
+            "item_id": item.to_numpy(),
+            "quantity": qty,
+            "unit_price": price,
+            "value": qty * price,
+            "abs_price": np.abs(log_price_ratio),
+            "off": np.abs(log_price_ratio) > np.log10(price_tolerance),
+            "qty_ratio": log_qty_ratio,
+        }
+    )
     grouped = work.groupby("invoice_id", sort=False)
     firsts = kept.groupby("invoice_id", sort=False).first()
-    invoices = pd.DataFrame({
-        "customer_id": firsts["customer_id"],
-        "timestamp": firsts["timestamp"],
-        "lines": grouped.size(),
-        "units": grouped["quantity"].sum(),
-        "value": grouped["value"].sum(),
-        "max_unit_price": grouped["unit_price"].max(),
-        "median_unit_price": grouped["unit_price"].median(),
-        "max_price_ratio": grouped["abs_price"].max(),
-        "share_off_price": grouped["off"].mean(),
-        "max_quantity_ratio": grouped["qty_ratio"].max(),
-        "quantity_contrast": grouped["qty_ratio"].max() - grouped["qty_ratio"].median(),
-        "top_line_share": grouped["value"].max() / grouped["value"].sum(),
-    })
+    invoices = pd.DataFrame(
+        {
+            "customer_id": firsts["customer_id"],
+            "timestamp": firsts["timestamp"],
+            "lines": grouped.size(),
+            "units": grouped["quantity"].sum(),
+            "value": grouped["value"].sum(),
+            "max_unit_price": grouped["unit_price"].max(),
+            "median_unit_price": grouped["unit_price"].median(),
+            "max_price_ratio": grouped["abs_price"].max(),
+            "share_off_price": grouped["off"].mean(),
+            "max_quantity_ratio": grouped["qty_ratio"].max(),
+            "quantity_contrast": grouped["qty_ratio"].max() - grouped["qty_ratio"].median(),
+            "top_line_share": grouped["value"].max() / grouped["value"].sum(),
+        }
+    )
     if "country" in kept.columns:
         invoices.insert(2, "country", firsts["country"])
     stamps = invoices["timestamp"]
@@ -251,9 +255,7 @@ def _overlap_with_previous(pairs: pd.DataFrame, invoices: pd.DataFrame) -> np.nd
     return np.where(np.isnan(other), 0.0, common / union)
 
 
-def model_matrix(
-    features: pd.DataFrame, columns: tuple[str, ...] | list[str] = FEATURE_COLUMNS
-) -> pd.DataFrame:
+def model_matrix(features: pd.DataFrame, columns: tuple[str, ...] | list[str] = FEATURE_COLUMNS) -> pd.DataFrame:
     """The numeric matrix detectors see: ``columns`` of ``features`` with heavy tails on a log scale.
 
     Counts, amounts, prices and the gap since the last invoice become ``log10(offset + x)``

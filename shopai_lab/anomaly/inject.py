@@ -137,15 +137,14 @@ def inject_anomalies(
     labels[[c[0] for c in changes]] = [c[1] for c in changes]
     new_frames = []
     if "burst" in kinds:
-        new_frames = _plant_bursts(base, per_kind, invoice_ids, line_pos, rng, (b_low, b_high), burst_minutes,
-                                   random_state, labels, changes)
+        new_frames = _plant_bursts(
+            base, per_kind, invoice_ids, line_pos, rng, (b_low, b_high), burst_minutes, random_state, labels, changes
+        )
     out = pd.concat([base, *new_frames], ignore_index=True) if new_frames else base
     if "revenue" in out.columns:
         out["revenue"] = out["quantity"] * out["unit_price"]
     for column in ("customer_id", "invoice_id"):
-        out[column] = (
-            out[column].astype(lines[column].dtype) if lines[column].dtype != object else out[column]
-        )
+        out[column] = out[column].astype(lines[column].dtype) if lines[column].dtype != object else out[column]
     changes_frame = pd.DataFrame(changes, columns=["invoice_id", "kind", "item_id", "factor"])
     return InjectedLines(lines=out, labels=labels, changes=changes_frame)
 
@@ -175,8 +174,9 @@ def _plant_in_place(base, kinds, per_kind, invoice_ids, line_pos, rng, quantity_
     base["unit_price"] = price
 
 
-def _plant_bursts(base, per_kind, invoice_ids, line_pos, rng, size_range, burst_minutes, random_state,
-                  labels, changes) -> list[pd.DataFrame]:
+def _plant_bursts(
+    base, per_kind, invoice_ids, line_pos, rng, size_range, burst_minutes, random_state, labels, changes
+) -> list[pd.DataFrame]:
     """New invoices: bursts of near-copies of a real basket from one new customer, minutes apart."""
     b_low, b_high = size_range
     n_invoices = len(invoice_ids)

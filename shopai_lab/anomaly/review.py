@@ -25,9 +25,7 @@ def _times(x: float) -> str:
 
 def _minutes(days: float) -> str:
     minutes = days * 1440
-    return (
-        f"{minutes:,.0f} min" if minutes < 120 else f"{days * 24:,.1f} h" if days < 2 else f"{days:,.0f} days"
-    )
+    return f"{minutes:,.0f} min" if minutes < 120 else f"{days * 24:,.1f} h" if days < 2 else f"{days:,.0f} days"
 
 
 #: Feature -> (words, formatter of the raw value). ``{currency}`` is filled in.
@@ -98,9 +96,7 @@ def explain(
             label, fmt = FEATURE_TEXT.get(column, (column, lambda v: f"{v:,.3g}"))
             value = features.at[invoice, column]
             low = " (low)" if zrow.iloc[j] < 0 else ""
-            words.append(
-                f"{label.format(currency=currency)}{low}: {fmt(value)} (typical {fmt(typical[column])})"
-            )
+            words.append(f"{label.format(currency=currency)}{low}: {fmt(value)} (typical {fmt(typical[column])})")
         reasons.append("; ".join(words) if words else "no single feature stands out (unusual combination)")
     return pd.Series(reasons, index=z.index, name="reasons")
 
@@ -155,9 +151,7 @@ def review_queue(
     else:
         values = np.asarray(scores, dtype=float)
         if values.shape != (len(features),):
-            raise ValueError(
-                f"scores must have one value per invoice ({len(features)}), got shape {values.shape}"
-            )
+            raise ValueError(f"scores must have one value per invoice ({len(features)}), got shape {values.shape}")
         score = pd.Series(values, index=features.index)
     order = np.argsort(-score.to_numpy(), kind="stable")[:top_n]
     rows = features.index[order]

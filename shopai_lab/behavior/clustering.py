@@ -1,5 +1,4 @@
-"""Customer features and k-means segments with k chosen by silhouette.
-"""
+"""Customer features and k-means segments with k chosen by silhouette."""
 
 from __future__ import annotations
 
@@ -7,13 +6,14 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
 
 from shopai_lab._validation import (
     require_columns,
-    require_fitted,
     require_frame,
     require_instance,
     require_not_empty,
@@ -23,7 +23,8 @@ from shopai_lab._validation import (
     require_strings,
     require_transactions,
 )
-from shopai_lab.behavior.rfm import PURCHASE_COLUMNS, _revenue, resolve_reference_date, rfm
+from shopai_lab.behavior.rfm import PURCHASE_COLUMNS, RFM_COLUMNS, resolve_reference_date, rfm
+from shopai_lab.schema import line_revenue
 
 
 def customer_features(
@@ -33,7 +34,7 @@ def customer_features(
 ) -> pd.DataFrame:
     """Per-customer behaviour features for clustering and scoring.
 
-    Columns: ``recency_days``, ``frequency``, ``monetary`` (net, as :func:`rfm`),
+    Columns: ``days_since_last``, ``invoices``, ``net_revenue`` (as :func:`rfm`),
     ``tenure_days`` (first purchase to reference date), ``avg_order_value``
     (gross revenue per invoice), ``lines_per_order``, ``distinct_items`` and
     ``return_rate`` (refunded share of gross revenue, 0 without ``returns``; capped
@@ -53,18 +54,15 @@ def customer_features(
     ref = resolve_reference_date(purchases, reference_date)
     lines = purchases[(purchases["timestamp"] < ref).to_numpy()]
     grouped = pd.DataFrame(
-        {"customer_id": lines["customer_id"], "item_id": lines["item_id"], "revenue": _revenue(lines)}
+        {"customer_id": lines["customer_id"], "item_id": lines["item_id"], "revenue": line_revenue(lines)}
     ).groupby("customer_id", observed=True)
     gross = grouped["revenue"].sum().reindex(table.index)
-    features = pd.DataFrame(index=table.index)
-    features["recency_days"] = table["recency_days"]
-    features["frequency"] = table["frequency"]
-    features["monetary"] = table["monetary"]
+    features = table[list(RFM_COLUMNS)].copy()
     features["tenure_days"] = np.floor((ref - table["first_purchase"]) / pd.Timedelta(days=1))
-    features["avg_order_value"] = gross / table["frequency"]
-    features["lines_per_order"] = grouped.size().reindex(table.index) / table["frequency"]
+    features["avg_order_value"] = gross / table["invoices"]
+    features["lines_per_order"] = grouped.size().reindex(table.index) / table["invoices"]
     features["distinct_items"] = grouped["item_id"].nunique().reindex(table.index)
-    features["return_rate"] = ((gross - table["monetary"]) / gross).clip(0, 1)
+    features["return_rate"] = ((gross - table["net_revenue"]) / gross).clip(0, 1)
     return features
 
 
@@ -72,7 +70,7 @@ def _signed_log1p(x: np.ndarray) -> np.ndarray:
     return np.sign(x) * np.log1p(np.abs(x))
 
 
-class CustomerSegmenter:
+class CustomerSegmenter(BaseEstimator):
     """K-means customer segmentation with k chosen by silhouette.
 
     Features are put on a comparable footing first: the columns in
@@ -84,17 +82,17 @@ class CustomerSegmenter:
 
     Parameters
     ----------
-    k_range
+    k_range : tuple of int, default (2, 8)
         ``(smallest k, largest k)``, inclusive, both >= 2.
-    log_columns
+    log_columns : list of str, "auto" or None, default "auto"
         Columns to log-transform; ``"auto"`` takes every non-negative column
         whose skewness exceeds 1, ``None`` none.
-    n_init
+    n_init : int, default 10
         k-means restarts per k.
-    silhouette_sample_size
+    silhouette_sample_size : int, default 10_000
         Customers sampled for the silhouette score (its cost grows with the
         square of the sample); all of them when there are fewer.
-    random_state
+    random_state : int, numpy Generator or None, default 0
         Seed for k-means and the silhouette sample.
 
     Attributes
@@ -108,12 +106,17 @@ class CustomerSegmenter:
         Cluster of each fitted customer, indexed like the features.
     log_columns_ : list of str
     feature_names_in_ : list of str
+    scaler_ : sklearn.preprocessing.StandardScaler
+    kmeans_ : sklearn.cluster.KMeans
+        The k-means model of the chosen k.
+    relabel_ : numpy.ndarray
+        Size rank of each k-means cluster: ``labels_ = relabel_[kmeans_.labels_]``.
 
     Examples
     --------
     >>> from shopai_lab.behavior import session_features
     >>> from shopai_lab.data import simulate_shop
-    >>> shop = simulate_shop(n_customers=400, n_items=50, days=60, seed=0)
+    >>> shop = simulate_shop(n_customers=400, n_items=50, days=60, random_state=0)
     >>> seg = CustomerSegmenter(k_range=(2, 5)).fit(session_features(shop.events))
     >>> 2 <= seg.n_clusters_ <= 5
     True
@@ -121,11 +124,12 @@ class CustomerSegmenter:
 
     def __init__(
         self,
+        *,
         k_range: tuple[int, int] = (2, 8),
         log_columns: Sequence[str] | str | None = "auto",
         n_init: int = 10,
         silhouette_sample_size: int = 10_000,
-        random_state: int | None = 0,
+        random_state: int | np.random.Generator | None = 0,
     ) -> None:
         self.k_range = k_range
         self.log_columns = log_columns
@@ -133,9 +137,10 @@ class CustomerSegmenter:
         self.silhouette_sample_size = silhouette_sample_size
         self.random_state = random_state
 
-    def __repr__(self) -> str:
-        fitted = f", n_clusters_={self.n_clusters_}" if hasattr(self, "n_clusters_") else ""
-        return f"CustomerSegmenter(k_range={tuple(self.k_range)}{fitted})"
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:
+        if not hasattr(self, "n_clusters_"):
+            return super().__repr__(N_CHAR_MAX)
+        return f"CustomerSegmenter(k_range={tuple(self.k_range)}, n_clusters_={self.n_clusters_})"
 
     def _check_k_range(self, n_samples: int) -> tuple[int, int]:
         k_range = self.k_range
@@ -148,6 +153,21 @@ class CustomerSegmenter:
         if high >= n_samples:
             raise ValueError(f"k_range {k_range!r} needs more than {high} customers, got {n_samples}")
         return low, high
+
+    def _check_params(self) -> None:
+        require_positive_int(self.n_init, "n_init")
+        require_positive_int(self.silhouette_sample_size, "silhouette_sample_size", minimum=2)
+        require_seed(self.random_state, "random_state")
+        if not (self.log_columns is None or self.log_columns == "auto"):
+            require_strings(self.log_columns, "log_columns")
+
+    def _choose_log_columns(self, numeric: pd.DataFrame) -> list[str]:
+        if self.log_columns == "auto":
+            return [c for c in numeric.columns if (numeric[c] >= 0).all() and numeric[c].skew() > 1]
+        if self.log_columns is None:
+            return []
+        require_columns(numeric, list(self.log_columns), "features")
+        return list(self.log_columns)
 
     def _matrix(self, features: pd.DataFrame) -> np.ndarray:
         require_columns(features, self.feature_names_in_, "features")
@@ -163,67 +183,69 @@ class CustomerSegmenter:
                 values[:, j] = _signed_log1p(values[:, j])
         return values
 
-    def fit(self, features: pd.DataFrame) -> CustomerSegmenter:
-        """Fit k-means for every k in ``k_range`` and keep the best by silhouette."""
+    def _kmeans_by_k(self, z: np.ndarray, low: int, high: int) -> tuple[dict[int, float], dict[int, KMeans]]:
+        """k-means and its silhouette for every k in ``low..high`` (-1 when k-means found one cluster)."""
+        scores, models = {}, {}
+        sample = min(self.silhouette_sample_size, len(z))
+        for k in range(low, high + 1):
+            model = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit(z)
+            if len(np.unique(model.labels_)) < 2:
+                scores[k] = -1.0
+            else:
+                scores[k] = float(
+                    silhouette_score(z, model.labels_, sample_size=sample, random_state=self.random_state)
+                )
+            models[k] = model
+        return scores, models
+
+    def fit(self, features: pd.DataFrame, y: None = None) -> CustomerSegmenter:
+        """Fit k-means for every k in ``k_range`` and keep the best by silhouette.
+
+        Parameters
+        ----------
+        features : pandas.DataFrame
+            One row per customer; its numeric columns are used.
+        y : None
+            Ignored (scikit-learn convention).
+
+        Returns
+        -------
+        CustomerSegmenter
+            ``self``, fitted.
+        """
         require_frame(features, "features")
         require_not_empty(features, "features")
-        require_positive_int(self.n_init, "n_init")
-        require_positive_int(self.silhouette_sample_size, "silhouette_sample_size", minimum=2)
-        require_seed(self.random_state, "random_state")
-        if not (self.log_columns is None or self.log_columns == "auto"):
-            require_strings(self.log_columns, "log_columns")
+        self._check_params()
         numeric = features.select_dtypes("number")
         if numeric.shape[1] == 0:
             raise ValueError(f"features has no numeric columns; found {list(features.columns)}")
         low, high = self._check_k_range(len(numeric))
         self.feature_names_in_ = list(numeric.columns)
-        if self.log_columns == "auto":
-            self.log_columns_ = [
-                c for c in numeric.columns if (numeric[c] >= 0).all() and numeric[c].skew() > 1
-            ]
-        elif self.log_columns is None:
-            self.log_columns_ = []
-        else:
-            require_columns(numeric, list(self.log_columns), "features")
-            self.log_columns_ = list(self.log_columns)
+        self.log_columns_ = self._choose_log_columns(numeric)
         x = self._matrix(numeric)
         self.scaler_ = StandardScaler().fit(x)
-        z = self.scaler_.transform(x)
-        scores, models = {}, {}
-        sample = min(self.silhouette_sample_size, len(z))
-        for k in range(low, high + 1):
-            model = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit(z)
-            labels = model.labels_
-            if len(np.unique(labels)) < 2:
-                scores[k] = -1.0
-            else:
-                scores[k] = float(
-                    silhouette_score(z, labels, sample_size=sample, random_state=self.random_state)
-                )
-            models[k] = model
+        scores, models = self._kmeans_by_k(self.scaler_.transform(x), low, high)
         self.silhouette_scores_ = pd.Series(scores, name="silhouette").rename_axis("k")
         self.n_clusters_ = int(self.silhouette_scores_.idxmax())
         self.silhouette_ = float(self.silhouette_scores_.max())
         self.kmeans_ = models[self.n_clusters_]
         sizes = np.bincount(self.kmeans_.labels_, minlength=self.n_clusters_)
         order = np.argsort(-sizes, kind="stable")
-        self._relabel = np.empty_like(order)
-        self._relabel[order] = np.arange(len(order))
-        self.labels_ = pd.Series(
-            self._relabel[self.kmeans_.labels_], index=features.index, name="cluster"
-        )
+        self.relabel_ = np.empty_like(order)
+        self.relabel_[order] = np.arange(len(order))
+        self.labels_ = pd.Series(self.relabel_[self.kmeans_.labels_], index=features.index, name="cluster")
         return self
 
     def predict(self, features: pd.DataFrame) -> pd.Series:
         """Cluster of each row of ``features`` (same columns as in ``fit``)."""
-        require_fitted(self, "kmeans_")
+        check_is_fitted(self, "kmeans_")
         require_frame(features, "features")
         z = self.scaler_.transform(self._matrix(features))
-        return pd.Series(self._relabel[self.kmeans_.predict(z)], index=features.index, name="cluster")
+        return pd.Series(self.relabel_[self.kmeans_.predict(z)], index=features.index, name="cluster")
 
 
 def segment_profile(
-    features: pd.DataFrame, labels: pd.Series, revenue_column: str = "monetary"
+    features: pd.DataFrame, labels: pd.Series, revenue_column: str | None = "net_revenue"
 ) -> pd.DataFrame:
     """Size, share, mean features and revenue share of each cluster.
 
@@ -240,6 +262,12 @@ def segment_profile(
     -------
     pandas.DataFrame
         One row per cluster, sorted by cluster label.
+
+    Examples
+    --------
+    >>> features = pd.DataFrame({"invoices": [1, 3, 5], "net_revenue": [10.0, 30.0, 60.0]})
+    >>> segment_profile(features, pd.Series([1, 0, 0]))[["customers", "revenue_share"]].values.tolist()
+    [[2.0, 0.9], [1.0, 0.1]]
     """
     require_frame(features, "features")
     require_not_empty(features, "features")

@@ -1,5 +1,4 @@
-"""Monthly acquisition cohorts and their retention.
-"""
+"""Monthly acquisition cohorts and their retention."""
 
 from __future__ import annotations
 
@@ -44,32 +43,15 @@ def cohort_retention(
     [[1.0, 0.5], [1.0, nan]]
     """
     require_transactions(purchases, "purchases", ["customer_id", "timestamp"], allow_empty=False)
-    require_no_missing(purchases, ["customer_id", "timestamp"], "purchases",
-                       "clean the lines first (shopai_lab.data.cleaning.clean_transactions)")
+    require_no_missing(
+        purchases,
+        ["customer_id", "timestamp"],
+        "purchases",
+        "clean the lines first (shopai_lab.data.cleaning.clean_transactions)",
+    )
     require_bool(complete_months_only, "complete_months_only")
     require_bool(as_counts, "as_counts")
-    stamps = purchases["timestamp"]
-    last = stamps.max()
-    month = stamps.dt.year.to_numpy() * 12 + stamps.dt.month.to_numpy() - 1
-    keep = np.ones(len(purchases), dtype=bool)
-    if complete_months_only and not last.is_month_end:
-        keep = month < month.max()
-        if not keep.any():
-            raise ValueError(
-                "every purchase falls in the last, incomplete month; "
-                "pass complete_months_only=False to use it anyway"
-            )
-    active = pd.DataFrame(
-        {"customer_id": purchases["customer_id"].to_numpy()[keep], "month": month[keep]}
-    ).drop_duplicates()
-    first = active.groupby("customer_id", observed=True)["month"].transform("min")
-    active = active.assign(cohort=first, k=active["month"] - first)
-    counts = active.groupby(["cohort", "k"]).size().unstack("k", fill_value=0)
-    last_month = int(active["month"].max())
-    horizon = last_month - counts.index.to_numpy()
-    counts = counts.reindex(columns=range(int(horizon.max()) + 1), fill_value=0).astype(float)
-    unobserved = np.arange(counts.shape[1])[None, :] > horizon[:, None]
-    counts = counts.mask(unobserved)
+    counts = _cohort_counts(_active_months(purchases, complete_months_only))
     table = counts if as_counts else counts.div(counts[0], axis=0)
     table.index = pd.PeriodIndex(
         [pd.Period(year=int(m // 12), month=int(m % 12) + 1, freq="M") for m in table.index],
@@ -77,3 +59,31 @@ def cohort_retention(
     )
     table.columns = pd.Index(table.columns, name="months_since_first")
     return table
+
+
+def _active_months(purchases: pd.DataFrame, complete_months_only: bool) -> pd.DataFrame:
+    """One row per (customer, month with a purchase); months counted as ``year * 12 + month - 1``."""
+    stamps = purchases["timestamp"]
+    month = stamps.dt.year.to_numpy() * 12 + stamps.dt.month.to_numpy() - 1
+    keep = np.ones(len(purchases), dtype=bool)
+    if complete_months_only and not stamps.max().is_month_end:
+        keep = month < month.max()
+        if not keep.any():
+            raise ValueError(
+                "every purchase falls in the last, incomplete month; pass complete_months_only=False to use it anyway"
+            )
+    return pd.DataFrame(
+        {"customer_id": purchases["customer_id"].to_numpy()[keep], "month": month[keep]}
+    ).drop_duplicates()
+
+
+def _cohort_counts(active: pd.DataFrame) -> pd.DataFrame:
+    """Active customers per (cohort month, months since the first purchase); NaN where not observed."""
+    first = active.groupby("customer_id", observed=True)["month"].transform("min")
+    active = active.assign(cohort=first, k=active["month"] - first)
+    counts = active.groupby(["cohort", "k"]).size().unstack("k", fill_value=0)
+    last_month = int(active["month"].max())
+    horizon = last_month - counts.index.to_numpy()
+    counts = counts.reindex(columns=range(int(horizon.max()) + 1), fill_value=0).astype(float)
+    unobserved = np.arange(counts.shape[1])[None, :] > horizon[:, None]
+    return counts.mask(unobserved)

@@ -1,5 +1,4 @@
-"""Conversion funnels (view, cart, purchase) and session features from event logs.
-"""
+"""Conversion funnels (view, cart, purchase) and session features from event logs."""
 
 from __future__ import annotations
 
@@ -57,24 +56,8 @@ def funnel(
         raise ValueError(f"stages must name at least two distinct events, got {stages}")
     present = set(events["event"].astype(str).unique())
     if stages[0] not in present:
-        raise ValueError(
-            f"no event {stages[0]!r} (the first stage) in events; found event types {sorted(present)}"
-        )
-    kind = events["event"].astype(str)
-    group_keys = keys or ["_all"]
-    reached = (
-        events.loc[kind.isin(stages).to_numpy(), [*keys, "session_id"]]
-        .assign(_all=0, stage=kind)
-        .drop_duplicates()
-    )
-    wide = (
-        reached.groupby([*group_keys, "stage"], observed=True)
-        .size()
-        .unstack("stage")
-        .reindex(columns=stages)
-        .fillna(0)
-        .astype("int64")
-    )
+        raise ValueError(f"no event {stages[0]!r} (the first stage) in events; found event types {sorted(present)}")
+    wide = _sessions_reaching(events, keys, stages)
     step = wide / wide.shift(1, axis=1).replace(0, np.nan)
     step[stages[0]] = 1.0
     overall = wide.div(wide[stages[0]].replace(0, np.nan), axis=0)
@@ -91,8 +74,24 @@ def funnel(
     return tidy.sort_values([*keys, "stage"]).reset_index(drop=True)
 
 
+def _sessions_reaching(events: pd.DataFrame, keys: list[str], stages: list[str]) -> pd.DataFrame:
+    """Sessions with at least one event of each stage: rows are the ``keys`` groups, columns the stages."""
+    kind = events["event"].astype(str)
+    reached = (
+        events.loc[kind.isin(stages).to_numpy(), [*keys, "session_id"]].assign(_all=0, stage=kind).drop_duplicates()
+    )
+    return (
+        reached.groupby([*(keys or ["_all"]), "stage"], observed=True)
+        .size()
+        .unstack("stage")
+        .reindex(columns=stages)
+        .fillna(0)
+        .astype("int64")
+    )
+
+
 def session_features(events: pd.DataFrame) -> pd.DataFrame:
-    """Per-user browsing features from an event log (simulator schema).
+    """Per-customer browsing features from an event log (simulator schema), indexed by ``customer_id``.
 
     Columns: ``sessions``, ``views_per_session``, ``cart_rate`` (carts per
     view), ``buy_rate`` (purchases per cart, 0 without carts), ``mean_view_price``
@@ -101,22 +100,22 @@ def session_features(events: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> from shopai_lab.data import simulate_shop
-    >>> shop = simulate_shop(n_customers=100, n_items=30, days=30, seed=0)
+    >>> shop = simulate_shop(n_customers=100, n_items=30, days=30, random_state=0)
     >>> session_features(shop.events).columns.tolist()[:3]
     ['sessions', 'views_per_session', 'cart_rate']
     """
-    require_columns(events, ["user_id", "session_id", "event", "price", "quantity"], "events")
+    require_columns(events, ["customer_id", "session_id", "event", "price", "quantity"], "events")
     require_not_empty(events, "events")
     require_numeric_columns(events, ["price", "quantity"], "events")
-    require_no_missing(events, ["user_id", "session_id", "event"], "events")
+    require_no_missing(events, ["customer_id", "session_id", "event"], "events")
     kind = events["event"].astype(str)
-    by_user = events.groupby("user_id", observed=True)
-    views = (kind == "view").groupby(events["user_id"]).sum()
-    carts = (kind == "cart").groupby(events["user_id"]).sum()
-    buys = (kind == "purchase").groupby(events["user_id"]).sum()
-    units = events["quantity"].where(kind == "purchase", 0).groupby(events["user_id"]).sum()
-    view_price = events["price"].where(kind == "view").groupby(events["user_id"]).mean()
-    sessions = by_user["session_id"].nunique()
+    customer = events["customer_id"]
+    views = (kind == "view").groupby(customer).sum()
+    carts = (kind == "cart").groupby(customer).sum()
+    buys = (kind == "purchase").groupby(customer).sum()
+    units = events["quantity"].where(kind == "purchase", 0).groupby(customer).sum()
+    view_price = events["price"].where(kind == "view").groupby(customer).mean()
+    sessions = events.groupby("customer_id", observed=True)["session_id"].nunique()
     features = pd.DataFrame(
         {
             "sessions": sessions,
@@ -127,5 +126,5 @@ def session_features(events: pd.DataFrame) -> pd.DataFrame:
             "units_per_purchase": units / buys.replace(0, np.nan),
         }
     ).fillna(0.0)
-    features.index.name = "user_id"
+    features.index.name = "customer_id"
     return features

@@ -1,5 +1,4 @@
-"""Plots of notebook 01: RFM distributions, segments, retention, funnels, silhouettes.
-"""
+"""Plots of notebook 01: RFM distributions, segments, retention, funnels, silhouettes."""
 
 from __future__ import annotations
 
@@ -12,24 +11,28 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from shopai_lab._validation import require_columns
+from shopai_lab.behavior.rfm import RFM_COLUMNS
 from shopai_lab.plotting import _axes
 
 
-def plot_rfm_distributions(table: pd.DataFrame, axes: Sequence[Axes] | None = None) -> np.ndarray:
-    """Histograms of recency (days), frequency (invoices) and monetary value (log scale)."""
-    require_columns(table, ["recency_days", "frequency", "monetary"], "table")
+def plot_rfm_distributions(
+    table: pd.DataFrame, axes: Sequence[Axes] | None = None, currency: str = "GBP"
+) -> np.ndarray:
+    """Histograms of days since the last purchase, invoices and net revenue (log scale) of an RFM table."""
+    require_columns(table, RFM_COLUMNS, "table")
     if axes is None:
         _, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     axes = np.asarray(axes)
-    axes[0].hist(table["recency_days"], bins=40, color="C0")
+    axes[0].hist(table["days_since_last"], bins=40, color="C0")
     axes[0].set(title="Recency", xlabel="Days since last purchase", ylabel="Customers")
-    freq = table["frequency"].clip(upper=table["frequency"].quantile(0.99))
-    axes[1].hist(freq, bins=np.arange(0.5, freq.max() + 1.5), color="C1")
+    invoices = table["invoices"].clip(upper=table["invoices"].quantile(0.99))
+    axes[1].hist(invoices, bins=np.arange(0.5, invoices.max() + 1.5), color="C1")
     axes[1].set(title="Frequency (top 1% clipped)", xlabel="Invoices", ylabel="Customers")
-    positive = table["monetary"][table["monetary"] > 0]
+    positive = table["net_revenue"][table["net_revenue"] > 0]
     axes[2].hist(positive, bins=np.logspace(0, np.log10(positive.max()), 40), color="C2")
-    axes[2].set(title="Monetary (net > 0)", xlabel="Net revenue (GBP, log scale)",
-                ylabel="Customers", xscale="log")
+    axes[2].set(
+        title="Monetary (net > 0)", xlabel=f"Net revenue ({currency}, log scale)", ylabel="Customers", xscale="log"
+    )
     return axes
 
 
@@ -40,27 +43,35 @@ def plot_segments(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     shares = summary[["share", "revenue_share"]].iloc[::-1] * 100
     shares.columns = ["Customers", "Net revenue"]
     shares.plot.barh(ax=ax, width=0.8)
-    ax.set(title="RFM segments: who they are and what they bring",
-           xlabel="Share of total (%)", ylabel="")
+    ax.set(title="RFM segments: who they are and what they bring", xlabel="Share of total (%)", ylabel="")
     ax.legend(loc="lower right")
     return ax
 
 
-def plot_retention_heatmap(retention: pd.DataFrame, ax: Axes | None = None,
-                           title: str = "Monthly cohort retention") -> Axes:
+def plot_retention_heatmap(
+    retention: pd.DataFrame, ax: Axes | None = None, title: str = "Monthly cohort retention"
+) -> Axes:
     """Heat map of a cohort retention matrix (shares shown as percentages)."""
     ax = _axes(ax, (11, 6))
     data = retention * 100
     data.index = data.index.astype(str)
-    sns.heatmap(data, annot=True, fmt=".0f", cmap="Blues", vmin=0,
-                vmax=float(np.nanmax(data.iloc[:, 1:].to_numpy())) if data.shape[1] > 1 else 100,
-                cbar_kws={"label": "Active customers (% of cohort)"}, ax=ax)
+    sns.heatmap(
+        data,
+        annot=True,
+        fmt=".0f",
+        cmap="Blues",
+        vmin=0,
+        vmax=float(np.nanmax(data.iloc[:, 1:].to_numpy())) if data.shape[1] > 1 else 100,
+        cbar_kws={"label": "Active customers (% of cohort)"},
+        ax=ax,
+    )
     ax.set(title=title, xlabel="Months since first purchase", ylabel="Cohort (first-purchase month)")
     return ax
 
 
-def plot_funnel(table: pd.DataFrame, by: str | None = None, ax: Axes | None = None,
-                title: str = "Session funnel") -> Axes:
+def plot_funnel(
+    table: pd.DataFrame, by: str | None = None, ax: Axes | None = None, title: str = "Session funnel"
+) -> Axes:
     """Bars of overall conversion per funnel stage, one colour per group of ``by``."""
     require_columns(table, ["stage", "overall_conversion", *([by] if by else [])], "table")
     ax = _axes(ax)
@@ -79,7 +90,10 @@ def plot_silhouette(scores: pd.Series, chosen: int | None = None, ax: Axes | Non
     if chosen is not None:
         ax.axvline(chosen, color="C3", linestyle="--", label=f"chosen k = {chosen}")
         ax.legend()
-    ax.set(title="Choosing k: silhouette of k-means clusterings",
-           xlabel="Number of clusters k", ylabel="Mean silhouette (unitless, -1..1)")
+    ax.set(
+        title="Choosing k: silhouette of k-means clusterings",
+        xlabel="Number of clusters k",
+        ylabel="Mean silhouette (unitless, -1..1)",
+    )
     ax.set_xticks(list(scores.index))
     return ax

@@ -1,8 +1,7 @@
-"""Customer behaviour: RFM and named segments, cohort retention, funnels, features and clusters.
+"""RFM: days since the last purchase, invoices and net revenue per customer, and their quantile scores.
 
-All functions take tidy DataFrames (canonical purchase lines from
-:func:`shopai_lab.data.cleaning.clean_transactions`, or simulator events) and return
-new DataFrames; none modifies its input.
+The functions take canonical purchase lines (from
+:func:`shopai_lab.data.cleaning.clean_transactions`) and return new DataFrames; none modifies its input.
 """
 
 from __future__ import annotations
@@ -20,17 +19,17 @@ from shopai_lab._validation import (
     require_transactions,
     to_timestamp,
 )
+from shopai_lab.schema import line_revenue, midnight_after
 
 PURCHASE_COLUMNS = ("customer_id", "invoice_id", "quantity", "unit_price", "timestamp")
 
 
-def _revenue(purchases: pd.DataFrame) -> pd.Series:
-    return purchases["quantity"] * purchases["unit_price"]
+#: The RFM quantities (see the glossary in :mod:`shopai_lab.schema`): whole days from the last purchase
+#: to the reference date, distinct purchase invoices, and purchase revenue less returns.
+RFM_COLUMNS: tuple[str, ...] = ("days_since_last", "invoices", "net_revenue")
 
 
-def resolve_reference_date(
-    purchases: pd.DataFrame, reference_date: str | pd.Timestamp | None = None
-) -> pd.Timestamp:
+def resolve_reference_date(purchases: pd.DataFrame, reference_date: str | pd.Timestamp | None = None) -> pd.Timestamp:
     """``reference_date`` as a Timestamp; ``None`` gives midnight after the last purchase.
 
     Examples
@@ -41,14 +40,41 @@ def resolve_reference_date(
     """
     require_transactions(purchases, "purchases", ["timestamp"], allow_empty=False)
     if reference_date is None:
-        return purchases["timestamp"].max().normalize() + pd.Timedelta(days=1)
+        return midnight_after(purchases["timestamp"])
     return to_timestamp(reference_date, "reference_date")
 
 
 def _check_purchases(purchases: pd.DataFrame, name: str = "purchases") -> None:
     require_transactions(purchases, name, PURCHASE_COLUMNS, allow_empty=False, allow_nan=False)
-    require_no_missing(purchases, ["customer_id"], name,
-                       "clean the lines first (shopai_lab.data.cleaning.clean_transactions)")
+    require_no_missing(
+        purchases, ["customer_id"], name, "clean the lines first (shopai_lab.data.cleaning.clean_transactions)"
+    )
+
+
+def _lines_before(purchases: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
+    """Customer, invoice, revenue and time of the purchase lines strictly before ``ref``."""
+    before = (purchases["timestamp"] < ref).to_numpy()
+    if not before.any():
+        raise ValueError(
+            f"reference_date {ref.date()} is before every purchase "
+            f"(first purchase {purchases['timestamp'].min().date()})"
+        )
+    lines = pd.DataFrame(
+        {
+            "customer_id": purchases["customer_id"],
+            "invoice_id": purchases["invoice_id"],
+            "revenue": line_revenue(purchases),
+            "timestamp": purchases["timestamp"],
+        }
+    )
+    return lines[before]
+
+
+def _refunds(returns: pd.DataFrame, ref: pd.Timestamp) -> pd.Series:
+    """Refunded revenue (negative) per customer of the cancellation lines before ``ref``."""
+    require_transactions(returns, "returns", ["customer_id", "quantity", "unit_price", "timestamp"], allow_nan=False)
+    keep = (returns["timestamp"] < ref) & returns["customer_id"].notna()
+    return (-line_revenue(returns).abs())[keep].groupby(returns["customer_id"][keep]).sum()
 
 
 def rfm(
@@ -65,20 +91,22 @@ def rfm(
     ----------
     purchases
         Clean purchase lines (``customer_id``, ``invoice_id``, ``quantity``,
-        ``unit_price``, ``timestamp``).
+        ``unit_price``, ``timestamp``; ``revenue`` is used when present).
     reference_date
         The "today" of the analysis; default: midnight after the last purchase.
     returns
-        Cancellation lines (negative quantities) to net out of monetary value;
+        Cancellation lines (negative quantities) to net out of the revenue;
         lines without a customer and customers without purchases are ignored.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``customer_id`` (sorted): ``recency_days`` (whole days from the
-        last purchase to the reference date), ``frequency`` (distinct invoices),
-        ``monetary`` (net revenue: purchases plus returns), ``first_purchase``
-        and ``last_purchase``.
+        Indexed by ``customer_id`` (sorted): ``days_since_last`` (whole days from
+        the last purchase to the reference date), ``invoices`` (distinct purchase
+        invoices), ``net_revenue`` (purchases plus returns), ``first_purchase``
+        and ``last_purchase``. The names differ from the BG/NBD summary's
+        ``recency``, ``frequency`` and ``monetary_value`` on purpose (see
+        :mod:`shopai_lab.schema`).
 
     Raises
     ------
@@ -91,46 +119,29 @@ def rfm(
     ...     "customer_id": ["a", "a", "b"], "invoice_id": ["1", "2", "3"],
     ...     "quantity": [1, 2, 5], "unit_price": [10.0, 10.0, 1.0],
     ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-05"])})
-    >>> rfm(lines, reference_date="2024-01-11")[["recency_days", "frequency", "monetary"]]
-                 recency_days  frequency  monetary
+    >>> rfm(lines, reference_date="2024-01-11")[["days_since_last", "invoices", "net_revenue"]]
+                 days_since_last  invoices  net_revenue
     customer_id
-    a                       3          2      30.0
-    b                       6          1       5.0
+    a                          3         2         30.0
+    b                          6         1          5.0
     """
     _check_purchases(purchases)
     ref = resolve_reference_date(purchases, reference_date)
-    before = purchases["timestamp"] < ref
-    if not before.any():
-        raise ValueError(
-            f"reference_date {ref.date()} is before every purchase "
-            f"(first purchase {purchases['timestamp'].min().date()})"
-        )
-    lines = pd.DataFrame(
-        {
-            "customer_id": purchases["customer_id"],
-            "invoice_id": purchases["invoice_id"],
-            "revenue": _revenue(purchases),
-            "timestamp": purchases["timestamp"],
-        }
-    )[before.to_numpy()]
-    grouped = lines.groupby("customer_id", sort=True, observed=True)
+    grouped = _lines_before(purchases, ref).groupby("customer_id", sort=True, observed=True)
     table = pd.DataFrame(
         {
             "first_purchase": grouped["timestamp"].min(),
             "last_purchase": grouped["timestamp"].max(),
-            "frequency": grouped["invoice_id"].nunique(),
-            "monetary": grouped["revenue"].sum(),
+            "invoices": grouped["invoice_id"].nunique(),
+            "net_revenue": grouped["revenue"].sum(),
         }
     )
     if returns is not None:
-        require_transactions(returns, "returns", ["customer_id", "quantity", "unit_price", "timestamp"],
-                             allow_nan=False)
-        keep = (returns["timestamp"] < ref) & returns["customer_id"].notna()
-        refunded = (-_revenue(returns).abs())[keep].groupby(returns["customer_id"][keep]).sum()
-        table["monetary"] = table["monetary"].add(refunded.reindex(table.index), fill_value=0.0)
+        refunded = _refunds(returns, ref)
+        table["net_revenue"] = table["net_revenue"].add(refunded.reindex(table.index), fill_value=0.0)
     days = (ref - table["last_purchase"]) / pd.Timedelta(days=1)
-    table.insert(0, "recency_days", np.floor(days).astype("int64"))
-    table = table[["recency_days", "frequency", "monetary", "first_purchase", "last_purchase"]]
+    table.insert(0, "days_since_last", np.floor(days).astype("int64"))
+    table = table[[*RFM_COLUMNS, "first_purchase", "last_purchase"]]
     table.index.name = "customer_id"
     return table
 
@@ -162,21 +173,22 @@ def quantile_scores(values: pd.Series, n_bins: int = 5, higher_is_better: bool =
 def rfm_scores(table: pd.DataFrame, n_bins: int = 5) -> pd.DataFrame:
     """Add ``r_score``, ``f_score``, ``m_score`` (1..n_bins, 5 = best) and ``fm_score``.
 
-    Recency scores high for a *small* number of days. ``fm_score`` is the mean
+    Computed from :func:`rfm`'s ``days_since_last`` (R; a *small* number of days
+    scores high), ``invoices`` (F) and ``net_revenue`` (M). ``fm_score`` is the mean
     of F and M rounded half up. See :func:`quantile_scores` for ties.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"recency_days": [1, 50, 300], "frequency": [9, 2, 1],
-    ...                   "monetary": [900.0, 80.0, 10.0]})
+    >>> t = pd.DataFrame({"days_since_last": [1, 50, 300], "invoices": [9, 2, 1],
+    ...                   "net_revenue": [900.0, 80.0, 10.0]})
     >>> rfm_scores(t)[["r_score", "f_score", "m_score", "fm_score"]].values.tolist()
     [[5, 5, 5, 5], [4, 4, 4, 4], [2, 2, 2, 2]]
     """
-    require_columns(table, ["recency_days", "frequency", "monetary"], "table")
-    require_numeric_columns(table, ["recency_days", "frequency", "monetary"], "table", allow_nan=False)
+    require_columns(table, RFM_COLUMNS, "table")
+    require_numeric_columns(table, RFM_COLUMNS, "table", allow_nan=False)
     scored = table.copy()
-    scored["r_score"] = quantile_scores(table["recency_days"], n_bins, higher_is_better=False)
-    scored["f_score"] = quantile_scores(table["frequency"], n_bins)
-    scored["m_score"] = quantile_scores(table["monetary"], n_bins)
+    scored["r_score"] = quantile_scores(table["days_since_last"], n_bins, higher_is_better=False)
+    scored["f_score"] = quantile_scores(table["invoices"], n_bins)
+    scored["m_score"] = quantile_scores(table["net_revenue"], n_bins)
     scored["fm_score"] = np.floor((scored["f_score"] + scored["m_score"]) / 2 + 0.5).astype("int64")
     return scored

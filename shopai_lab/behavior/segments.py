@@ -1,5 +1,4 @@
-"""Named RFM segments: a 5 x 5 grid of recency and frequency-monetary scores, with an action each.
-"""
+"""Named RFM segments: a 5 x 5 grid of recency and frequency-monetary scores, with an action each."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from shopai_lab._validation import (
     require_not_empty,
     require_numeric_columns,
 )
+from shopai_lab.behavior.rfm import RFM_COLUMNS
 
 #: Named segment for each (R score, FM score) cell; rows are R = 1..5, columns FM = 1..5,
 #: where FM is the mean of the F and M scores rounded half up. Read it as a map:
@@ -101,27 +101,34 @@ def segment_summary(segmented: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     segmented
-        Output of :func:`assign_segments` (needs ``recency_days``, ``frequency``,
-        ``monetary`` and ``segment``).
+        Output of :func:`assign_segments` (needs ``days_since_last``, ``invoices``,
+        ``net_revenue`` and ``segment``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per non-empty segment in :data:`SEGMENT_ORDER`.
+        One row per non-empty segment in :data:`SEGMENT_ORDER`: ``customers``, ``share``,
+        the mean ``days_since_last``, ``invoices`` and ``net_revenue``, ``revenue_share``
+        (of the total net revenue) and ``action``.
+
+    Examples
+    --------
+    >>> segmented = pd.DataFrame({"days_since_last": [3, 200], "invoices": [9, 1],
+    ...     "net_revenue": [900.0, 100.0], "segment": ["Champions", "Lost"]})
+    >>> segment_summary(segmented)[["customers", "revenue_share"]].values.tolist()
+    [[1.0, 0.9], [1.0, 0.1]]
     """
-    require_columns(segmented, ["recency_days", "frequency", "monetary", "segment"], "segmented")
+    require_columns(segmented, [*RFM_COLUMNS, "segment"], "segmented")
     require_not_empty(segmented, "segmented")
-    require_numeric_columns(segmented, ["recency_days", "frequency", "monetary"], "segmented")
+    require_numeric_columns(segmented, RFM_COLUMNS, "segmented")
     grouped = segmented.groupby("segment", observed=True)
-    total = segmented["monetary"].sum()
+    total = segmented["net_revenue"].sum()
     summary = pd.DataFrame(
         {
             "customers": grouped.size(),
             "share": grouped.size() / len(segmented),
-            "recency_days": grouped["recency_days"].mean(),
-            "frequency": grouped["frequency"].mean(),
-            "monetary": grouped["monetary"].mean(),
-            "revenue_share": grouped["monetary"].sum() / total if total else np.nan,
+            **{column: grouped[column].mean() for column in RFM_COLUMNS},
+            "revenue_share": grouped["net_revenue"].sum() / total if total else np.nan,
         }
     )
     summary["action"] = [SEGMENT_ACTIONS.get(str(s), "") for s in summary.index]

@@ -1,5 +1,4 @@
-"""The BG/NBD model of repeat buying (Fader, Hardie & Lee 2005).
-"""
+"""The BG/NBD model of repeat buying (Fader, Hardie & Lee 2005)."""
 
 from __future__ import annotations
 
@@ -8,10 +7,11 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy.special import betaln, gammaln, hyp2f1
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from shopai_lab._validation import (
     as_float_array,
-    require_fitted,
     require_number,
     require_positive_int,
 )
@@ -19,12 +19,12 @@ from shopai_lab.clv._fitting import _BOUNDARY_LR_CRITICAL, IdentificationWarning
 from shopai_lab.clv.summary import _check_summary, _summary_arrays
 
 
-class BetaGeoModel:
+class BetaGeoModel(BaseEstimator):
     """BG/NBD model of repeat buying (Fader, Hardie & Lee 2005), fitted by maximum likelihood.
 
     Parameters
     ----------
-    max_iter
+    max_iter : int, default 2000
         Iterations allowed to the L-BFGS-B optimiser.
 
     Attributes
@@ -58,18 +58,20 @@ class BetaGeoModel:
 
     param_names = ("r", "alpha", "a", "b")
 
-    def __init__(self, max_iter: int = 2000) -> None:
+    def __init__(self, *, max_iter: int = 2000) -> None:
         self.max_iter = max_iter
 
-    def __repr__(self) -> str:
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:
         if not hasattr(self, "loglik_"):
-            return "BetaGeoModel()"
+            return super().__repr__(N_CHAR_MAX)
         if self.dropout_identified_:
             shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
         else:  # a and b sit on a likelihood ridge: their digits are not estimates
             a, b = self.params_["a"], self.params_["b"]
-            shown = (f"r={self.params_['r']:.4g}, alpha={self.params_['alpha']:.4g}, "
-                     f"dropout not identified (a / (a + b) = {a / (a + b):.0e})")
+            shown = (
+                f"r={self.params_['r']:.4g}, alpha={self.params_['alpha']:.4g}, "
+                f"dropout not identified (a / (a + b) = {a / (a + b):.0e})"
+            )
         return f"BetaGeoModel({shown}, loglik={self.loglik_:.1f}, n={self.n_customers_:,})"
 
     @staticmethod
@@ -93,20 +95,25 @@ class BetaGeoModel:
             )
         return a1 + a2 + np.logaddexp(a3, a4)
 
-    def fit(self, summary: pd.DataFrame) -> BetaGeoModel:
-        """Fit on a summary with ``frequency``, ``recency`` and ``T`` columns."""
+    def fit(self, summary: pd.DataFrame, y: None = None) -> BetaGeoModel:
+        """Fit by maximum likelihood, and test the dropout process against the NBD.
+
+        Parameters
+        ----------
+        summary : pandas.DataFrame
+            ``frequency``, ``recency`` and ``T`` per customer (:func:`summarize_customers`).
+        y : None
+            Ignored (scikit-learn convention).
+
+        Returns
+        -------
+        BetaGeoModel
+            ``self``, fitted.
+        """
         _check_summary(summary, ["frequency", "recency", "T"])
         require_positive_int(self.max_iter, "max_iter")
         x, tx, t_age = _summary_arrays(summary["frequency"], summary["recency"], summary["T"])
-        inconsistent = (x > 0) & (tx <= 0)
-        if inconsistent.any():
-            raise ValueError(
-                f"summary: {int(inconsistent.sum())} row(s) have frequency > 0 but recency 0, e.g. row "
-                f"{summary.index[int(np.argmax(inconsistent))]!r}; recency is the time from the first to "
-                "the last purchase (not days since the last, as in RFM), so it is > 0 after a repeat"
-            )
-        if not (x > 0).any():
-            raise ValueError("summary has no repeat purchases: the dropout process cannot be fitted")
+        _check_repeats(summary, x, tx)
         # Customers with equal (x, t_x, T) share one likelihood term.
         keys, weights = np.unique(np.column_stack([x, tx, t_age]), axis=0, return_counts=True)
         kx, ktx, kt = keys.T
@@ -121,29 +128,31 @@ class BetaGeoModel:
         self.loglik_ = float(np.dot(weights, self.loglikelihood(params, kx, ktx, kt)))
         self.n_customers_ = int(n)
         self.boundary_ = [name for name, flag in zip(self.param_names, edge) if flag]
-
-        def nbd_negloglik(log_params: np.ndarray) -> float:
-            return -float(np.dot(weights, _nbd_loglik(*np.exp(log_params), kx, kt))) / n
-
-        nbd, _ = _fit(nbd_negloglik, 2, self.max_iter)
-        nbd_loglik = float(np.dot(weights, _nbd_loglik(*nbd, kx, kt)))
+        nbd_loglik = _nbd_max_loglik(kx, kt, weights, self.max_iter)
         self.dropout_lr_ = max(0.0, 2.0 * (self.loglik_ - nbd_loglik))
         self.dropout_identified_ = self.dropout_lr_ >= _BOUNDARY_LR_CRITICAL
+        self._warn_if_not_identified()
+        return self
+
+    def _warn_if_not_identified(self) -> None:
         if not self.dropout_identified_:
             warnings.warn(
                 f"BetaGeoModel: the data show no dropout (likelihood ratio {self.dropout_lr_:.2f} "
                 f"against the NBD, below {_BOUNDARY_LR_CRITICAL}): a and b are not identified, "
                 "only that a / (a + b) is close to 0, and P(alive) is close to 1 for everyone; "
                 "rank churn risk with prob_no_purchases instead",
-                IdentificationWarning, stacklevel=2,
+                IdentificationWarning,
+                stacklevel=3,
             )
         elif self.boundary_:
-            warnings.warn(f"BetaGeoModel: {self.boundary_} ran to the edge of the search and are "
-                          "not identified by the data", IdentificationWarning, stacklevel=2)
-        return self
+            warnings.warn(
+                f"BetaGeoModel: {self.boundary_} ran to the edge of the search and are not identified by the data",
+                IdentificationWarning,
+                stacklevel=3,
+            )
 
     def _params(self) -> tuple[float, float, float, float]:
-        require_fitted(self, "params_")
+        check_is_fitted(self, "params_")
         return tuple(self.params_[k] for k in self.param_names)
 
     def _log_odds_dead(self, x, tx, t_age) -> np.ndarray:
@@ -152,7 +161,8 @@ class BetaGeoModel:
         with np.errstate(divide="ignore"):
             return np.where(
                 x > 0,
-                np.log(a) - np.log(np.maximum(b + x - 1, 1e-300))
+                np.log(a)
+                - np.log(np.maximum(b + x - 1, 1e-300))
                 + (r + x) * (np.log(alpha + t_age) - np.log(alpha + tx)),
                 -np.inf,
             )
@@ -219,3 +229,27 @@ class BetaGeoModel:
         dropped = np.exp(betaln(a + 1, np.maximum(b + n - 1, 1e-12)) - betaln(a, b))
         second = np.where(n > 0, dropped * (1.0 - below[n.astype(int)]), 0.0)
         return first + second
+
+
+def _check_repeats(summary: pd.DataFrame, x: np.ndarray, tx: np.ndarray) -> None:
+    """Raise unless repeat buyers have a positive recency and there is at least one."""
+    inconsistent = (x > 0) & (tx <= 0)
+    if inconsistent.any():
+        raise ValueError(
+            f"summary: {int(inconsistent.sum())} row(s) have frequency > 0 but recency 0, e.g. row "
+            f"{summary.index[int(np.argmax(inconsistent))]!r}; recency is the time from the first to "
+            "the last purchase (not days since the last, as in RFM), so it is > 0 after a repeat"
+        )
+    if not (x > 0).any():
+        raise ValueError("summary has no repeat purchases: the dropout process cannot be fitted")
+
+
+def _nbd_max_loglik(x: np.ndarray, t_age: np.ndarray, weights: np.ndarray, max_iter: int) -> float:
+    """Maximised log-likelihood of the NBD (no dropout) on the weighted (x, T) rows."""
+    n = float(weights.sum())
+
+    def negloglik(log_params: np.ndarray) -> float:
+        return -float(np.dot(weights, _nbd_loglik(*np.exp(log_params), x, t_age))) / n
+
+    nbd, _ = _fit(negloglik, 2, max_iter)
+    return float(np.dot(weights, _nbd_loglik(*nbd, x, t_age)))

@@ -1,15 +1,14 @@
-"""Holdout checks of customer-value models: by frequency, tracking curves.
-"""
+"""Holdout checks of customer-value models: by frequency, tracking curves."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.utils.validation import check_is_fitted
 
 from shopai_lab._validation import (
     as_float_array,
     require_columns,
-    require_fitted,
     require_instance,
     require_no_missing,
     require_numeric_columns,
@@ -76,18 +75,19 @@ def tracking_curve(
     require_transactions(purchases, "purchases", ["customer_id", "timestamp"], allow_empty=False)
     require_no_missing(purchases, ["customer_id", "timestamp"], "purchases", "clean the lines first")
     require_instance(model, BetaGeoModel, "model")
-    require_fitted(model, "params_")
+    check_is_fitted(model, "params_")
     unit = _unit_days(time_unit)
     cal_end = to_timestamp(calibration_end, "calibration_end").normalize()
     obs_end = to_timestamp(observation_end, "observation_end").normalize()
     if obs_end <= cal_end:
         raise ValueError("observation_end must be after calibration_end")
     if purchases["timestamp"].min().normalize() > cal_end:
-        raise ValueError(f"calibration_end {cal_end.date()} is before the first purchase "
-                         f"({purchases['timestamp'].min().date()}): no customer to track")
+        raise ValueError(
+            f"calibration_end {cal_end.date()} is before the first purchase "
+            f"({purchases['timestamp'].min().date()}): no customer to track"
+        )
     days = pd.DataFrame(
-        {"customer_id": purchases["customer_id"].to_numpy(),
-         "day": purchases["timestamp"].dt.normalize().to_numpy()}
+        {"customer_id": purchases["customer_id"].to_numpy(), "day": purchases["timestamp"].dt.normalize().to_numpy()}
     ).drop_duplicates()
     first = days.groupby("customer_id", observed=True)["day"].transform("min")
     days = days[(first <= cal_end).to_numpy() & (days["day"] <= obs_end).to_numpy()]

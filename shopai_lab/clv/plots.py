@@ -1,5 +1,4 @@
-"""Plots of notebook 05: holdout by frequency, tracking, value concentration.
-"""
+"""Plots of notebook 05: holdout by frequency, tracking, value concentration."""
 
 from __future__ import annotations
 
@@ -11,8 +10,7 @@ from shopai_lab._validation import require_columns
 from shopai_lab.plotting import _axes
 
 
-def plot_holdout_by_frequency(table: pd.DataFrame, ax: Axes | None = None,
-                              unit: str = "weeks") -> Axes:
+def plot_holdout_by_frequency(table: pd.DataFrame, ax: Axes | None = None, unit: str = "weeks") -> Axes:
     """Mean holdout purchases by calibration frequency: actual against each prediction column."""
     require_columns(table, ["actual"], "table")
     ax = _axes(ax)
@@ -21,9 +19,11 @@ def plot_holdout_by_frequency(table: pd.DataFrame, ax: Axes | None = None,
     for i, column in enumerate(c for c in table.columns if c not in ("actual", "customers")):
         ax.plot(x, table[column], marker="s", linestyle="--", color=f"C{i}", label=column)
     ax.set_xticks(x, table.index)
-    ax.set(title="Holdout purchases by calibration frequency",
-           xlabel="Repeat purchases in the calibration period",
-           ylabel="Mean purchases in the holdout (per customer)")
+    ax.set(
+        title="Holdout purchases by calibration frequency",
+        xlabel="Repeat purchases in the calibration period",
+        ylabel="Mean purchases in the holdout (per customer)",
+    )
     ax.legend()
     return ax
 
@@ -35,14 +35,18 @@ def plot_tracking(curve: pd.DataFrame, calibration_end, ax: Axes | None = None) 
     ax.plot(curve.index, curve["actual"], color="black", label="actual")
     ax.plot(curve.index, curve["expected"], color="C0", linestyle="--", label="BG/NBD expected")
     ax.axvspan(pd.Timestamp(calibration_end), curve.index.max(), color="0.9", label="holdout")
-    ax.set(title="Tracking cumulative repeat purchases", xlabel="Date",
-           ylabel="Cumulative repeat purchases (purchase days)")
+    ax.set(
+        title="Tracking cumulative repeat purchases",
+        xlabel="Date",
+        ylabel="Cumulative repeat purchases (purchase days)",
+    )
     ax.legend(loc="upper left")
     return ax
 
 
-def plot_concentration(values: pd.Series, ax: Axes | None = None,
-                       title: str = "Concentration of customer value") -> Axes:
+def plot_concentration(
+    values: pd.Series, ax: Axes | None = None, title: str = "Concentration of customer value"
+) -> Axes:
     """Lorenz-style curve: share of total value held by the top x% of customers."""
     ax = _axes(ax, (6, 5))
     ordered = np.sort(np.asarray(values, dtype=float))[::-1]

@@ -1,5 +1,4 @@
-"""Customer summaries in the BG/NBD sense (frequency, recency, T, monetary value).
-"""
+"""Customer summaries in the BG/NBD sense (frequency, recency, T, monetary value)."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ from shopai_lab._validation import (
     as_float_array,
     require_absent_columns,
     require_columns,
+    require_frame,
     require_no_missing,
     require_not_empty,
     require_numeric_columns,
@@ -18,14 +18,21 @@ from shopai_lab._validation import (
     require_unique,
     to_timestamp,
 )
+from shopai_lab.schema import line_revenue
 
-#: Columns only an RFM table (:func:`shopai_lab.behavior.rfm`) has: its ``frequency`` counts
-#: invoices and its ``monetary`` is total net revenue, not the BG/NBD and Gamma-Gamma quantities.
-_RFM_ONLY_COLUMNS = ("recency_days", "first_purchase", "last_purchase")
+#: Columns only an RFM table (:func:`shopai_lab.behavior.rfm`) has: its quantities are days since the last
+#: purchase, invoices and total net revenue, not the BG/NBD and Gamma-Gamma ones (see :mod:`shopai_lab.schema`).
+_RFM_ONLY_COLUMNS = ("days_since_last", "invoices", "net_revenue", "first_purchase", "last_purchase")
 
 
-_RFM_REASON = ("this looks like an RFM table (shopai_lab.behavior.rfm), whose frequency and monetary "
-               "mean invoices and total revenue; fit on clv.summarize_customers(...) instead")
+_RFM_REASON = (
+    "this looks like an RFM table (shopai_lab.behavior.rfm), whose quantities are days since the last "
+    "purchase, invoices and net revenue; fit on clv.summarize_customers(...) instead"
+)
+
+
+#: The BG/NBD and Gamma-Gamma summary of each customer (Fader and Hardie's names).
+SUMMARY_COLUMNS: tuple[str, ...] = ("frequency", "recency", "T", "monetary_value")
 
 
 TIME_UNITS: dict[str, float] = {"D": 1.0, "W": 7.0}
@@ -38,8 +45,9 @@ def _unit_days(time_unit: str) -> float:
 
 def _check_summary(summary: pd.DataFrame, columns: list[str]) -> None:
     """A customer summary for fitting: columns present and numeric, one row per customer, not RFM."""
-    require_columns(summary, columns, "summary")
+    require_frame(summary, "summary")
     require_absent_columns(summary, _RFM_ONLY_COLUMNS, "summary", _RFM_REASON)
+    require_columns(summary, columns, "summary")
     require_not_empty(summary, "summary")
     require_numeric_columns(summary, columns, "summary")
     require_unique(summary.index, "summary's index (customer_id)")
@@ -61,23 +69,24 @@ def summarize_customers(
 
     Parameters
     ----------
-    purchases
-        Clean purchase lines (``customer_id``, ``timestamp``, ``quantity``, ``unit_price``).
-    calibration_end
+    purchases : pandas.DataFrame
+        Clean purchase lines (``customer_id``, ``timestamp``, ``quantity``,
+        ``unit_price``; ``revenue`` is used when present).
+    calibration_end : str or pandas.Timestamp
         Last day of the calibration period.
-    observation_end
+    observation_end : str, pandas.Timestamp or None
         Last day of the holdout period, or ``None`` for no holdout columns.
-    time_unit
-        ``"W"`` (weeks) or ``"D"`` (days) for recency, T and durations.
+    time_unit : {"W", "D"}
+        Weeks or days for recency, T and durations.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``customer_id``: ``frequency`` (repeat purchases: distinct
         purchase days after the first), ``recency`` (first to last purchase),
-        ``T`` (first purchase to calibration end), ``monetary`` (mean value of
-        the repeat purchases; 0 without repeats) and, with ``observation_end``,
-        ``frequency_holdout``, ``monetary_holdout`` (mean value per holdout
+        ``T`` (first purchase to calibration end), ``monetary_value`` (mean value
+        of the repeat purchases; 0 without repeats) and, with ``observation_end``,
+        ``frequency_holdout``, ``monetary_value_holdout`` (mean value per holdout
         purchase day) and ``duration_holdout``.
 
     Raises
@@ -93,92 +102,109 @@ def summarize_customers(
     ...                                  "2024-01-15", "2024-01-08"], format="ISO8601"),
     ...     "quantity": [1, 1, 2, 1], "unit_price": [5.0, 5.0, 10.0, 3.0]})
     >>> summarize_customers(lines, "2024-01-15", time_unit="W")
-                 frequency  recency    T  monetary
+                 frequency  recency    T  monetary_value
     customer_id
-    a                    1      2.0  2.0      20.0
-    b                    0      0.0  1.0       0.0
+    a                    1      2.0  2.0            20.0
+    b                    0      0.0  1.0             0.0
     """
-    require_transactions(purchases, "purchases", ["customer_id", "timestamp", "quantity", "unit_price"],
-                         allow_empty=False, allow_nan=False)
+    require_transactions(
+        purchases,
+        "purchases",
+        ["customer_id", "timestamp", "quantity", "unit_price"],
+        allow_empty=False,
+        allow_nan=False,
+    )
     require_no_missing(purchases, ["timestamp"], "purchases")
     unit = _unit_days(time_unit)
-    cal_end = to_timestamp(calibration_end, "calibration_end").normalize()
-    day = purchases["timestamp"].dt.normalize()
-    first_day, last_day = day.min(), day.max()
-    if not first_day <= cal_end <= last_day:
-        raise ValueError(
-            f"calibration_end {cal_end.date()} is outside the data "
-            f"({first_day.date()} to {last_day.date()})"
-        )
-    obs_end = None
-    if observation_end is not None:
-        obs_end = to_timestamp(observation_end, "observation_end").normalize()
-        if obs_end <= cal_end:
-            raise ValueError(
-                f"observation_end {obs_end.date()} must be after calibration_end {cal_end.date()}"
-            )
-        if obs_end > last_day:
-            raise ValueError(
-                f"observation_end {obs_end.date()} is after the data ends ({last_day.date()}); "
-                "the holdout would count unobserved days as days without purchases"
-            )
+    days = _purchase_days(purchases)
+    cal_end, obs_end = _period_ends(days["day"], calibration_end, observation_end)
+    summary = _calibration_summary(days[days["day"] <= cal_end], cal_end, unit)
+    if obs_end is not None:
+        summary = _add_holdout(summary, days[(days["day"] > cal_end) & (days["day"] <= obs_end)])
+        summary["duration_holdout"] = (obs_end - cal_end) / pd.Timedelta(days=unit)
+    summary.index.name = "customer_id"
+    return summary
+
+
+def _purchase_days(purchases: pd.DataFrame) -> pd.DataFrame:
+    """One row per customer and purchase day with the day's ``value``, sorted by customer and day."""
     if purchases["customer_id"].isna().any():
         raise ValueError("purchases['customer_id'] has missing values; clean the lines first")
-
-    days = (
+    return (
         pd.DataFrame(
             {
                 "customer_id": purchases["customer_id"].to_numpy(),
-                "day": day.to_numpy(),
-                "value": (purchases["quantity"] * purchases["unit_price"]).to_numpy(),
+                "day": purchases["timestamp"].dt.normalize().to_numpy(),
+                "value": line_revenue(purchases).to_numpy(),
             }
         )
         .groupby(["customer_id", "day"], observed=True, sort=True)["value"]
         .sum()
         .reset_index()
     )
-    calib = days[days["day"] <= cal_end]
+
+
+def _period_ends(
+    day: pd.Series, calibration_end: str | pd.Timestamp, observation_end: str | pd.Timestamp | None
+) -> tuple[pd.Timestamp, pd.Timestamp | None]:
+    """The calibration and observation end days, checked against the days with purchases."""
+    cal_end = to_timestamp(calibration_end, "calibration_end").normalize()
+    first_day, last_day = day.min(), day.max()
+    if not first_day <= cal_end <= last_day:
+        raise ValueError(
+            f"calibration_end {cal_end.date()} is outside the data ({first_day.date()} to {last_day.date()})"
+        )
+    if observation_end is None:
+        return cal_end, None
+    obs_end = to_timestamp(observation_end, "observation_end").normalize()
+    if obs_end <= cal_end:
+        raise ValueError(f"observation_end {obs_end.date()} must be after calibration_end {cal_end.date()}")
+    if obs_end > last_day:
+        raise ValueError(
+            f"observation_end {obs_end.date()} is after the data ends ({last_day.date()}); "
+            "the holdout would count unobserved days as days without purchases"
+        )
+    return cal_end, obs_end
+
+
+def _calibration_summary(calib: pd.DataFrame, cal_end: pd.Timestamp, unit: float) -> pd.DataFrame:
+    """``frequency``, ``recency``, ``T`` and ``monetary_value`` from the calibration purchase days."""
     grouped = calib.groupby("customer_id", observed=True)
     first = grouped["day"].min()
     last = grouped["day"].max()
-    count = grouped.size()
     total = grouped["value"].sum()
     first_value = calib.drop_duplicates("customer_id", keep="first").set_index("customer_id")["value"]
-    frequency = (count - 1).astype("int64")
+    frequency = (grouped.size() - 1).astype("int64")
     repeat_value = total - first_value.reindex(total.index)
-    summary = pd.DataFrame(
+    return pd.DataFrame(
         {
             "frequency": frequency,
             "recency": (last - first) / pd.Timedelta(days=unit),
             "T": (cal_end - first) / pd.Timedelta(days=unit),
-            "monetary": (repeat_value / frequency.where(frequency > 0)).fillna(0.0),
+            "monetary_value": (repeat_value / frequency.where(frequency > 0)).fillna(0.0),
         }
     )
-    if obs_end is not None:
-        hold = days[(days["day"] > cal_end) & (days["day"] <= obs_end)]
-        hold = hold[hold["customer_id"].isin(summary.index)]
-        by_customer = hold.groupby("customer_id", observed=True)["value"]
-        n_hold = by_customer.size().reindex(summary.index, fill_value=0)
-        summary["frequency_holdout"] = n_hold.astype("int64")
-        summary["monetary_holdout"] = (
-            by_customer.sum().reindex(summary.index, fill_value=0.0) / n_hold.where(n_hold > 0)
-        ).fillna(0.0)
-        summary["duration_holdout"] = (obs_end - cal_end) / pd.Timedelta(days=unit)
-    summary.index.name = "customer_id"
-    return summary
 
 
-def _summary_arrays(
-    frequency, recency, T, name: str = "summary"
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _add_holdout(summary: pd.DataFrame, hold: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` with ``frequency_holdout`` and ``monetary_value_holdout`` of the holdout purchase days."""
+    hold = hold[hold["customer_id"].isin(summary.index)]
+    by_customer = hold.groupby("customer_id", observed=True)["value"]
+    n_hold = by_customer.size().reindex(summary.index, fill_value=0)
+    mean_value = by_customer.sum().reindex(summary.index, fill_value=0.0) / n_hold.where(n_hold > 0)
+    return summary.assign(frequency_holdout=n_hold.astype("int64"), monetary_value_holdout=mean_value.fillna(0.0))
+
+
+def _summary_arrays(frequency, recency, T, name: str = "summary") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = as_float_array(frequency, "frequency", ndim=None, allow_nan=True)
     tx = as_float_array(recency, "recency", ndim=None, allow_nan=True)
     t_age = as_float_array(T, "T", ndim=None, allow_nan=True)
     try:
         x, tx, t_age = np.broadcast_arrays(x, tx, t_age)
     except ValueError:
-        raise ValueError(f"{name}: frequency, recency and T have mismatched shapes "
-                         f"{x.shape}, {tx.shape} and {t_age.shape}") from None
+        raise ValueError(
+            f"{name}: frequency, recency and T have mismatched shapes {x.shape}, {tx.shape} and {t_age.shape}"
+        ) from None
     for label, values in (("frequency", x), ("recency", tx), ("T", t_age)):
         if not np.isfinite(values).all():
             raise ValueError(f"{name}: {label} has missing or infinite values")

@@ -1,22 +1,22 @@
-"""Discounted customer value from BG/NBD and Gamma-Gamma.
-"""
+"""Discounted customer value from BG/NBD and Gamma-Gamma."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.utils.validation import check_is_fitted
 
 from shopai_lab._validation import (
     require_absent_columns,
     require_columns,
-    require_fitted,
+    require_frame,
     require_instance,
     require_number,
     require_numeric_columns,
 )
 from shopai_lab.clv.bgnbd import BetaGeoModel
 from shopai_lab.clv.gamma_gamma import GammaGammaModel
-from shopai_lab.clv.summary import _RFM_ONLY_COLUMNS, _RFM_REASON, _unit_days
+from shopai_lab.clv.summary import _RFM_ONLY_COLUMNS, _RFM_REASON, SUMMARY_COLUMNS, _unit_days
 
 
 def customer_value(
@@ -39,7 +39,7 @@ def customer_value(
     bgnbd, gamma_gamma
         Fitted models.
     summary
-        ``frequency``, ``recency``, ``T``, ``monetary`` per customer (same time unit).
+        ``frequency``, ``recency``, ``T``, ``monetary_value`` per customer (same time unit).
     horizon
         Number of periods (of ``time_unit``) ahead.
     discount_rate
@@ -54,16 +54,17 @@ def customer_value(
     """
     require_instance(bgnbd, BetaGeoModel, "bgnbd")
     require_instance(gamma_gamma, GammaGammaModel, "gamma_gamma")
-    require_fitted(bgnbd, "params_")
-    require_fitted(gamma_gamma, "params_")
-    require_columns(summary, ["frequency", "recency", "T", "monetary"], "summary")
+    check_is_fitted(bgnbd, "params_")
+    check_is_fitted(gamma_gamma, "params_")
+    require_frame(summary, "summary")
     require_absent_columns(summary, _RFM_ONLY_COLUMNS, "summary", _RFM_REASON)
-    require_numeric_columns(summary, ["frequency", "recency", "T", "monetary"], "summary", allow_nan=False)
+    require_columns(summary, SUMMARY_COLUMNS, "summary")
+    require_numeric_columns(summary, SUMMARY_COLUMNS, "summary", allow_nan=False)
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
         raise ValueError(f"horizon must be a whole number of periods >= 1, got {horizon!r}")
     require_number(discount_rate, "discount_rate", low=-1, low_inclusive=False)
     per_period = (1.0 + discount_rate) ** (_unit_days(time_unit) / 365.25) - 1.0
-    spend = gamma_gamma.expected_spend(summary["frequency"], summary["monetary"])
+    spend = gamma_gamma.expected_spend(summary["frequency"], summary["monetary_value"])
     previous = np.zeros(len(summary))
     value = np.zeros(len(summary))
     for k in range(1, horizon + 1):
@@ -71,3 +72,57 @@ def customer_value(
         value += spend * (cumulative - previous) / (1.0 + per_period) ** k
         previous = cumulative
     return pd.Series(value, index=summary.index, name="clv")
+
+
+def score_customers(
+    bgnbd: BetaGeoModel,
+    gamma_gamma: GammaGammaModel,
+    summary: pd.DataFrame,
+    horizon: int,
+    risk_horizon: float,
+    discount_rate: float = 0.1,
+    time_unit: str = "W",
+) -> pd.DataFrame:
+    """What the two models say about each customer today: alive, quiet, purchases ahead and value.
+
+    Parameters
+    ----------
+    bgnbd, gamma_gamma : BetaGeoModel, GammaGammaModel
+        Fitted models.
+    summary : pandas.DataFrame
+        ``frequency``, ``recency``, ``T``, ``monetary_value`` per customer (same time unit).
+    horizon : int
+        Periods (of ``time_unit``) ahead for expected purchases and customer value.
+    risk_horizon : float
+        Periods ahead for the churn risk: the probability of no purchase in them.
+    discount_rate : float
+        Annual discount rate of the customer value.
+    time_unit : {"W", "D"}
+        The unit of the summary and of one period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``summary``: ``p_alive``, ``risk`` (:meth:`BetaGeoModel.prob_no_purchases`),
+        ``expected_purchases`` and ``clv`` (:func:`customer_value`).
+
+    Examples
+    --------
+    >>> from shopai_lab.data import load_cdnow_summary
+    >>> cdnow = load_cdnow_summary()
+    >>> bg, gg = BetaGeoModel().fit(cdnow), GammaGammaModel().fit(cdnow)
+    >>> list(score_customers(bg, gg, cdnow, horizon=52, risk_horizon=13).columns)
+    ['p_alive', 'risk', 'expected_purchases', 'clv']
+    """
+    value = customer_value(bgnbd, gamma_gamma, summary, horizon, discount_rate, time_unit)  # checks the inputs
+    require_number(risk_horizon, "risk_horizon", low=0)
+    history = (summary["frequency"], summary["recency"], summary["T"])
+    return pd.DataFrame(
+        {
+            "p_alive": bgnbd.p_alive(*history),
+            "risk": bgnbd.prob_no_purchases(risk_horizon, *history),
+            "expected_purchases": bgnbd.expected_purchases(horizon, *history),
+            "clv": value,
+        },
+        index=summary.index,
+    )

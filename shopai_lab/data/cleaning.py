@@ -30,7 +30,7 @@ from shopai_lab._validation import (
     require_string,
     require_transactions,
 )
-from shopai_lab.schema import REQUIRED_COLUMNS
+from shopai_lab.schema import REQUIRED_COLUMNS, line_revenue
 from shopai_lab.stats import robust_z
 
 #: Stock codes that are not products in the Online Retail data: postage (POST,
@@ -90,7 +90,7 @@ def clean_transactions(
     Parameters
     ----------
     transactions
-        Canonical transaction lines (see :mod:`shopai_lab.datasets`). Not modified.
+        Canonical transaction lines (see :mod:`shopai_lab.schema`). Not modified.
     non_product_pattern
         Regular expression (case-sensitive, full match) for stock codes that are
         not products. ``""`` disables the rule.
@@ -110,31 +110,10 @@ def clean_transactions(
     9288
     """
     require_transactions(transactions, "transactions", REQUIRED_COLUMNS, allow_nan=False)
-    if not isinstance(cancellation_prefix, str) or not cancellation_prefix:
-        raise ValueError(f"cancellation_prefix must be a non-empty string, got {cancellation_prefix!r}")
-    require_string(non_product_pattern, "non_product_pattern", allow_empty=True)
-    try:
-        re.compile(non_product_pattern)
-    except re.error as exc:
-        raise ValueError(f"non_product_pattern is not a valid regular expression: {exc}") from None
+    _check_rule_arguments(non_product_pattern, cancellation_prefix)
     lines = transactions.reset_index(drop=True)
     lines = lines.assign(revenue=lines["quantity"] * lines["unit_price"])
-
-    invoice = lines["invoice_id"].astype("string")
-    is_cancel = invoice.str.startswith(cancellation_prefix).fillna(False).to_numpy(bool)
-    if non_product_pattern:
-        item = lines["item_id"].astype("string")
-        non_product = item.str.fullmatch(non_product_pattern).fillna(False).to_numpy(bool)
-    else:
-        non_product = np.zeros(len(lines), dtype=bool)
-
-    drop_masks = {
-        "cancellation": is_cancel,
-        "missing customer": lines["customer_id"].isna().to_numpy(),
-        "quantity <= 0": (lines["quantity"] <= 0).to_numpy(),
-        "unit price <= 0": (lines["unit_price"] <= 0).to_numpy(),
-        "non-product stock code": non_product,
-    }
+    drop_masks = _drop_masks(lines, non_product_pattern, cancellation_prefix)
     keep = np.ones(len(lines), dtype=bool)
     rows = []
     for rule, mask in drop_masks.items():
@@ -148,8 +127,36 @@ def clean_transactions(
 
     report = pd.DataFrame(rows, columns=["rule", "rows_dropped", "rows_left"]).set_index("rule")
     report.insert(1, "share", report["rows_dropped"] / max(len(lines), 1))
-    returns = lines[is_cancel].reset_index(drop=True)
+    returns = lines[drop_masks["cancellation"]].reset_index(drop=True)
     return CleanedTransactions(purchases=purchases, returns=returns, report=report)
+
+
+def _check_rule_arguments(non_product_pattern: str, cancellation_prefix: str) -> None:
+    if not isinstance(cancellation_prefix, str) or not cancellation_prefix:
+        raise ValueError(f"cancellation_prefix must be a non-empty string, got {cancellation_prefix!r}")
+    require_string(non_product_pattern, "non_product_pattern", allow_empty=True)
+    try:
+        re.compile(non_product_pattern)
+    except re.error as exc:
+        raise ValueError(f"non_product_pattern is not a valid regular expression: {exc}") from None
+
+
+def _drop_masks(lines: pd.DataFrame, non_product_pattern: str, cancellation_prefix: str) -> dict[str, np.ndarray]:
+    """The lines each rule but the duplicate rule would drop, in the order the rules run."""
+    invoice = lines["invoice_id"].astype("string")
+    is_cancel = invoice.str.startswith(cancellation_prefix).fillna(False).to_numpy(bool)
+    if non_product_pattern:
+        item = lines["item_id"].astype("string")
+        non_product = item.str.fullmatch(non_product_pattern).fillna(False).to_numpy(bool)
+    else:
+        non_product = np.zeros(len(lines), dtype=bool)
+    return {
+        "cancellation": is_cancel,
+        "missing customer": lines["customer_id"].isna().to_numpy(),
+        "quantity <= 0": (lines["quantity"] <= 0).to_numpy(),
+        "unit price <= 0": (lines["unit_price"] <= 0).to_numpy(),
+        "non-product stock code": non_product,
+    }
 
 
 def net_of_returns(purchases: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:
@@ -190,6 +197,28 @@ def net_of_returns(purchases: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFra
     require_transactions(purchases, "purchases", needed, allow_nan=False)
     require_transactions(returns, "returns", needed, allow_nan=False)
     quantity = purchases["quantity"].to_numpy(dtype=float).copy()
+    lines_of = _lines_by_customer_and_item(purchases)
+    stamps = purchases["timestamp"].to_numpy()
+    known = returns[returns["customer_id"].notna()].sort_values("timestamp", kind="stable")
+    unmatched = 0.0
+    for customer, item, qty, when in zip(
+        known["customer_id"].to_numpy(),
+        known["item_id"].to_numpy(),
+        known["quantity"].to_numpy(dtype=float),
+        known["timestamp"].to_numpy(),
+    ):
+        rows = lines_of.get((customer, item), np.array([], dtype=int))
+        unmatched += _take_off(quantity, rows[stamps[rows] <= when][::-1], abs(qty))
+    netted = purchases.assign(quantity=quantity.astype(purchases["quantity"].dtype))
+    if "revenue" in netted.columns:
+        netted["revenue"] = netted["quantity"] * netted["unit_price"]
+    netted = netted[netted["quantity"] > 0].reset_index(drop=True)
+    netted.attrs["unmatched_units"] = float(unmatched)
+    return netted
+
+
+def _lines_by_customer_and_item(purchases: pd.DataFrame) -> dict[tuple, np.ndarray]:
+    """Row positions of each (customer, item)'s purchase lines, in time order."""
     keys = pd.MultiIndex.from_arrays([purchases["customer_id"], purchases["item_id"]])
     order = np.lexsort((purchases["timestamp"].to_numpy(), keys.codes[1], keys.codes[0]))
     lines_of: dict[tuple, np.ndarray] = {}
@@ -199,28 +228,19 @@ def net_of_returns(purchases: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFra
         bounds = np.append(change, len(order))
         for start, stop in zip(bounds[:-1], bounds[1:]):
             lines_of[sorted_keys[start]] = order[start:stop]
-    stamps = purchases["timestamp"].to_numpy()
-    known = returns[returns["customer_id"].notna()].sort_values("timestamp", kind="stable")
-    unmatched = 0.0
-    for customer, item, qty, when in zip(
-        known["customer_id"].to_numpy(), known["item_id"].to_numpy(),
-        known["quantity"].to_numpy(dtype=float), known["timestamp"].to_numpy(),
-    ):
-        left = abs(qty)
-        rows = lines_of.get((customer, item), np.array([], dtype=int))
-        for row in rows[stamps[rows] <= when][::-1]:
-            take = min(left, quantity[row])
-            quantity[row] -= take
-            left -= take
-            if left <= 0:
-                break
-        unmatched += left
-    netted = purchases.assign(quantity=quantity.astype(purchases["quantity"].dtype))
-    if "revenue" in netted.columns:
-        netted["revenue"] = netted["quantity"] * netted["unit_price"]
-    netted = netted[netted["quantity"] > 0].reset_index(drop=True)
-    netted.attrs["unmatched_units"] = float(unmatched)
-    return netted
+    return lines_of
+
+
+def _take_off(quantity: np.ndarray, rows: np.ndarray, cancelled: float) -> float:
+    """Reduce ``quantity[rows]`` in the given order (in place) by ``cancelled`` units; return what is left."""
+    left = cancelled
+    for row in rows:
+        take = min(left, quantity[row])
+        quantity[row] -= take
+        left -= take
+        if left <= 0:
+            break
+    return left
 
 
 def flag_extreme_lines(lines: pd.DataFrame, threshold: float = 5.0) -> pd.DataFrame:
@@ -255,13 +275,11 @@ def flag_extreme_lines(lines: pd.DataFrame, threshold: float = 5.0) -> pd.DataFr
     require_transactions(lines, "lines", ["quantity", "unit_price"], allow_nan=False)
     threshold = require_positive(threshold, "threshold")
     quantity = lines["quantity"].abs().to_numpy(dtype=float)
-    value = np.abs(quantity * lines["unit_price"].to_numpy(dtype=float))
+    value = np.abs(line_revenue(lines).to_numpy(dtype=float))
     with np.errstate(divide="ignore"):
         log_q = np.where(quantity > 0, np.log10(quantity), np.nan)
         log_v = np.where(value > 0, np.log10(value), np.nan)
     quantity_z = robust_z(log_q)
     value_z = robust_z(log_v)
-    extreme = (np.nan_to_num(quantity_z, nan=0.0) > threshold) | (
-        np.nan_to_num(value_z, nan=0.0) > threshold
-    )
+    extreme = (np.nan_to_num(quantity_z, nan=0.0) > threshold) | (np.nan_to_num(value_z, nan=0.0) > threshold)
     return lines.assign(quantity_z=quantity_z, value_z=value_z, extreme=extreme)

@@ -1,5 +1,4 @@
-"""Map a file's columns to the canonical schema and convert their types.
-"""
+"""Map a file's columns to the canonical schema and convert their types."""
 
 from __future__ import annotations
 
@@ -46,8 +45,7 @@ def parse_column_map(column_map: Mapping[str, str] | str | None) -> dict[str, st
             column_map = json.loads(column_map)
         except json.JSONDecodeError as exc:
             raise ValueError(
-                f"column_map is not valid JSON: {column_map!r} ({exc.msg}); "
-                f"expected e.g. {_EXAMPLE_MAP}"
+                f"column_map is not valid JSON: {column_map!r} ({exc.msg}); expected e.g. {_EXAMPLE_MAP}"
             ) from exc
     if not isinstance(column_map, Mapping):
         raise TypeError(
@@ -57,9 +55,7 @@ def parse_column_map(column_map: Mapping[str, str] | str | None) -> dict[str, st
     return {str(k): str(v) for k, v in column_map.items()}
 
 
-def resolve_column_map(
-    columns: list[str], column_map: Mapping[str, str] | str | None = None
-) -> dict[str, str]:
+def resolve_column_map(columns: list[str], column_map: Mapping[str, str] | str | None = None) -> dict[str, str]:
     """Decide which file column becomes which canonical column.
 
     Parameters
@@ -86,23 +82,7 @@ def resolve_column_map(
     """
     explicit = parse_column_map(column_map)
     found = list(columns)
-    unknown_sources = [src for src in explicit if src not in found]
-    if unknown_sources:
-        raise ValueError(
-            f"column_map names column(s) {unknown_sources} that the file does not have; "
-            f"found columns {found}"
-        )
-    bad_targets = sorted({dst for dst in explicit.values() if dst not in CANONICAL_COLUMNS})
-    if bad_targets:
-        raise ValueError(
-            f"column_map maps to unknown column(s) {bad_targets}; "
-            f"targets must be among {list(CANONICAL_COLUMNS)}"
-        )
-    targets = list(explicit.values())
-    doubled = sorted({t for t in targets if targets.count(t) > 1})
-    if doubled:
-        raise ValueError(f"column_map maps several file columns to {doubled}")
-
+    _check_explicit_map(explicit, found)
     mapping = dict(explicit)
     claimed = set(mapping.values())
     for canonical in CANONICAL_COLUMNS:
@@ -121,6 +101,24 @@ def resolve_column_map(
             f"Pass column_map to name them, e.g. {_EXAMPLE_MAP}"
         )
     return mapping
+
+
+def _check_explicit_map(explicit: dict[str, str], found: list[str]) -> None:
+    """Raise unless every entry of ``explicit`` maps a column of the file to a distinct canonical column."""
+    unknown_sources = [src for src in explicit if src not in found]
+    if unknown_sources:
+        raise ValueError(
+            f"column_map names column(s) {unknown_sources} that the file does not have; found columns {found}"
+        )
+    bad_targets = sorted({dst for dst in explicit.values() if dst not in CANONICAL_COLUMNS})
+    if bad_targets:
+        raise ValueError(
+            f"column_map maps to unknown column(s) {bad_targets}; targets must be among {list(CANONICAL_COLUMNS)}"
+        )
+    targets = list(explicit.values())
+    doubled = sorted({t for t in targets if targets.count(t) > 1})
+    if doubled:
+        raise ValueError(f"column_map maps several file columns to {doubled}")
 
 
 def _examples(values: pd.Series, limit: int = 5) -> str:
@@ -152,9 +150,7 @@ def _to_number(values: pd.Series, label: str) -> pd.Series:
     parsed = pd.to_numeric(values, errors="coerce")
     bad = values[parsed.isna() & values.notna()]
     if len(bad):
-        raise ValueError(
-            f"column {label} has {len(bad)} value(s) that are not numbers: {_examples(bad)}"
-        )
+        raise ValueError(f"column {label} has {len(bad)} value(s) that are not numbers: {_examples(bad)}")
     return parsed
 
 
@@ -167,17 +163,30 @@ def _to_datetime(values: pd.Series, label: str) -> pd.Series:
             parsed = pd.to_datetime(values, errors="coerce", format="mixed")
     bad = values[parsed.isna() & values.notna()]
     if len(bad):
-        raise ValueError(
-            f"column {label} has {len(bad)} value(s) that are not dates: {_examples(bad)}"
-        )
+        raise ValueError(f"column {label} has {len(bad)} value(s) that are not dates: {_examples(bad)}")
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
     return parsed.astype("datetime64[ns]")
 
 
-def to_canonical(
-    df: pd.DataFrame, column_map: Mapping[str, str] | str | None = None
-) -> pd.DataFrame:
+def _convert(canonical: str, values: pd.Series, label: str) -> pd.Series:
+    """``values`` of the file column that becomes ``canonical``, typed as the schema says."""
+    if canonical in ID_COLUMNS:
+        return _to_id(values)
+    if canonical == "quantity":
+        converted = _to_number(values, label)
+        finite = converted.dropna()
+        if (finite == np.floor(finite)).all() and not converted.isna().any():
+            converted = converted.astype("int64")
+        return converted
+    if canonical == "unit_price":
+        return _to_number(values, label).astype("float64")
+    if canonical == "timestamp":
+        return _to_datetime(values, label)
+    return values.astype("string")
+
+
+def to_canonical(df: pd.DataFrame, column_map: Mapping[str, str] | str | None = None) -> pd.DataFrame:
     """Map and type a raw transaction table to the canonical schema.
 
     Parameters
@@ -218,20 +227,7 @@ def to_canonical(
             continue
         source = source_of[canonical]
         label = _column_label(canonical, source)
-        values = df[source]
-        if canonical in ID_COLUMNS:
-            converted = _to_id(values)
-        elif canonical == "quantity":
-            converted = _to_number(values, label)
-            finite = converted.dropna()
-            if (finite == np.floor(finite)).all() and not converted.isna().any():
-                converted = converted.astype("int64")
-        elif canonical == "unit_price":
-            converted = _to_number(values, label).astype("float64")
-        elif canonical == "timestamp":
-            converted = _to_datetime(values, label)
-        else:
-            converted = values.astype("string")
+        converted = _convert(canonical, df[source], label)
         if canonical in REQUIRED_COLUMNS and canonical != "customer_id":
             n_missing = int(converted.isna().sum())
             if n_missing:

@@ -109,15 +109,12 @@ def _read_table(path: Path, id_sources: list[str]) -> pd.DataFrame:
         sep = "\t"
     else:
         raise ValueError(
-            f"cannot read {path.name!r}: supported file types are .csv, .tsv "
-            "(optionally compressed) and .parquet"
+            f"cannot read {path.name!r}: supported file types are .csv, .tsv (optionally compressed) and .parquet"
         )
     return _read_csv_file(path, sep, {c: "string" for c in id_sources})
 
 
-def load_transactions(
-    path: str | Path, column_map: Mapping[str, str] | str | None = None
-) -> pd.DataFrame:
+def load_transactions(path: str | Path, column_map: Mapping[str, str] | str | None = None) -> pd.DataFrame:
     """Load an analyst's own transaction file (CSV, TSV or Parquet) in the canonical schema.
 
     Parameters
@@ -224,8 +221,7 @@ def load_online_shoppers(path: str | Path | None = None) -> pd.DataFrame:
     missing = [c for c in ONLINE_SHOPPERS_COLUMNS if c not in sessions.columns]
     if missing:
         raise ValueError(
-            f"sessions file {path.name!r} is missing column(s) {missing}; "
-            f"found columns {list(sessions.columns)}"
+            f"sessions file {path.name!r} is missing column(s) {missing}; found columns {list(sessions.columns)}"
         )
     return sessions
 
@@ -242,7 +238,8 @@ def load_cdnow_summary(path: str | Path | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by ``customer_id``: ``frequency`` (repeat purchases), ``recency``
-        and ``T`` (weeks) and ``monetary`` (mean value of repeat purchases, USD).
+        and ``T`` (weeks) and ``monetary_value`` (mean value of repeat purchases, USD),
+        as :func:`shopai_lab.clv.summarize_customers` names them.
 
     Examples
     --------
@@ -255,13 +252,11 @@ def load_cdnow_summary(path: str | Path | None = None) -> pd.DataFrame:
     raw = _read_csv_file(path)
     missing = [c for c in ("ID", "x", "t_x", "T", "zbar") if c not in raw.columns]
     if missing:
-        raise ValueError(
-            f"CDNOW summary {path.name!r} is missing column(s) {missing}; found {list(raw.columns)}"
-        )
+        raise ValueError(f"CDNOW summary {path.name!r} is missing column(s) {missing}; found {list(raw.columns)}")
     summary = raw.rename(
-        columns={"ID": "customer_id", "x": "frequency", "t_x": "recency", "zbar": "monetary"}
+        columns={"ID": "customer_id", "x": "frequency", "t_x": "recency", "zbar": "monetary_value"}
     ).set_index("customer_id")
-    return summary[["frequency", "recency", "T", "monetary"]]
+    return summary[["frequency", "recency", "T", "monetary_value"]]
 
 
 def quality_report(df: pd.DataFrame) -> pd.DataFrame:
@@ -276,9 +271,7 @@ def quality_report(df: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for column in df.columns:
         values = df[column]
-        numeric_or_time = pd.api.types.is_numeric_dtype(
-            values
-        ) or pd.api.types.is_datetime64_any_dtype(values)
+        numeric_or_time = pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values)
         rows.append(
             {
                 "column": column,

@@ -6,7 +6,7 @@ simulator. Every customer belongs to one latent segment (:data:`SEGMENTS`)
 that sets how often they visit, how many products they view, how likely a view
 is carted and a cart bought, which price level they browse and how many units
 they buy. Everything is drawn from one ``numpy.random.Generator`` seeded by
-``seed``, so a run is reproducible to the last row.
+``random_state``, so a run is reproducible to the last row.
 
 The story of one customer:
 
@@ -36,9 +36,15 @@ from shopai_lab._validation import (
 )
 
 #: Allowed range of each column of a segment table: (low, high), inclusive.
-_SEGMENT_RANGES = {"share": (0.0, 1.0), "sessions_per_day": (0.0, None), "views": (1.0, None),
-                   "cart_rate": (0.0, 1.0), "buy_rate": (0.0, 1.0), "price_taste": (None, None),
-                   "units": (1.0, None)}
+_SEGMENT_RANGES = {
+    "share": (0.0, 1.0),
+    "sessions_per_day": (0.0, None),
+    "views": (1.0, None),
+    "cart_rate": (0.0, 1.0),
+    "buy_rate": (0.0, 1.0),
+    "price_taste": (None, None),
+    "units": (1.0, None),
+}
 
 
 #: Latent segments: share of customers, sessions per day, mean products viewed per
@@ -68,13 +74,13 @@ class SimulatedShop:
     Attributes
     ----------
     events
-        One row per event: ``user_id``, ``session_id``, ``item_id``, ``event``
+        One row per event: ``customer_id``, ``session_id``, ``item_id``, ``event``
         (``view``, ``cart``, ``purchase``), ``timestamp``, ``price`` (list price)
         and ``quantity`` (units; 1 for views and carts), sorted by time.
     catalogue
         One row per item: ``item_id``, ``category``, ``price``, ``popularity``.
     customers
-        One row per customer: ``user_id``, the true ``segment`` and the personal
+        One row per customer: ``customer_id``, the true ``segment`` and the personal
         ``session_rate`` (sessions per day).
     """
 
@@ -87,14 +93,14 @@ class SimulatedShop:
 
         Examples
         --------
-        >>> shop = simulate_shop(n_customers=50, n_items=20, days=30, seed=1)
+        >>> shop = simulate_shop(n_customers=50, n_items=20, days=30, random_state=1)
         >>> list(shop.transactions().columns)[:3]
         ['customer_id', 'invoice_id', 'item_id']
         """
         bought = self.events[self.events["event"] == "purchase"]
         return pd.DataFrame(
             {
-                "customer_id": bought["user_id"].to_numpy(),
+                "customer_id": bought["customer_id"].to_numpy(),
                 "invoice_id": "S" + bought["session_id"].astype("string").to_numpy(),
                 "item_id": bought["item_id"].to_numpy(),
                 "quantity": bought["quantity"].to_numpy(),
@@ -126,41 +132,7 @@ def _catalogue(rng: np.random.Generator, n_items: int) -> pd.DataFrame:
     )
 
 
-def simulate_shop(
-    n_customers: int = 2000,
-    n_items: int = 200,
-    days: int = 90,
-    seed: int = 0,
-    segments: pd.DataFrame = SEGMENTS,
-    start: str | pd.Timestamp = START,
-) -> SimulatedShop:
-    """Simulate a shop's browsing and buying events with known customer segments.
-
-    Parameters
-    ----------
-    n_customers, n_items, days
-        Size of the simulation (each >= 1).
-    seed
-        Seed of the random generator; equal seeds give equal output.
-    segments
-        Segment table shaped like :data:`SEGMENTS` (shares must sum to 1).
-    start
-        Timestamp of the first simulated day.
-
-    Returns
-    -------
-    SimulatedShop
-        ``events``, ``catalogue`` and ``customers`` with the true segment.
-
-    Examples
-    --------
-    >>> shop = simulate_shop(n_customers=200, n_items=50, days=30, seed=0)
-    >>> sorted(shop.events["event"].unique())
-    ['cart', 'purchase', 'view']
-    """
-    n_customers = require_positive_int(n_customers, "n_customers")
-    n_items = require_positive_int(n_items, "n_items")
-    days = require_positive_int(days, "days")
+def _check_segments(segments: pd.DataFrame) -> None:
     require_frame(segments, "segments")
     missing = [c for c in SEGMENTS.columns if c not in segments.columns]
     if missing:
@@ -170,77 +142,53 @@ def simulate_shop(
     require_numeric_columns(segments, list(SEGMENTS.columns), "segments", allow_nan=False)
     for column, (low, high) in _SEGMENT_RANGES.items():
         as_float_array(segments[column], f"segments[{column!r}]", low=low, high=high)
-    require_seed(seed, "seed")
     if not np.isclose(segments["share"].sum(), 1.0):
         raise ValueError(f"segments['share'] must sum to 1, got {segments['share'].sum():.4f}")
-    rng = np.random.default_rng(seed)
-    start = to_timestamp(start, "start")
 
-    catalogue = _catalogue(rng, n_items)
+
+def _customers(rng: np.random.Generator, segments: pd.DataFrame, n_customers: int) -> pd.DataFrame:
+    """Each customer's id, true segment and personal session rate (sessions per day)."""
     seg = rng.choice(len(segments), size=n_customers, p=segments["share"].to_numpy())
     rate = segments["sessions_per_day"].to_numpy()[seg] * rng.gamma(4.0, 0.25, n_customers)
-    user_ids = np.array([f"U{i:06d}" for i in range(n_customers)])
-    customers = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "user_id": user_ids,
+            "customer_id": np.array([f"U{i:06d}" for i in range(n_customers)]),
             "segment": pd.Categorical.from_codes(seg, categories=list(segments.index)),
             "session_rate": rate,
         }
     )
 
-    # Sessions: Poisson count per customer, uniform start times over the period.
-    n_sessions = rng.poisson(rate * days)
-    session_user = np.repeat(np.arange(n_customers), n_sessions)
-    session_start = np.sort(rng.uniform(0, days, len(session_user)))
-    session_user = rng.permutation(session_user)  # which customer owns the k-th session by time
-    session_seg = seg[session_user]
 
-    # Views: item choice tilted by the segment's price taste.
+def _sessions(rng: np.random.Generator, rate: np.ndarray, days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Owner (customer position) and start (days) of each session, in time order."""
+    n_sessions = rng.poisson(rate * days)
+    session_customer = np.repeat(np.arange(len(rate)), n_sessions)
+    session_start = np.sort(rng.uniform(0, days, len(session_customer)))
+    return rng.permutation(session_customer), session_start  # which customer owns the k-th session
+
+
+def _views(
+    rng: np.random.Generator, segments: pd.DataFrame, catalogue: pd.DataFrame, session_seg: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Session, item (position) and offset in seconds from the session start of every product view."""
     n_views = 1 + rng.poisson(segments["views"].to_numpy()[session_seg] - 1)
-    view_session = np.repeat(np.arange(len(session_user)), n_views)
+    view_session = np.repeat(np.arange(len(session_seg)), n_views)
     view_seg = session_seg[view_session]
     view_item = np.empty(len(view_session), dtype=np.int64)
     log_price = np.log(catalogue["price"].to_numpy())
     popularity = catalogue["popularity"].to_numpy()
-    for s, taste in enumerate(segments["price_taste"].to_numpy()):
+    for s, taste in enumerate(segments["price_taste"].to_numpy()):  # item choice tilted by price taste
         rows = np.flatnonzero(view_seg == s)
         weight = popularity * np.exp(-taste * log_price)
-        view_item[rows] = rng.choice(n_items, size=len(rows), p=weight / weight.sum())
+        view_item[rows] = rng.choice(len(catalogue), size=len(rows), p=weight / weight.sum())
     # Seconds since session start: views about a minute apart.
     first_view = np.r_[0, np.cumsum(n_views)[:-1]]
     position = np.arange(len(view_session)) - first_view[view_session]
-    view_offset = position * 60.0 + rng.uniform(0, 30, len(view_session))
+    return view_session, view_item, position * 60.0 + rng.uniform(0, 30, len(view_session))
 
-    carted = rng.random(len(view_session)) < segments["cart_rate"].to_numpy()[view_seg]
-    bought = carted & (rng.random(len(view_session)) < segments["buy_rate"].to_numpy()[view_seg])
-    units = 1 + rng.poisson(segments["units"].to_numpy()[view_seg] - 1)
-    session_end = np.zeros(len(session_user))
-    np.maximum.at(session_end, view_session, view_offset)
 
-    day_seconds = 86_400.0
-    base = session_start[view_session] * day_seconds
-    parts = {
-        "view": (np.ones(len(view_session), bool), base + view_offset, np.ones_like(units)),
-        "cart": (carted, base + view_offset + 15.0, np.ones_like(units)),
-        "purchase": (bought, session_start[view_session] * day_seconds
-                     + session_end[view_session] + 120.0, units),
-    }
-    frames = []
-    price = catalogue["price"].to_numpy()
-    for event, (mask, seconds, qty) in parts.items():
-        frames.append(
-            pd.DataFrame(
-                {
-                    "user_id": user_ids[session_user[view_session[mask]]],
-                    "session_id": view_session[mask],
-                    "item_id": catalogue["item_id"].to_numpy()[view_item[mask]],
-                    "event": event,
-                    "seconds": np.round(seconds[mask]),
-                    "price": price[view_item[mask]],
-                    "quantity": qty[mask],
-                }
-            )
-        )
+def _sorted_events(frames: list[pd.DataFrame], start: pd.Timestamp) -> pd.DataFrame:
+    """One event log from the per-event frames: time order (view, cart, purchase on ties), timestamps."""
     events = pd.concat(frames, ignore_index=True)
     order = {"view": 0, "cart": 1, "purchase": 2}
     events = (
@@ -252,6 +200,94 @@ def simulate_shop(
     timestamp = start + pd.to_timedelta(events.pop("seconds"), unit="s")
     events.insert(4, "timestamp", timestamp.astype("datetime64[ns]"))
     events["event"] = pd.Categorical(events["event"], categories=list(order))
+    return events
+
+
+def _browse_and_buy(
+    rng: np.random.Generator,
+    segments: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    customers: pd.DataFrame,
+    days: int,
+    start: pd.Timestamp,
+) -> pd.DataFrame:
+    """The event log: sessions, views, carts and purchases of every customer."""
+    seg = customers["segment"].cat.codes.to_numpy()
+    session_customer, session_start = _sessions(rng, customers["session_rate"].to_numpy(), days)
+    view_session, view_item, view_offset = _views(rng, segments, catalogue, seg[session_customer])
+    view_seg = seg[session_customer][view_session]
+    carted = rng.random(len(view_session)) < segments["cart_rate"].to_numpy()[view_seg]
+    bought = carted & (rng.random(len(view_session)) < segments["buy_rate"].to_numpy()[view_seg])
+    units = 1 + rng.poisson(segments["units"].to_numpy()[view_seg] - 1)
+    session_end = np.zeros(len(session_customer))
+    np.maximum.at(session_end, view_session, view_offset)
+    base = session_start[view_session] * 86_400.0
+    parts = {
+        "view": (np.ones(len(view_session), bool), base + view_offset, np.ones_like(units)),
+        "cart": (carted, base + view_offset + 15.0, np.ones_like(units)),
+        "purchase": (bought, base + session_end[view_session] + 120.0, units),
+    }
+    customer_ids = customers["customer_id"].to_numpy()
+    item_ids, price = catalogue["item_id"].to_numpy(), catalogue["price"].to_numpy()
+    frames = [
+        pd.DataFrame(
+            {
+                "customer_id": customer_ids[session_customer[view_session[mask]]],
+                "session_id": view_session[mask],
+                "item_id": item_ids[view_item[mask]],
+                "event": event,
+                "seconds": np.round(seconds[mask]),
+                "price": price[view_item[mask]],
+                "quantity": qty[mask],
+            }
+        )
+        for event, (mask, seconds, qty) in parts.items()
+    ]
+    return _sorted_events(frames, start)
+
+
+def simulate_shop(
+    n_customers: int = 2000,
+    n_items: int = 200,
+    days: int = 90,
+    random_state: int | np.random.Generator | None = 0,
+    segments: pd.DataFrame = SEGMENTS,
+    start: str | pd.Timestamp = START,
+) -> SimulatedShop:
+    """Simulate a shop's browsing and buying events with known customer segments.
+
+    Parameters
+    ----------
+    n_customers, n_items, days : int
+        Size of the simulation (each >= 1).
+    random_state : int, numpy Generator or None, default 0
+        Seed of the random generator; equal seeds give equal output.
+    segments : pandas.DataFrame
+        Segment table shaped like :data:`SEGMENTS` (shares must sum to 1).
+    start : str or pandas.Timestamp
+        Timestamp of the first simulated day.
+
+    Returns
+    -------
+    SimulatedShop
+        ``events``, ``catalogue`` and ``customers`` with the true segment.
+
+    Examples
+    --------
+    >>> shop = simulate_shop(n_customers=200, n_items=50, days=30, random_state=0)
+    >>> sorted(shop.events["event"].unique())
+    ['cart', 'purchase', 'view']
+    """
+    n_customers = require_positive_int(n_customers, "n_customers")
+    n_items = require_positive_int(n_items, "n_items")
+    days = require_positive_int(days, "days")
+    _check_segments(segments)
+    require_seed(random_state, "random_state")
+    rng = np.random.default_rng(random_state)
+    start = to_timestamp(start, "start")
+    catalogue = _catalogue(rng, n_items)
+    customers = _customers(rng, segments, n_customers)
+    events = _browse_and_buy(rng, segments, catalogue, customers, days, start)
     return SimulatedShop(events=events, catalogue=catalogue, customers=customers)
 
 
@@ -261,7 +297,7 @@ def random_transactions(
     n_items: int = 5_000,
     days: int = 365,
     lines_per_invoice: float = 20.0,
-    seed: int = 0,
+    random_state: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:
     """Random canonical transaction lines at any size, for benchmarks and scale tests.
 
@@ -271,7 +307,7 @@ def random_transactions(
 
     Examples
     --------
-    >>> tx = random_transactions(1_000, n_customers=100, n_items=50, seed=0)
+    >>> tx = random_transactions(1_000, n_customers=100, n_items=50, random_state=0)
     >>> len(tx), tx["customer_id"].nunique() <= 100
     (1000, True)
     """
@@ -280,15 +316,13 @@ def random_transactions(
     n_items = require_positive_int(n_items, "n_items")
     days = require_positive_int(days, "days")
     require_number(lines_per_invoice, "lines_per_invoice", low=1)
-    require_seed(seed, "seed")
-    rng = np.random.default_rng(seed)
+    require_seed(random_state, "random_state")
+    rng = np.random.default_rng(random_state)
     n_invoices = max(1, int(round(n_lines / lines_per_invoice)))
     invoice = np.sort(rng.integers(0, n_invoices, n_lines))
     customer_weight = 1.0 / np.arange(1, n_customers + 1) ** 0.7
     invoice_customer = rng.choice(n_customers, n_invoices, p=customer_weight / customer_weight.sum())
-    invoice_time = START + pd.to_timedelta(
-        np.round(rng.uniform(0, days * 86_400, n_invoices)), unit="s"
-    )
+    invoice_time = START + pd.to_timedelta(np.round(rng.uniform(0, days * 86_400, n_invoices)), unit="s")
     item_weight = 1.0 / np.arange(1, n_items + 1) ** 0.9
     item = rng.choice(n_items, n_lines, p=item_weight / item_weight.sum())
     item_price = np.round(np.exp(rng.normal(1.0, 0.7, n_items)), 2)

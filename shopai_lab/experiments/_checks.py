@@ -9,9 +9,7 @@ import numpy as np
 from shopai_lab import _validation
 
 
-def as_treatment(
-    treatment: Any, n: int | None = None, name: str = "treatment", min_per_arm: int = 2
-) -> np.ndarray:
+def as_treatment(treatment: Any, n: int | None = None, name: str = "treatment", min_per_arm: int = 2) -> np.ndarray:
     """``treatment`` as a boolean array (True = treated); 0/1 and booleans are accepted.
 
     Raises when the length differs from ``n`` or an arm has fewer than ``min_per_arm`` units.

@@ -116,8 +116,7 @@ def independence_check(first: pd.Series, second: pd.Series) -> tuple[float, floa
         missing = first.index.difference(second.index)
         if len(missing):
             raise ValueError(
-                f"{len(missing)} unit(s) of the first experiment are not in the second, "
-                f"e.g. {list(missing[:3])}"
+                f"{len(missing)} unit(s) of the first experiment are not in the second, e.g. {list(missing[:3])}"
             )
         second = second.reindex(first.index)
     table = pd.crosstab(first.to_numpy(), second.to_numpy())

@@ -145,9 +145,7 @@ def arm_moments(Y: np.ndarray, T: np.ndarray, treated_scale: float = 1.0) -> dic
     return moments_from_sums(n_t, n - n_t, s_t, q_t, s_all, q_all, shift, treated_scale)
 
 
-def moments_from_sums(
-    n_t, n_c, s_t, q_t, s_all, q_all, shift=0.0, treated_scale: float = 1.0
-) -> dict[str, np.ndarray]:
+def moments_from_sums(n_t, n_c, s_t, q_t, s_all, q_all, shift=0.0, treated_scale: float = 1.0) -> dict[str, np.ndarray]:
     """Arm means and variances from treated sums ``s_t``, ``q_t`` (of ``y - shift``, squared) and totals."""
     s_c, q_c = s_all - s_t, q_all - q_t
     m_t, m_c = s_t / n_t, s_c / n_c
@@ -216,9 +214,7 @@ def proportions_arrays(Y: np.ndarray, T: np.ndarray, alpha: float = 0.05) -> dic
     return proportions_from_counts(m["mean_t"] * m["n_t"], m["n_t"], m["mean_c"] * m["n_c"], m["n_c"], alpha)
 
 
-def proportions_from_counts(
-    x_t: Any, n_t: Any, x_c: Any, n_c: Any, alpha: float = 0.05
-) -> dict[str, np.ndarray]:
+def proportions_from_counts(x_t: Any, n_t: Any, x_c: Any, n_c: Any, alpha: float = 0.05) -> dict[str, np.ndarray]:
     """Two-proportion z-test from conversions ``x`` and units ``n`` per arm (arrays broadcast)."""
     x_t, n_t, x_c, n_c = (np.asarray(v, dtype=float) for v in (x_t, n_t, x_c, n_c))
     p_t, p_c = x_t / n_t, x_c / n_c
@@ -334,9 +330,7 @@ def _single(
     )
 
 
-def difference_in_means(
-    y: Any, treatment: Any, *, alpha: float = 0.05, cap: float | None = None
-) -> EffectEstimate:
+def difference_in_means(y: Any, treatment: Any, *, alpha: float = 0.05, cap: float | None = None) -> EffectEstimate:
     """Welch's t-test and interval for the difference in mean ``y`` (treatment - control).
 
     Parameters
@@ -425,9 +419,7 @@ def ratio_metric(numerator: Any, denominator: Any, treatment: Any, *, alpha: flo
     num = as_float_array(numerator, "numerator")
     den = as_float_array(denominator, "denominator")
     if len(num) != len(den):
-        raise ValueError(
-            f"numerator has {len(num)} values but denominator has {len(den)}; the arrays must be equal"
-        )
+        raise ValueError(f"numerator has {len(num)} values but denominator has {len(den)}; the arrays must be equal")
     t = as_treatment(treatment, len(num))
     if (den < 0).any() or den[t].sum() <= 0 or den[~t].sum() <= 0:
         raise ValueError("denominator must be non-negative with a positive sum in each arm")

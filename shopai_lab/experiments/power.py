@@ -52,9 +52,7 @@ def sample_size_means(sd: float, effect: float, alpha: float = 0.05, power: floa
     393
     """
     za, zb = _z(alpha, power)
-    return int(
-        math.ceil(2 * (za + zb) ** 2 * _positive(sd, "sd") ** 2 / _positive(abs(effect), "effect") ** 2)
-    )
+    return int(math.ceil(2 * (za + zb) ** 2 * _positive(sd, "sd") ** 2 / _positive(abs(effect), "effect") ** 2))
 
 
 def mde_means(n_per_arm: float, sd: float, alpha: float = 0.05, power: float = 0.8) -> float:
@@ -85,9 +83,7 @@ def sample_size_proportions(p_control: float, points: float, alpha: float = 0.05
         raise ValueError(f"points must be non-zero and keep the rate in (0, 1), got {points!r}")
     za, zb = _z(alpha, power)
     pbar = (p0 + p1) / 2
-    n = (
-        za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p0 * (1 - p0) + p1 * (1 - p1))
-    ) ** 2 / points**2
+    n = (za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p0 * (1 - p0) + p1 * (1 - p1))) ** 2 / points**2
     return int(math.ceil(n))
 
 

@@ -267,9 +267,7 @@ def simulate_peeking(
         est, var, p, z = (np.empty((len(Tc), looks)) for _ in range(4))
         for k in range(looks):
             if metric == "revenue":
-                m = moments_from_sums(
-                    n_t, n - n_t, s_t[:, k], q_t[:, k], s_all[k], q_all[k], shift[k], 1 + lift
-                )
+                m = moments_from_sums(n_t, n - n_t, s_t[:, k], q_t[:, k], s_all[k], q_all[k], shift[k], 1 + lift)
                 res = welch_from_moments(m, alpha)
             else:
                 x_t = s_t[:, k] + n_t * shift[k]
@@ -297,7 +295,5 @@ def summarize_peeking(results: pd.DataFrame) -> pd.DataFrame:
             "rejection_rate": [results[f"{k}_reject"].mean() for k in names],
             "mean_stop": [results[f"{k}_stop"].mean() for k in names],
         },
-        index=pd.Index(
-            ["fixed horizon (one look)", "weekly peeking", "group-sequential", "mSPRT"], name="procedure"
-        ),
+        index=pd.Index(["fixed horizon (one look)", "weekly peeking", "group-sequential", "mSPRT"], name="procedure"),
     )

@@ -80,9 +80,7 @@ def random_assignments(
     raise ValueError(f"design must be 'bernoulli' or 'complete', got {design!r}")
 
 
-def added_conversions(
-    converted: np.ndarray, T: np.ndarray, points: float, rng: np.random.Generator
-) -> np.ndarray:
+def added_conversions(converted: np.ndarray, T: np.ndarray, points: float, rng: np.random.Generator) -> np.ndarray:
     """Number of extra treated conversions per split for a lift of ``points`` in expectation.
 
     Each treated non-converter converts with probability ``points / (1 - base rate)``.
@@ -203,14 +201,9 @@ def simulate_splits(
                 res = relative_lift_arrays(y, Tc, alpha, treated_scale=1 + lift)
             else:
                 res = ratio_arrays(Y, orders, Tc, alpha)
-            truth = _truth(
-                method, lift, conversion_points, y, capped, cap if cap is not None else np.inf, orders
-            )
+            truth = _truth(method, lift, conversion_points, y, capped, cap if cap is not None else np.inf, orders)
             frame = pd.DataFrame(
-                {
-                    k: np.asarray(res[k], dtype=float)
-                    for k in ("estimate", "se", "ci_low", "ci_high", "p_value")
-                }
+                {k: np.asarray(res[k], dtype=float) for k in ("estimate", "se", "ci_low", "ci_high", "p_value")}
             )
             frame.insert(0, "split", np.arange(start, start + len(Tc)))
             frame.insert(1, "method", method)
@@ -240,9 +233,7 @@ def summarize_splits(results: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame
             "se_ratio": grouped["se"].mean() / grouped["estimate"].std(),
         }
     )
-    table.insert(
-        2, "rate_se", np.sqrt(table["rejection_rate"] * (1 - table["rejection_rate"]) / table["splits"])
-    )
+    table.insert(2, "rate_se", np.sqrt(table["rejection_rate"] * (1 - table["rejection_rate"]) / table["splits"]))
     return table
 
 

@@ -61,9 +61,7 @@ class SRMResult:
         )
 
 
-def srm_test(
-    counts: Any, expected_shares: Any = None, *, threshold: float = DEFAULT_SRM_THRESHOLD
-) -> SRMResult:
+def srm_test(counts: Any, expected_shares: Any = None, *, threshold: float = DEFAULT_SRM_THRESHOLD) -> SRMResult:
     """Chi-square test of arm sizes against the designed shares.
 
     Parameters
@@ -96,9 +94,7 @@ def srm_test(
     else:
         shares = np.asarray(expected_shares, dtype=float)
         if shares.shape != values.shape or (shares <= 0).any() or not np.isfinite(shares).all():
-            raise ValueError(
-                f"expected_shares must be {len(values)} positive numbers, got {expected_shares!r}"
-            )
+            raise ValueError(f"expected_shares must be {len(values)} positive numbers, got {expected_shares!r}")
         shares = shares / shares.sum()
     expected = shares * values.sum()
     statistic, p_value = stats.chisquare(values, expected)

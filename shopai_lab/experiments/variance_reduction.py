@@ -106,9 +106,7 @@ def regression_arrays(
     }
 
 
-def cuped(
-    y: Any, pre: Any, treatment: Any, *, alpha: float = 0.05, cap: float | None = None
-) -> EffectEstimate:
+def cuped(y: Any, pre: Any, treatment: Any, *, alpha: float = 0.05, cap: float | None = None) -> EffectEstimate:
     """CUPED estimate of the difference in means, adjusted by a pre-period metric.
 
     Parameters

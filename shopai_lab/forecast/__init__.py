@@ -1,5 +1,4 @@
-"""Demand forecasting and inventory: weekly panel, forecasters, backtests, quantiles, stock policies.
-"""
+"""Demand forecasting and inventory: weekly panel, forecasters, backtests, quantiles, stock policies."""
 
 from shopai_lab.forecast.backtest import (
     combine_forecasts,

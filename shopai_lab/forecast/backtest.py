@@ -198,9 +198,7 @@ def product_errors(backtest: pd.DataFrame, scales: pd.DataFrame) -> pd.DataFrame
         raise ValueError(f"scales has no row for product(s) {sorted(unknown)[:5]}")
     bt = backtest[backtest["actual"].notna()]
     error = bt["forecast"] - bt["actual"]
-    frame = bt[["model", "h", "item_id", "actual", "forecast"]].assign(
-        abs_error=error.abs(), sq_error=error**2, n=1
-    )
+    frame = bt[["model", "h", "item_id", "actual", "forecast"]].assign(abs_error=error.abs(), sq_error=error**2, n=1)
     sums = frame.groupby(["model", "h", "item_id"], observed=True, sort=True).sum()
     n = sums["n"]
     mae = scales["mae"].reindex(sums.index.get_level_values("item_id")).to_numpy()

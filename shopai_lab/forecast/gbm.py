@@ -97,9 +97,7 @@ def _features(
     for h in range(1, horizon + 1):
         extra = [np.full((n, 1), float(h))]
         if calendar:
-            target = (
-                weeks[-1] + pd.Timedelta(weeks=t + h - len(weeks)) if t + h > len(weeks) else weeks[t + h - 1]
-            )
+            target = weeks[-1] + pd.Timedelta(weeks=t + h - len(weeks)) if t + h > len(weeks) else weeks[t + h - 1]
             extra.append(np.full((n, 1), float(target.isocalendar().week)))
         blocks.append(np.hstack([base, *extra]))
     return np.vstack(blocks), scale
@@ -239,9 +237,7 @@ class GlobalBoosting(Forecaster):
 
     def _predict(self, horizon):
         if horizon > self.horizon:
-            raise ValueError(
-                f"horizon {horizon} exceeds the horizon the model was trained for ({self.horizon})"
-            )
+            raise ValueError(f"horizon {horizon} exceeds the horizon the model was trained for ({self.horizon})")
         t = len(self._history)
         feats, scale = _features(self._history, self._history_prices, t, self._weeks, horizon, self.calendar)
         with threadpool_limits(limits=1, user_api="openmp"):

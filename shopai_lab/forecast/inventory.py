@@ -169,9 +169,7 @@ def _check_policy_inputs(demand, order_up_to, lead_time, initial_stock):
     if not np.isfinite(S).all():
         raise ValueError("order_up_to has missing or infinite levels")
     lead_time = require_positive_int(lead_time, "lead_time", minimum=0)
-    stock = (
-        S[0].copy() if initial_stock is None else initial_stock.reindex(demand.columns).to_numpy(dtype=float)
-    )
+    stock = S[0].copy() if initial_stock is None else initial_stock.reindex(demand.columns).to_numpy(dtype=float)
     if not np.isfinite(stock).all() or (stock < 0).any():
         raise ValueError("initial_stock must be >= 0 for every product")
     return demand.to_numpy(dtype=float), S, stock, lead_time

@@ -221,9 +221,7 @@ def weekly_panel(
     require_not_empty(lines, "demand lines (transactions after removing cancellations and non-products)")
     first, last = transactions["timestamp"].min(), transactions["timestamp"].max()
     week = lines["timestamp"].dt.to_period("W-SUN").dt.start_time
-    all_weeks = pd.date_range(
-        first.to_period("W-SUN").start_time, last.to_period("W-SUN").start_time, freq="W-MON"
-    )
+    all_weeks = pd.date_range(first.to_period("W-SUN").start_time, last.to_period("W-SUN").start_time, freq="W-MON")
     units = lines.pivot_table(
         index=week, columns="item_id", values="quantity", aggfunc="sum", fill_value=0.0, observed=True
     )

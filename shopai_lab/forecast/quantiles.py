@@ -143,8 +143,7 @@ def conformal_quantiles(
         bad = ~(np.isfinite(values) & (values > 0))
         if bad.any():
             raise ValueError(
-                f"scale has no positive value for {name} product(s) "
-                f"{frame['item_id'].to_numpy()[bad][:5].tolist()}"
+                f"scale has no positive value for {name} product(s) {frame['item_id'].to_numpy()[bad][:5].tolist()}"
             )
     cal = calibration.assign(_r=(calibration["actual"] - calibration["forecast"]) / s_cal)
     cal = cal[cal["actual"].notna()]
@@ -155,14 +154,8 @@ def conformal_quantiles(
     def as_tuple(key):
         return key if isinstance(key, tuple) else (key,)
 
-    cal_groups = (
-        {as_tuple(k): g for k, g in cal.groupby(by, sort=True, observed=True)["_r"]}
-        if by
-        else {(): cal["_r"]}
-    )
-    target_groups = (
-        target.groupby(by, sort=True, observed=True).indices if by else {(): np.arange(len(target))}
-    )
+    cal_groups = {as_tuple(k): g for k, g in cal.groupby(by, sort=True, observed=True)["_r"]} if by else {(): cal["_r"]}
+    target_groups = target.groupby(by, sort=True, observed=True).indices if by else {(): np.arange(len(target))}
     for key, rows in target_groups.items():
         key = as_tuple(key)
         residuals = cal_groups.get(key)

@@ -1,5 +1,4 @@
-"""The lab itself: where data and notebooks live, notebook records, the `shopai-lab` command.
-"""
+"""The lab itself: where data and notebooks live, notebook records, the `shopai-lab` command."""
 
 from shopai_lab.lab.cli import (
     KERNEL_NAME,

@@ -55,9 +55,7 @@ def resolve_notebooks(names: Sequence[str], folder: Path | None = None) -> list[
     chosen = []
     for name in names:
         stem = Path(name).name.removesuffix(".ipynb")
-        matches = [p for p in notebooks if p.stem == stem] or [
-            p for p in notebooks if p.stem.startswith(stem)
-        ]
+        matches = [p for p in notebooks if p.stem == stem] or [p for p in notebooks if p.stem.startswith(stem)]
         if len(matches) != 1:
             known = ", ".join(p.stem for p in notebooks)
             what = "matches no" if not matches else "matches more than one"
@@ -107,8 +105,10 @@ def notebook_parameters(path: Path) -> dict[str, dict[str, Any]]:
     }
     params: dict[str, dict[str, Any]] = {}
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else ([node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else [])
         )
         for target in targets:
             if isinstance(target, ast.Name):
@@ -124,10 +124,7 @@ def check_parameters(path: Path, parameters: dict[str, Any]) -> None:
     declared = notebook_parameters(path)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
-        raise CliError(
-            f"{path.stem} does not declare parameter(s) {unknown}; "
-            f"its parameters are {sorted(declared)}"
-        )
+        raise CliError(f"{path.stem} does not declare parameter(s) {unknown}; its parameters are {sorted(declared)}")
 
 
 def execute(
@@ -182,8 +179,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_all(notebooks: list[Path], outputs: list[Path], parameters: dict[str, Any],
-             progress: bool) -> tuple[list[float], int]:
+def _run_all(
+    notebooks: list[Path], outputs: list[Path], parameters: dict[str, Any], progress: bool
+) -> tuple[list[float], int]:
     """Execute each notebook into its output; report failures without a traceback."""
     import papermill
 
@@ -245,9 +243,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``shopai-lab`` argument parser."""
-    parser = argparse.ArgumentParser(
-        prog="shopai-lab", description="Run and inspect the ShopAI Lab notebooks."
-    )
+    parser = argparse.ArgumentParser(prog="shopai-lab", description="Run and inspect the ShopAI Lab notebooks.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p_list = sub.add_parser("list", help="notebooks with their parameters and defaults")
@@ -255,11 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_list.set_defaults(func=_cmd_list)
 
     p_run = sub.add_parser("run", help="execute notebooks with papermill")
+    p_run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="name or prefix (e.g. 01); default: all")
     p_run.add_argument(
-        "notebooks", nargs="*", metavar="NOTEBOOK", help="name or prefix (e.g. 01); default: all"
-    )
-    p_run.add_argument(
-        "-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
         help="set a notebook parameter (value read as JSON when it parses)",
     )
     p_run.add_argument("--output-dir", default="reports", help="where executed notebooks go")
@@ -271,9 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_metrics.add_argument("path")
     p_metrics.set_defaults(func=_cmd_metrics)
 
-    p_refresh = sub.add_parser(
-        "refresh", help="re-execute notebooks in place to regenerate their stored outputs"
-    )
+    p_refresh = sub.add_parser("refresh", help="re-execute notebooks in place to regenerate their stored outputs")
     p_refresh.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
     p_refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
     p_refresh.set_defaults(func=_cmd_refresh)

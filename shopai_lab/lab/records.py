@@ -42,8 +42,7 @@ def _plain(value: Any, digits: int) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v, digits) for k, v in value.items()}
     raise TypeError(
-        f"cannot record a value of type {type(value).__name__}; "
-        "use a number, string, bool, or a list or dict of them"
+        f"cannot record a value of type {type(value).__name__}; use a number, string, bool, or a list or dict of them"
     )
 
 
@@ -86,8 +85,10 @@ def record(
     entry: dict[str, Any] = {"name": name, "value": plain}
     for key, tolerance in (("rtol", rtol), ("atol", atol)):
         if tolerance is not None:
-            if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not (
-                0 <= float(tolerance) < math.inf
+            if (
+                isinstance(tolerance, bool)
+                or not isinstance(tolerance, numbers.Real)
+                or not (0 <= float(tolerance) < math.inf)
             ):
                 raise ValueError(f"{key} must be a finite number >= 0, got {tolerance!r}")
             entry[key] = float(tolerance)
@@ -152,8 +153,12 @@ def _join_streams(outputs: list) -> list:
     joined: list = []
     for output in outputs:
         previous = joined[-1] if joined else None
-        if (output.get("output_type") == "stream" and previous is not None
-                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
             text = "".join(previous["text"]) + "".join(output["text"])
             previous["text"] = text.splitlines(keepends=True) if isinstance(previous["text"], list) else text
         else:

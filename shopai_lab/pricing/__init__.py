@@ -1,5 +1,5 @@
 """Dynamic pricing (notebook 04): demand models, optimal prices and guard rails, elasticity estimation, bandits,
-simulators.
+simulators, plots.
 """
 
 from shopai_lab.pricing.bandits import (
@@ -27,9 +27,10 @@ from shopai_lab.pricing.optimize import (
     optimize_price,
     price_recommendations,
     profit_change,
+    profit_change_range,
     recommend_price,
 )
-from shopai_lab.pricing.plots import plot_profit_curve, plot_regret, plot_shrinkage
+from shopai_lab.pricing.plots import plot_profit_curve, plot_regret, plot_relative_profit, plot_shrinkage
 from shopai_lab.pricing.simulate import PricingRun, race, simulate_price_panel, simulate_pricing
 
 __all__ = [
@@ -55,11 +56,13 @@ __all__ = [
     "optimize_price",
     "plot_profit_curve",
     "plot_regret",
+    "plot_relative_profit",
     "plot_shrinkage",
     "price_panel",
     "price_recommendations",
     "product_elasticities",
     "profit_change",
+    "profit_change_range",
     "race",
     "recommend_price",
     "simulate_price_panel",

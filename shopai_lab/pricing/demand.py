@@ -1,4 +1,9 @@
 """Demand models with closed-form profit-maximising prices.
+
+The models are small immutable value objects (frozen dataclasses, keyword-only
+fields, checked on construction): ``LinearDemand(a=100, b=1)``. They are not
+fitted; :func:`shopai_lab.pricing.fit_logit_demand` estimates a
+:class:`LogitDemand` from data.
 """
 
 from __future__ import annotations
@@ -13,10 +18,6 @@ from shopai_lab._validation import (
     require_number,
     require_positive,
 )
-
-
-def _positive(value: float, name: str) -> float:
-    return require_positive(value, name)
 
 
 def _cost(unit_cost: float) -> float:
@@ -48,13 +49,13 @@ class _Demand:
         return (_prices(price) - _cost(unit_cost)) * self.demand(price)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LinearDemand(_Demand):
     """Linear demand ``q = max(a - b p, 0)``.
 
     Examples
     --------
-    >>> LinearDemand(100, 1).optimal_price(0)
+    >>> LinearDemand(a=100, b=1).optimal_price(0)
     50.0
     """
 
@@ -62,8 +63,8 @@ class LinearDemand(_Demand):
     b: float
 
     def __post_init__(self) -> None:
-        _positive(self.a, "a")
-        _positive(self.b, "b")
+        require_positive(self.a, "a")
+        require_positive(self.b, "b")
 
     def demand(self, price) -> np.ndarray:
         return np.maximum(self.a - self.b * _prices(price), 0.0)
@@ -80,19 +81,18 @@ class LinearDemand(_Demand):
         c = _cost(unit_cost)
         if c >= self.a / self.b:
             raise ValueError(
-                f"unit_cost {c} is at or above the choke price a / b = {self.a / self.b}: "
-                "no price makes a profit"
+                f"unit_cost {c} is at or above the choke price a / b = {self.a / self.b}: no price makes a profit"
             )
         return (self.a / self.b + c) / 2.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConstantElasticityDemand(_Demand):
     """Constant-elasticity demand ``q = scale * p ** elasticity``.
 
     Examples
     --------
-    >>> ConstantElasticityDemand(1000, -2.0).optimal_price(10.0)
+    >>> ConstantElasticityDemand(scale=1000, elasticity=-2.0).optimal_price(10.0)
     20.0
     """
 
@@ -100,7 +100,7 @@ class ConstantElasticityDemand(_Demand):
     elasticity: float
 
     def __post_init__(self) -> None:
-        _positive(self.scale, "scale")
+        require_positive(self.scale, "scale")
         require_number(self.elasticity, "elasticity")
 
     def demand(self, price) -> np.ndarray:
@@ -127,7 +127,7 @@ class ConstantElasticityDemand(_Demand):
         return c * self.elasticity / (1.0 + self.elasticity)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LogitDemand(_Demand):
     """Logit demand: ``market_size * s(p)`` with purchase probability ``s = 1 / (1 + exp(-(alpha - beta p)))``.
 
@@ -143,8 +143,8 @@ class LogitDemand(_Demand):
 
     def __post_init__(self) -> None:
         require_number(self.alpha, "alpha")
-        _positive(self.beta, "beta")
-        _positive(self.market_size, "market_size")
+        require_positive(self.beta, "beta")
+        require_positive(self.market_size, "market_size")
 
     def probability(self, price) -> np.ndarray:
         """Purchase probability at ``price``."""
@@ -164,7 +164,7 @@ class LogitDemand(_Demand):
         return c + (1.0 + float(np.real(lambertw(np.exp(self.alpha - self.beta * c - 1.0))))) / self.beta
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MultinomialLogitDemand:
     """Multinomial logit over products with a common price sensitivity ``beta``.
 
@@ -186,8 +186,8 @@ class MultinomialLogitDemand:
 
     def __post_init__(self) -> None:
         as_float_array(self.alphas, "alphas", allow_empty=False)
-        _positive(self.beta, "beta")
-        _positive(self.market_size, "market_size")
+        require_positive(self.beta, "beta")
+        require_positive(self.market_size, "market_size")
 
     def shares(self, prices) -> np.ndarray:
         """Choice probability of each product at ``prices``."""

@@ -1,5 +1,4 @@
-"""Profit-maximising prices, guard rails and price recommendations.
-"""
+"""Profit-maximising prices, guard rails and price recommendations."""
 
 from __future__ import annotations
 
@@ -12,14 +11,16 @@ from scipy.optimize import minimize_scalar
 
 from shopai_lab._validation import (
     as_float_array,
+    require_columns,
     require_instance,
     require_not_empty,
     require_number,
     require_numeric_columns,
+    require_positive,
     require_positive_int,
     require_unique,
 )
-from shopai_lab.pricing.demand import _cost, _positive, _prices
+from shopai_lab.pricing.demand import _cost, _prices
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def optimize_price(
     Examples
     --------
     >>> from shopai_lab.pricing import LinearDemand
-    >>> demand = LinearDemand(100, 1)
+    >>> demand = LinearDemand(a=100, b=1)
     >>> optimum = optimize_price(lambda p: demand.profit(p), (1, 99))
     >>> round(optimum.price, 6), optimum.at_bound
     (50.0, False)
@@ -81,15 +82,19 @@ def optimize_price(
         raise ValueError("profit_fn must return one finite profit per price")
     best = int(np.argmax(values))
     left, right = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
-    refined = minimize_scalar(lambda p: -float(np.asarray(profit_fn(np.array([p])))[0]),
-                              bounds=(left, right), method="bounded",
-                              options={"xatol": 1e-10 * max(1.0, high)})
+    refined = minimize_scalar(
+        lambda p: -float(np.asarray(profit_fn(np.array([p])))[0]),
+        bounds=(left, right),
+        method="bounded",
+        options={"xatol": 1e-10 * max(1.0, high)},
+    )
     price, profit = float(refined.x), float(-refined.fun)
     if profit < values[best]:
         price, profit = float(grid[best]), float(values[best])
     tolerance = 1e-6 * (high - low)
-    return PriceOptimum(price=price, profit=profit,
-                        at_bound=bool(price - low <= tolerance or high - price <= tolerance))
+    return PriceOptimum(
+        price=price, profit=profit, at_bound=bool(price - low <= tolerance or high - price <= tolerance)
+    )
 
 
 def _fraction(value: float, name: str) -> float:
@@ -132,7 +137,7 @@ def recommend_price(
     >>> recommend_price(10.0, 14.0, 6.0, max_change=0.1).recommended
     11.0
     """
-    current = _positive(current_price, "current_price")
+    current = require_positive(current_price, "current_price")
     cost = _cost(unit_cost)
     _fraction(max_change, "max_change")
     if isinstance(optimal_price, bool) or not isinstance(optimal_price, (int, float, np.integer, np.floating)):
@@ -156,6 +161,16 @@ def current_prices(panel: pd.DataFrame, periods: int = 8) -> pd.DataFrame:
     ``current_price`` is the median price over the product's periods among the
     shop's last ``periods``; ``weekly_units`` the units sold in them divided by
     ``periods`` (a period without sales counts as zero).
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({"item_id": ["a", "a", "a", "b"], "period": [1, 2, 3, 3],
+    ...                       "units": [10, 20, 30, 8], "price": [5.0, 4.0, 6.0, 2.0]})
+    >>> current_prices(panel, periods=2)
+             current_price  weekly_units
+    item_id
+    a                  5.0          25.0
+    b                  2.0           4.0
     """
     missing = [c for c in ["item_id", "period", "units", "price"] if c not in panel.columns]
     if missing:
@@ -163,17 +178,56 @@ def current_prices(panel: pd.DataFrame, periods: int = 8) -> pd.DataFrame:
     require_not_empty(panel, "panel")
     require_numeric_columns(panel, ["units", "price"], "panel", allow_nan=False)
     periods = require_positive_int(periods, "periods")
-    recent_periods = np.sort(panel["period"].unique())[-int(periods):]
+    recent_periods = np.sort(panel["period"].unique())[-int(periods) :]
     recent = panel[panel["period"].isin(recent_periods)]
     grouped = recent.groupby("item_id", observed=True)
-    return pd.DataFrame({"current_price": grouped["price"].median(),
-                         "weekly_units": grouped["units"].sum() / int(periods)})
+    return pd.DataFrame(
+        {"current_price": grouped["price"].median(), "weekly_units": grouped["units"].sum() / int(periods)}
+    )
+
+
+def _recommendation_inputs(elasticity: pd.Series, current_price: pd.Series, weekly_units: pd.Series) -> pd.DataFrame:
+    """The three per-product Series as one frame, or an error naming the one at fault."""
+    for name, series in (("elasticity", elasticity), ("current_price", current_price), ("weekly_units", weekly_units)):
+        require_instance(series, pd.Series, name)
+        require_unique(series.index, f"{name}'s index (item_id)")
+        as_float_array(series, name, allow_nan=True)
+    if len(elasticity) == 0:
+        raise ValueError("elasticity is empty: no products to price")
+    if (current_price <= 0).any():
+        raise ValueError(f"current_price must be positive, got e.g. {current_price[current_price <= 0].iloc[0]!r}")
+    if (weekly_units < 0).any():
+        raise ValueError(f"weekly_units must be >= 0, got e.g. {weekly_units[weekly_units < 0].iloc[0]!r}")
+    frame = pd.DataFrame({"elasticity": elasticity, "current_price": current_price, "weekly_units": weekly_units})
+    if frame.isna().any().any():
+        raise ValueError("elasticity, current_price and weekly_units must cover the same products, without NaN")
+    return frame
+
+
+def _recommend_one(e: float, price: float, units: float, gross_margin: float, max_change: float) -> dict:
+    """One product's row of :func:`price_recommendations`."""
+    cost = price * (1 - gross_margin)
+    optimal = cost * e / (1 + e) if e < -1 else np.inf
+    rec = recommend_price(price, optimal, cost, max_change)
+    return {
+        "elasticity": e,
+        "current_price": price,
+        "weekly_units": units,
+        "unit_cost": cost,
+        "optimal_price": optimal,
+        "recommended_price": rec.recommended,
+        "change": rec.recommended / price - 1,
+        "rule": rec.rule,
+        "profit_now": units * (price - cost),
+        "profit_change": float(profit_change(e, price, rec.recommended, units, gross_margin)),
+    }
 
 
 def price_recommendations(
     elasticity: pd.Series,
     current_price: pd.Series,
     weekly_units: pd.Series,
+    *,
     gross_margin: float = 0.4,
     max_change: float = 0.10,
 ) -> pd.DataFrame:
@@ -189,8 +243,8 @@ def price_recommendations(
     Parameters
     ----------
     elasticity, current_price, weekly_units
-        Per product (same index): the (shrunk) elasticity, today's price and
-        today's weekly units.
+        Per product (same index, the ``item_id``): the (shrunk) elasticity,
+        today's price and today's weekly units.
     gross_margin
         Assumed margin share of today's price, in (0, 1).
     max_change
@@ -199,45 +253,89 @@ def price_recommendations(
     Returns
     -------
     pandas.DataFrame
-        ``elasticity``, ``current_price``, ``unit_cost``, ``optimal_price``,
-        ``recommended_price``, ``change``, ``rule``, ``profit_now``,
-        ``profit_change`` (per week) per product.
+        Indexed by ``item_id``: ``elasticity``, ``current_price``, ``weekly_units``,
+        ``unit_cost``, ``optimal_price``, ``recommended_price``, ``change``, ``rule``,
+        ``profit_now``, ``profit_change`` (per week).
+
+    Examples
+    --------
+    >>> idx = pd.Index(["A", "B"], name="item_id")
+    >>> recs = price_recommendations(pd.Series([-4.0, -0.5], idx), pd.Series([10.0, 4.0], idx),
+    ...                              pd.Series([100.0, 50.0], idx))
+    >>> recs[["recommended_price", "rule"]]
+             recommended_price          rule
+    item_id
+    A                      9.0  max decrease
+    B                      4.4  max increase
     """
     _fraction(gross_margin, "gross_margin")
     _fraction(max_change, "max_change")
-    for name, series in (("elasticity", elasticity), ("current_price", current_price),
-                         ("weekly_units", weekly_units)):
-        require_instance(series, pd.Series, name)
-        require_unique(series.index, f"{name}'s index (item_id)")
-        as_float_array(series, name, allow_nan=True)
-    if len(elasticity) == 0:
-        raise ValueError("elasticity is empty: no products to price")
-    if (current_price <= 0).any():
-        raise ValueError(f"current_price must be positive, got e.g. {current_price[current_price <= 0].iloc[0]!r}")
-    if (weekly_units < 0).any():
-        raise ValueError(f"weekly_units must be >= 0, got e.g. {weekly_units[weekly_units < 0].iloc[0]!r}")
-    frame = pd.DataFrame({"elasticity": elasticity, "current_price": current_price,
-                          "weekly_units": weekly_units})
-    if frame.isna().any().any():
-        raise ValueError("elasticity, current_price and weekly_units must cover the same products, without NaN")
-    rows = []
-    for item, row in frame.iterrows():
-        cost = row["current_price"] * (1 - gross_margin)
-        e = row["elasticity"]
-        optimal = cost * e / (1 + e) if e < -1 else np.inf
-        rec = recommend_price(row["current_price"], optimal, cost, max_change)
-        rows.append({"item_id": item, "elasticity": e, "current_price": row["current_price"],
-                     "unit_cost": cost, "optimal_price": optimal, "recommended_price": rec.recommended,
-                     "change": rec.recommended / row["current_price"] - 1, "rule": rec.rule,
-                     "profit_now": row["weekly_units"] * (row["current_price"] - cost),
-                     "profit_change": float(profit_change(e, row["current_price"], rec.recommended,
-                                                          row["weekly_units"], gross_margin))})
+    frame = _recommendation_inputs(elasticity, current_price, weekly_units)
+    rows = [
+        {
+            "item_id": item,
+            **_recommend_one(row["elasticity"], row["current_price"], row["weekly_units"], gross_margin, max_change),
+        }
+        for item, row in frame.iterrows()
+    ]
     return pd.DataFrame(rows).set_index("item_id")
 
 
-def profit_change(
-    elasticity, current_price, new_price, weekly_units, gross_margin: float = 0.4
-) -> np.ndarray:
+def profit_change_range(
+    recommendations: pd.DataFrame, elasticity_sd: pd.Series, *, gross_margin: float = 0.4, n_sd: float = 1.0
+) -> tuple[float, float]:
+    """Total weekly profit change of the recommended prices if each elasticity were ``n_sd`` sds off.
+
+    A sensitivity check of :func:`price_recommendations`: the same prices judged with every
+    elasticity moved ``n_sd`` standard deviations *against* its recommended move (a price rise
+    meets a more elastic demand, a cut a less elastic one), then *for* it.
+
+    Parameters
+    ----------
+    recommendations
+        The output of :func:`price_recommendations`.
+    elasticity_sd
+        Standard deviation (e.g. posterior) of each product's elasticity, indexed like ``recommendations``.
+    gross_margin
+        The margin the recommendations were made with.
+    n_sd
+        How many standard deviations (>= 0).
+
+    Returns
+    -------
+    pessimistic, optimistic
+        Total weekly profit change under the adverse and the favourable elasticities.
+
+    Examples
+    --------
+    >>> idx = pd.Index(["A"], name="item_id")
+    >>> recs = price_recommendations(pd.Series([-3.0], idx), pd.Series([10.0], idx), pd.Series([100.0], idx))
+    >>> low, high = profit_change_range(recs, pd.Series([0.5], idx))
+    >>> bool(low < recs["profit_change"].sum() < high)
+    True
+    """
+    required = ["elasticity", "current_price", "weekly_units", "unit_cost", "recommended_price", "change"]
+    require_columns(recommendations, required, "recommendations")
+    _fraction(gross_margin, "gross_margin")
+    require_number(n_sd, "n_sd", low=0)
+    require_instance(elasticity_sd, pd.Series, "elasticity_sd")
+    sd = as_float_array(elasticity_sd.reindex(recommendations.index), "elasticity_sd", low=0)
+    costs = recommendations["current_price"] * (1 - gross_margin)
+    if not np.allclose(costs, recommendations["unit_cost"]):
+        raise ValueError("gross_margin differs from the one the recommendations were made with")
+    against = np.where(recommendations["change"] > 0, -1.0, 1.0) * n_sd * sd
+    args = (
+        recommendations["current_price"],
+        recommendations["recommended_price"],
+        recommendations["weekly_units"],
+        gross_margin,
+    )
+    pessimistic = profit_change(recommendations["elasticity"] + against, *args).sum()
+    optimistic = profit_change(recommendations["elasticity"] - against, *args).sum()
+    return float(pessimistic), float(optimistic)
+
+
+def profit_change(elasticity, current_price, new_price, weekly_units, gross_margin: float = 0.4) -> np.ndarray:
     """Weekly profit change of moving from ``current_price`` to ``new_price`` under constant elasticity.
 
     ``units * (new / current) ** e * (new - c) - units * (current - c)`` with
@@ -257,7 +355,9 @@ def profit_change(
     try:
         np.broadcast_shapes(e.shape, p0.shape, p1.shape, units.shape)
     except ValueError:
-        raise ValueError(f"elasticity, current_price, new_price and weekly_units have mismatched shapes "
-                         f"{e.shape}, {p0.shape}, {p1.shape}, {units.shape}") from None
+        raise ValueError(
+            f"elasticity, current_price, new_price and weekly_units have mismatched shapes "
+            f"{e.shape}, {p0.shape}, {p1.shape}, {units.shape}"
+        ) from None
     cost = p0 * (1 - gross_margin)
     return units * (p1 / p0) ** e * (p1 - cost) - units * (p0 - cost)

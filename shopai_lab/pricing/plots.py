@@ -1,18 +1,35 @@
-"""Plots of notebook 04: profit curves, shrinkage, regret.
-"""
+"""Plots of notebook 04: profit curves, shrinkage, regret."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.axes import Axes
 
+from shopai_lab._validation import as_float_array, require_instance, require_number
 from shopai_lab.plotting import _axes
 
 
-def plot_profit_curve(prices: np.ndarray, profits: dict[str, np.ndarray], marks: dict[str, float] | None = None,
-                      ax: Axes | None = None, title: str = "Profit against price",
-                      currency: str = "GBP") -> Axes:
-    """Profit curves over a price grid, with optional vertical marks (e.g. the optimum)."""
+def plot_profit_curve(
+    prices: np.ndarray,
+    profits: dict[str, np.ndarray],
+    marks: dict[str, float] | None = None,
+    ax: Axes | None = None,
+    title: str = "Profit against price",
+    currency: str = "GBP",
+) -> Axes:
+    """Profit curves over a price grid, with optional vertical marks (e.g. the optimum).
+
+    Examples
+    --------
+    >>> from shopai_lab.pricing import LinearDemand
+    >>> demand, grid = LinearDemand(a=100, b=1), np.linspace(1, 99, 50)
+    >>> ax = plot_profit_curve(grid, {"linear": demand.profit(grid)}, marks={"optimum": demand.optimal_price()})
+    >>> ax.get_legend_handles_labels()[1]
+    ['linear', 'optimum']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     ax = _axes(ax)
     for i, (label, values) in enumerate(profits.items()):
         ax.plot(prices, values, color=f"C{i}", label=label)
@@ -23,28 +40,104 @@ def plot_profit_curve(prices: np.ndarray, profits: dict[str, np.ndarray], marks:
     return ax
 
 
-def plot_shrinkage(raw: np.ndarray, shrunk: np.ndarray, ax: Axes | None = None,
-                   limits: tuple[float, float] = (-10.0, 4.0)) -> Axes:
-    """Histograms of per-product elasticities before and after empirical-Bayes pooling."""
+def plot_relative_profit(
+    models: Mapping, prices, unit_cost: float, ax: Axes | None = None, currency: str = "GBP"
+) -> Axes:
+    """Profit of each demand model over ``prices``, as a share of the profit at its own optimum.
+
+    Puts demand curves of very different scales on one axis: each peaks at 1, at its optimal price.
+
+    Parameters
+    ----------
+    models
+        Demand models (with ``profit`` and ``optimal_price``) by label.
+    prices
+        The price grid.
+    unit_cost
+        Cost per unit.
+
+    Examples
+    --------
+    >>> from shopai_lab.pricing import LinearDemand
+    >>> ax = plot_relative_profit({"linear": LinearDemand(a=100, b=1)}, np.linspace(1, 99, 50), unit_cost=0.0)
+    >>> ax.get_ylabel()
+    'Profit / profit at the optimum'
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    require_instance(models, Mapping, "models")
+    grid = as_float_array(prices, "prices", allow_empty=False)
+    cost = require_number(unit_cost, "unit_cost", low=0)
+    relative = {
+        name: model.profit(grid, cost) / model.profit(model.optimal_price(cost), cost) for name, model in models.items()
+    }
+    ax = plot_profit_curve(
+        grid,
+        relative,
+        ax=ax,
+        currency=currency,
+        title=f"Profit relative to each model's optimum (unit cost {currency} {cost:g})",
+    )
+    ax.set(ylabel="Profit / profit at the optimum", ylim=(0, 1.05))
+    return ax
+
+
+def plot_shrinkage(
+    raw: np.ndarray, shrunk: np.ndarray, ax: Axes | None = None, limits: tuple[float, float] = (-10.0, 4.0)
+) -> Axes:
+    """Histograms of per-product elasticities before and after empirical-Bayes pooling.
+
+    Values outside ``limits`` are drawn in the outermost bins.
+
+    Examples
+    --------
+    >>> ax = plot_shrinkage(np.array([-12.0, -3.0, -1.5, 0.5]), np.array([-4.0, -2.5, -1.8, -1.2]))
+    >>> ax.get_xlabel()
+    'Elasticity (clipped to -10..4)'
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     ax = _axes(ax)
     bins = np.linspace(*limits, 57)
     ax.hist(np.clip(raw, *limits), bins=bins, alpha=0.5, color="C0", label="per product (raw)")
     ax.hist(np.clip(shrunk, *limits), bins=bins, alpha=0.6, color="C1", label="pooled (empirical Bayes)")
     ax.axvline(-1, color="0.3", linestyle=":", label="unit elasticity (-1)")
-    ax.set(title="Price elasticity per product, before and after pooling",
-           xlabel=f"Elasticity (clipped to {limits[0]:g}..{limits[1]:g})", ylabel="Products")
+    ax.set(
+        title="Price elasticity per product, before and after pooling",
+        xlabel=f"Elasticity (clipped to {limits[0]:g}..{limits[1]:g})",
+        ylabel="Products",
+    )
     ax.legend()
     return ax
 
 
-def plot_regret(runs: dict, ax: Axes | None = None, title: str = "Cumulative regret",
-                currency: str = "GBP") -> Axes:
-    """Mean cumulative pseudo-regret of each policy with its 5%-95% band across runs."""
+def plot_regret(
+    runs: dict,
+    ax: Axes | None = None,
+    title: str = "Cumulative regret",
+    currency: str = "GBP",
+    symlog_threshold: float | None = None,
+) -> Axes:
+    """Mean cumulative pseudo-regret of each policy with its 5%-95% band across runs.
+
+    ``symlog_threshold``: draw the regret axis linear up to this value and logarithmic above
+    (``symlog``), so policies whose regret differs by orders of magnitude stay readable.
+
+    Examples
+    --------
+    >>> from shopai_lab.pricing import UCB1, ThompsonSampling, race
+    >>> _, runs = race([ThompsonSampling(), UCB1()], [29.9, 34.9], [0.8, 0.6], horizon=100, n_runs=3)
+    >>> plot_regret(runs, symlog_threshold=10).get_yscale()
+    'symlog'
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     ax = _axes(ax)
     for i, (name, run) in enumerate(runs.items()):
         t = np.arange(1, len(run.regret) + 1)
         ax.plot(t, run.regret, color=f"C{i}", label=name)
         ax.fill_between(t, run.regret_low, run.regret_high, color=f"C{i}", alpha=0.12)
     ax.set(title=title, xlabel="Customers (time step)", ylabel=f"Cumulative regret ({currency})")
+    if symlog_threshold is not None:
+        ax.set_yscale(
+            "symlog", linthresh=require_number(symlog_threshold, "symlog_threshold", low=0, low_inclusive=False)
+        )
     ax.legend(fontsize="small")
     return ax

@@ -1,5 +1,4 @@
-"""Pricing simulators with known truth: a price panel whose seller reacts to demand, and bandit races.
-"""
+"""Pricing simulators with known truth: a price panel whose seller reacts to demand, and bandit races."""
 
 from __future__ import annotations
 
@@ -8,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from tqdm import tqdm
 
 from shopai_lab._validation import (
@@ -21,13 +21,73 @@ from shopai_lab._validation import (
 from shopai_lab.pricing.bandits import Policy, lp_price_mixture
 
 
+def _check_random_state(random_state) -> None:
+    """Accept what ``numpy.random.default_rng`` takes: ``None``, an int >= 0, a SeedSequence or a Generator."""
+    require_seed(random_state, "random_state")
+    if isinstance(random_state, np.random.RandomState):
+        raise TypeError("random_state must be None, an integer, a SeedSequence or a Generator, not a RandomState")
+
+
+def _numpy_streams(random_state, n: int) -> list[np.random.Generator]:
+    """``n`` independent generators from ``random_state``.
+
+    An int (or ``None``) seeds ``SeedSequence(random_state).spawn(n)``, so the same int gives the same streams;
+    a SeedSequence is copied first (the caller's is not advanced); a Generator spawns its own children.
+    """
+    _check_random_state(random_state)
+    if isinstance(random_state, np.random.Generator):
+        children = random_state.spawn(n)
+    elif isinstance(random_state, np.random.SeedSequence):
+        copy = np.random.SeedSequence(
+            random_state.entropy,
+            spawn_key=random_state.spawn_key,
+            pool_size=random_state.pool_size,
+            n_children_spawned=random_state.n_children_spawned,
+        )
+        children = copy.spawn(n)
+    else:
+        children = np.random.SeedSequence(random_state).spawn(n)
+    return [np.random.default_rng(child) for child in children]
+
+
+def _panel_draws(
+    rng: np.random.Generator,
+    n_products: int,
+    n_periods: int,
+    mean_elasticity: float,
+    sd_elasticity: float,
+    price_reaction: float,
+) -> dict[str, np.ndarray]:
+    """The simulated world: true elasticities, demand index, log prices and units (products x periods)."""
+    elasticity = np.minimum(rng.normal(mean_elasticity, sd_elasticity, n_products), -1.1)
+    base_price = np.exp(rng.normal(1.0, 0.6, n_products))
+    level = rng.normal(5.0, 0.5, n_products)
+    t = np.arange(n_periods)
+    z = 0.4 * np.sin(2 * np.pi * t / 52.0) + rng.normal(0, 0.15, n_periods)
+    log_p = np.log(base_price)[:, None] + price_reaction * z[None, :] + rng.normal(0, 0.05, (n_products, n_periods))
+    log_mu = (
+        level[:, None]
+        + elasticity[:, None] * (log_p - np.log(base_price)[:, None])
+        + z[None, :]
+        + rng.normal(0, 0.1, (n_products, n_periods))
+    )
+    return {
+        "elasticity": elasticity,
+        "period": t,
+        "demand_index": z,
+        "log_price": log_p,
+        "units": rng.poisson(np.exp(log_mu)),
+    }
+
+
 def simulate_price_panel(
     n_products: int = 200,
     n_periods: int = 52,
+    *,
     mean_elasticity: float = -2.0,
     sd_elasticity: float = 0.5,
     price_reaction: float = 0.5,
-    seed: int = 0,
+    random_state: int | None = 0,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Weekly sales of products whose seller sets prices in reaction to demand: the endogeneity lesson.
 
@@ -41,6 +101,13 @@ def simulate_price_panel(
     demand index and is biased towards zero; adding ``demand_index`` as a
     control recovers ``e_j``.
 
+    Parameters
+    ----------
+    n_products, n_periods, mean_elasticity, sd_elasticity, price_reaction
+        The size of the panel and the parameters of the story above.
+    random_state
+        Seed of the simulation (``None``, an int, a SeedSequence or a Generator).
+
     Returns
     -------
     panel, truth
@@ -49,7 +116,7 @@ def simulate_price_panel(
 
     Examples
     --------
-    >>> panel, truth = simulate_price_panel(n_products=5, n_periods=30, seed=0)
+    >>> panel, truth = simulate_price_panel(n_products=5, n_periods=30, random_state=0)
     >>> sorted(panel.columns)
     ['demand_index', 'item_id', 'period', 'price', 'units']
     """
@@ -58,28 +125,22 @@ def simulate_price_panel(
     require_number(mean_elasticity, "mean_elasticity")
     require_number(sd_elasticity, "sd_elasticity", low=0)
     require_number(price_reaction, "price_reaction")
-    require_seed(seed, "seed")
-    rng = np.random.default_rng(seed)
-    elasticity = np.minimum(rng.normal(mean_elasticity, sd_elasticity, n_products), -1.1)
-    base_price = np.exp(rng.normal(1.0, 0.6, n_products))
-    level = rng.normal(5.0, 0.5, n_products)
-    t = np.arange(n_periods)
-    z = 0.4 * np.sin(2 * np.pi * t / 52.0) + rng.normal(0, 0.15, n_periods)
-    log_p = np.log(base_price)[:, None] + price_reaction * z[None, :] + rng.normal(0, 0.05, (n_products, n_periods))
-    log_mu = (level[:, None] + elasticity[:, None] * (log_p - np.log(base_price)[:, None])
-              + z[None, :] + rng.normal(0, 0.1, (n_products, n_periods)))
-    units = rng.poisson(np.exp(log_mu))
-    item = np.repeat([f"P{j:04d}" for j in range(n_products)], n_periods)
-    panel = pd.DataFrame({
-        "item_id": item,
-        "period": np.tile(t, n_products),
-        "price": np.round(np.exp(log_p), 2).ravel(),
-        "units": units.ravel(),
-        "demand_index": np.tile(z, n_products),
-    })
+    _check_random_state(random_state)
+    draws = _panel_draws(
+        np.random.default_rng(random_state), n_products, n_periods, mean_elasticity, sd_elasticity, price_reaction
+    )
+    items = [f"P{j:04d}" for j in range(n_products)]
+    panel = pd.DataFrame(
+        {
+            "item_id": np.repeat(items, n_periods),
+            "period": np.tile(draws["period"], n_products),
+            "price": np.round(np.exp(draws["log_price"]), 2).ravel(),
+            "units": draws["units"].ravel(),
+            "demand_index": np.tile(draws["demand_index"], n_products),
+        }
+    )
     panel = panel[(panel["units"] > 0) & (panel["price"] > 0)].reset_index(drop=True)
-    truth = pd.Series(elasticity, index=[f"P{j:04d}" for j in range(n_products)], name="elasticity")
-    truth.index.name = "item_id"
+    truth = pd.Series(draws["elasticity"], index=pd.Index(items, name="item_id"), name="elasticity")
     return panel, truth
 
 
@@ -126,8 +187,10 @@ class PricingRun:
         return float(self.profit.sum() / self.benchmark.sum())
 
     def __repr__(self) -> str:
-        return (f"PricingRun({self.policy}: {self.share_of_benchmark:.2%} of the benchmark, "
-                f"final regret {self.regret[-1]:,.0f}, {len(self.profit)} runs)")
+        return (
+            f"PricingRun({self.policy}: {self.share_of_benchmark:.2%} of the benchmark, "
+            f"final regret {self.regret[-1]:,.0f}, {len(self.profit)} runs)"
+        )
 
 
 def _check_problem(prices, probabilities, unit_cost) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -146,15 +209,110 @@ def _check_problem(prices, probabilities, unit_cost) -> tuple[np.ndarray, np.nda
     return p, d, margins
 
 
+def _check_sizes(horizon: int, n_runs: int) -> tuple[int, int]:
+    for name, value in (("horizon", horizon), ("n_runs", n_runs)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {value!r}")
+    if int(horizon) < 1 or int(n_runs) < 1:
+        raise ValueError("horizon and n_runs must be >= 1")
+    return int(horizon), int(n_runs)
+
+
+def _check_policy(policy: Policy, inventory: float | None) -> None:
+    """A valid policy (hyper-parameters checked, so its name is defined) that can run with ``inventory``."""
+    require_instance(policy, Policy, "policy")
+    policy._check_params()
+    if policy.uses_inventory and inventory is None:
+        raise ValueError(f"{policy.name} needs an inventory")
+    if inventory is not None:
+        require_number(inventory, "inventory", low=0)
+
+
+@dataclass
+class _Tally:
+    """Running totals of one simulation, one entry per run (``regret``: one row per time step)."""
+
+    profit: np.ndarray
+    units: np.ndarray
+    clairvoyant: np.ndarray
+    regret: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def empty(cls, horizon: int, n_runs: int, n_arms: int) -> _Tally:
+        return cls(
+            profit=np.zeros(n_runs),
+            units=np.zeros(n_runs),
+            clairvoyant=np.zeros(n_runs),
+            regret=np.zeros((horizon, n_runs)),
+            counts=np.zeros((n_runs, n_arms + 1)),
+        )
+
+    def result(self, policy: str, benchmark: np.ndarray, seconds: float) -> PricingRun:
+        return PricingRun(
+            policy=policy,
+            profit=self.profit,
+            units=self.units,
+            benchmark=benchmark,
+            regret=self.regret.mean(axis=1),
+            regret_low=np.quantile(self.regret, 0.05, axis=1),
+            regret_high=np.quantile(self.regret, 0.95, axis=1),
+            arm_shares=self.counts.sum(axis=0) / self.counts.sum(),
+            seconds=seconds,
+        )
+
+
+def _run_customers(
+    policy: Policy,
+    env: np.random.Generator,
+    d: np.ndarray,
+    per_step_best: float,
+    horizon: int,
+    inventory: float | None,
+    progress: bool,
+) -> _Tally:
+    """The time loop: each step the policy offers a price to one customer per run, who buys or not.
+
+    Common random numbers: a customer buys at price k when their uniform draw is below ``d_k``, so the
+    clairvoyant's single best price is judged on the same customers.
+    """
+    n_runs, margins = len(policy._rows), policy.margins_
+    expected = margins * d
+    best_arm = int(np.argmax(expected))
+    stock = None if inventory is None else np.full(n_runs, float(inventory))
+    tally = _Tally.empty(horizon, n_runs, policy.n_arms_)
+    running = np.zeros(n_runs)
+    rows = np.arange(n_runs)
+    for t in tqdm(range(horizon), disable=not progress, desc=policy.name):
+        arms = policy._select(t, stock, horizon - t)
+        if stock is not None:
+            arms = np.where(stock > 0, arms, -1)
+        offered = arms >= 0
+        safe = np.where(offered, arms, 0)
+        willing = env.random(n_runs)  # the customer buys at price k when willing < d_k
+        sold = offered & (willing < d[safe])
+        tally.clairvoyant += margins[best_arm] * (willing < d[best_arm])
+        if stock is not None:
+            stock -= sold
+        policy._update(arms, sold.astype(float))
+        tally.profit += np.where(sold, margins[safe], 0.0)
+        tally.units += sold
+        running += per_step_best - np.where(offered, expected[safe], 0.0)
+        tally.regret[t] = running
+        tally.counts[rows, np.where(offered, arms, policy.n_arms_)] += 1
+    return tally
+
+
 def simulate_pricing(
     policy: Policy,
     prices,
     probabilities,
     horizon: int,
     n_runs: int = 100,
+    *,
     unit_cost: float = 0.0,
     inventory: float | None = None,
-    seed: int = 0,
+    random_state: int | None = 0,
     progress: bool = False,
 ) -> PricingRun:
     """Run ``policy`` against Bernoulli customers, ``n_runs`` independent runs at once.
@@ -162,19 +320,19 @@ def simulate_pricing(
     Parameters
     ----------
     policy
-        A :class:`Policy`.
+        A :class:`~shopai_lab.pricing.Policy`; a clone of it is fitted and run, ``policy`` itself is not changed.
     prices, probabilities
         The price menu and each price's true purchase probability.
     horizon
         Customers per run (T).
     n_runs
-        Independent runs (seeds), simulated together.
+        Independent runs, simulated together.
     unit_cost
         Cost per unit sold; rewards are margins ``price - unit_cost``.
     inventory
         Units available per run, or ``None`` for unlimited. With inventory the
         benchmark is the LP bound ``T * LP(c = inventory / T)``.
-    seed
+    random_state
         Seed of the customers' and the policy's random streams.
     progress
         Show a progress bar over time steps.
@@ -191,81 +349,66 @@ def simulate_pricing(
     >>> run.share_of_benchmark > 0.95
     True
     """
-    require_instance(policy, Policy, "policy")
-    p, d, margins = _check_problem(prices, probabilities, unit_cost)
-    for name, value in (("horizon", horizon), ("n_runs", n_runs)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an integer, got {value!r}")
-    if int(horizon) < 1 or int(n_runs) < 1:
-        raise ValueError("horizon and n_runs must be >= 1")
-    horizon, n_runs = int(horizon), int(n_runs)
-    require_seed(seed, "seed")
+    _check_policy(policy, inventory)
+    _, d, margins = _check_problem(prices, probabilities, unit_cost)
+    horizon, n_runs = _check_sizes(horizon, n_runs)
     require_bool(progress, "progress")
-    if policy.uses_inventory and inventory is None:
-        raise ValueError(f"{policy.name} needs an inventory")
     start = time.perf_counter()
-    env_seed, policy_seed = np.random.SeedSequence(seed).spawn(2)
-    env = np.random.default_rng(env_seed)
-    policy.reset(margins, n_runs, np.random.default_rng(policy_seed))
-    expected = margins * d
-    best_arm = int(np.argmax(expected))
+    env, policy_rng = _numpy_streams(random_state, 2)
+    policy = clone(policy).fit(margins, n_runs=n_runs, rng=policy_rng, inventory=inventory, horizon=horizon)
     if inventory is None:
-        per_step_best = float(expected.max())
-        stock = None
+        per_step_best = float((margins * d).max())
     else:
-        require_number(inventory, "inventory", low=0)
-        _, per_step_best = lp_price_mixture(margins, d, inventory / horizon)
-        per_step_best = float(per_step_best)
-        stock = np.full(n_runs, float(inventory))
-        if hasattr(policy, "start"):
-            policy.start(float(inventory), horizon)
-    profit = np.zeros(n_runs)
-    units = np.zeros(n_runs)
-    clairvoyant = np.zeros(n_runs)
-    regret = np.zeros((horizon, n_runs))
-    counts = np.zeros((n_runs, policy.n_arms + 1))
-    running = np.zeros(n_runs)
-    rows = np.arange(n_runs)
-    for t in tqdm(range(horizon), disable=not progress, desc=policy.name):
-        arms = policy.select(t, inventory=stock, periods_left=horizon - t)
-        if stock is not None:
-            arms = np.where(stock > 0, arms, -1)
-        offered = arms >= 0
-        safe = np.where(offered, arms, 0)
-        willing = env.random(n_runs)  # the customer buys at price k when willing < d_k
-        sold = offered & (willing < d[safe])
-        clairvoyant += margins[best_arm] * (willing < d[best_arm])
-        if stock is not None:
-            stock -= sold
-        policy.update(arms, sold.astype(float))
-        profit += np.where(sold, margins[safe], 0.0)
-        units += sold
-        running += per_step_best - np.where(offered, expected[safe], 0.0)
-        regret[t] = running
-        counts[rows, np.where(offered, arms, policy.n_arms)] += 1
-    return PricingRun(
-        policy=policy.name,
-        profit=profit,
-        units=units,
-        benchmark=clairvoyant if stock is None else np.full(n_runs, per_step_best * horizon),
-        regret=regret.mean(axis=1),
-        regret_low=np.quantile(regret, 0.05, axis=1),
-        regret_high=np.quantile(regret, 0.95, axis=1),
-        arm_shares=counts.sum(axis=0) / counts.sum(),
-        seconds=time.perf_counter() - start,
-    )
+        per_step_best = float(lp_price_mixture(margins, d, float(inventory) / horizon)[1])
+    tally = _run_customers(policy, env, d, per_step_best, horizon, inventory, progress)
+    benchmark = tally.clairvoyant if inventory is None else np.full(n_runs, per_step_best * horizon)
+    return tally.result(policy.name, benchmark, seconds=time.perf_counter() - start)
 
 
 def race(
-    policies: list[Policy], prices, probabilities, horizon: int, n_runs: int = 100,
-    unit_cost: float = 0.0, inventory: float | None = None, seed: int = 0, progress: bool = False,
+    policies: list[Policy],
+    prices,
+    probabilities,
+    horizon: int,
+    n_runs: int = 100,
+    *,
+    unit_cost: float = 0.0,
+    inventory: float | None = None,
+    random_state: int | None = 0,
+    progress: bool = False,
 ) -> tuple[pd.DataFrame, dict[str, PricingRun]]:
     """Simulate several policies on the same problem; a summary table and the runs by name.
 
-    The table has, per policy: ``share_of_benchmark`` (realised profit over
-    the clairvoyant's, see :class:`PricingRun`), ``regret`` (mean final pseudo-regret),
-    its 5%-95% band, and the share of customers offered each price.
+    Every policy meets the same customers (the same ``random_state``, an int). The table has, per policy:
+    ``share_of_benchmark`` (realised profit over the clairvoyant's, see :class:`PricingRun`), ``regret``
+    (mean final pseudo-regret), its 5%-95% band, and the share of customers offered each price.
+    The policies passed are not changed (each run fits a clone).
+
+    Examples
+    --------
+    >>> from shopai_lab.pricing import UCB1, ThompsonSampling
+    >>> table, runs = race([ThompsonSampling(), UCB1()], [29.9, 34.9], [0.8, 0.6], horizon=200, n_runs=5)
+    >>> table.index.tolist()
+    ['Thompson sampling', 'UCB1']
     """
+    policies = _check_policies(policies)
+    _check_problem(prices, probabilities, unit_cost)
+    runs = {}
+    for policy in tqdm(policies, disable=not progress, desc="policies"):
+        runs[policy.name] = simulate_pricing(
+            policy,
+            prices,
+            probabilities,
+            horizon,
+            n_runs,
+            unit_cost=unit_cost,
+            inventory=inventory,
+            random_state=random_state,
+        )
+    return _race_table(runs, prices, with_no_offer=inventory is not None), runs
+
+
+def _check_policies(policies) -> list[Policy]:
     if isinstance(policies, Policy) or not hasattr(policies, "__iter__"):
         raise TypeError(f"policies must be a list of Policy objects, got {type(policies).__name__}")
     policies = list(policies)
@@ -273,24 +416,28 @@ def race(
         raise ValueError("policies is empty: race needs at least one policy")
     for i, policy in enumerate(policies):
         require_instance(policy, Policy, f"policies[{i}]")
+        policy._check_params()
     names = [policy.name for policy in policies]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise ValueError(f"policies have duplicated names {repeated}: each run is reported by name")
-    _check_problem(prices, probabilities, unit_cost)
-    runs = {}
-    for policy in tqdm(policies, disable=not progress, desc="policies"):
-        runs[policy.name] = simulate_pricing(policy, prices, probabilities, horizon, n_runs,
-                                             unit_cost, inventory, seed)
+    return policies
+
+
+def _race_table(runs: dict[str, PricingRun], prices, with_no_offer: bool) -> pd.DataFrame:
     labels = [f"share at {price:g}" for price in np.asarray(prices, dtype=float)] + ["share no offer"]
     rows = []
     for name, run in runs.items():
-        row = {"policy": name, "share_of_benchmark": run.share_of_benchmark,
-               "regret": run.regret[-1], "regret_p05": run.regret_low[-1],
-               "regret_p95": run.regret_high[-1]}
+        row = {
+            "policy": name,
+            "share_of_benchmark": run.share_of_benchmark,
+            "regret": run.regret[-1],
+            "regret_p05": run.regret_low[-1],
+            "regret_p95": run.regret_high[-1],
+        }
         row.update(dict(zip(labels, run.arm_shares)))
         rows.append(row)
     table = pd.DataFrame(rows).set_index("policy")
-    if inventory is None:
+    if not with_no_offer:
         table = table.drop(columns="share no offer")
-    return table, runs
+    return table

@@ -144,15 +144,15 @@ def privacy_utility_curve(
         errors = {False: [], True: []}
         for _ in range(n_draws):
             for naive in (False, True):
-                noisy = dp_cohort_retention(purchases, epsilon, rng, naive=naive, counts=counts).to_numpy()[
-                    :, 1:
-                ]
+                noisy = dp_cohort_retention(purchases, epsilon, rng, naive=naive, counts=counts).to_numpy()[:, 1:]
                 errors[naive].append(np.abs(noisy - truth)[observed].mean())
-        rows.append({
-            "epsilon": epsilon,
-            "mae": float(np.mean(errors[False])),
-            "mae_naive": float(np.mean(errors[True])),
-            "noise_scale": laplace_scale(retention_sensitivity(counts), epsilon),
-            "sensitivity": retention_sensitivity(counts),
-        })
+        rows.append(
+            {
+                "epsilon": epsilon,
+                "mae": float(np.mean(errors[False])),
+                "mae_naive": float(np.mean(errors[True])),
+                "noise_scale": laplace_scale(retention_sensitivity(counts), epsilon),
+                "sensitivity": retention_sensitivity(counts),
+            }
+        )
     return pd.DataFrame(rows).set_index("epsilon")

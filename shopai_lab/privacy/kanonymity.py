@@ -33,8 +33,7 @@ def group_sizes(table: pd.DataFrame, quasi_identifiers: Sequence[str]) -> pd.Ser
     """
     keys = [table[c].astype(object).where(table[c].notna(), "<missing>") for c in quasi_identifiers]
     return pd.Series(
-        pd
-        .DataFrame(dict(zip(quasi_identifiers, keys)))
+        pd.DataFrame(dict(zip(quasi_identifiers, keys)))
         .groupby(quasi_identifiers, sort=False)[quasi_identifiers[0]]
         .transform("size")
         .to_numpy(),
@@ -158,11 +157,13 @@ def anonymize(
         for column, steps in hierarchies.items():
             if level[column] < len(steps):
                 trial = current.assign(**{column: steps[level[column]](current[column])})
-                options.append((
-                    k_anonymity_report(trial, quasi_identifiers, k)["share_below_k"],
-                    column,
-                    trial,
-                ))
+                options.append(
+                    (
+                        k_anonymity_report(trial, quasi_identifiers, k)["share_below_k"],
+                        column,
+                        trial,
+                    )
+                )
         if not options:
             break
         share, column, current = min(options, key=lambda o: (o[0], quasi_identifiers.index(o[1])))

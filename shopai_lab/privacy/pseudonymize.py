@@ -46,9 +46,7 @@ def resolve_key(key: str | bytes | None = None, env_var: str = KEY_ENV_VAR) -> b
     if key is None:
         key = os.environ.get(env_var)
         if not key:
-            raise ValueError(
-                f"no pseudonymisation key: pass key=... or set the environment variable {env_var}"
-            )
+            raise ValueError(f"no pseudonymisation key: pass key=... or set the environment variable {env_var}")
     if isinstance(key, str):
         key = key.encode("utf-8")
     if not isinstance(key, bytes):

@@ -1,9 +1,9 @@
-"""Purchase propensity (notebook 03): session models, calibration, the targeting decision, explanations.
-"""
+"""Purchase propensity (notebook 03): session models, calibration, the targeting decision, explanations, plots."""
 
 from shopai_lab.propensity.calibration import classification_metrics, expected_calibration_error, reliability_table
 from shopai_lab.propensity.decision import profit_curve
 from shopai_lab.propensity.explain import partial_dependence
+from shopai_lab.propensity.plots import plot_partial_dependence, plot_reliability, plot_threshold_profit
 from shopai_lab.propensity.sessions import (
     CATEGORICAL_COLUMNS,
     LABEL,
@@ -26,6 +26,9 @@ __all__ = [
     "classification_metrics",
     "expected_calibration_error",
     "partial_dependence",
+    "plot_partial_dependence",
+    "plot_reliability",
+    "plot_threshold_profit",
     "preprocessor",
     "profit_curve",
     "reliability_table",

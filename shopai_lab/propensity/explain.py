@@ -1,5 +1,4 @@
-"""Model explanations: partial dependence.
-"""
+"""Model explanations: partial dependence."""
 
 from __future__ import annotations
 
@@ -19,10 +18,30 @@ def partial_dependence(model, X: pd.DataFrame, feature: str, grid_size: int = 20
     distinct values. Written out (rather than scikit-learn's display) so that
     mixed-type session tables work as they are.
 
+    Parameters
+    ----------
+    model
+        A fitted classifier with ``predict_proba``.
+    X
+        The rows to average over (not modified).
+    feature
+        The column to vary.
+    grid_size
+        Number of quantiles of a numeric feature.
+
     Returns
     -------
     pandas.DataFrame
         ``value`` and ``mean_probability`` per grid point.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X = pd.DataFrame({"pages": [1.0, 2.0, 3.0, 4.0]})
+    >>> model = LogisticRegression().fit(X, [0, 0, 1, 1])
+    >>> pdp = partial_dependence(model, X, "pages", grid_size=3)
+    >>> pdp["value"].round(2).tolist(), bool(pdp["mean_probability"].is_monotonic_increasing)
+    ([1.15, 2.5, 3.85], True)
     """
     require_frame(X, "X")
     grid_size = require_positive_int(grid_size, "grid_size")

@@ -1,5 +1,4 @@
-"""Session purchase-propensity data and model pipelines.
-"""
+"""Session purchase-propensity data and model pipelines."""
 
 from __future__ import annotations
 
@@ -27,8 +26,15 @@ LABEL = "Revenue"
 
 
 #: Heavy-tailed counts, durations and page values: log1p, then standardised.
-LOG_COLUMNS = ("Administrative", "Administrative_Duration", "Informational", "Informational_Duration",
-               "ProductRelated", "ProductRelated_Duration", "PageValues")
+LOG_COLUMNS = (
+    "Administrative",
+    "Administrative_Duration",
+    "Informational",
+    "Informational_Duration",
+    "ProductRelated",
+    "ProductRelated_Duration",
+    "PageValues",
+)
 
 
 #: Bounded rates: standardised as they are.
@@ -50,6 +56,13 @@ def check_sessions(sessions: pd.DataFrame, label: str = LABEL) -> tuple[pd.DataF
     ValueError
         When the label or a feature column is missing, the label is not
         binary or has a single class, or a feature has missing values.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import load_online_shoppers
+    >>> X, y = check_sessions(load_online_shoppers())
+    >>> X.shape, int(y.sum())
+    ((12330, 17), 1908)
     """
     require_frame(sessions, "sessions")
     require_string(label, "label")
@@ -72,12 +85,44 @@ def check_sessions(sessions: pd.DataFrame, label: str = LABEL) -> tuple[pd.DataF
     return features, y.astype(int).to_numpy()
 
 
-def split_sessions(sessions: pd.DataFrame, test_size: float = 0.25, seed: int = 0, label: str = LABEL):
-    """Stratified train/test split: ``X_train, X_test, y_train, y_test``."""
+def _sklearn_random_state(random_state) -> int | np.random.RandomState | None:
+    """What scikit-learn accepts as ``random_state``: ``None``, an int >= 0 or a ``RandomState``."""
+    require_seed(random_state, "random_state")
+    if isinstance(random_state, (np.random.Generator, np.random.SeedSequence)):
+        raise TypeError(
+            f"random_state must be None, an integer or a numpy RandomState (scikit-learn models), "
+            f"got a {type(random_state).__name__}"
+        )
+    return random_state
+
+
+def split_sessions(
+    sessions: pd.DataFrame, *, test_size: float = 0.25, random_state: int | None = 0, label: str = LABEL
+) -> list:
+    """Stratified train/test split of a sessions table: ``X_train, X_test, y_train, y_test``.
+
+    Parameters
+    ----------
+    sessions
+        One row per session with the :data:`SESSION_FEATURES` and the ``label`` column.
+    test_size
+        Share of sessions held out, in (0, 1).
+    random_state
+        Seed of the split.
+    label
+        The 0/1 purchase column.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import load_online_shoppers
+    >>> X_train, X_test, y_train, y_test = split_sessions(load_online_shoppers(), test_size=0.25)
+    >>> len(X_train), len(X_test), round(float(y_test.mean()), 3)
+    (9247, 3083, 0.155)
+    """
     require_probability(test_size, "test_size")
-    require_seed(seed, "seed")
+    _sklearn_random_state(random_state)
     X, y = check_sessions(sessions, label)
-    return train_test_split(X, y, test_size=test_size, stratify=y, random_state=seed)
+    return train_test_split(X, y, test_size=test_size, stratify=y, random_state=random_state)
 
 
 def _log1p(x):
@@ -85,14 +130,32 @@ def _log1p(x):
 
 
 def preprocessor() -> ColumnTransformer:
-    """The session feature pipeline (see the module docstring)."""
-    return ColumnTransformer([
-        ("log", Pipeline([("log1p", FunctionTransformer(_log1p, feature_names_out="one-to-one")),
-                          ("scale", StandardScaler())]), list(LOG_COLUMNS)),
-        ("rates", StandardScaler(), list(RATE_COLUMNS)),
-        ("categories", OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-         list(CATEGORICAL_COLUMNS)),
-    ])
+    """The session feature pipeline: log1p and scale :data:`LOG_COLUMNS`, scale :data:`RATE_COLUMNS`,
+    one-hot encode :data:`CATEGORICAL_COLUMNS` (unknown values at predict time become all-zero).
+
+    Examples
+    --------
+    >>> from shopai_lab.data import load_online_shoppers
+    >>> X, _ = check_sessions(load_online_shoppers())
+    >>> preprocessor().fit_transform(X).shape[0]
+    12330
+    """
+    return ColumnTransformer(
+        [
+            (
+                "log",
+                Pipeline(
+                    [
+                        ("log1p", FunctionTransformer(_log1p, feature_names_out="one-to-one")),
+                        ("scale", StandardScaler()),
+                    ]
+                ),
+                list(LOG_COLUMNS),
+            ),
+            ("rates", StandardScaler(), list(RATE_COLUMNS)),
+            ("categories", OneHotEncoder(handle_unknown="ignore", sparse_output=False), list(CATEGORICAL_COLUMNS)),
+        ]
+    )
 
 
 def _layers(hidden_layers) -> tuple[int, ...]:
@@ -105,22 +168,47 @@ def _layers(hidden_layers) -> tuple[int, ...]:
     return layers
 
 
-def session_models(seed: int = 0, hidden_layers: Sequence[int] = (32, 16)) -> dict[str, Pipeline]:
-    """The three models of notebook 03, each behind the feature pipeline.
+def session_models(*, random_state: int | None = 0, hidden_layers: Sequence[int] = (32, 16)) -> dict[str, Pipeline]:
+    """The three models of notebook 03, each behind the feature pipeline (unfitted).
 
     ``logistic``: the baseline; ``mlp``: a small neural network with early
     stopping (10% of the training data held out, seeded); ``boosting``:
     histogram gradient-boosted trees, the strong tabular baseline.
+
+    Parameters
+    ----------
+    random_state
+        Seed of the network's initialisation and early-stopping split, and of the trees.
+    hidden_layers
+        Sizes of the network's hidden layers.
+
+    Examples
+    --------
+    >>> sorted(session_models(hidden_layers=[8]))
+    ['boosting', 'logistic', 'mlp']
     """
     layers = _layers(hidden_layers)
-    require_seed(seed, "seed")
+    _sklearn_random_state(random_state)
     return {
-        "logistic": Pipeline([("features", preprocessor()),
-                              ("model", LogisticRegression(max_iter=2000, C=1.0))]),
-        "mlp": Pipeline([("features", preprocessor()),
-                         ("model", MLPClassifier(hidden_layer_sizes=layers, alpha=1e-2, early_stopping=True,
-                                                 validation_fraction=0.1, n_iter_no_change=20,
-                                                 max_iter=500, random_state=seed))]),
-        "boosting": Pipeline([("features", preprocessor()),
-                              ("model", HistGradientBoostingClassifier(random_state=seed))]),
+        "logistic": Pipeline([("features", preprocessor()), ("model", LogisticRegression(max_iter=2000, C=1.0))]),
+        "mlp": Pipeline(
+            [
+                ("features", preprocessor()),
+                (
+                    "model",
+                    MLPClassifier(
+                        hidden_layer_sizes=layers,
+                        alpha=1e-2,
+                        early_stopping=True,
+                        validation_fraction=0.1,
+                        n_iter_no_change=20,
+                        max_iter=500,
+                        random_state=random_state,
+                    ),
+                ),
+            ]
+        ),
+        "boosting": Pipeline(
+            [("features", preprocessor()), ("model", HistGradientBoostingClassifier(random_state=random_state))]
+        ),
     }

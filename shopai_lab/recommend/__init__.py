@@ -1,10 +1,13 @@
 """Collaborative filtering (notebooks 02-03): interactions and the house split, recommenders with `fit(X)` /
-`recommend(users, k)`, blends, diversity, learned re-ranking, evaluation.
+`recommend(users, k)`, the house recipes (tuning grids, the Blend), diversity, learned re-ranking, evaluation.
+
+Recommenders follow scikit-learn's conventions (:class:`Recommender`); the rows and columns of their
+matrices are called *users* and *items*, while frames speak of ``customer_id`` and ``item_id``.
 """
 
 from shopai_lab.recommend.base import Recommender, check_interactions
 from shopai_lab.recommend.blend import Blend
-from shopai_lab.recommend.content import ContentKNN
+from shopai_lab.recommend.content import ColdStart, ContentKNN, cold_start_evaluation
 from shopai_lab.recommend.diversity import mmr_rerank
 from shopai_lab.recommend.evaluation import (
     METRICS,
@@ -17,6 +20,7 @@ from shopai_lab.recommend.evaluation import (
     ranking_metrics,
     sampled_hit_rate,
 )
+from shopai_lab.recommend.explain import first_hit, item_descriptions, recent_purchases, recommendation_table
 from shopai_lab.recommend.factorization import ALS
 from shopai_lab.recommend.interactions import (
     WEIGHTINGS,
@@ -27,8 +31,22 @@ from shopai_lab.recommend.interactions import (
     temporal_split,
 )
 from shopai_lab.recommend.linear import EASE
-from shopai_lab.recommend.neighbours import ItemKNN, UserKNN, cosine_item_similarity
+from shopai_lab.recommend.neighbours import ItemKNN, UserKNN
+from shopai_lab.recommend.plots import plot_model_comparison
 from shopai_lab.recommend.popularity import Popularity
+from shopai_lab.recommend.recipes import (
+    CANDIDATE_PARAMS,
+    DEFAULT_TREND_WEIGHT,
+    MODELS,
+    TREND_HALF_LIFE_DAYS,
+    TUNING_GRIDS,
+    Tuning,
+    fit_house_blend,
+    fit_models,
+    house_blend,
+    trending_interactions,
+    tune_models,
+)
 from shopai_lab.recommend.rerank import (
     PAIR_FEATURES,
     Candidates,
@@ -37,38 +55,60 @@ from shopai_lab.recommend.rerank import (
     rerank_experiment,
     reranker_models,
 )
+from shopai_lab.recommend.similarity import ItemVectors, cosine_item_similarity, cosine_rows, knn_prune
 
 __all__ = [
     "ALS",
     "Blend",
+    "CANDIDATE_PARAMS",
     "Candidates",
+    "ColdStart",
     "ContentKNN",
+    "DEFAULT_TREND_WEIGHT",
     "EASE",
     "InteractionMatrix",
     "ItemKNN",
+    "ItemVectors",
     "METRICS",
+    "MODELS",
     "PAIR_FEATURES",
     "Popularity",
     "Recommender",
     "Split",
+    "TREND_HALF_LIFE_DAYS",
+    "TUNING_GRIDS",
+    "Tuning",
     "UserKNN",
     "WEIGHTINGS",
     "build_candidates",
     "build_interactions",
     "check_interactions",
+    "cold_start_evaluation",
     "cosine_item_similarity",
+    "cosine_rows",
     "coverage",
     "evaluate",
     "evaluate_lists",
+    "first_hit",
+    "fit_house_blend",
+    "fit_models",
     "grid_search",
+    "house_blend",
     "intra_list_diversity",
+    "item_descriptions",
+    "knn_prune",
     "mmr_rerank",
     "novelty",
+    "plot_model_comparison",
     "random_split",
     "ranking_metrics",
+    "recent_purchases",
+    "recommendation_table",
     "rerank",
     "rerank_experiment",
     "reranker_models",
     "sampled_hit_rate",
     "temporal_split",
+    "trending_interactions",
+    "tune_models",
 ]

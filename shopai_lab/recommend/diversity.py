@@ -1,11 +1,9 @@
-"""Diversity re-ranking of recommendation lists (maximal marginal relevance).
-"""
+"""Diversity re-ranking of recommendation lists (maximal marginal relevance)."""
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from shopai_lab._validation import (
     as_float_array,
@@ -14,10 +12,12 @@ from shopai_lab._validation import (
     require_positive_int,
 )
 from shopai_lab.recommend.base import check_interactions
+from shopai_lab.recommend.similarity import ItemVectors
 
 
-def mmr_rerank(items: np.ndarray, scores: np.ndarray, X: sp.csr_matrix, k: int = 10,
-               relevance_weight: float = 0.7) -> np.ndarray:
+def mmr_rerank(
+    items: np.ndarray, scores: np.ndarray, X: sp.csr_matrix, k: int = 10, relevance_weight: float = 0.7
+) -> np.ndarray:
     """Re-rank each user's candidate list for diversity by maximal marginal relevance.
 
     Greedily picks the candidate maximising
@@ -51,25 +51,28 @@ def mmr_rerank(items: np.ndarray, scores: np.ndarray, X: sp.csr_matrix, k: int =
         raise ValueError(f"scores must have the shape of items {items.shape}, got {scores.shape}")
     if items.shape[1] < k:
         raise ValueError(f"need at least k={k} candidates per user, got {items.shape[1]}")
-    vectors = normalize(sp.csc_matrix(X, dtype=np.float64).T.tocsr())
+    vectors = ItemVectors(X)
     out = np.empty((items.shape[0], k), dtype=np.int64)
     for u in range(items.shape[0]):
-        cand = items[u]
-        valid = cand >= 0
-        cand, rel = cand[valid], np.asarray(scores[u], dtype=float)[valid]
-        spread = rel.max() - rel.min() if len(rel) else 0.0
-        rel = (rel - rel.min()) / spread if spread > 0 else np.ones_like(rel)
-        sims = (vectors[cand] @ vectors[cand].T).toarray()
-        chosen: list[int] = []
-        max_sim = np.zeros(len(cand))
-        available = np.ones(len(cand), dtype=bool)
-        for _ in range(min(k, len(cand))):
-            value = relevance_weight * rel - (1 - relevance_weight) * max_sim
-            value[~available] = -np.inf
-            pick = int(np.argmax(value))
-            chosen.append(pick)
-            available[pick] = False
-            max_sim = np.maximum(max_sim, sims[pick])
-        row = cand[chosen]
+        valid = items[u] >= 0
+        row = _mmr_order(items[u][valid], scores[u][valid], vectors, k, relevance_weight)
         out[u] = np.concatenate([row, np.full(k - len(row), -1)])
     return out
+
+
+def _mmr_order(cand: np.ndarray, rel: np.ndarray, vectors: ItemVectors, k: int, relevance_weight: float) -> np.ndarray:
+    """The first ``k`` of one user's candidates in greedy maximal-marginal-relevance order."""
+    spread = rel.max() - rel.min() if len(rel) else 0.0
+    rel = (rel - rel.min()) / spread if spread > 0 else np.ones_like(rel)
+    sims = vectors.similarity(cand)
+    chosen: list[int] = []
+    max_sim = np.zeros(len(cand))
+    available = np.ones(len(cand), dtype=bool)
+    for _ in range(min(k, len(cand))):
+        value = relevance_weight * rel - (1 - relevance_weight) * max_sim
+        value[~available] = -np.inf
+        pick = int(np.argmax(value))
+        chosen.append(pick)
+        available[pick] = False
+        max_sim = np.maximum(max_sim, sims[pick])
+    return cand[chosen]

@@ -29,7 +29,6 @@ import time
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from shopai_lab._validation import (
     as_index_array,
@@ -40,7 +39,9 @@ from shopai_lab._validation import (
     require_seed,
     require_string,
 )
+from shopai_lab.recommend.base import Recommender
 from shopai_lab.recommend.interactions import Split
+from shopai_lab.recommend.similarity import ItemVectors
 
 #: Columns of :func:`evaluate` that :func:`grid_search` can rank by.
 METRICS = ("precision", "recall", "ndcg", "map", "hit_rate", "coverage", "diversity", "novelty", "popularity")
@@ -62,7 +63,7 @@ def _check_lists(recommended, n_items: int, name: str = "recommended") -> np.nda
 def _truth_rows(truth) -> list[np.ndarray]:
     if sp.issparse(truth):
         truth = sp.csr_matrix(truth)
-        return [truth.indices[truth.indptr[i]:truth.indptr[i + 1]] for i in range(truth.shape[0])]
+        return [truth.indices[truth.indptr[i] : truth.indptr[i + 1]] for i in range(truth.shape[0])]
     return [np.asarray(list(t)) for t in truth]
 
 
@@ -116,8 +117,16 @@ def ranking_metrics(recommended: np.ndarray, truth, k: int | None = None) -> pd.
     idcg = np.cumsum(discounts)[ideal_len - 1]
     precision_at = np.cumsum(rel, axis=1) / np.arange(1, k + 1)
     ap = (precision_at * rel).sum(axis=1) / np.minimum(sizes, k)
-    return pd.DataFrame({"hits": hits, "precision": hits / k, "recall": hits / sizes,
-                         "ndcg": dcg / idcg, "ap": ap, "hit": (hits > 0).astype(int)})
+    return pd.DataFrame(
+        {
+            "hits": hits,
+            "precision": hits / k,
+            "recall": hits / sizes,
+            "ndcg": dcg / idcg,
+            "ap": ap,
+            "hit": (hits > 0).astype(int),
+        }
+    )
 
 
 def coverage(recommended: np.ndarray, n_items: int) -> float:
@@ -137,13 +146,13 @@ def intra_list_diversity(recommended: np.ndarray, X: sp.csr_matrix) -> float:
     """Mean pairwise ``1 - cosine`` between recommended items' purchase columns, averaged over users."""
     X = _check_matrix(X)
     recommended = _check_lists(recommended, X.shape[1])
-    vectors = normalize(sp.csc_matrix(X, dtype=np.float64).T.tocsr())
+    vectors = ItemVectors(X)
     values = []
     for row in np.asarray(recommended):
         items = row[row >= 0]
         if len(items) < 2:
             continue
-        sims = (vectors[items] @ vectors[items].T).toarray()
+        sims = vectors.similarity(items)
         n = len(items)
         values.append(1.0 - (sims.sum() - np.trace(sims)) / (n * (n - 1)))
     return float(np.mean(values)) if values else float("nan")
@@ -183,7 +192,8 @@ def evaluate(model, split: Split, k: int = 10, name: str | None = None, fit: boo
     pandas.DataFrame
         Indexed by model name: ``users`` (all evaluated users), ``precision``,
         ``recall``, ``ndcg``, ``map``, ``hit_rate``, ``coverage``, ``diversity``,
-        ``novelty``, ``popularity``, ``fallback_users``, ``fit_seconds``.
+        ``novelty``, ``popularity``, ``fallback_users`` (users the popularity
+        fallback answered), ``fit_seconds``.
     """
     require_instance(split, Split, "split")
     k = require_positive_int(k, "k")
@@ -196,9 +206,13 @@ def evaluate(model, split: Split, k: int = 10, name: str | None = None, fit: boo
         model.fit(split.train.matrix)
     if getattr(model, "X_", None) is None or model.X_.shape != split.train.matrix.shape:
         raise ValueError("the model must be fitted on split.train.matrix (or pass fit=True)")
-    items, _ = model.recommend(split.eval_users, k=k)
+    if isinstance(model, Recommender):
+        items, _, fallback = model.recommend(split.eval_users, k=k, return_fallback=True)
+    else:
+        items, _ = model.recommend(split.eval_users, k=k)
+        fallback = np.zeros(len(items), dtype=bool)
     row = evaluate_lists(items, split, k=k, name=name or type(model).__name__)
-    row["fallback_users"] = int(getattr(model, "n_fallback_", 0))
+    row["fallback_users"] = int(fallback.sum())
     row["fit_seconds"] = float(getattr(model, "fit_seconds_", float("nan")))
     return row
 
@@ -233,8 +247,9 @@ def evaluate_lists(items: np.ndarray, split: Split, k: int = 10, name: str = "li
     return pd.DataFrame([row], index=pd.Index([name], name="model"))
 
 
-def grid_search(model_class, param_grid: dict, split: Split, k: int = 10,
-                metric: str = "ndcg") -> tuple[dict, pd.DataFrame]:
+def grid_search(
+    model_class, param_grid: dict, split: Split, k: int = 10, metric: str = "ndcg"
+) -> tuple[dict, pd.DataFrame]:
     """Fit ``model_class(**params)`` for every combination of ``param_grid`` on ``split`` and rank them.
 
     Use a *validation* split (cut inside train), never the test split.
@@ -265,7 +280,7 @@ def grid_search(model_class, param_grid: dict, split: Split, k: int = 10,
     return best, table
 
 
-def sampled_hit_rate(model, split: Split, k: int = 10, n_negatives: int = 100, seed: int = 0) -> float:
+def sampled_hit_rate(model, split: Split, k: int = 10, n_negatives: int = 100, random_state=0) -> float:
     """Hit rate@k when each truth item is ranked against only ``n_negatives`` random items: **a pitfall**.
 
     Returns the share of (user, truth item) pairs whose item scores in the top
@@ -277,21 +292,38 @@ def sampled_hit_rate(model, split: Split, k: int = 10, n_negatives: int = 100, s
     negatives a model needs only to beat 100 random items, so scores are far
     higher and models can change order (Krichene & Rendle 2020). Shown in
     notebook 02 next to the full-ranking metrics of :func:`evaluate`.
+
+    Parameters
+    ----------
+    model
+        A recommender fitted on ``split.train.matrix``.
+    split
+        The evaluation split.
+    k
+        Cut-off.
+    n_negatives
+        Random unbought items each truth item is ranked against.
+    random_state
+        Seed (or ``numpy.random.Generator``) of the negatives.
+
+    Returns
+    -------
+    float
     """
     require_instance(split, Split, "split")
     k = require_positive_int(k, "k")
     n_negatives = require_positive_int(n_negatives, "n_negatives")
-    require_seed(seed, "seed")
-    rng = np.random.default_rng(seed)
+    require_seed(random_state, "random_state")
+    rng = np.random.default_rng(random_state)
     n_items = split.train.shape[1]
     hits, total = 0, 0
     for start in range(0, len(split.eval_users), 500):
-        users = split.eval_users[start:start + 500]
+        users = split.eval_users[start : start + 500]
         scores = model.scores(users)
         seen = split.train.matrix[users]
         for row, user in enumerate(users):
-            truth = split.truth.indices[split.truth.indptr[user]:split.truth.indptr[user + 1]]
-            excluded = set(seen.indices[seen.indptr[row]:seen.indptr[row + 1]]) | set(truth)
+            truth = split.truth.indices[split.truth.indptr[user] : split.truth.indptr[user + 1]]
+            excluded = set(seen.indices[seen.indptr[row] : seen.indptr[row + 1]]) | set(truth)
             pool = np.setdiff1d(np.arange(n_items), np.fromiter(excluded, int), assume_unique=False)
             negatives = rng.choice(pool, size=min(n_negatives, len(pool)), replace=False)
             for item in truth:

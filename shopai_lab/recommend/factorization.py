@@ -1,5 +1,4 @@
-"""Implicit-feedback matrix factorisation (ALS) solved by conjugate gradient.
-"""
+"""Implicit-feedback matrix factorisation (ALS) solved by conjugate gradient."""
 
 from __future__ import annotations
 
@@ -22,8 +21,15 @@ from shopai_lab.recommend.base import Recommender
 
 
 def _conjugate_gradient(
-    Cm1: sp.csr_matrix, B: sp.csr_matrix, Y: np.ndarray, YtY: np.ndarray, X0: np.ndarray,
-    regularization: float, steps: int, chunk: int = 1024, n_threads: int | None = None,
+    Cm1: sp.csr_matrix,
+    B: sp.csr_matrix,
+    Y: np.ndarray,
+    YtY: np.ndarray,
+    X0: np.ndarray,
+    regularization: float,
+    steps: int,
+    chunk: int = 1024,
+    n_threads: int | None = None,
 ) -> np.ndarray:
     """A few conjugate-gradient steps on ``(YtY + Y' (C_u - I) Y + reg I) x_u = Y' C_u p_u`` for every row u.
 
@@ -101,11 +107,28 @@ class ALS(Recommender):
         precision: in single precision the rounding differences between CPUs' BLAS kernels grew
         over the sweeps to visible differences in scores (up to 2e-3), enough to change a
         downstream model trained on them.
+    fit_seconds_ : float
+        Wall time of ``fit``.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> X = sp.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [1, 0, 1]], dtype=float))
+    >>> ALS(factors=2, iterations=5, random_state=0, progress=False).fit(X).user_factors_.shape
+    (3, 2)
     """
 
-    def __init__(self, factors: int = 64, regularization: float = 0.01, alpha: float = 1.0,
-                 iterations: int = 15, cg_steps: int = 3, random_state: int | None = 0,
-                 progress: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        factors: int = 64,
+        regularization: float = 0.01,
+        alpha: float = 1.0,
+        iterations: int = 15,
+        cg_steps: int = 3,
+        random_state: int | None = 0,
+        progress: bool = True,
+    ) -> None:
         self.factors = factors
         self.regularization = regularization
         self.alpha = alpha
@@ -114,13 +137,17 @@ class ALS(Recommender):
         self.random_state = random_state
         self.progress = progress
 
-    def fit(self, X) -> ALS:
+    def _check_params(self) -> None:
         for name in ("factors", "iterations", "cg_steps"):
             require_positive_int(getattr(self, name), name)
         require_number(self.regularization, "regularization", low=0)
         require_number(self.alpha, "alpha", low=0, low_inclusive=False)
         require_seed(self.random_state, "random_state")
         require_bool(self.progress, "progress")
+
+    def fit(self, X) -> ALS:
+        """Alternate conjugate-gradient updates of user and item factors on ``X``; returns ``self``."""
+        self._check_params()
         start = time.perf_counter()
         X = self._fit_common(X)
         rng = np.random.default_rng(self.random_state)
@@ -132,12 +159,12 @@ class ALS(Recommender):
         B = Cm1.copy()
         B.data = B.data + 1.0
         Cm1_T, B_T = Cm1.T.tocsr(), B.T.tocsr()
-        reg = float(self.regularization)
+        reg, steps = float(self.regularization), int(self.cg_steps)
         # The CG workers run one per core; one BLAS thread each avoids oversubscription.
         with threadpool_limits(1, user_api="blas"):
             for _ in tqdm(range(int(self.iterations)), disable=not self.progress, desc="ALS"):
-                users = _conjugate_gradient(Cm1, B, items, items.T @ items, users, reg, int(self.cg_steps))
-                items = _conjugate_gradient(Cm1_T, B_T, users, users.T @ users, items, reg, int(self.cg_steps))
+                users = _conjugate_gradient(Cm1, B, items, items.T @ items, users, reg, steps)
+                items = _conjugate_gradient(Cm1_T, B_T, users, users.T @ users, items, reg, steps)
         self.user_factors_, self.item_factors_ = users, items
         self.fit_seconds_ = time.perf_counter() - start
         return self
@@ -148,7 +175,7 @@ class ALS(Recommender):
         prediction = self.user_factors_ @ self.item_factors_.T
         P = (self.X_ > 0).toarray().astype(np.float64)
         C = 1.0 + self.alpha * self.X_.toarray()
-        penalty = self.regularization * ((self.user_factors_ ** 2).sum() + (self.item_factors_ ** 2).sum())
+        penalty = self.regularization * ((self.user_factors_**2).sum() + (self.item_factors_**2).sum())
         return float((C * (P - prediction) ** 2).sum() + penalty)
 
     def _score_batch(self, users: np.ndarray) -> np.ndarray:

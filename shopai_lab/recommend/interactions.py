@@ -41,6 +41,7 @@ from shopai_lab._validation import (
     require_transactions,
     require_unique,
 )
+from shopai_lab.schema import midnight_after
 
 WEIGHTINGS = ("binary", "count", "log_quantity", "recency")
 
@@ -66,7 +67,18 @@ class InteractionMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """``(customers, items)``."""
         return self.matrix.shape
+
+    @property
+    def nbytes(self) -> int:
+        """Memory of the CSR arrays (values, column indices, row pointers), in bytes."""
+        return self.matrix.data.nbytes + self.matrix.indices.nbytes + self.matrix.indptr.nbytes
+
+    @property
+    def dense_nbytes(self) -> int:
+        """Memory a dense float64 pivot of the same shape would need, in bytes."""
+        return self.shape[0] * self.shape[1] * 8
 
     def user_index(self, ids) -> np.ndarray:
         """Row positions of customer ids; ``ValueError`` naming the unknown ones."""
@@ -79,8 +91,25 @@ class InteractionMatrix:
     def __repr__(self) -> str:
         n_users, n_items = self.shape
         density = self.matrix.nnz / max(n_users * n_items, 1)
-        return (f"InteractionMatrix({n_users:,} customers x {n_items:,} items, "
-                f"{self.matrix.nnz:,} non-zeros, density {density:.3%})")
+        return (
+            f"InteractionMatrix({n_users:,} customers x {n_items:,} items, "
+            f"{self.matrix.nnz:,} non-zeros, density {density:.3%})"
+        )
+
+
+def _cell_values(lines: pd.DataFrame, weighting: str, half_life_days: float) -> pd.DataFrame:
+    """One ``row``, ``col``, ``value`` per customer-item cell of encoded lines, under ``weighting``."""
+    if weighting == "binary":
+        return lines[["row", "col"]].drop_duplicates().assign(value=1.0)
+    if weighting == "count":
+        cells = lines.drop_duplicates(["row", "col", "invoice"]).groupby(["row", "col"]).size()
+        return cells.rename("value").reset_index()
+    if weighting == "log_quantity":
+        return lines.groupby(["row", "col"])["quantity"].sum().apply(np.log1p).rename("value").reset_index()
+    invoices = lines.drop_duplicates(["row", "col", "invoice"])
+    age = (invoices["timestamp"].max() - invoices["timestamp"]) / pd.Timedelta(days=1)
+    cells = invoices.assign(value=0.5 ** (age / half_life_days)).groupby(["row", "col"])["value"].sum()
+    return cells.reset_index()
 
 
 def build_interactions(
@@ -120,8 +149,7 @@ def build_interactions(
     require_transactions(purchases, "purchases", _LINE_COLUMNS, allow_empty=False, allow_nan=False)
     require_one_of(weighting, "weighting", WEIGHTINGS)
     half_life_days = require_number(half_life_days, "half_life_days", low=0, low_inclusive=False)
-    require_no_missing(purchases, ["customer_id", "item_id", "timestamp"], "purchases",
-                       "clean the lines first")
+    require_no_missing(purchases, ["customer_id", "item_id", "timestamp"], "purchases", "clean the lines first")
     if (purchases["quantity"] <= 0).any():
         raise ValueError("purchases has quantities <= 0; interactions are built from clean purchases")
     for name, encoder in (("users", users), ("items", items)):
@@ -132,22 +160,16 @@ def build_interactions(
     rows = users.get_indexer(purchases["customer_id"])
     cols = items.get_indexer(purchases["item_id"])
     keep = (rows >= 0) & (cols >= 0)
-    lines = pd.DataFrame({"row": rows[keep], "col": cols[keep],
-                          "invoice": purchases["invoice_id"].to_numpy()[keep],
-                          "quantity": purchases["quantity"].to_numpy(dtype=float)[keep],
-                          "timestamp": purchases["timestamp"].to_numpy()[keep]})
-    if weighting == "binary":
-        cells = lines[["row", "col"]].drop_duplicates().assign(value=1.0)
-    elif weighting == "count":
-        cells = lines.drop_duplicates(["row", "col", "invoice"]).groupby(["row", "col"]).size()
-        cells = cells.rename("value").reset_index()
-    elif weighting == "log_quantity":
-        cells = lines.groupby(["row", "col"])["quantity"].sum().apply(np.log1p).rename("value").reset_index()
-    else:
-        invoices = lines.drop_duplicates(["row", "col", "invoice"])
-        age = (invoices["timestamp"].max() - invoices["timestamp"]) / pd.Timedelta(days=1)
-        cells = invoices.assign(value=0.5 ** (age / half_life_days)).groupby(["row", "col"])["value"].sum()
-        cells = cells.reset_index()
+    lines = pd.DataFrame(
+        {
+            "row": rows[keep],
+            "col": cols[keep],
+            "invoice": purchases["invoice_id"].to_numpy()[keep],
+            "quantity": purchases["quantity"].to_numpy(dtype=float)[keep],
+            "timestamp": purchases["timestamp"].to_numpy()[keep],
+        }
+    )
+    cells = _cell_values(lines, weighting, half_life_days)
     matrix = sp.csr_matrix(
         (cells["value"].to_numpy(dtype=np.float32), (cells["row"].to_numpy(), cells["col"].to_numpy())),
         shape=(len(users), len(items)),
@@ -184,8 +206,10 @@ class Split:
     test_purchases: pd.DataFrame
 
     def __repr__(self) -> str:
-        return (f"Split(cutoff={self.cutoff.date()}, train={self.train!r}, eval_users={len(self.eval_users):,}, "
-                f"truth items={self.truth.nnz:,})")
+        return (
+            f"Split(cutoff={self.cutoff.date()}, train={self.train!r}, eval_users={len(self.eval_users):,}, "
+            f"truth items={self.truth.nnz:,})"
+        )
 
 
 def temporal_split(
@@ -206,7 +230,7 @@ def temporal_split(
     Examples
     --------
     >>> from shopai_lab.data import random_transactions
-    >>> split = temporal_split(random_transactions(20_000, n_customers=500, n_items=300, seed=0), 60)
+    >>> split = temporal_split(random_transactions(20_000, n_customers=500, n_items=300, random_state=0), 60)
     >>> split.truth.shape == split.train.shape
     True
     """
@@ -215,8 +239,7 @@ def temporal_split(
     test_days = require_positive_int(test_days, "test_days")
     require_one_of(weighting, "weighting", WEIGHTINGS)
     require_number(half_life_days, "half_life_days", low=0, low_inclusive=False)
-    end = purchases["timestamp"].max().normalize() + pd.Timedelta(days=1)
-    cutoff = end - pd.Timedelta(days=test_days)
+    cutoff = midnight_after(purchases["timestamp"]) - pd.Timedelta(days=test_days)
     before = (purchases["timestamp"] < cutoff).to_numpy()
     train_lines, test_lines = purchases[before], purchases[~before]
     if len(train_lines) == 0 or len(test_lines) == 0:
@@ -234,12 +257,17 @@ def temporal_split(
     eval_users = np.flatnonzero(np.diff(truth.indptr) > 0)
     if len(eval_users) == 0:
         raise ValueError("no customer bought a novel train-catalogue item in the test period: nothing to evaluate")
-    return Split(train=train, truth=truth, eval_users=eval_users, cutoff=cutoff,
-                 train_purchases=train_lines.reset_index(drop=True),
-                 test_purchases=test_lines.reset_index(drop=True))
+    return Split(
+        train=train,
+        truth=truth,
+        eval_users=eval_users,
+        cutoff=cutoff,
+        train_purchases=train_lines.reset_index(drop=True),
+        test_purchases=test_lines.reset_index(drop=True),
+    )
 
 
-def random_split(interactions: InteractionMatrix, test_share: float = 0.2, seed: int = 0) -> Split:
+def random_split(interactions: InteractionMatrix, test_share: float = 0.2, random_state=0) -> Split:
     """A random holdout of customer-item cells: **only to demonstrate leakage**.
 
     It hides a random ``test_share`` of each customer's cells and asks the
@@ -247,11 +275,34 @@ def random_split(interactions: InteractionMatrix, test_share: float = 0.2, seed:
     trains on purchases made *after* the ones it must predict, which a real
     recommender never can; scores come out higher than under the temporal
     house protocol. Use :func:`temporal_split` for real evaluation.
+
+    Parameters
+    ----------
+    interactions
+        From :func:`build_interactions`.
+    test_share
+        Share of each customer's cells hidden, in (0, 1).
+    random_state
+        Seed (or ``numpy.random.Generator``) of the cells hidden.
+
+    Returns
+    -------
+    Split
+        With ``cutoff`` ``NaT`` and empty purchase frames.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> matrix = InteractionMatrix(sp.csr_matrix(np.ones((4, 5), dtype=np.float32)),
+    ...                            pd.Index(list("abcd")), pd.Index(list("vwxyz")))
+    >>> split = random_split(matrix, test_share=0.4, random_state=0)
+    >>> int(split.train.matrix.nnz + split.truth.nnz)
+    20
     """
     require_instance(interactions, InteractionMatrix, "interactions")
     require_number(test_share, "test_share", low=0, high=1, low_inclusive=False, high_inclusive=False)
-    require_seed(seed, "seed")
-    rng = np.random.default_rng(seed)
+    require_seed(random_state, "random_state")
+    rng = np.random.default_rng(random_state)
     coo = interactions.matrix.tocoo()
     hidden = rng.random(coo.nnz) < test_share
     shape = interactions.shape
@@ -260,5 +311,11 @@ def random_split(interactions: InteractionMatrix, test_share: float = 0.2, seed:
     has_train = np.diff(train.indptr) > 0
     eval_users = np.flatnonzero((np.diff(truth.indptr) > 0) & has_train)
     empty = pd.DataFrame()
-    return Split(train=InteractionMatrix(train, interactions.users, interactions.items), truth=truth,
-                 eval_users=eval_users, cutoff=pd.NaT, train_purchases=empty, test_purchases=empty)
+    return Split(
+        train=InteractionMatrix(train, interactions.users, interactions.items),
+        truth=truth,
+        eval_users=eval_users,
+        cutoff=pd.NaT,
+        train_purchases=empty,
+        test_purchases=empty,
+    )

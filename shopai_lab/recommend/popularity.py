@@ -1,5 +1,4 @@
-"""The popularity baseline.
-"""
+"""The popularity baseline."""
 
 from __future__ import annotations
 
@@ -22,6 +21,13 @@ class Popularity(Recommender):
         Rank by the sum of ``X``'s weights instead of the number of buyers;
         with recency-weighted interactions this is a *trending* ranking.
 
+    Attributes
+    ----------
+    popularity_ : numpy.ndarray
+        The score of each item (buyers, or summed weights when ``weighted``).
+    fit_seconds_ : float
+        Wall time of ``fit``.
+
     Examples
     --------
     >>> import scipy.sparse as sp
@@ -30,15 +36,17 @@ class Popularity(Recommender):
     [[2, 1]]
     """
 
-    def __init__(self, weighted: bool = False) -> None:
+    def __init__(self, *, weighted: bool = False) -> None:
         self.weighted = weighted
 
     def fit(self, X) -> Popularity:
+        """Count each item's buyers (or sum its weights) in ``X``; returns ``self``."""
         require_bool(self.weighted, "weighted")
         start = time.perf_counter()
         X = self._fit_common(X)
-        self.popularity_ = (np.asarray(X.sum(axis=0)).ravel().astype(np.float64) if self.weighted
-                            else self.item_popularity_)
+        self.popularity_ = (
+            np.asarray(X.sum(axis=0)).ravel().astype(np.float64) if self.weighted else self.item_popularity_
+        )
         self.fit_seconds_ = time.perf_counter() - start
         return self
 

@@ -24,7 +24,6 @@ from sklearn.preprocessing import StandardScaler
 
 from shopai_lab._validation import (
     require_instance,
-    require_number,
     require_positive_int,
     require_seed,
 )
@@ -33,11 +32,22 @@ from shopai_lab.recommend.evaluation import evaluate_lists
 from shopai_lab.recommend.factorization import ALS
 from shopai_lab.recommend.interactions import Split
 from shopai_lab.recommend.linear import EASE
+from shopai_lab.recommend.recipes import CANDIDATE_PARAMS
 
 PAIR_FEATURES = (
-    "cf_score", "cf_rank", "als_score", "item_log_buyers", "item_log_recent_buyers", "item_days_since_sale",
-    "item_days_since_first_sale", "item_log_price", "user_recency_days", "user_log_frequency",
-    "user_log_monetary", "user_log_items", "price_vs_user_median",
+    "cf_score",
+    "cf_rank",
+    "als_score",
+    "item_log_buyers",
+    "item_log_recent_buyers",
+    "item_days_since_sale",
+    "item_days_since_first_sale",
+    "item_log_price",
+    "customer_days_since_last",
+    "customer_log_invoices",
+    "customer_log_net_revenue",
+    "customer_log_items",
+    "price_vs_customer_median",
 )
 
 
@@ -56,91 +66,168 @@ def _item_table(split: Split, recent_days: int) -> pd.DataFrame:
     end = split.cutoff
     by_item = lines.groupby("item_id", observed=True)
     recent = lines[lines["timestamp"] >= end - pd.Timedelta(days=recent_days)]
-    table = pd.DataFrame({
-        "buyers": by_item["customer_id"].nunique(),
-        "recent_buyers": recent.groupby("item_id", observed=True)["customer_id"].nunique(),
-        "last_sale": by_item["timestamp"].max(),
-        "first_sale": by_item["timestamp"].min(),
-        "price": by_item["unit_price"].median(),
-    }).reindex(split.train.items)
+    table = pd.DataFrame(
+        {
+            "buyers": by_item["customer_id"].nunique(),
+            "recent_buyers": recent.groupby("item_id", observed=True)["customer_id"].nunique(),
+            "last_sale": by_item["timestamp"].max(),
+            "first_sale": by_item["timestamp"].min(),
+            "price": by_item["unit_price"].median(),
+        }
+    ).reindex(split.train.items)
     table["recent_buyers"] = table["recent_buyers"].fillna(0.0)
     return table
 
 
-def build_candidates(split: Split, n_candidates: int = 100, ease_l2: float = 300.0,
-                     als_params: dict | None = None, recent_days: int = 30) -> Candidates:
+def _candidate_params(params: dict | None, random_state) -> tuple[dict, dict]:
+    """EASE and ALS settings: :data:`CANDIDATE_PARAMS` updated by ``params`` (ALS seeded, no progress bar)."""
+    params = {} if params is None else require_instance(params, dict, "params")
+    for name in ("EASE", "ALS"):
+        if name in params:
+            require_instance(params[name], dict, f"params[{name!r}]")
+    ease = {**CANDIDATE_PARAMS["EASE"], **params.get("EASE", {})}
+    als = {**CANDIDATE_PARAMS["ALS"], "random_state": random_state, **params.get("ALS", {}), "progress": False}
+    return ease, als
+
+
+def _customer_table(split: Split, customer_ids: pd.Index) -> pd.DataFrame:
+    lines = split.train_purchases
+    customers = rfm(lines, reference_date=split.cutoff).reindex(customer_ids)
+    customers["median_paid"] = lines.groupby("customer_id", observed=True)["unit_price"].median().reindex(customer_ids)
+    return customers
+
+
+def _pair_features(
+    split: Split, users: np.ndarray, items: np.ndarray, scores: np.ndarray, als_scores: np.ndarray, recent_days: int
+) -> pd.DataFrame:
+    """One row per (user, candidate) pair, users' candidates in rank order (see :data:`PAIR_FEATURES`)."""
+    item_info = _item_table(split, recent_days)
+    customers = _customer_table(split, split.train.users[users])
+    n_items = np.diff(split.train.matrix.indptr)[users]
+    n_users, n = items.shape
+    flat_items = np.where(items >= 0, items, 0).ravel()
+    days = lambda stamps: ((split.cutoff - stamps) / pd.Timedelta(days=1)).to_numpy(dtype=float)  # noqa: E731
+    per_customer = lambda values: np.repeat(np.asarray(values, dtype=float), n)  # noqa: E731
+    price = item_info["price"].to_numpy(dtype=float)[flat_items]
+    return pd.DataFrame(
+        {
+            "cf_score": scores.ravel(),
+            "cf_rank": np.tile(np.arange(1, n + 1), n_users).astype(float),
+            "als_score": als_scores.ravel(),
+            "item_log_buyers": np.log1p(item_info["buyers"].to_numpy(dtype=float))[flat_items],
+            "item_log_recent_buyers": np.log1p(item_info["recent_buyers"].to_numpy(dtype=float))[flat_items],
+            "item_days_since_sale": days(item_info["last_sale"])[flat_items],
+            "item_days_since_first_sale": days(item_info["first_sale"])[flat_items],
+            "item_log_price": np.log(price),
+            "customer_days_since_last": per_customer(customers["days_since_last"]),
+            "customer_log_invoices": per_customer(np.log1p(customers["invoices"].to_numpy(dtype=float))),
+            "customer_log_net_revenue": per_customer(
+                np.log1p(customers["net_revenue"].clip(lower=0).to_numpy(dtype=float))
+            ),
+            "customer_log_items": per_customer(np.log1p(n_items.astype(float))),
+            "price_vs_customer_median": np.log(price)
+            - per_customer(np.log(customers["median_paid"].to_numpy(dtype=float))),
+        }
+    )
+
+
+def build_candidates(
+    split: Split, n_candidates: int = 100, *, params: dict | None = None, recent_days: int = 30, random_state=0
+) -> Candidates:
     """Candidates from EASE for every evaluated user of ``split``, with features and labels.
 
     Features per (user, item) pair: the EASE score and rank, the ALS score,
     the item's buyers (all and last ``recent_days`` days, log), days since it
-    last and first sold, its median price (log), the user's recency, frequency,
-    monetary value and number of distinct items, and the item's price relative
-    to the median price the user pays. The label is 1 when the pair is in the
-    split's truth (a novel purchase in its test window).
+    last and first sold, its median price (log), the customer's days since the
+    last purchase, invoices, net revenue and number of distinct items, and the item's
+    price relative to the median price the customer pays. The label is 1 when the
+    pair is in the split's truth (a novel purchase in its test window).
+
+    Parameters
+    ----------
+    split
+        A :func:`shopai_lab.recommend.temporal_split`.
+    n_candidates
+        Candidates per user.
+    params
+        ``{"EASE": {...}, "ALS": {...}}`` settings (e.g. ``tune_models(...).params``) updating
+        :data:`shopai_lab.recommend.recipes.CANDIDATE_PARAMS`.
+    recent_days
+        Window of the recent-buyers feature.
+    random_state
+        Seed of ALS (unless ``params["ALS"]`` sets one).
+
+    Returns
+    -------
+    Candidates
     """
     require_instance(split, Split, "split")
     n_candidates = require_positive_int(n_candidates, "n_candidates")
-    require_number(ease_l2, "ease_l2", low=0, low_inclusive=False)
-    if als_params is not None:
-        require_instance(als_params, dict, "als_params")
     recent_days = require_positive_int(recent_days, "recent_days")
+    require_seed(random_state, "random_state")
+    ease_params, als_params = _candidate_params(params, random_state)
     if split.train_purchases.empty:
         raise ValueError("split has no train_purchases (a random_split?): build candidates from a temporal_split")
     X = split.train.matrix
     users = split.eval_users
-    ease = EASE(ease_l2).fit(X)
-    items, scores = ease.recommend(users, k=min(int(n_candidates), X.shape[1]))
-    als = ALS(**{"factors": 64, "iterations": 15, "random_state": 0, **(als_params or {}), "progress": False}).fit(X)
+    items, scores = EASE(**ease_params).fit(X).recommend(users, k=min(int(n_candidates), X.shape[1]))
+    als = ALS(**als_params).fit(X)
     safe = np.where(items >= 0, items, 0)
     als_scores = np.einsum("uf,ukf->uk", als.user_factors_[users], als.item_factors_[safe])
-
-    item_info = _item_table(split, recent_days)
-    customer_ids = split.train.users[users]
-    lines = split.train_purchases
-    customers = rfm(lines, reference_date=split.cutoff).reindex(customer_ids)
-    median_paid = lines.groupby("customer_id", observed=True)["unit_price"].median().reindex(customer_ids)
-    n_items = np.diff(X.indptr)[users]
-
+    features = _pair_features(split, users, items, scores, als_scores, recent_days)
     n_users, n = items.shape
-    flat_items = safe.ravel()
-    days = lambda stamps: ((split.cutoff - stamps) / pd.Timedelta(days=1)).to_numpy(dtype=float)  # noqa: E731
-    price = item_info["price"].to_numpy(dtype=float)[flat_items]
-    features = pd.DataFrame({
-        "cf_score": scores.ravel(),
-        "cf_rank": np.tile(np.arange(1, n + 1), n_users).astype(float),
-        "als_score": als_scores.ravel(),
-        "item_log_buyers": np.log1p(item_info["buyers"].to_numpy(dtype=float))[flat_items],
-        "item_log_recent_buyers": np.log1p(item_info["recent_buyers"].to_numpy(dtype=float))[flat_items],
-        "item_days_since_sale": days(item_info["last_sale"])[flat_items],
-        "item_days_since_first_sale": days(item_info["first_sale"])[flat_items],
-        "item_log_price": np.log(price),
-        "user_recency_days": np.repeat(customers["recency_days"].to_numpy(dtype=float), n),
-        "user_log_frequency": np.repeat(np.log1p(customers["frequency"].to_numpy(dtype=float)), n),
-        "user_log_monetary": np.repeat(np.log1p(customers["monetary"].clip(lower=0).to_numpy(dtype=float)), n),
-        "user_log_items": np.repeat(np.log1p(n_items.astype(float)), n),
-        "price_vs_user_median": np.log(price) - np.repeat(np.log(median_paid.to_numpy(dtype=float)), n),
-    })
     truth = split.truth[users]
-    labels = np.asarray(truth[np.repeat(np.arange(n_users), n), flat_items]).ravel() > 0
+    labels = np.asarray(truth[np.repeat(np.arange(n_users), n), safe.ravel()]).ravel() > 0
     labels &= items.ravel() >= 0
     valid = np.isfinite(features.to_numpy()).all(axis=1) & (items.ravel() >= 0)
     features = features.where(np.repeat(valid[:, None], features.shape[1], axis=1), 0.0)
     return Candidates(users=users, items=items, features=features, labels=labels.astype(int))
 
 
-def reranker_models(seed: int = 0, hidden_layers=(32, 16)) -> dict[str, Pipeline]:
-    """The two pair scorers: an MLP (scaled features, early stopping) and gradient-boosted trees."""
+def reranker_models(random_state=0, hidden_layers=(32, 16)) -> dict[str, Pipeline]:
+    """The two pair scorers: an MLP (scaled features, early stopping) and gradient-boosted trees.
+
+    Parameters
+    ----------
+    random_state
+        Seed of both models.
+    hidden_layers
+        Sizes of the MLP's hidden layers.
+
+    Returns
+    -------
+    dict
+        ``{"mlp": Pipeline, "boosting": Pipeline}``, unfitted.
+
+    Examples
+    --------
+    >>> sorted(reranker_models(random_state=1))
+    ['boosting', 'mlp']
+    """
     from shopai_lab.propensity.sessions import _layers
 
     hidden_layers = _layers(hidden_layers)
-    require_seed(seed, "seed")
+    require_seed(random_state, "random_state")
     return {
-        "mlp": Pipeline([("scale", StandardScaler()),
-                         ("model", MLPClassifier(hidden_layer_sizes=tuple(hidden_layers), alpha=1e-3,
-                                                 early_stopping=True, n_iter_no_change=10, max_iter=300,
-                                                 random_state=seed))]),
-        "boosting": Pipeline([("model", HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05,
-                                                                       random_state=seed))]),
+        "mlp": Pipeline(
+            [
+                ("scale", StandardScaler()),
+                (
+                    "model",
+                    MLPClassifier(
+                        hidden_layer_sizes=tuple(hidden_layers),
+                        alpha=1e-3,
+                        early_stopping=True,
+                        n_iter_no_change=10,
+                        max_iter=300,
+                        random_state=random_state,
+                    ),
+                ),
+            ]
+        ),
+        "boosting": Pipeline(
+            [("model", HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, random_state=random_state))]
+        ),
     }
 
 
@@ -158,10 +245,32 @@ def rerank(candidates: Candidates, scorer, k: int = 10) -> np.ndarray:
     return np.take_along_axis(candidates.items, order, axis=1)
 
 
-def rerank_experiment(validation: Split, test: Split, n_candidates: int = 100, k: int = 10,
-                      seed: int = 0, hidden_layers=(32, 16), ease_l2: float = 300.0,
-                      als_params: dict | None = None) -> tuple[pd.DataFrame, dict]:
+def rerank_experiment(
+    validation: Split,
+    test: Split,
+    n_candidates: int = 100,
+    k: int = 10,
+    *,
+    random_state=0,
+    hidden_layers=(32, 16),
+    params: dict | None = None,
+) -> tuple[pd.DataFrame, dict]:
     """Train re-rankers on the validation split, apply them to the test split, and compare with CF alone.
+
+    Parameters
+    ----------
+    validation, test
+        Temporal splits; ``validation`` is cut inside ``test``'s training period.
+    n_candidates
+        Candidates per user from EASE.
+    k
+        List length, ``<= n_candidates``.
+    random_state
+        Seed of the re-rankers and of the candidates' ALS.
+    hidden_layers
+        Sizes of the MLP's hidden layers.
+    params
+        EASE and ALS settings of the candidate generation (see :func:`build_candidates`).
 
     Returns
     -------
@@ -176,14 +285,15 @@ def rerank_experiment(validation: Split, test: Split, n_candidates: int = 100, k
     n_candidates = require_positive_int(n_candidates, "n_candidates")
     if k > n_candidates:
         raise ValueError(f"k={k} must not exceed n_candidates={n_candidates}")
-    reranker_models(seed, hidden_layers)  # checks seed and hidden_layers before the slow part
-    train = build_candidates(validation, n_candidates, ease_l2, als_params)
+    models = reranker_models(random_state, hidden_layers)  # checks them before the slow part
+    _candidate_params(params, random_state)
+    train = build_candidates(validation, n_candidates, params=params, random_state=random_state)
     if train.labels.sum() == 0:
         raise ValueError("no positive pair among the validation candidates: nothing to learn from")
-    test_candidates = build_candidates(test, n_candidates, ease_l2, als_params)
+    test_candidates = build_candidates(test, n_candidates, params=params, random_state=random_state)
     rows = [evaluate_lists(test_candidates.items[:, :k], test, k, name="EASE (candidates, CF order)")]
     fitted = {}
-    for name, model in reranker_models(seed, hidden_layers).items():
+    for name, model in models.items():
         scorer = clone(model).fit(train.features[list(PAIR_FEATURES)], train.labels)
         fitted[name] = scorer
         rows.append(evaluate_lists(rerank(test_candidates, scorer, k), test, k, name=f"re-ranked: {name}"))

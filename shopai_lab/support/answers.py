@@ -48,8 +48,14 @@ ENTITY_LABELS: dict[str, str] = {
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("invoice_id", re.compile(r"#\s?(\d{3,10})\b")),
-    ("refund_amount", re.compile(r"(?:[$€£]\s?(\d+(?:[.,]\d{1,2})?))|(?:\b(\d+(?:[.,]\d{1,2})?)\s?"
-                                 r"(?:dollars?|euros?|pounds?|usd|eur|gbp)\b)", re.IGNORECASE)),
+    (
+        "refund_amount",
+        re.compile(
+            r"(?:[$€£]\s?(\d+(?:[.,]\d{1,2})?))|(?:\b(\d+(?:[.,]\d{1,2})?)\s?"
+            r"(?:dollars?|euros?|pounds?|usd|eur|gbp)\b)",
+            re.IGNORECASE,
+        ),
+    ),
     ("order_id", re.compile(r"(?<![#\d])(\d{6,20})\b")),
     ("person_name", re.compile(r"\b((?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")),
     ("person_name", re.compile(r"\bfrom\s+([A-Z][a-z]+\s[A-Z][a-z]+)\b")),
@@ -108,8 +114,9 @@ class EntityExtractor(BaseEstimator):
     3         None         None
     """
 
-    def __init__(self, *, gazetteer_types: tuple[str, ...] = ("account_type", "delivery_city",
-                                                                 "delivery_country")) -> None:
+    def __init__(
+        self, *, gazetteer_types: tuple[str, ...] = ("account_type", "delivery_city", "delivery_country")
+    ) -> None:
         self.gazetteer_types = gazetteer_types
 
     def fit(self, texts: Any, entity_types: Any, entity_values: Any) -> EntityExtractor:
@@ -128,8 +135,7 @@ class EntityExtractor(BaseEstimator):
         self.gazetteer_ = dict(sorted(gazetteer.items()))
         words = sorted(self.gazetteer_, key=lambda w: (-len(w), w))
         self._gazetteer_re = (
-            re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
-            if words else None
+            re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE) if words else None
         )
         return self
 
@@ -174,11 +180,14 @@ def entity_scores(true_types: Any, true_values: Any, predicted: pd.DataFrame) ->
     require_same_length("true_types", types, "true_values", values)
     labelled = types.notna().to_numpy() & values.notna().to_numpy()
     extracted = predicted["entity_type"].notna().to_numpy()
-    right = np.array([
-        bool(lab and ext and pt == tt and pv == normalise_entity(tt, tv))
-        for lab, ext, tt, tv, pt, pv in zip(labelled, extracted, types, values,
-                                           predicted["entity_type"], predicted["entity_value"], strict=True)
-    ])
+    right = np.array(
+        [
+            bool(lab and ext and pt == tt and pv == normalise_entity(tt, tv))
+            for lab, ext, tt, tv, pt, pv in zip(
+                labelled, extracted, types, values, predicted["entity_type"], predicted["entity_value"], strict=True
+            )
+        ]
+    )
     return {
         "recall": float(right.sum() / labelled.sum()) if labelled.any() else float("nan"),
         "precision": float(right.sum() / extracted.sum()) if extracted.any() else float("nan"),
@@ -187,8 +196,12 @@ def entity_scores(true_types: Any, true_values: Any, predicted: pd.DataFrame) ->
     }
 
 
-def compose_replies(intents: Any, entities: pd.DataFrame, replies: Mapping[str, str] | pd.DataFrame,
-                    labels: Mapping[str, str] | None = None) -> list[str]:
+def compose_replies(
+    intents: Any,
+    entities: pd.DataFrame,
+    replies: Mapping[str, str] | pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+) -> list[str]:
     """The canned reply of each intent, introduced by the entity found in the message.
 
     Parameters

@@ -76,16 +76,17 @@ def automation_curve(score: Any, correct: Any) -> pd.DataFrame:
     hits = np.cumsum(c)
     last = np.r_[s[1:] != s[:-1], True]  # last position of each distinct score
     n = np.arange(1, len(s) + 1)[last]
-    return pd.DataFrame({
-        "threshold": s[last],
-        "automated": n / len(s),
-        "accuracy": hits[last] / n,
-        "errors": (n - hits[last]).astype(int),
-    })
+    return pd.DataFrame(
+        {
+            "threshold": s[last],
+            "automated": n / len(s),
+            "accuracy": hits[last] / n,
+            "errors": (n - hits[last]).astype(int),
+        }
+    )
 
 
-def choose_threshold(score: Any, correct: Any, target_accuracy: float,
-                     min_messages: int = 1) -> dict[str, float]:
+def choose_threshold(score: Any, correct: Any, target_accuracy: float, min_messages: int = 1) -> dict[str, float]:
     """The lowest threshold whose automated share reaches ``target_accuracy``.
 
     Use validation messages (never the test set). Among thresholds automating at least
@@ -112,8 +113,11 @@ def choose_threshold(score: Any, correct: Any, target_accuracy: float,
     if ok.empty:
         return {"threshold": float("inf"), "automated": 0.0, "accuracy": float("nan")}
     best = ok.iloc[-1]
-    return {"threshold": float(best["threshold"]), "automated": float(best["automated"]),
-            "accuracy": float(best["accuracy"])}
+    return {
+        "threshold": float(best["threshold"]),
+        "automated": float(best["automated"]),
+        "accuracy": float(best["accuracy"]),
+    }
 
 
 def hand_over(intents: Any, score: Any, threshold: float) -> pd.DataFrame:
@@ -129,15 +133,14 @@ def hand_over(intents: Any, score: Any, threshold: float) -> pd.DataFrame:
     s = require_1d_numbers(score, "score")
     intents = list(intents)
     require_same_length("intents", intents, "score", s)
-    if (isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating))
-            or np.isnan(threshold)):
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)) or np.isnan(threshold):
         raise TypeError(f"threshold must be a number, got {threshold!r}")
-    return pd.DataFrame({"intent": intents, "score": s,
-                         "action": np.where(s >= threshold, "answer", "hand_over")})
+    return pd.DataFrame({"intent": intents, "score": s, "action": np.where(s >= threshold, "answer", "hand_over")})
 
 
-def hold_out_intents(frame: pd.DataFrame, n_intents: int = 10, intents: Sequence[str] | None = None,
-                     random_state: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def hold_out_intents(
+    frame: pd.DataFrame, n_intents: int = 10, intents: Sequence[str] | None = None, random_state: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Split labelled messages into in-scope and out-of-scope by whole intents.
 
     Parameters
@@ -168,8 +171,7 @@ def hold_out_intents(frame: pd.DataFrame, n_intents: int = 10, intents: Sequence
     if intents is None:
         n_intents = require_positive_int(n_intents, "n_intents")
         if n_intents >= len(known) - 1:
-            raise ValueError(
-                f"n_intents={n_intents} leaves fewer than two of the {len(known)} intents in scope")
+            raise ValueError(f"n_intents={n_intents} leaves fewer than two of the {len(known)} intents in scope")
         rng = np.random.default_rng(random_state)
         held = sorted(rng.choice(np.array(known, dtype=object), size=n_intents, replace=False).tolist())
     else:
@@ -257,15 +259,21 @@ class NearestNeighbourScore(BaseEstimator):
         X = normalize(sparse.csr_matrix(X) if sparse.issparse(X) else np.asarray(X, dtype=float))
         out = np.empty(X.shape[0])
         for start in range(0, X.shape[0], self.batch_size):
-            sim = X[start:start + self.batch_size] @ self.train_.T
+            sim = X[start : start + self.batch_size] @ self.train_.T
             sim = sim.toarray() if sparse.issparse(sim) else np.asarray(sim)
-            top = np.partition(sim, sim.shape[1] - self.k, axis=1)[:, -self.k:]
-            out[start:start + self.batch_size] = top.mean(axis=1)
+            top = np.partition(sim, sim.shape[1] - self.k, axis=1)[:, -self.k :]
+            out[start : start + self.batch_size] = top.mean(axis=1)
         return out
 
 
-def out_of_scope_report(val_score: Any, val_correct: Any, test_in_score: Any, test_in_correct: Any,
-                        test_out_score: Any, target_accuracy: float) -> dict[str, float]:
+def out_of_scope_report(
+    val_score: Any,
+    val_correct: Any,
+    test_in_score: Any,
+    test_in_correct: Any,
+    test_out_score: Any,
+    target_accuracy: float,
+) -> dict[str, float]:
     """How well a score separates unseen intents, and what a threshold on it does.
 
     The threshold is chosen on in-scope validation messages only (:func:`choose_threshold`

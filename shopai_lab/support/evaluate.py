@@ -90,9 +90,7 @@ def intent_report(y_true: Any, y_pred: Any) -> pd.DataFrame:
     """
     true, pred = _labels(y_true, y_pred)
     labels = np.unique(np.concatenate([true, pred]))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        true, pred, labels=labels, zero_division=0
-    )
+    precision, recall, f1, support = precision_recall_fscore_support(true, pred, labels=labels, zero_division=0)
     report = pd.DataFrame(
         {"precision": precision, "recall": recall, "f1": f1, "support": support.astype(int)},
         index=pd.Index(labels, name="intent"),

@@ -40,21 +40,23 @@ from shopai_lab.support._checks import (
     require_texts,
 )
 
-__all__ = ["IntentClassifier", "TemperatureCalibrated", "calibrate", "fit_models", "intent_models",
-           "text_features"]
+__all__ = ["IntentClassifier", "TemperatureCalibrated", "calibrate", "fit_models", "intent_models", "text_features"]
 
 
 def _ngrams(value: Any, name: str) -> tuple[int, int]:
-    if (not isinstance(value, (tuple, list)) or len(value) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-            or not 1 <= value[0] <= value[1]):
-        raise ValueError(f"{name} must be a pair (low, high) of integers with 1 <= low <= high, "
-                         f"got {value!r}")
+    if (
+        not isinstance(value, (tuple, list))
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        or not 1 <= value[0] <= value[1]
+    ):
+        raise ValueError(f"{name} must be a pair (low, high) of integers with 1 <= low <= high, got {value!r}")
     return int(value[0]), int(value[1])
 
 
-def text_features(*, word_ngrams: Sequence[int] | None = (1, 2), char_ngrams: Sequence[int] | None = (2, 5),
-                  min_df: int = 2) -> FeatureUnion:
+def text_features(
+    *, word_ngrams: Sequence[int] | None = (1, 2), char_ngrams: Sequence[int] | None = (2, 5), min_df: int = 2
+) -> FeatureUnion:
     """Sublinear TF-IDF of word n-grams and of character n-grams within word boundaries.
 
     Features are float32 (half the memory traffic of float64; the perceptron then trains
@@ -76,20 +78,41 @@ def text_features(*, word_ngrams: Sequence[int] | None = (1, 2), char_ngrams: Se
     min_df = require_positive_int(min_df, "min_df")
     blocks = []
     if word_ngrams is not None:
-        blocks.append(("word", TfidfVectorizer(ngram_range=_ngrams(word_ngrams, "word_ngrams"),
-                                               sublinear_tf=True, min_df=min_df, dtype=np.float32)))
+        blocks.append(
+            (
+                "word",
+                TfidfVectorizer(
+                    ngram_range=_ngrams(word_ngrams, "word_ngrams"), sublinear_tf=True, min_df=min_df, dtype=np.float32
+                ),
+            )
+        )
     if char_ngrams is not None:
-        blocks.append(("char", TfidfVectorizer(analyzer="char_wb",
-                                               ngram_range=_ngrams(char_ngrams, "char_ngrams"),
-                                               sublinear_tf=True, min_df=min_df, dtype=np.float32)))
+        blocks.append(
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=_ngrams(char_ngrams, "char_ngrams"),
+                    sublinear_tf=True,
+                    min_df=min_df,
+                    dtype=np.float32,
+                ),
+            )
+        )
     if not blocks:
         raise ValueError("word_ngrams and char_ngrams cannot both be None")
     return FeatureUnion(blocks)
 
 
 def _mlp(hidden: Sequence[int], max_iter: int, random_state: int) -> MLPClassifier:
-    return MLPClassifier(hidden_layer_sizes=tuple(hidden), max_iter=max_iter, batch_size="auto",
-                         learning_rate_init=2e-3, alpha=1e-4, random_state=random_state)
+    return MLPClassifier(
+        hidden_layer_sizes=tuple(hidden),
+        max_iter=max_iter,
+        batch_size="auto",
+        learning_rate_init=2e-3,
+        alpha=1e-4,
+        random_state=random_state,
+    )
 
 
 def _hidden(value: Any) -> tuple[int, ...]:
@@ -100,9 +123,15 @@ def _hidden(value: Any) -> tuple[int, ...]:
     return tuple(require_positive_int(v, "mlp_hidden") for v in value)
 
 
-def intent_models(*, random_state: int = 0, svm_c: float = 0.5, logreg_c: float = 10.0,
-                  mlp_hidden: Sequence[int] = (128,), mlp_max_iter: int = 6, min_df: int = 2
-                  ) -> dict[str, Pipeline]:
+def intent_models(
+    *,
+    random_state: int = 0,
+    svm_c: float = 0.5,
+    logreg_c: float = 10.0,
+    mlp_hidden: Sequence[int] = (128,),
+    mlp_max_iter: int = 6,
+    min_df: int = 2,
+) -> dict[str, Pipeline]:
     """The comparison set of intent pipelines (unfitted), from plain to strongest.
 
     ``tfidf_logreg`` (word 1-2-grams + multinomial logistic regression, 30 epochs of SAGA:
@@ -120,15 +149,24 @@ def intent_models(*, random_state: int = 0, svm_c: float = 0.5, logreg_c: float 
     hidden = _hidden(mlp_hidden)
     mlp_max_iter = require_positive_int(mlp_max_iter, "mlp_max_iter")
     return {
-        "tfidf_logreg": Pipeline([("features", text_features(char_ngrams=None, min_df=1)),
-                                  ("model", LogisticRegression(C=logreg_c, solver="saga", max_iter=30,
-                                                              random_state=random_state))]),
-        "char_svm": Pipeline([("features", text_features(word_ngrams=None, min_df=min_df)),
-                              ("model", LinearSVC(C=svm_c, random_state=random_state))]),
-        "word_char_svm": Pipeline([("features", text_features(min_df=min_df)),
-                                   ("model", LinearSVC(C=svm_c, random_state=random_state))]),
-        "word_char_mlp": Pipeline([("features", text_features(min_df=min_df)),
-                                   ("model", _mlp(hidden, mlp_max_iter, random_state))]),
+        "tfidf_logreg": Pipeline(
+            [
+                ("features", text_features(char_ngrams=None, min_df=1)),
+                ("model", LogisticRegression(C=logreg_c, solver="saga", max_iter=30, random_state=random_state)),
+            ]
+        ),
+        "char_svm": Pipeline(
+            [
+                ("features", text_features(word_ngrams=None, min_df=min_df)),
+                ("model", LinearSVC(C=svm_c, random_state=random_state)),
+            ]
+        ),
+        "word_char_svm": Pipeline(
+            [("features", text_features(min_df=min_df)), ("model", LinearSVC(C=svm_c, random_state=random_state))]
+        ),
+        "word_char_mlp": Pipeline(
+            [("features", text_features(min_df=min_df)), ("model", _mlp(hidden, mlp_max_iter, random_state))]
+        ),
     }
 
 
@@ -172,10 +210,19 @@ class IntentClassifier(ClassifierMixin, BaseEstimator):
     ['cancel', 'track']
     """
 
-    def __init__(self, *, svm_c: float = 0.5, svm_scale: float = 5.0, neural_weight: float = 0.7,
-                 mlp_hidden: Sequence[int] = (128,), mlp_max_iter: int = 6,
-                 word_ngrams: Sequence[int] | None = (1, 2), char_ngrams: Sequence[int] | None = (2, 5),
-                 min_df: int = 2, random_state: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        svm_c: float = 0.5,
+        svm_scale: float = 5.0,
+        neural_weight: float = 0.7,
+        mlp_hidden: Sequence[int] = (128,),
+        mlp_max_iter: int = 6,
+        word_ngrams: Sequence[int] | None = (1, 2),
+        char_ngrams: Sequence[int] | None = (2, 5),
+        min_df: int = 2,
+        random_state: int = 0,
+    ) -> None:
         self.svm_c = svm_c
         self.svm_scale = svm_scale
         self.neural_weight = neural_weight
@@ -200,8 +247,7 @@ class IntentClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"svm_scale must be a positive number, got {self.svm_scale!r}")
         hidden = _hidden(self.mlp_hidden)
         max_iter = require_positive_int(self.mlp_max_iter, "mlp_max_iter")
-        self.features_ = text_features(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
-                                       min_df=self.min_df)
+        self.features_ = text_features(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams, min_df=self.min_df)
         features = self.features_.fit_transform(texts)
         self.svm_ = LinearSVC(C=self.svm_c, random_state=self.random_state).fit(features, labels)
         self.classes_ = self.svm_.classes_
@@ -322,8 +368,7 @@ class TemperatureCalibrated(ClassifierMixin, BaseEstimator):
             z = logits / np.exp(log_t)
             return float(np.mean(logsumexp(z, axis=1) - z[np.arange(len(z)), target]))
 
-        result = minimize_scalar(loss, bounds=(np.log(low), np.log(high)), method="bounded",
-                                 options={"xatol": 1e-6})
+        result = minimize_scalar(loss, bounds=(np.log(low), np.log(high)), method="bounded", options={"xatol": 1e-6})
         self.temperature_ = float(np.exp(result.x))
         self.classes_ = classes
         return self

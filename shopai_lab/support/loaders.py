@@ -199,8 +199,9 @@ def load_intents(path: str | Path, column_map: Mapping[str, str] | str | None = 
     return check_intents(raw.rename(columns=mapping), f"file {path.name!r}")
 
 
-def split_messages(frame: pd.DataFrame, test_size: float = 0.2, random_state: int = 0,
-                   use_split: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+def split_messages(
+    frame: pd.DataFrame, test_size: float = 0.2, random_state: int = 0, use_split: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Train and test messages: the file's own ``split`` when it has one, else a stratified cut.
 
     Parameters
@@ -238,8 +239,6 @@ def split_messages(frame: pd.DataFrame, test_size: float = 0.2, random_state: in
     counts = frame["intent"].value_counts()
     rare = sorted(counts[counts < 2].index)
     if rare:
-        raise ValueError(
-            f"intent(s) {rare[:5]} have a single message; a stratified split needs two per intent")
-    train, test = train_test_split(frame, test_size=share, stratify=frame["intent"],
-                                   random_state=random_state)
+        raise ValueError(f"intent(s) {rare[:5]} have a single message; a stratified split needs two per intent")
+    train, test = train_test_split(frame, test_size=share, stratify=frame["intent"], random_state=random_state)
     return train.sort_index(), test.sort_index()

@@ -27,14 +27,20 @@ def plot_reliability(tables: dict[str, pd.DataFrame], ax: Any = None) -> Any:
     for name, table in tables.items():
         require_columns(table, ["confidence", "accuracy"], name)
         ax.plot(table["confidence"], table["accuracy"], marker="o", label=name)
-    ax.set(xlabel="mean confidence in bin", ylabel="accuracy in bin", xlim=(0, 1), ylim=(0, 1.02),
-           title="Reliability: is a 90% confident answer right 90% of the time?")
+    ax.set(
+        xlabel="mean confidence in bin",
+        ylabel="accuracy in bin",
+        xlim=(0, 1),
+        ylim=(0, 1.02),
+        title="Reliability: is a 90% confident answer right 90% of the time?",
+    )
     ax.legend(loc="upper left")
     return ax
 
 
-def plot_automation_curve(curves: dict[str, pd.DataFrame], target_accuracy: float,
-                          chosen: tuple[float, float] | None = None, ax: Any = None) -> Any:
+def plot_automation_curve(
+    curves: dict[str, pd.DataFrame], target_accuracy: float, chosen: tuple[float, float] | None = None, ax: Any = None
+) -> Any:
     """Accuracy on the automated share against the share automated, per curve.
 
     ``chosen`` marks the operating point (automated share, accuracy) on the test messages.
@@ -52,9 +58,13 @@ def plot_automation_curve(curves: dict[str, pd.DataFrame], target_accuracy: floa
         ax.plot(100 * curve["automated"], 100 * curve["accuracy"], label=name)
     ax.axhline(100 * target_accuracy, color="grey", linestyle=":", label="target accuracy")
     if chosen is not None:
-        ax.scatter([100 * chosen[0]], [100 * chosen[1]], color="black", zorder=3,
-                   label="threshold chosen on validation")
-    ax.set(xlabel="messages answered automatically (%)", ylabel="accuracy on automated messages (%)",
-           title="Accuracy vs automation")
+        ax.scatter(
+            [100 * chosen[0]], [100 * chosen[1]], color="black", zorder=3, label="threshold chosen on validation"
+        )
+    ax.set(
+        xlabel="messages answered automatically (%)",
+        ylabel="accuracy on automated messages (%)",
+        title="Accuracy vs automation",
+    )
     ax.legend(loc="lower left")
     return ax

@@ -36,8 +36,9 @@ def queue_map(frame: pd.DataFrame, queue_column: str = "category") -> dict[str, 
     return dict(sorted(zip(pairs["intent"], pairs[queue_column], strict=True)))
 
 
-def routing_outcomes(true_intents: Any, predicted_intents: Any, score: Any, threshold: float,
-                     queues: Mapping[str, str]) -> pd.DataFrame:
+def routing_outcomes(
+    true_intents: Any, predicted_intents: Any, score: Any, threshold: float, queues: Mapping[str, str]
+) -> pd.DataFrame:
     """Per message: automated or handed over, and whether the answer or the queue was right.
 
     Columns: ``true_queue``, ``predicted_queue``, ``automated`` (score >= threshold),
@@ -60,10 +61,15 @@ def routing_outcomes(true_intents: Any, predicted_intents: Any, score: Any, thre
         raise ValueError(f"intent(s) {sorted(set(missing))[:5]} have no queue in queues")
     true_q = np.array([queues[i] for i in true], dtype=object)
     pred_q = np.array([queues[i] for i in pred], dtype=object)
-    return pd.DataFrame({
-        "true_queue": true_q, "predicted_queue": pred_q, "automated": s >= threshold,
-        "right_intent": true == pred, "right_queue": true_q == pred_q,
-    })
+    return pd.DataFrame(
+        {
+            "true_queue": true_q,
+            "predicted_queue": pred_q,
+            "automated": s >= threshold,
+            "right_intent": true == pred,
+            "right_queue": true_q == pred_q,
+        }
+    )
 
 
 def routing_summary(outcomes: pd.DataFrame, per: int = 1000) -> pd.DataFrame:

@@ -19,7 +19,5 @@ def small_shop() -> pd.DataFrame:
         when = start + pd.Timedelta(hours=int(i * 7 + rng.integers(0, 5)))
         for item in rng.choice(list(prices), size=int(rng.integers(3, 7)), replace=False):
             rows.append((customer, f"I{i:04d}", item, int(rng.integers(1, 13)), prices[item], when))
-    frame = pd.DataFrame(
-        rows, columns=["customer_id", "invoice_id", "item_id", "quantity", "unit_price", "timestamp"]
-    )
+    frame = pd.DataFrame(rows, columns=["customer_id", "invoice_id", "item_id", "quantity", "unit_price", "timestamp"])
     return frame.astype({"customer_id": "string", "invoice_id": "string", "item_id": "string"})

@@ -39,20 +39,24 @@ def test_robust_z_hand_example():
     detector = RobustZDetector().fit(X)
     assert detector.median_.tolist() == [3.0]
     assert detector.scale_.tolist() == [1.4826]
-    assert detector.z_scores(X)["x"].tolist() == pytest.approx([
-        -2 / 1.4826,
-        -1 / 1.4826,
-        0.0,
-        1 / 1.4826,
-        97 / 1.4826,
-    ])
-    assert RobustZDetector(two_sided=False).fit_score(X).tolist() == pytest.approx([
-        0,
-        0,
-        0,
-        1 / 1.4826,
-        97 / 1.4826,
-    ])
+    assert detector.z_scores(X)["x"].tolist() == pytest.approx(
+        [
+            -2 / 1.4826,
+            -1 / 1.4826,
+            0.0,
+            1 / 1.4826,
+            97 / 1.4826,
+        ]
+    )
+    assert RobustZDetector(two_sided=False).fit_score(X).tolist() == pytest.approx(
+        [
+            0,
+            0,
+            0,
+            1 / 1.4826,
+            97 / 1.4826,
+        ]
+    )
 
 
 def test_robust_z_scale_when_mad_is_zero_and_floor():
@@ -66,11 +70,7 @@ def test_robust_z_scale_when_mad_is_zero_and_floor():
 def test_isolation_forest_matches_scikit_learn():
     X = frame()
     ours = IsolationForestDetector(n_estimators=50, random_state=3).fit_score(X)
-    theirs = (
-        -IsolationForest(n_estimators=50, random_state=3, n_jobs=1)
-        .fit(X.to_numpy())
-        .score_samples(X.to_numpy())
-    )
+    theirs = -IsolationForest(n_estimators=50, random_state=3, n_jobs=1).fit(X.to_numpy()).score_samples(X.to_numpy())
     np.testing.assert_allclose(ours, theirs)
     assert set(np.argsort(-ours)[:5]) == set(range(5))
 
@@ -122,9 +122,7 @@ def test_percentiles_and_rank_ensemble_agree():
 
 def test_ensemble_weights_and_errors():
     X = frame()
-    ens = RankEnsemble(
-        detectors=[("a", ColumnRule(column="a")), ("b", ColumnRule(column="b"))], weights=[1, 0]
-    )
+    ens = RankEnsemble(detectors=[("a", ColumnRule(column="a")), ("b", ColumnRule(column="b"))], weights=[1, 0])
     np.testing.assert_allclose(ens.fit_score(X), percentiles(X["a"].to_numpy(), X["a"].to_numpy()))
     with pytest.raises(ValueError, match="combine"):
         RankEnsemble(detectors=[("a", ColumnRule(column="a"))], combine="median").fit(X)
@@ -134,9 +132,7 @@ def test_ensemble_weights_and_errors():
         RankEnsemble(detectors=[("a", ColumnRule(column="a"))], weights=[-1]).fit(X)
 
 
-@pytest.mark.parametrize(
-    "detector", list(default_detectors(n_neighbors=10).values()), ids=lambda d: type(d).__name__
-)
+@pytest.mark.parametrize("detector", list(default_detectors(n_neighbors=10).values()), ids=lambda d: type(d).__name__)
 def test_sklearn_conventions(detector):
     X = frame(100)
     assert clone(detector).get_params() == detector.get_params()

@@ -48,17 +48,21 @@ def test_metrics_by_kind_uses_normal_rows_plus_one_kind():
 
 
 def test_reversal_labels_match_customer_product_quantity_and_window():
-    purchases = make_lines([
-        ("a", "1", "x", 5, 1.0, "2024-01-01 10:00"),
-        ("a", "2", "x", 5, 1.0, "2024-01-05 10:00"),
-        ("a", "3", "y", 2, 1.0, "2024-01-05 10:00"),
-        ("b", "4", "x", 5, 1.0, "2024-01-05 10:00"),
-    ])
-    returns = make_lines([
-        ("a", "C1", "x", -5, 1.0, "2024-01-05 12:00"),  # matches the latest: invoice 2
-        ("a", "C2", "y", -1, 1.0, "2024-01-05 12:00"),  # quantity differs: no match
-        (None, "C3", "x", -5, 1.0, "2024-01-05 12:00"),  # unknown customer: ignored
-    ])
+    purchases = make_lines(
+        [
+            ("a", "1", "x", 5, 1.0, "2024-01-01 10:00"),
+            ("a", "2", "x", 5, 1.0, "2024-01-05 10:00"),
+            ("a", "3", "y", 2, 1.0, "2024-01-05 10:00"),
+            ("b", "4", "x", 5, 1.0, "2024-01-05 10:00"),
+        ]
+    )
+    returns = make_lines(
+        [
+            ("a", "C1", "x", -5, 1.0, "2024-01-05 12:00"),  # matches the latest: invoice 2
+            ("a", "C2", "y", -1, 1.0, "2024-01-05 12:00"),  # quantity differs: no match
+            (None, "C3", "x", -5, 1.0, "2024-01-05 12:00"),  # unknown customer: ignored
+        ]
+    )
     assert reversal_labels(purchases, returns).tolist() == [False, True, False, False]
     late = returns.assign(timestamp=returns["timestamp"] + pd.Timedelta(days=3))
     assert not reversal_labels(purchases, late, max_days=1).any()
@@ -95,9 +99,7 @@ def test_injection_study_and_summary(small_shop):
     assert table.index[0] == "both"
     assert table.loc["price rule", ("price", "min")] == 1.0
     with pytest.raises(ValueError, match="unknown detector"):
-        injection_study(
-            small_shop, detectors, seeds=[0], rate=0.1, progress=False, ensembles={"x": (["nope"], "max")}
-        )
+        injection_study(small_shop, detectors, seeds=[0], rate=0.1, progress=False, ensembles={"x": (["nope"], "max")})
 
 
 def test_choose_n_neighbors_picks_the_best_candidate(small_shop):

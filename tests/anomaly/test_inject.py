@@ -13,9 +13,7 @@ from shopai_lab.anomaly import (
 
 def test_planted_changes_are_exactly_as_labelled(small_shop):
     before = small_shop.copy()
-    injected = inject_anomalies(
-        small_shop, rate=0.1, quantity_factor=(10, 100), burst_size=(3, 5), random_state=1
-    )
+    injected = inject_anomalies(small_shop, rate=0.1, quantity_factor=(10, 100), burst_size=(3, 5), random_state=1)
     pd.testing.assert_frame_equal(small_shop, before)  # input untouched
     counts = injected.labels.value_counts()
     assert counts["quantity"] == counts["price"] == 10 and counts["burst"] == 10
@@ -24,9 +22,7 @@ def test_planted_changes_are_exactly_as_labelled(small_shop):
     for change in injected.changes.itertuples():
         if change.kind == "quantity":
             old = original.loc[(change.invoice_id, change.item_id), "quantity"]
-            assert planted.loc[(change.invoice_id, change.item_id), "quantity"] == np.ceil(
-                old * change.factor
-            )
+            assert planted.loc[(change.invoice_id, change.item_id), "quantity"] == np.ceil(old * change.factor)
             assert 10 <= change.factor <= 100
         elif change.kind == "price":
             old = original.loc[(change.invoice_id, change.item_id), "unit_price"]
@@ -44,9 +40,7 @@ def test_bursts_are_near_identical_minutes_apart_from_new_customers(small_shop):
     injected = inject_anomalies(
         small_shop, rate=0.1, kinds=["burst"], burst_size=(3, 5), burst_minutes=4, random_state=2
     )
-    bursts = injected.lines[
-        injected.lines["invoice_id"].isin(injected.labels.index[injected.labels == "burst"])
-    ]
+    bursts = injected.lines[injected.lines["invoice_id"].isin(injected.labels.index[injected.labels == "burst"])]
     assert not set(bursts["customer_id"]) & set(small_shop["customer_id"])
     for _, lines in bursts.groupby("customer_id"):
         stamps = lines.groupby("invoice_id")["timestamp"].first().sort_values()

@@ -110,9 +110,7 @@ def test_notebook_08_runs_on_another_shops_file(other_shop_file, tmp_path):
     cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
     assert m["invoices"] == len(invoice_features(cleaned.purchases))
     validation = inject_anomalies(cleaned.purchases, rate=0.03, random_state=7)
-    best, _ = choose_n_neighbors(
-        model_matrix(invoice_features(validation.lines)), validation.labels, [10, 20]
-    )
+    best, _ = choose_n_neighbors(model_matrix(invoice_features(validation.lines)), validation.labels, [10, 20])
     assert m["lof/n_neighbors"] == best
     results = injection_study(
         cleaned.purchases, default_detectors(n_neighbors=best), seeds=[3], rate=0.03, progress=False
@@ -122,11 +120,13 @@ def test_notebook_08_runs_on_another_shops_file(other_shop_file, tmp_path):
         assert m[f"ap/{name}"] == pytest.approx(overall.loc[name, "average_precision"], rel=1e-3)  # 3 digits
     segments = assign_segments(rfm_scores(rfm(cleaned.purchases)))
     country = cleaned.purchases.groupby("customer_id")["country"].first().reindex(segments.index)
-    table = pd.DataFrame({
-        "country": country,
-        "segment": segments["segment"].astype(str),
-        "first_month": segments["first_purchase"].dt.strftime("%Y-%m"),
-    })
+    table = pd.DataFrame(
+        {
+            "country": country,
+            "segment": segments["segment"].astype(str),
+            "first_month": segments["first_purchase"].dt.strftime("%Y-%m"),
+        }
+    )
     report = k_anonymity_report(table, ["country", "segment", "first_month"], 3)
     assert m["kanon/share_below_k"] == pytest.approx(report["share_below_k"], rel=1e-4)
     assert m["kanon/k_after"] >= 3

@@ -42,16 +42,16 @@ RETURNS = make_lines(
 def test_rfm_known_answer():
     table = rfm(PURCHASES, reference_date="2024-01-11", returns=RETURNS)
     assert table.index.tolist() == ["a", "b"]
-    assert table["recency_days"].tolist() == [3, 5]  # b: 5.25 days, whole days floor
-    assert table["frequency"].tolist() == [2, 1]
-    assert table["monetary"].tolist() == pytest.approx([20.0, 5.0])
+    assert table["days_since_last"].tolist() == [3, 5]  # b: 5.25 days, whole days floor
+    assert table["invoices"].tolist() == [2, 1]
+    assert table["net_revenue"].tolist() == pytest.approx([20.0, 5.0])
     assert table.loc["a", "first_purchase"] == pd.Timestamp("2024-01-01")
 
 
 def test_rfm_default_reference_is_midnight_after_last_purchase():
     table = rfm(PURCHASES)
-    assert table.loc["c", "recency_days"] == 0  # bought 2024-01-12 09:00, reference 2024-01-13
-    assert table.loc["a", "recency_days"] == 5
+    assert table.loc["c", "days_since_last"] == 0  # bought 2024-01-12 09:00, reference 2024-01-13
+    assert table.loc["a", "days_since_last"] == 5
 
 
 def test_rfm_errors_and_no_mutation():
@@ -75,20 +75,18 @@ def test_rfm_on_online_retail_adds_up(cleaned_retail):
     table = rfm(purchases, returns=returns)
     assert len(table) == 4_334
     pairs = purchases[["customer_id", "invoice_id"]].drop_duplicates()
-    assert table["frequency"].sum() == len(pairs)
+    assert table["invoices"].sum() == len(pairs)
     known = returns[returns["customer_id"].isin(table.index)]
     expected = purchases["revenue"].sum() + known["revenue"].sum()
-    assert table["monetary"].sum() == pytest.approx(expected, rel=1e-12)
-    assert table["recency_days"].between(0, 373).all()
+    assert table["net_revenue"].sum() == pytest.approx(expected, rel=1e-12)
+    assert table["days_since_last"].between(0, 373).all()
 
 
 def test_quantile_scores_keep_ties_together():
     values = pd.Series([1, 1, 1, 1, 2, 3, 4, 5, 6, 7])
     assert quantile_scores(values).tolist() == [2, 2, 2, 2, 3, 3, 4, 4, 5, 5]
     assert quantile_scores(pd.Series([4.0] * 7)).tolist() == [3] * 7
-    assert quantile_scores(pd.Series(range(10)), higher_is_better=False).tolist() == [
-        5, 5, 4, 4, 3, 3, 2, 2, 1, 1
-    ]
+    assert quantile_scores(pd.Series(range(10)), higher_is_better=False).tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
     with pytest.raises(ValueError, match="n_bins must be >= 2"):
         quantile_scores(values, n_bins=1)
     with pytest.raises(ValueError, match="missing values"):
@@ -97,7 +95,7 @@ def test_quantile_scores_keep_ties_together():
 
 def test_rfm_scores_survive_heavy_ties(cleaned_retail):
     scored = rfm_scores(rfm(cleaned_retail.purchases, returns=cleaned_retail.returns))
-    one_invoice = scored[scored["frequency"] == 1]
+    one_invoice = scored[scored["invoices"] == 1]
     assert one_invoice["f_score"].nunique() == 1  # a third of customers, one score
     for column in ("r_score", "f_score", "m_score", "fm_score"):
         assert scored[column].between(1, 5).all()
@@ -116,7 +114,7 @@ def test_every_grid_cell_maps_to_its_segment():
 
 
 def test_fm_score_rounds_half_up():
-    table = pd.DataFrame({"recency_days": [1, 2], "frequency": [1, 2], "monetary": [2.0, 1.0]})
+    table = pd.DataFrame({"days_since_last": [1, 2], "invoices": [1, 2], "net_revenue": [2.0, 1.0]})
     scored = rfm_scores(table, n_bins=2)
     # f: [1, 2], m: [2, 1] -> means 1.5 and 1.5 -> both round half up to 2.
     assert scored["fm_score"].tolist() == [2, 2]
@@ -129,7 +127,7 @@ def test_segment_summary_shares_add_to_one(cleaned_retail):
     assert summary["share"].sum() == pytest.approx(1.0)
     assert summary["revenue_share"].sum() == pytest.approx(1.0)
     assert summary.index[0] == "Champions"
-    assert summary.loc["Champions", "monetary"] > summary.loc["Lost", "monetary"]
+    assert summary.loc["Champions", "net_revenue"] > summary.loc["Lost", "net_revenue"]
 
 
 COHORT_LINES = pd.DataFrame(
@@ -221,12 +219,12 @@ def test_customer_features_known_answer():
 
 @pytest.fixture(scope="module")
 def shop():
-    return simulate_shop(n_customers=2000, n_items=200, days=90, seed=0)
+    return simulate_shop(n_customers=2000, n_items=200, days=90, random_state=0)
 
 
 def test_segmenter_recovers_the_simulated_segments(shop):
     browsing = session_features(shop.events)
-    truth = shop.customers.set_index("user_id").loc[browsing.index, "segment"]
+    truth = shop.customers.set_index("customer_id").loc[browsing.index, "segment"]
     segmenter = CustomerSegmenter(k_range=(2, 8), random_state=0).fit(browsing)
     assert segmenter.n_clusters_ == 4
     assert adjusted_rand_score(truth, segmenter.labels_) >= 0.75

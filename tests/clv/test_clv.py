@@ -89,7 +89,7 @@ def test_loglikelihood_equals_the_integral_over_lambda_and_p():
 
 @pytest.fixture(scope="module")
 def big_simulation():
-    return simulate_bgnbd(200_000, T=39.0, seed=5, **PUBLISHED_BGNBD)
+    return simulate_bgnbd(200_000, T=39.0, random_state=5, **PUBLISHED_BGNBD)
 
 
 def test_population_expectation_and_distribution_match_monte_carlo(big_simulation):
@@ -104,7 +104,7 @@ def test_population_expectation_and_distribution_match_monte_carlo(big_simulatio
 
 
 def test_conditional_predictions_match_monte_carlo():
-    sim = simulate_bgnbd(100_000, T=np.linspace(27, 39, 100_000), holdout=39.0, seed=1, **PUBLISHED_BGNBD)
+    sim = simulate_bgnbd(100_000, T=np.linspace(27, 39, 100_000), holdout=39.0, random_state=1, **PUBLISHED_BGNBD)
     model = fixed(PUBLISHED_BGNBD)
     predicted = model.expected_purchases(39.0, sim["frequency"], sim["recency"], sim["T"])
     by_x = sim.assign(predicted=predicted).groupby(sim["frequency"].clip(upper=4))
@@ -119,7 +119,7 @@ def test_conditional_predictions_match_monte_carlo():
 
 
 def test_prob_no_purchases_matches_monte_carlo():
-    sim = simulate_bgnbd(100_000, T=np.linspace(27, 39, 100_000), holdout=13.0, seed=2, **PUBLISHED_BGNBD)
+    sim = simulate_bgnbd(100_000, T=np.linspace(27, 39, 100_000), holdout=13.0, random_state=2, **PUBLISHED_BGNBD)
     model = fixed(PUBLISHED_BGNBD)
     quiet = model.prob_no_purchases(13.0, sim["frequency"], sim["recency"], sim["T"])
     observed = sim["frequency_holdout"] == 0
@@ -134,7 +134,7 @@ def test_prob_no_purchases_matches_monte_carlo():
 
 def test_no_dropout_in_the_data_is_flagged_not_hidden():
     # Customers who never leave: the MLE of the dropout part runs to the edge of the space.
-    sim = simulate_bgnbd(5_000, r=0.8, alpha=8.0, a=1e-6, b=1e3, T=39.0, seed=4)
+    sim = simulate_bgnbd(5_000, r=0.8, alpha=8.0, a=1e-6, b=1e3, T=39.0, random_state=4)
     with pytest.warns(IdentificationWarning, match="no dropout"):
         model = BetaGeoModel().fit(sim)
     assert not model.dropout_identified_
@@ -145,7 +145,7 @@ def test_no_dropout_in_the_data_is_flagged_not_hidden():
 
 
 def test_bgnbd_recovers_known_parameters():
-    sim = simulate_bgnbd(20_000, T=np.random.default_rng(0).uniform(27, 39, 20_000), seed=0, **PUBLISHED_BGNBD)
+    sim = simulate_bgnbd(20_000, T=np.random.default_rng(0).uniform(27, 39, 20_000), random_state=0, **PUBLISHED_BGNBD)
     model = BetaGeoModel().fit(sim)
     for name, value in PUBLISHED_BGNBD.items():
         assert model.params_[name] == pytest.approx(value, rel=0.10), name
@@ -153,8 +153,8 @@ def test_bgnbd_recovers_known_parameters():
 
 def test_gamma_gamma_recovers_known_parameters_and_shrinks():
     frequency = np.random.default_rng(3).integers(1, 10, 20_000)
-    monetary = simulate_gamma_gamma(frequency, seed=3, **PUBLISHED_GG)
-    model = GammaGammaModel().fit(pd.DataFrame({"frequency": frequency, "monetary": monetary}))
+    monetary_value = simulate_gamma_gamma(frequency, random_state=3, **PUBLISHED_GG)
+    model = GammaGammaModel().fit(pd.DataFrame({"frequency": frequency, "monetary_value": monetary_value}))
     for name, value in PUBLISHED_GG.items():
         assert model.params_[name] == pytest.approx(value, rel=0.10), name
     p, q, gamma = (model.params_[k] for k in ("p", "q", "gamma"))
@@ -188,7 +188,7 @@ def test_inconsistent_summaries_are_rejected(summary, message):
 
 def test_gamma_gamma_rejects_bad_spend_and_unfitted_use():
     with pytest.raises(ValueError, match="must be positive"):
-        GammaGammaModel().fit(pd.DataFrame({"frequency": [1, 2, 3, 1], "monetary": [1.0, 0.0, 3.0, 2.0]}))
+        GammaGammaModel().fit(pd.DataFrame({"frequency": [1, 2, 3, 1], "monetary_value": [1.0, 0.0, 3.0, 2.0]}))
     with pytest.raises(ValueError, match="not fitted"):
         GammaGammaModel().expected_spend(1, 1.0)
     with pytest.raises(ValueError, match="not fitted"):
@@ -199,8 +199,15 @@ LINES = pd.DataFrame(
     {
         "customer_id": ["a", "a", "a", "a", "b", "b", "c"],
         "timestamp": pd.to_datetime(
-            ["2024-01-01 09:00", "2024-01-01 17:00", "2024-01-15", "2024-02-12",
-             "2024-01-08", "2024-02-05", "2024-02-01"],
+            [
+                "2024-01-01 09:00",
+                "2024-01-01 17:00",
+                "2024-01-15",
+                "2024-02-12",
+                "2024-01-08",
+                "2024-02-05",
+                "2024-02-01",
+            ],
             format="ISO8601",
         ),
         "quantity": [1, 1, 2, 1, 1, 4, 1],
@@ -213,8 +220,13 @@ def test_summarize_customers_known_answer():
     summary = summarize_customers(LINES, "2024-01-29", observation_end="2024-02-12")
     # a: days Jan 1 (two lines: one purchase worth 10), Jan 15 (20); holdout Feb 12 (7).
     assert summary.loc["a"].to_dict() == {
-        "frequency": 1, "recency": 2.0, "T": 4.0, "monetary": 20.0,
-        "frequency_holdout": 1, "monetary_holdout": 7.0, "duration_holdout": 2.0,
+        "frequency": 1,
+        "recency": 2.0,
+        "T": 4.0,
+        "monetary_value": 20.0,
+        "frequency_holdout": 1,
+        "monetary_value_holdout": 7.0,
+        "duration_holdout": 2.0,
     }
     # b: Jan 8 only in calibration; Feb 5 in the holdout. c first buys in the holdout: excluded.
     assert summary.loc["b", ["frequency", "recency", "T", "frequency_holdout"]].tolist() == [0, 0.0, 3.0, 1]
@@ -241,7 +253,7 @@ def test_summarize_customers_errors(kwargs, message):
 def test_customer_value_discounting(cdnow):
     bgnbd, gg = BetaGeoModel().fit(cdnow), GammaGammaModel().fit(cdnow)
     undiscounted = customer_value(bgnbd, gg, cdnow, horizon=52, discount_rate=0.0)
-    expected = gg.expected_spend(cdnow["frequency"], cdnow["monetary"]) * bgnbd.expected_purchases(
+    expected = gg.expected_spend(cdnow["frequency"], cdnow["monetary_value"]) * bgnbd.expected_purchases(
         52, cdnow["frequency"], cdnow["recency"], cdnow["T"]
     )
     np.testing.assert_allclose(undiscounted.to_numpy(), expected, rtol=1e-10)

@@ -1,4 +1,4 @@
-"""Bad input to shopai_lab.cleaning: clear errors naming the column or parameter; inputs unchanged."""
+"""Bad input to shopai_lab.data.cleaning: clear errors naming the column or parameter; inputs unchanged."""
 
 import numpy as np
 import pytest
@@ -12,19 +12,14 @@ NAN_QTY = TX.assign(quantity=[1.0, np.nan, 3.0, 1.0, 4.0, 2.0])
 ROWS = [
     (data.clean_transactions, {"transactions": pounds(TX)}, TypeError, r"'unit_price'.*'£2.50'"),
     (data.clean_transactions, {"transactions": TX.drop(columns="quantity")}, ValueError, r"'quantity'"),
-    (data.clean_transactions, {"transactions": TX.assign(timestamp="2024-01-02")}, TypeError,
-     r"'timestamp'.*datetime"),
+    (data.clean_transactions, {"transactions": TX.assign(timestamp="2024-01-02")}, TypeError, r"'timestamp'.*datetime"),
     (data.clean_transactions, {"transactions": NAN_QTY}, ValueError, r"'quantity'.*missing"),
-    (data.clean_transactions, {"transactions": TX, "non_product_pattern": "(POST"}, ValueError,
-     "non_product_pattern"),
-    (data.clean_transactions, {"transactions": TX, "non_product_pattern": 5}, TypeError,
-     "non_product_pattern"),
-    (data.clean_transactions, {"transactions": TX, "cancellation_prefix": ""}, ValueError,
-     "cancellation_prefix"),
+    (data.clean_transactions, {"transactions": TX, "non_product_pattern": "(POST"}, ValueError, "non_product_pattern"),
+    (data.clean_transactions, {"transactions": TX, "non_product_pattern": 5}, TypeError, "non_product_pattern"),
+    (data.clean_transactions, {"transactions": TX, "cancellation_prefix": ""}, ValueError, "cancellation_prefix"),
     (data.clean_transactions, {"transactions": "file.csv"}, TypeError, "transactions must be a pandas"),
     (data.net_of_returns, {"purchases": pounds(TX), "returns": TX}, TypeError, r"purchases\['unit_price'\]"),
-    (data.net_of_returns, {"purchases": TX, "returns": TX.assign(quantity="-1")}, TypeError,
-     r"returns\['quantity'\]"),
+    (data.net_of_returns, {"purchases": TX, "returns": TX.assign(quantity="-1")}, TypeError, r"returns\['quantity'\]"),
     (data.flag_extreme_lines, {"lines": pounds(TX)}, TypeError, r"lines\['unit_price'\].*'£2.50'"),
     (data.flag_extreme_lines, {"lines": NAN_QTY}, ValueError, r"'quantity'"),
     (data.flag_extreme_lines, {"lines": TX, "threshold": "5"}, TypeError, "threshold"),

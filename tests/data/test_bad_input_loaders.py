@@ -1,4 +1,4 @@
-"""Bad input to shopai_lab.datasets: each row must raise a clear error naming the file, column or parameter."""
+"""Bad input to shopai_lab.data loaders: each row must raise a clear error naming the file, column or parameter."""
 
 import pandas as pd
 import pytest
@@ -14,9 +14,11 @@ def files(tmp_path):
     (tmp_path / "fake.parquet").write_text("not parquet")
     (tmp_path / "other.csv").write_text("x,y\n1,2\n")
     (tmp_path / "prices.csv").write_text(
-        "customer_id,invoice_id,item_id,quantity,unit_price,timestamp\n1,5,A,2,£2.50,2024-01-02\n")
+        "customer_id,invoice_id,item_id,quantity,unit_price,timestamp\n1,5,A,2,£2.50,2024-01-02\n"
+    )
     (tmp_path / "dates.csv").write_text(
-        "customer_id,invoice_id,item_id,quantity,unit_price,timestamp\n1,5,A,2,2.5,yesterday\n")
+        "customer_id,invoice_id,item_id,quantity,unit_price,timestamp\n1,5,A,2,2.5,yesterday\n"
+    )
     return tmp_path
 
 
@@ -35,8 +37,12 @@ ROWS = [
     (data.load_cdnow_summary, {"path": "absent.csv"}, FileNotFoundError, r"absent\.csv"),
     (data.load_cdnow_summary, {"path": "ragged.csv"}, ValueError, r"ragged\.csv"),
     (data.to_canonical, {"df": [1, 2]}, TypeError, "transactions must be a pandas DataFrame"),
-    (data.to_canonical, {"df": pd.DataFrame({"Price": [1.0]}), "column_map": {"Nope": "unit_price"}},
-     ValueError, r"column_map names column\(s\) \['Nope'\]"),
+    (
+        data.to_canonical,
+        {"df": pd.DataFrame({"Price": [1.0]}), "column_map": {"Nope": "unit_price"}},
+        ValueError,
+        r"column_map names column\(s\) \['Nope'\]",
+    ),
     (data.quality_report, {"df": "table"}, TypeError, "df must be a pandas DataFrame"),
 ]
 

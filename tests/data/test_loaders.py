@@ -101,8 +101,11 @@ def test_column_map_of_wrong_type():
 @pytest.mark.parametrize(
     ("column", "bad", "message"),
     [
-        ("InvoiceDate", "yesterday",
-         r"'timestamp' \(file column 'InvoiceDate'\) has 1 value\(s\) that are not dates: 'yesterday'"),
+        (
+            "InvoiceDate",
+            "yesterday",
+            r"'timestamp' \(file column 'InvoiceDate'\) has 1 value\(s\) that are not dates: 'yesterday'",
+        ),
         ("Price", "cheap", r"'unit_price' \(file column 'Price'\) has 1 value\(s\) that are not numbers: 'cheap'"),
         ("Quantity", "a dozen", r"'quantity' \(file column 'Quantity'\) .* not numbers: 'a dozen'"),
     ],

@@ -8,13 +8,13 @@ from shopai_lab.data import SEGMENTS, random_transactions, simulate_shop
 
 @pytest.fixture(scope="module")
 def shop():
-    return simulate_shop(n_customers=3000, n_items=150, days=120, seed=7)
+    return simulate_shop(n_customers=3000, n_items=150, days=120, random_state=7)
 
 
 def test_same_seed_same_shop_other_seed_other_shop():
-    a = simulate_shop(n_customers=300, n_items=40, days=30, seed=3)
-    b = simulate_shop(n_customers=300, n_items=40, days=30, seed=3)
-    c = simulate_shop(n_customers=300, n_items=40, days=30, seed=4)
+    a = simulate_shop(n_customers=300, n_items=40, days=30, random_state=3)
+    b = simulate_shop(n_customers=300, n_items=40, days=30, random_state=3)
+    c = simulate_shop(n_customers=300, n_items=40, days=30, random_state=4)
     pd.testing.assert_frame_equal(a.events, b.events)
     pd.testing.assert_frame_equal(a.customers, b.customers)
     assert not a.events.equals(c.events)
@@ -22,7 +22,13 @@ def test_same_seed_same_shop_other_seed_other_shop():
 
 def test_schema(shop):
     assert list(shop.events.columns) == [
-        "user_id", "session_id", "item_id", "event", "timestamp", "price", "quantity"
+        "customer_id",
+        "session_id",
+        "item_id",
+        "event",
+        "timestamp",
+        "price",
+        "quantity",
     ]
     assert set(shop.events["event"].astype(str)) == {"view", "cart", "purchase"}
     assert shop.events["timestamp"].is_monotonic_increasing
@@ -50,8 +56,8 @@ def test_segment_shares_match_the_configuration(shop):
 
 
 def test_session_rates_match_the_configuration(shop):
-    sessions = shop.events.groupby("user_id")["session_id"].nunique()
-    customers = shop.customers.set_index("user_id")
+    sessions = shop.events.groupby("customer_id")["session_id"].nunique()
+    customers = shop.customers.set_index("customer_id")
     per_day = sessions.reindex(customers.index, fill_value=0) / 120
     observed = per_day.groupby(customers["segment"], observed=True).mean()
     for name, rate in SEGMENTS["sessions_per_day"].items():
@@ -59,7 +65,7 @@ def test_session_rates_match_the_configuration(shop):
 
 
 def test_funnel_conversion_matches_the_configuration(shop):
-    ev = shop.events.merge(shop.customers[["user_id", "segment"]], on="user_id")
+    ev = shop.events.merge(shop.customers[["customer_id", "segment"]], on="customer_id")
     counts = ev.groupby(["segment", "event"], observed=True).size().unstack("event")
     cart_rate = counts["cart"] / counts["view"]
     for name, rate in SEGMENTS["cart_rate"].items():
@@ -90,7 +96,7 @@ def test_bad_arguments(kwargs, error, message):
 
 
 def test_random_transactions_size_and_schema():
-    tx = random_transactions(10_000, n_customers=500, n_items=300, seed=1)
+    tx = random_transactions(10_000, n_customers=500, n_items=300, random_state=1)
     assert len(tx) == 10_000
     assert tx["customer_id"].nunique() <= 500
     assert tx["item_id"].nunique() <= 300

@@ -22,9 +22,7 @@ def test_hash_assignment_is_deterministic_balanced_and_salt_specific():
 
 def test_weights_and_buckets():
     arms = ex.assign(IDS, "w", arms=("a", "b", "c"), weights=(0.2, 0.3, 0.5))
-    assert arms.value_counts(normalize=True).sort_index().to_numpy() == pytest.approx(
-        [0.2, 0.3, 0.5], abs=0.015
-    )
+    assert arms.value_counts(normalize=True).sort_index().to_numpy() == pytest.approx([0.2, 0.3, 0.5], abs=0.015)
     assert not ex.balance_check(arms, (0.2, 0.3, 0.5), ["a", "b", "c"]).mismatch
     buckets = ex.hash_buckets(IDS, "w")
     assert stats.chisquare(np.bincount(buckets % 10, minlength=10)).pvalue > 0.001

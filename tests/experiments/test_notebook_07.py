@@ -51,10 +51,7 @@ def test_stored_notebook_07_headline_figures():
     assert metrics["obf/+5% points conversion"] >= 0.78
     assert metrics["msprt/A/A conversion"] <= 0.05
     assert metrics["srm/lost_median_p"] > 0.1 and metrics["srm/lost_reject"] > 0.5
-    assert (
-        metrics["uplift/share/uplift, X-learner"]
-        > metrics["uplift/share/purchase propensity (notebook 03)"] + 0.2
-    )
+    assert metrics["uplift/share/uplift, X-learner"] > metrics["uplift/share/purchase propensity (notebook 03)"] + 0.2
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +115,7 @@ def test_notebook_07_runs_on_another_shops_file(other_shop_file, tmp_path):
     for method in ("welch", "cuped", "two proportions"):
         assert metrics[f"aa/{method}"] == pytest.approx(table.loc[method, "rejection_rate"], abs=1e-9)
     spread = aa.groupby("method")["estimate"].var()
-    assert metrics["variance_reduction/cuped"] == pytest.approx(
-        1 - spread["cuped"] / spread["welch"], abs=1e-3
-    )
+    assert metrics["variance_reduction/cuped"] == pytest.approx(1 - spread["cuped"] / spread["welch"], abs=1e-3)
     crit = ex.group_sequential_bounds(np.arange(1, 9))["critical_z"]
     peek = ex.simulate_peeking(
         population.weekly_converted.astype(float), T, metric="conversion", critical_z=crit, progress=False

@@ -6,14 +6,10 @@ from statsmodels.stats.power import NormalIndPower
 from shopai_lab import experiments as ex
 
 
-@pytest.mark.parametrize(
-    "method, reference", [("holm", "holm"), ("bh", "fdr_bh"), ("bonferroni", "bonferroni")]
-)
+@pytest.mark.parametrize("method, reference", [("holm", "holm"), ("bh", "fdr_bh"), ("bonferroni", "bonferroni")])
 def test_adjusted_pvalues_match_statsmodels(method, reference):
     p = np.random.default_rng(13).random(25) ** 3
-    np.testing.assert_allclose(
-        ex.adjust_pvalues(p, method), multipletests(p, method=reference)[1], atol=1e-12
-    )
+    np.testing.assert_allclose(ex.adjust_pvalues(p, method), multipletests(p, method=reference)[1], atol=1e-12)
 
 
 def test_metric_table_flags_guardrail_harm():
@@ -30,12 +26,8 @@ def test_metric_table_flags_guardrail_harm():
 
 def test_analytic_power_matches_statsmodels():
     for effect, n in ((0.2, 393), (0.1, 2000), (0.35, 100)):
-        assert ex.power_means(n, 1.0, effect) == pytest.approx(
-            NormalIndPower().power(effect, n, 0.05), rel=1e-9
-        )
-    assert ex.sample_size_means(2.0, 0.5) == int(
-        np.ceil(NormalIndPower().solve_power(0.25, power=0.8, alpha=0.05))
-    )
+        assert ex.power_means(n, 1.0, effect) == pytest.approx(NormalIndPower().power(effect, n, 0.05), rel=1e-9)
+    assert ex.sample_size_means(2.0, 0.5) == int(np.ceil(NormalIndPower().solve_power(0.25, power=0.8, alpha=0.05)))
     assert ex.mde_means(ex.sample_size_means(1.0, 0.2), 1.0) == pytest.approx(0.2, rel=0.01)
 
 

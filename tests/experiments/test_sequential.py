@@ -47,9 +47,6 @@ def test_peeking_simulation_on_real_weeks(population):
         population.weekly_converted.astype(float), T, metric="conversion", critical_z=crit, progress=False
     )
     table = ex.summarize_peeking(res)
-    assert (
-        table.loc["weekly peeking", "rejection_rate"]
-        > 2 * table.loc["fixed horizon (one look)", "rejection_rate"]
-    )
+    assert table.loc["weekly peeking", "rejection_rate"] > 2 * table.loc["fixed horizon (one look)", "rejection_rate"]
     assert table.loc["group-sequential", "rejection_rate"] <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / 400)
     assert (res["peeking_stop"] <= population.n_weeks).all()

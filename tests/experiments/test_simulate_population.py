@@ -33,9 +33,7 @@ def test_population_does_not_modify_purchases(cleaned_retail):
 def test_aa_false_positives_and_coverage_on_real_customers(population):
     T = ex.random_assignments(len(population.customers), 1000, random_state=18)
     methods = ("welch", "cuped", "regression (HC2)", "two proportions", "relative lift", "revenue per order")
-    res = ex.simulate_splits(
-        population.customers, T, methods=methods, covariates=list(ex.COVARIATES), progress=False
-    )
+    res = ex.simulate_splits(population.customers, T, methods=methods, covariates=list(ex.COVARIATES), progress=False)
     table = ex.summarize_splits(res)
     low, high = ex.aa_tolerance(0.05, 1000)  # three binomial standard errors
     assert table["rejection_rate"].between(low, high).all(), table

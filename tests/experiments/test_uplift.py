@@ -19,9 +19,7 @@ def test_simulator_truth(incentive):
     observed = train.purchased[train.treatment].mean() - train.purchased[~train.treatment].mean()
     se = np.sqrt(0.25 / train.treatment.sum() + 0.25 / (~train.treatment).sum())
     assert observed == pytest.approx(train.effect.mean(), abs=4 * se)
-    assert ((train.base_probability + train.effect) >= 0).all() and (
-        (train.base_probability + train.effect) <= 1
-    ).all()
+    assert ((train.base_probability + train.effect) >= 0).all() and ((train.base_probability + train.effect) <= 1).all()
     assert (train.effect > 0.1).mean() > 0.1 and (train.effect < 0).any()  # persuadables and sleeping dogs
 
 
@@ -32,15 +30,11 @@ def test_learners_recover_the_effect_and_beat_propensity(incentive, learner):
     assert clone(model).get_params() == model.get_params()
     with pytest.raises(NotFittedError):
         model.predict(test.features.to_numpy())
-    tau = model.fit(train.features.to_numpy(), train.purchased, train.treatment).predict(
-        test.features.to_numpy()
-    )
+    tau = model.fit(train.features.to_numpy(), train.purchased, train.treatment).predict(test.features.to_numpy())
     assert np.corrcoef(tau, test.effect)[0, 1] > 0.6
     oracle = ex.targeting_profit(test.effect, test.effect * 50 > 2, conversion_value=50, incentive_cost=2)
     ours = ex.targeting_profit(test.effect, tau * 50 > 2, conversion_value=50, incentive_cost=2)
-    propensity = ex.targeting_profit(
-        test.effect, test.base_probability * 50 > 2, conversion_value=50, incentive_cost=2
-    )
+    propensity = ex.targeting_profit(test.effect, test.base_probability * 50 > 2, conversion_value=50, incentive_cost=2)
     assert propensity < ours <= oracle
 
 

@@ -70,9 +70,7 @@ def test_evaluation_window_masks_targets_after_its_end():
 
 
 def test_combine_forecasts_median_and_weighted():
-    y = pd.DataFrame(
-        {"x": [1.0, 3.0, 2.0, 8.0, 4.0]}, index=pd.date_range("2024-01-01", periods=5, freq="W-MON")
-    )
+    y = pd.DataFrame({"x": [1.0, 3.0, 2.0, 8.0, 4.0]}, index=pd.date_range("2024-01-01", periods=5, freq="W-MON"))
     models = {
         "naive": forecast.Naive(),
         "ma": forecast.MovingAverage(window=2),
@@ -83,9 +81,7 @@ def test_combine_forecasts_median_and_weighted():
     med = bt[bt["model"] == "med"]["forecast"].tolist()
     assert med == [np.median([2.0, 2.5, 2.0]), np.median([8.0, 5.0, 13 / 3])]
     bt = forecast.combine_forecasts(bt, ["naive", "ma"], "w", "weighted", {"naive": 3, "ma": 1})
-    assert bt[bt["model"] == "w"]["forecast"].tolist() == pytest.approx(
-        [0.75 * 2 + 0.25 * 2.5, 0.75 * 8 + 0.25 * 5]
-    )
+    assert bt[bt["model"] == "w"]["forecast"].tolist() == pytest.approx([0.75 * 2 + 0.25 * 2.5, 0.75 * 8 + 0.25 * 5])
 
 
 def test_paired_bootstrap_interval_excludes_zero_only_for_a_real_difference():

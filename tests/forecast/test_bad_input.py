@@ -87,9 +87,7 @@ CASES = [
     ),
     (
         "unknown model in the bootstrap",
-        lambda: forecast.paired_bootstrap(
-            forecast.product_errors(_BT, forecast.naive_scales(Y)), "nope", "naive"
-        ),
+        lambda: forecast.paired_bootstrap(forecast.product_errors(_BT, forecast.naive_scales(Y)), "nope", "naive"),
         ValueError,
         "nope",
     ),

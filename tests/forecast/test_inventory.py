@@ -53,15 +53,11 @@ def test_zero_lead_time_orders_arrive_before_demand():
 def test_a_higher_level_never_lowers_the_fill_rate():
     rng = np.random.default_rng(0)
     d = _frame(rng.poisson(10, 30))
-    fills = [
-        forecast.simulate_order_up_to(d, _frame([s] * 30)).summary()["fill_rate"] for s in (15, 20, 25, 35)
-    ]
+    fills = [forecast.simulate_order_up_to(d, _frame([s] * 30)).summary()["fill_rate"] for s in (15, 20, 25, 35)]
     assert fills == sorted(fills)
     curve = forecast.service_curve(d, lambda p: _frame([10 + 40 * p] * 30), [0.2, 0.5, 0.8])
     assert curve["weeks_of_stock"].is_monotonic_increasing and curve["fill_rate"].is_monotonic_increasing
-    assert forecast.fill_rate_at_stock(curve, 100.0) != forecast.fill_rate_at_stock(
-        curve, 100.0
-    )  # NaN outside
+    assert forecast.fill_rate_at_stock(curve, 100.0) != forecast.fill_rate_at_stock(curve, 100.0)  # NaN outside
 
 
 def test_levels_frame_pivots_and_checks_completeness():

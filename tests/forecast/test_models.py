@@ -117,9 +117,7 @@ def test_global_boosting_learns_a_shared_pattern_and_keeps_its_parameters():
     weeks = 40
     base = np.where(np.arange(weeks) % 2 == 0, 2.0, 10.0)
     y = pd.DataFrame({f"p{i}": base * (i + 1) for i in range(6)})
-    model = forecast.GlobalBoosting(
-        horizon=2, min_history=8, max_iter=100, min_samples_leaf=5, random_state=0
-    )
+    model = forecast.GlobalBoosting(horizon=2, min_history=8, max_iter=100, min_samples_leaf=5, random_state=0)
     params = model.get_params()
     model.fit(y)
     assert model.get_params() == params

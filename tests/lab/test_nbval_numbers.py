@@ -33,9 +33,11 @@ def test_reconcile_text_keeps_words_and_integers_exact():
 
 def test_reconcile_outputs_uses_the_tolerance_recorded_with_a_metric():
     def metric(value, **tolerance):
-        return {"output_type": "display_data", "metadata": {},
-                "data": {METRIC_MIMETYPE: {"name": "ndcg", "value": value, **tolerance},
-                         "text/plain": f"ndcg = {value!r}"}}
+        return {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {METRIC_MIMETYPE: {"name": "ndcg", "value": value, **tolerance}, "text/plain": f"ndcg = {value!r}"},
+        }
 
     stored = [metric(0.1148, rtol=0.02)]
     new = [metric(0.1131, rtol=0.02)]
@@ -46,10 +48,22 @@ def test_reconcile_outputs_uses_the_tolerance_recorded_with_a_metric():
 
 
 def test_reconcile_outputs_of_streams_and_tables():
-    stored = [{"output_type": "stream", "name": "stdout", "text": "AUC 0.92134\n"},
-              {"output_type": "execute_result", "execution_count": 3, "metadata": {},
-               "data": {"text/plain": "   ndcg\nA  0.1129", "text/html": "<td>0.1129</td>"}}]
-    new = [{"output_type": "stream", "name": "stdout", "text": "AUC 0.92139\n"},
-           {"output_type": "execute_result", "execution_count": 3, "metadata": {},
-            "data": {"text/plain": "   ndcg\nA  0.1130", "text/html": "<td>0.1130</td>"}}]
+    stored = [
+        {"output_type": "stream", "name": "stdout", "text": "AUC 0.92134\n"},
+        {
+            "output_type": "execute_result",
+            "execution_count": 3,
+            "metadata": {},
+            "data": {"text/plain": "   ndcg\nA  0.1129", "text/html": "<td>0.1129</td>"},
+        },
+    ]
+    new = [
+        {"output_type": "stream", "name": "stdout", "text": "AUC 0.92139\n"},
+        {
+            "output_type": "execute_result",
+            "execution_count": 3,
+            "metadata": {},
+            "data": {"text/plain": "   ndcg\nA  0.1130", "text/html": "<td>0.1130</td>"},
+        },
+    ]
     assert reconcile_outputs(new, stored) == stored

@@ -92,11 +92,20 @@ def test_run_into_a_folder_that_cannot_be_made(capsys, tmp_path):
 
 
 def test_normalize_joins_consecutive_streams_of_one_name():
-    nb = {"metadata": {}, "cells": [{"metadata": {}, "outputs": [
-        {"output_type": "stream", "name": "stdout", "text": "a\n"},
-        {"output_type": "stream", "name": "stdout", "text": "b\n"},
-        {"output_type": "display_data", "data": {"text/plain": "x"}, "metadata": {}},
-        {"output_type": "stream", "name": "stdout", "text": "c\n"}]}]}
+    nb = {
+        "metadata": {},
+        "cells": [
+            {
+                "metadata": {},
+                "outputs": [
+                    {"output_type": "stream", "name": "stdout", "text": "a\n"},
+                    {"output_type": "stream", "name": "stdout", "text": "b\n"},
+                    {"output_type": "display_data", "data": {"text/plain": "x"}, "metadata": {}},
+                    {"output_type": "stream", "name": "stdout", "text": "c\n"},
+                ],
+            }
+        ],
+    }
     outputs = normalize_notebook(nb)["cells"][0]["outputs"]
     assert [o.get("text") for o in outputs] == ["a\nb\n", None, "c\n"]
     assert len(nb["cells"][0]["outputs"]) == 4
@@ -105,8 +114,12 @@ def test_normalize_joins_consecutive_streams_of_one_name():
 def test_normalize_strips_run_metadata_without_touching_the_input():
     nb = {
         "metadata": {"papermill": {"duration": 1.0}, "kernelspec": {"name": "python3"}},
-        "cells": [{"metadata": {"papermill": {}, "execution": {"iopub.status.busy": "t"}, "tags": []},
-                   "outputs": [{"output_type": "stream", "text": "x"}]}],
+        "cells": [
+            {
+                "metadata": {"papermill": {}, "execution": {"iopub.status.busy": "t"}, "tags": []},
+                "outputs": [{"output_type": "stream", "text": "x"}],
+            }
+        ],
     }
     clean = normalize_notebook(nb)
     assert clean["metadata"] == {"kernelspec": {"name": "python3"}}
@@ -127,7 +140,9 @@ def test_resolve_notebooks_by_prefix_stem_and_errors(tmp_path):
     for name in ("01_behavior.ipynb", "02_cf.ipynb", "02b_extra.ipynb", "notes.ipynb"):
         (tmp_path / name).write_text("{}")
     assert [p.name for p in cli.resolve_notebooks([], tmp_path)] == [
-        "01_behavior.ipynb", "02_cf.ipynb", "02b_extra.ipynb"
+        "01_behavior.ipynb",
+        "02_cf.ipynb",
+        "02b_extra.ipynb",
     ]
     assert [p.name for p in cli.resolve_notebooks(["01"], tmp_path)] == ["01_behavior.ipynb"]
     assert [p.name for p in cli.resolve_notebooks(["02_cf"], tmp_path)] == ["02_cf.ipynb"]

@@ -24,8 +24,13 @@ def test_lp_matches_scipy_linprog_on_random_instances():
     c = rng.uniform(0, 1.2, 300)
     x, value = lp_price_mixture(margins, d, c)
     for i in range(300):
-        ref = linprog(-(margins * d[i]), A_ub=np.vstack([d[i], np.ones(5)]), b_ub=[c[i], 1.0],
-                      bounds=[(0, None)] * 5, method="highs")
+        ref = linprog(
+            -(margins * d[i]),
+            A_ub=np.vstack([d[i], np.ones(5)]),
+            b_ub=[c[i], 1.0],
+            bounds=[(0, None)] * 5,
+            method="highs",
+        )
         assert value[i] == pytest.approx(-ref.fun, abs=1e-9)
     assert (x >= -1e-12).all() and (x.sum(axis=1) <= 1 + 1e-12).all()
     assert ((x * d).sum(axis=1) <= c + 1e-12).all()
@@ -43,9 +48,15 @@ def test_lp_known_mixture():
 
 @pytest.fixture(scope="module")
 def benchmark_race():
-    policies = [ThompsonSampling(), UCB1(), EpsilonGreedy(0.1), EpsilonGreedy(5.0, decay=True),
-                ExploreThenCommit(100), EpsilonGreedy(0.0)]
-    return race(policies, PRICES, PROBABILITIES, horizon=10_000, n_runs=100, seed=0)
+    policies = [
+        ThompsonSampling(),
+        UCB1(),
+        EpsilonGreedy(epsilon=0.1),
+        EpsilonGreedy(epsilon=5.0, decay=True),
+        ExploreThenCommit(m=100),
+        EpsilonGreedy(epsilon=0.0),
+    ]
+    return race(policies, PRICES, PROBABILITIES, horizon=10_000, n_runs=100, random_state=0)
 
 
 def test_thompson_sampling_reaches_the_target(benchmark_race):
@@ -74,17 +85,21 @@ def test_regret_curves_and_shares(benchmark_race):
     assert runs["explore-then-commit (m=100)"].arm_shares[3] >= 0.01
 
 
-def test_same_seed_same_result_and_the_seed_matters():
-    a = simulate_pricing(ThompsonSampling(), PRICES, PROBABILITIES, 500, 10, seed=3)
-    b = simulate_pricing(ThompsonSampling(), PRICES, PROBABILITIES, 500, 10, seed=3)
-    c = simulate_pricing(ThompsonSampling(), PRICES, PROBABILITIES, 500, 10, seed=4)
+def test_same_random_state_same_result_and_the_random_state_matters():
+    a = simulate_pricing(ThompsonSampling(), PRICES, PROBABILITIES, 500, 10, random_state=3)
+    b = simulate_pricing(ThompsonSampling(), PRICES, PROBABILITIES, 500, 10, random_state=3)
+    c = simulate_pricing(ThompsonSampling(), PRICES, PROBABILITIES, 500, 10, random_state=4)
     np.testing.assert_array_equal(a.profit, b.profit)
     assert not np.array_equal(a.profit, c.profit)
 
 
 def test_inventory_policies_respect_stock_and_approach_the_lp_bound():
-    table, runs = race([InventoryThompsonSampling(False), InventoryThompsonSampling(True), ThompsonSampling()],
-                       PRICES, PROBABILITIES, horizon=10_000, n_runs=100, inventory=2_500, seed=0)
+    policies = [
+        InventoryThompsonSampling(update_capacity=False),
+        InventoryThompsonSampling(update_capacity=True),
+        ThompsonSampling(),
+    ]
+    table, runs = race(policies, PRICES, PROBABILITIES, horizon=10_000, n_runs=100, inventory=2_500, random_state=0)
     assert table.loc["TS-update", "share_of_benchmark"] >= 0.998
     assert table.loc["TS-update", "share_of_benchmark"] > table.loc["TS-fixed", "share_of_benchmark"]
     # Plain Thompson sampling ignores the stock, sells out at the cheap price and earns far less.
@@ -94,7 +109,7 @@ def test_inventory_policies_respect_stock_and_approach_the_lp_bound():
 
 
 def test_inventory_is_never_oversold():
-    run = simulate_pricing(ThompsonSampling(), PRICES, PROBABILITIES, 2_000, 20, inventory=100, seed=1)
+    run = simulate_pricing(ThompsonSampling(), PRICES, PROBABILITIES, 2_000, 20, inventory=100, random_state=1)
     assert (run.units == 100).all()  # sold out, and not one unit more
     assert run.arm_shares[-1] > 0.5  # most customers arrive after the stock ran out
 
@@ -121,6 +136,6 @@ def test_inventory_policy_needs_inventory_and_priors_are_checked():
     with pytest.raises(ValueError, match="needs an inventory"):
         simulate_pricing(InventoryThompsonSampling(), PRICES, PROBABILITIES, 10, 2)
     with pytest.raises(ValueError, match="prior_a and prior_b must be positive"):
-        ThompsonSampling(prior_a=0)
+        simulate_pricing(ThompsonSampling(prior_a=0), PRICES, PROBABILITIES, 10, 2)
     with pytest.raises(ValueError, match="capacity must be >= 0"):
         lp_price_mixture(PRICES, PROBABILITIES, -0.1)

@@ -20,7 +20,7 @@ from shopai_lab.stats import shrink_estimates
 
 
 def test_the_seeds_fmin_error_and_the_fix():
-    demand = LinearDemand(100, 1)
+    demand = LinearDemand(a=100, b=1)
     # fmin minimises: started at the seed's guess it walks to a loss-making price, far from 50.
     wrong = fmin(lambda p: demand.profit(np.abs(p))[0], x0=[96.0], disp=False)[0]
     assert abs(wrong - 50.0) > 10
@@ -33,10 +33,10 @@ def test_the_seeds_fmin_error_and_the_fix():
 @pytest.mark.parametrize(
     ("demand", "cost", "bounds"),
     [
-        (LinearDemand(100, 1), 0.0, (0.5, 99.5)),
-        (LinearDemand(250, 4.0), 12.0, (12.01, 62.0)),
-        (ConstantElasticityDemand(1e4, -2.0), 10.0, (10.5, 200.0)),
-        (ConstantElasticityDemand(50.0, -3.5), 2.5, (2.6, 30.0)),
+        (LinearDemand(a=100, b=1), 0.0, (0.5, 99.5)),
+        (LinearDemand(a=250, b=4.0), 12.0, (12.01, 62.0)),
+        (ConstantElasticityDemand(scale=1e4, elasticity=-2.0), 10.0, (10.5, 200.0)),
+        (ConstantElasticityDemand(scale=50.0, elasticity=-3.5), 2.5, (2.6, 30.0)),
         (LogitDemand(alpha=3.0, beta=0.1, market_size=1000), 5.0, (5.01, 200.0)),
         (LogitDemand(alpha=-1.0, beta=0.7, market_size=1.0), 0.0, (0.01, 50.0)),
     ],
@@ -61,15 +61,19 @@ def test_mnl_equal_markups_agree_with_a_joint_numerical_optimum():
     closed = mnl.optimal_prices(costs)
     markups = closed - costs
     assert np.ptp(markups) < 1e-12
-    numeric = minimize(lambda p: -mnl.profit(p, costs), x0=costs + 1.0, method="Nelder-Mead",
-                       options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20_000})
+    numeric = minimize(
+        lambda p: -mnl.profit(p, costs),
+        x0=costs + 1.0,
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20_000},
+    )
     np.testing.assert_allclose(numeric.x, closed, atol=1e-6)
 
 
 def test_elasticities_of_the_demand_models():
-    assert LinearDemand(100, 1).elasticity(25.0) == pytest.approx(-25 / 75)
-    assert ConstantElasticityDemand(10, -1.7).point_elasticity([1.0, 9.0]).tolist() == [-1.7, -1.7]
-    logit = LogitDemand(1.0, 0.2)
+    assert LinearDemand(a=100, b=1).elasticity(25.0) == pytest.approx(-25 / 75)
+    assert ConstantElasticityDemand(scale=10, elasticity=-1.7).point_elasticity([1.0, 9.0]).tolist() == [-1.7, -1.7]
+    logit = LogitDemand(alpha=1.0, beta=0.2)
     p, h = 4.0, 1e-6
     numeric = (np.log(logit.demand(p + h)) - np.log(logit.demand(p - h))) / (np.log(p + h) - np.log(p - h))
     assert logit.elasticity(p) == pytest.approx(numeric, rel=1e-6)
@@ -78,16 +82,16 @@ def test_elasticities_of_the_demand_models():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: ConstantElasticityDemand(10, -0.8).optimal_price(1.0), "elasticity -0.8 >= -1"),
-        (lambda: ConstantElasticityDemand(10, -1.0).optimal_price(1.0), "grows without bound"),
-        (lambda: LinearDemand(100, 2).optimal_price(60.0), "choke price"),
-        (lambda: LinearDemand(-1, 2), "a must be a positive number"),
-        (lambda: LinearDemand(100, 1).demand([10.0, -1.0]), "prices must be positive"),
-        (lambda: LogitDemand(1.0, 0.0), "beta must be a positive number"),
+        (lambda: ConstantElasticityDemand(scale=10, elasticity=-0.8).optimal_price(1.0), "elasticity -0.8 >= -1"),
+        (lambda: ConstantElasticityDemand(scale=10, elasticity=-1.0).optimal_price(1.0), "grows without bound"),
+        (lambda: LinearDemand(a=100, b=2).optimal_price(60.0), "choke price"),
+        (lambda: LinearDemand(a=-1, b=2), "a must be a positive number"),
+        (lambda: LinearDemand(a=100, b=1).demand([10.0, -1.0]), "prices must be positive"),
+        (lambda: LogitDemand(alpha=1.0, beta=0.0), "beta must be a positive number"),
         (lambda: optimize_price(lambda p: -p, (10.0, 5.0)), "lowest < highest"),
         (lambda: optimize_price(lambda p: -p, (0.0, 5.0)), "positive prices"),
         (lambda: optimize_price(lambda p: p * np.nan, (1.0, 5.0)), "one finite profit per price"),
-        (lambda: LinearDemand(100, 1).profit(10.0, unit_cost=-1), "unit_cost must be a number >= 0"),
+        (lambda: LinearDemand(a=100, b=1).profit(10.0, unit_cost=-1), "unit_cost must be a number >= 0"),
     ],
 )
 def test_bad_inputs_get_clear_errors(call, message):
@@ -96,7 +100,7 @@ def test_bad_inputs_get_clear_errors(call, message):
 
 
 def test_optimum_on_a_bound_is_reported():
-    demand = LinearDemand(100, 1)
+    demand = LinearDemand(a=100, b=1)
     result = optimize_price(lambda p: demand.profit(p), (60.0, 90.0))
     assert result.at_bound and result.price == pytest.approx(60.0)
 
@@ -182,7 +186,7 @@ def test_shrinkage_known_answers():
 
 
 def test_endogenous_prices_bias_the_naive_estimate_and_controls_fix_it():
-    panel, truth = simulate_price_panel(n_products=150, n_periods=52, seed=4)
+    panel, truth = simulate_price_panel(n_products=150, n_periods=52, random_state=4)
     estimates = product_elasticities(panel, controls=("demand_index",))
     error_naive = (estimates["naive"] - truth).mean()
     error_controlled = (estimates["controlled"] - truth).mean()
@@ -208,8 +212,13 @@ def test_price_recommendations_follow_the_lerner_rule_within_guard_rails():
     from shopai_lab.pricing import price_recommendations
 
     idx = ["elastic", "very_elastic", "inelastic"]
-    out = price_recommendations(pd.Series([-2.0, -6.0, -0.5], idx), pd.Series([10.0, 10.0, 10.0], idx),
-                                pd.Series([100.0, 100.0, 100.0], idx), gross_margin=0.4, max_change=0.1)
+    out = price_recommendations(
+        pd.Series([-2.0, -6.0, -0.5], idx),
+        pd.Series([10.0, 10.0, 10.0], idx),
+        pd.Series([100.0, 100.0, 100.0], idx),
+        gross_margin=0.4,
+        max_change=0.1,
+    )
     # Cost 6: e = -2 wants 12 (capped at 11); e = -6 wants 7.2 (floored at 9); inelastic: cap.
     assert out["optimal_price"].tolist()[:2] == pytest.approx([12.0, 7.2])
     assert out["recommended_price"].tolist() == pytest.approx([11.0, 9.0, 11.0])
@@ -224,8 +233,14 @@ def test_price_recommendations_follow_the_lerner_rule_within_guard_rails():
 def test_current_prices_use_the_last_periods_and_count_empty_ones_as_zero():
     from shopai_lab.pricing import current_prices
 
-    panel = pd.DataFrame({"item_id": ["a", "a", "a", "b"], "period": [1, 2, 3, 3],
-                          "units": [10, 20, 30, 8], "price": [5.0, 4.0, 6.0, 2.0]})
+    panel = pd.DataFrame(
+        {
+            "item_id": ["a", "a", "a", "b"],
+            "period": [1, 2, 3, 3],
+            "units": [10, 20, 30, 8],
+            "price": [5.0, 4.0, 6.0, 2.0],
+        }
+    )
     out = current_prices(panel, periods=2)
     assert out.loc["a"].tolist() == [5.0, 25.0]
     assert out.loc["b"].tolist() == [2.0, 4.0]
@@ -234,3 +249,30 @@ def test_current_prices_use_the_last_periods_and_count_empty_ones_as_zero():
 def test_posterior_sd_is_smaller_than_the_standard_error():
     out = shrink_estimates([0.0, 4.0, 1.0], [1.0, 1.0, 2.0])
     assert (out["posterior_sd"] <= out["std_error"]).all()
+
+
+def test_profit_change_range_brackets_the_expected_change():
+    from shopai_lab.pricing import price_recommendations, profit_change_range
+
+    idx = pd.Index(["rise", "cut", "inelastic"], name="item_id")
+    recs = price_recommendations(
+        pd.Series([-2.0, -6.0, -0.5], idx),
+        pd.Series([10.0, 10.0, 10.0], idx),
+        pd.Series([100.0, 50.0, 20.0], idx),
+        gross_margin=0.4,
+    )
+    assert recs["weekly_units"].tolist() == [100.0, 50.0, 20.0]
+    sd = pd.Series([0.3, 0.5, 0.2], idx)
+    low, high = profit_change_range(recs, sd, gross_margin=0.4)
+    assert low < recs["profit_change"].sum() < high
+    assert profit_change_range(recs, sd, gross_margin=0.4, n_sd=0.0) == pytest.approx(
+        (recs["profit_change"].sum(), recs["profit_change"].sum())
+    )
+    # The standard deviations are matched by item_id, not by position.
+    assert profit_change_range(recs, sd.iloc[::-1], gross_margin=0.4) == (low, high)
+    with pytest.raises(ValueError, match="gross_margin differs"):
+        profit_change_range(recs, sd, gross_margin=0.3)
+    with pytest.raises(ValueError, match="elasticity_sd"):
+        profit_change_range(recs, sd.iloc[:2], gross_margin=0.4)
+    with pytest.raises(ValueError, match="recommendations"):
+        profit_change_range(recs.drop(columns="weekly_units"), sd, gross_margin=0.4)

@@ -13,11 +13,13 @@ from shopai_lab.privacy import (
 
 # hand table: groups (UK, Loyal, 2011-01) x4, (UK, Lost, 2011-02) x2, (FR, Loyal, 2011-01) x1,
 # (FR, Loyal, 2011-03) x1, (DE, Lost, 2011-02) x1, (IS, New, 2011-11) x1
-TABLE = pd.DataFrame({
-    "country": ["UK"] * 6 + ["FR", "FR", "DE", "IS"],
-    "segment": ["Loyal"] * 4 + ["Lost"] * 2 + ["Loyal", "Loyal", "Lost", "New"],
-    "first_month": ["2011-01"] * 4 + ["2011-02"] * 2 + ["2011-01", "2011-03", "2011-02", "2011-11"],
-})
+TABLE = pd.DataFrame(
+    {
+        "country": ["UK"] * 6 + ["FR", "FR", "DE", "IS"],
+        "segment": ["Loyal"] * 4 + ["Lost"] * 2 + ["Loyal", "Loyal", "Lost", "New"],
+        "first_month": ["2011-01"] * 4 + ["2011-02"] * 2 + ["2011-01", "2011-03", "2011-02", "2011-11"],
+    }
+)
 QI = ["country", "segment", "first_month"]
 
 

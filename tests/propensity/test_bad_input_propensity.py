@@ -1,4 +1,4 @@
-"""Bad input to shopai_lab.scoring: no plausible number from invalid probabilities or labels."""
+"""Bad input to shopai_lab.propensity: no plausible number from invalid probabilities or labels."""
 
 import numpy as np
 import pandas as pd
@@ -11,34 +11,66 @@ Y = np.array([0, 1, 1, 0])
 P = np.array([0.1, 0.9, 0.6, 0.4])
 
 ROWS = [
-    (propensity.classification_metrics, {"y_true": Y, "probability": np.array([-2.0, 3.1, 0.5, 0.1])},
-     ValueError, r"probability must be probabilities in \[0, 1\].*logits"),
+    (
+        propensity.classification_metrics,
+        {"y_true": Y, "probability": np.array([-2.0, 3.1, 0.5, 0.1])},
+        ValueError,
+        r"probability must be probabilities in \[0, 1\].*logits",
+    ),
     (propensity.classification_metrics, {"y_true": Y, "probability": P[:3]}, ValueError, "lengths differ"),
     (propensity.classification_metrics, {"y_true": np.zeros(4), "probability": P}, ValueError, "y_true has a single"),
-    (propensity.classification_metrics, {"y_true": [0, 1, 2, 0], "probability": P}, ValueError,
-     "y_true must be binary"),
+    (
+        propensity.classification_metrics,
+        {"y_true": [0, 1, 2, 0], "probability": P},
+        ValueError,
+        "y_true must be binary",
+    ),
     (propensity.classification_metrics, {"y_true": ["no", "yes", "yes", "no"], "probability": P}, TypeError, "y_true"),
     (propensity.expected_calibration_error, {"y_true": Y, "probability": P, "n_bins": 0}, ValueError, "n_bins"),
     (propensity.expected_calibration_error, {"y_true": Y, "probability": P, "n_bins": 2.5}, TypeError, "n_bins"),
     (propensity.expected_calibration_error, {"y_true": [], "probability": []}, ValueError, "empty"),
-    (propensity.reliability_table, {"y_true": Y, "probability": [0.1, np.nan, 0.6, 0.4]}, ValueError,
-     r"probability has 1 missing"),
+    (
+        propensity.reliability_table,
+        {"y_true": Y, "probability": [0.1, np.nan, 0.6, 0.4]},
+        ValueError,
+        r"probability has 1 missing",
+    ),
     (propensity.reliability_table, {"y_true": Y, "probability": P, "n_bins": 0}, ValueError, "n_bins"),
-    (propensity.profit_curve, {"y_true": Y, "probability": P[:2], "incentive_cost": 1.0, "conversion_value": 10.0},
-     ValueError, r"y_true has 4, probability has 2"),
-    (propensity.profit_curve, {"y_true": Y, "probability": P, "incentive_cost": "1", "conversion_value": 10.0},
-     TypeError, "incentive_cost"),
-    (propensity.profit_curve, {"y_true": Y, "probability": P, "incentive_cost": 1.0, "conversion_value": 0.0},
-     ValueError, "conversion_value"),
-    (propensity.profit_curve, {"y_true": Y, "probability": P, "incentive_cost": 1.0, "conversion_value": 5.0,
-                            "thresholds": [0.5, np.nan]}, ValueError, "thresholds"),
+    (
+        propensity.profit_curve,
+        {"y_true": Y, "probability": P[:2], "incentive_cost": 1.0, "conversion_value": 10.0},
+        ValueError,
+        r"y_true has 4, probability has 2",
+    ),
+    (
+        propensity.profit_curve,
+        {"y_true": Y, "probability": P, "incentive_cost": "1", "conversion_value": 10.0},
+        TypeError,
+        "incentive_cost",
+    ),
+    (
+        propensity.profit_curve,
+        {"y_true": Y, "probability": P, "incentive_cost": 1.0, "conversion_value": 0.0},
+        ValueError,
+        "conversion_value",
+    ),
+    (
+        propensity.profit_curve,
+        {"y_true": Y, "probability": P, "incentive_cost": 1.0, "conversion_value": 5.0, "thresholds": [0.5, np.nan]},
+        ValueError,
+        "thresholds",
+    ),
     (propensity.split_sessions, {"sessions": pd.DataFrame(), "test_size": 1.5}, ValueError, "test_size"),
     (propensity.check_sessions, {"sessions": [1, 2]}, TypeError, "sessions must be a pandas DataFrame"),
     (propensity.session_models, {"hidden_layers": (32.5, 16)}, TypeError, "hidden_layers"),
     (propensity.session_models, {"hidden_layers": ()}, ValueError, "hidden_layers"),
     (propensity.session_models, {"hidden_layers": 32}, TypeError, "hidden_layers"),
-    (propensity.partial_dependence, {"model": object(), "X": pd.DataFrame({"a": [1]}), "feature": "a"},
-     TypeError, "predict_proba"),
+    (
+        propensity.partial_dependence,
+        {"model": object(), "X": pd.DataFrame({"a": [1]}), "feature": "a"},
+        TypeError,
+        "predict_proba",
+    ),
 ]
 
 

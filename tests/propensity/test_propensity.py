@@ -21,8 +21,8 @@ def sessions():
 
 @pytest.fixture(scope="module")
 def fitted(sessions):
-    X_train, X_test, y_train, y_test = split_sessions(sessions, test_size=0.25, seed=0)
-    models = session_models(seed=0)
+    X_train, X_test, y_train, y_test = split_sessions(sessions, test_size=0.25, random_state=0)
+    models = session_models(random_state=0)
     for model in models.values():
         model.fit(X_train, y_train)
     return models, X_train, X_test, y_train, y_test
@@ -50,8 +50,13 @@ def test_ece_known_answer_and_a_perfectly_calibrated_case():
 
 
 def test_profit_curve_known_answer():
-    curve = profit_curve([1, 0, 1, 0], [0.9, 0.8, 0.3, 0.1], incentive_cost=2.0, conversion_value=10.0,
-                         thresholds=np.array([0.0, 0.5, 0.85]))
+    curve = profit_curve(
+        [1, 0, 1, 0],
+        [0.9, 0.8, 0.3, 0.1],
+        incentive_cost=2.0,
+        conversion_value=10.0,
+        thresholds=np.array([0.0, 0.5, 0.85]),
+    )
     assert curve["realised"].tolist() == [20 - 8, 10 - 4, 10 - 2]
     assert curve["expected"].tolist() == pytest.approx([21 - 8, 17 - 4, 9 - 2])
     assert curve["targeted"].tolist() == [1.0, 0.5, 0.25]
@@ -63,8 +68,10 @@ def test_profit_curve_known_answer():
         (lambda s: s.drop(columns="Revenue"), "label column 'Revenue' is missing"),
         (lambda s: s.assign(Revenue=2), "must be binary"),
         (lambda s: s.assign(Revenue=False), "single class"),
-        (lambda s: s.assign(PageValues=np.where(np.arange(len(s)) == 3, np.nan, s["PageValues"])),
-         r"\['PageValues'\] have missing values"),
+        (
+            lambda s: s.assign(PageValues=np.where(np.arange(len(s)) == 3, np.nan, s["PageValues"])),
+            r"\['PageValues'\] have missing values",
+        ),
         (lambda s: s.drop(columns="Month"), r"missing feature column\(s\) \['Month'\]"),
     ],
 )
@@ -88,3 +95,16 @@ def test_partial_dependence_rises_with_page_values(fitted):
     assert len(months) == X_test["Month"].nunique()
     with pytest.raises(ValueError, match="is not a column"):
         partial_dependence(models["boosting"], X_test, "Nope")
+
+
+def test_random_state_is_what_scikit_learn_accepts(sessions):
+    a = split_sessions(sessions, test_size=0.25, random_state=3)[1]
+    b = split_sessions(sessions, test_size=0.25, random_state=np.random.RandomState(3))[1]
+    assert a.index.equals(b.index)
+    assert session_models(random_state=5)["mlp"].get_params()["model__random_state"] == 5
+    with pytest.raises(TypeError, match="random_state"):
+        split_sessions(sessions, random_state=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="random_state"):
+        session_models(random_state=np.random.SeedSequence(0))
+    with pytest.raises(TypeError):
+        split_sessions(sessions, 0.25)  # test_size is keyword-only

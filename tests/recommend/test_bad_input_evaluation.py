@@ -1,4 +1,4 @@
-"""Bad input to shopai_lab.metrics: clear errors naming the parameter; inputs unchanged."""
+"""Bad input to shopai_lab.recommend.evaluation: clear errors naming the parameter; inputs unchanged."""
 
 import numpy as np
 import pytest
@@ -42,7 +42,7 @@ def split():
     from shopai_lab.data import random_transactions
     from shopai_lab.recommend import temporal_split
 
-    return temporal_split(random_transactions(3_000, n_customers=200, n_items=60, days=120, seed=0), 30)
+    return temporal_split(random_transactions(3_000, n_customers=200, n_items=60, days=120, random_state=0), 30)
 
 
 @pytest.mark.parametrize(

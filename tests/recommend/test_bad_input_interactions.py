@@ -1,4 +1,4 @@
-"""Bad input to shopai_lab.interactions: clear errors naming the column or parameter; inputs unchanged."""
+"""Bad input to shopai_lab.recommend.interactions: clear errors naming the column or parameter; inputs unchanged."""
 
 import pandas as pd
 import pytest
@@ -10,25 +10,36 @@ TX = tiny_transactions()
 MATRIX = recommend.build_interactions(TX)
 
 ROWS = [
-    (recommend.build_interactions, {"purchases": text_dates(TX), "weighting": "recency"}, TypeError,
-     r"purchases\['timestamp'\].*datetime"),
-    (recommend.build_interactions, {"purchases": TX.assign(quantity=["1"] * 6)}, TypeError,
-     r"purchases\['quantity'\]"),
-    (recommend.build_interactions, {"purchases": TX.assign(quantity=[1, 2, None, 1, 1, 1])}, ValueError,
-     r"'quantity'.*missing"),
+    (
+        recommend.build_interactions,
+        {"purchases": text_dates(TX), "weighting": "recency"},
+        TypeError,
+        r"purchases\['timestamp'\].*datetime",
+    ),
+    (recommend.build_interactions, {"purchases": TX.assign(quantity=["1"] * 6)}, TypeError, r"purchases\['quantity'\]"),
+    (
+        recommend.build_interactions,
+        {"purchases": TX.assign(quantity=[1, 2, None, 1, 1, 1])},
+        ValueError,
+        r"'quantity'.*missing",
+    ),
     (recommend.build_interactions, {"purchases": TX.iloc[:0]}, ValueError, "purchases is empty"),
     (recommend.build_interactions, {"purchases": TX, "weighting": "tfidf"}, ValueError, "weighting"),
     (recommend.build_interactions, {"purchases": TX, "half_life_days": "90"}, TypeError, "half_life_days"),
     (recommend.build_interactions, {"purchases": TX, "users": ["a", "a"]}, ValueError, r"users.*duplicated"),
-    (recommend.build_interactions, {"purchases": TX.assign(item_id=[None, "y", "x", "z", "y", "z"])},
-     ValueError, r"'item_id'.*missing"),
+    (
+        recommend.build_interactions,
+        {"purchases": TX.assign(item_id=[None, "y", "x", "z", "y", "z"])},
+        ValueError,
+        r"'item_id'.*missing",
+    ),
     (recommend.temporal_split, {"purchases": TX, "test_days": 2.5}, TypeError, "test_days"),
     (recommend.temporal_split, {"purchases": TX, "test_days": 0}, ValueError, "test_days"),
     (recommend.temporal_split, {"purchases": TX, "weighting": "nope"}, ValueError, "weighting"),
     (recommend.temporal_split, {"purchases": text_dates(TX)}, TypeError, r"'timestamp'"),
     (recommend.random_split, {"interactions": MATRIX.matrix}, TypeError, "interactions must be"),
     (recommend.random_split, {"interactions": MATRIX, "test_share": 1.5}, ValueError, "test_share"),
-    (recommend.random_split, {"interactions": MATRIX, "seed": "x"}, TypeError, "seed"),
+    (recommend.random_split, {"interactions": MATRIX, "random_state": "x"}, TypeError, "random_state"),
     (MATRIX.user_index, {"ids": ["zz"]}, ValueError, r"unknown customer id\(s\) \['zz'\]"),
 ]
 

@@ -7,8 +7,8 @@ from shopai_lab import recommend
 from shopai_lab.recommend import factorization
 
 
-def _random_interactions(n_users=700, n_items=300, density=0.02, seed=0):
-    rng = np.random.default_rng(seed)
+def _random_interactions(n_users=700, n_items=300, density=0.02, random_state=0):
+    rng = np.random.default_rng(random_state)
     X = sp.random(n_users, n_items, density=density, random_state=rng, format="csr")
     X.data = np.ceil(X.data * 5)
     return X

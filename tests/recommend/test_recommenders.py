@@ -23,7 +23,13 @@ def X():
     return sp.csr_matrix(dense)
 
 
-ALL_MODELS = [Popularity(), ItemKNN(20), UserKNN(10), ALS(8, iterations=5, progress=False), EASE(10.0)]
+ALL_MODELS = [
+    Popularity(),
+    ItemKNN(n_neighbors=20),
+    UserKNN(n_neighbors=10),
+    ALS(factors=8, iterations=5, progress=False),
+    EASE(l2=10.0),
+]
 
 
 @pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: type(m).__name__)
@@ -40,7 +46,7 @@ def test_api_shapes_exclusion_and_order(model, X):
 
 
 def test_batches_do_not_change_the_result(X):
-    model = ItemKNN(20).fit(X)
+    model = ItemKNN(n_neighbors=20).fit(X)
     full = model.recommend(np.arange(120), k=5)[0]
     model.batch_size = 7
     np.testing.assert_array_equal(model.recommend(np.arange(120), k=5)[0], full)
@@ -94,10 +100,12 @@ def test_ease_refuses_a_catalogue_too_large_for_memory():
 
 
 def test_als_conjugate_gradient_lowers_the_loss_and_approaches_the_exact_solve(X):
-    losses = [ALS(8, iterations=n, regularization=0.1, alpha=2.0, progress=False).fit(X).loss() for n in (1, 3, 10)]
+    losses = [
+        ALS(factors=8, iterations=n, regularization=0.1, alpha=2.0, progress=False).fit(X).loss() for n in (1, 3, 10)
+    ]
     assert losses[0] > losses[1] > losses[2]
     # With fixed item factors, many CG steps reach the exact weighted least-squares user solution.
-    model = ALS(6, iterations=4, cg_steps=25, regularization=0.1, alpha=2.0, progress=False).fit(X)
+    model = ALS(factors=6, iterations=4, cg_steps=25, regularization=0.1, alpha=2.0, progress=False).fit(X)
     Y = model.item_factors_.astype(np.float64)
     u = 4
     c = 1.0 + 2.0 * X[u].toarray().ravel()
@@ -114,22 +122,28 @@ def test_als_conjugate_gradient_lowers_the_loss_and_approaches_the_exact_solve(X
 
 
 def test_als_is_deterministic_under_its_seed(X):
-    a = ALS(8, iterations=3, random_state=1, progress=False).fit(X)
-    b = ALS(8, iterations=3, random_state=1, progress=False).fit(X)
+    a = ALS(factors=8, iterations=3, random_state=1, progress=False).fit(X)
+    b = ALS(factors=8, iterations=3, random_state=1, progress=False).fit(X)
     np.testing.assert_array_equal(a.user_factors_, b.user_factors_)
 
 
 def test_users_that_cannot_be_scored_fall_back_to_popularity_and_are_counted():
     dense = np.array([[1, 0, 0, 0], [1, 1, 0, 0], [1, 0, 1, 0], [0, 0, 0, 1.0]])
     model = UserKNN(n_neighbors=2).fit(sp.csr_matrix(dense))
-    items, _ = model.recommend(np.array([0, 3]), k=2)
-    assert model.n_fallback_ == 1  # user 3 shares no item with anyone
+    items, _, fallback = model.recommend(np.array([0, 3]), k=2, return_fallback=True)
+    assert fallback.tolist() == [False, True]  # user 3 shares no item with anyone
+    assert not hasattr(model, "n_fallback_")  # recommend does not change the model
     assert items[1].tolist() == [0, 1]  # the most popular items user 3 does not have (ties by index)
 
 
 def test_content_knn_finds_similar_descriptions():
-    descriptions = ["RED HEART T-LIGHT HOLDER", "WHITE HEART T-LIGHT HOLDER", "PAPER CHAIN KIT CHRISTMAS",
-                    "PAPER CHAIN KIT VINTAGE", None]
+    descriptions = [
+        "RED HEART T-LIGHT HOLDER",
+        "WHITE HEART T-LIGHT HOLDER",
+        "PAPER CHAIN KIT CHRISTMAS",
+        "PAPER CHAIN KIT VINTAGE",
+        None,
+    ]
     X = sp.csr_matrix(np.array([[1, 0, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, 1.0]]))
     model = ContentKNN(n_neighbors=2).fit(X, descriptions)
     items, _ = model.recommend(np.array([0, 1]), k=1)
@@ -139,11 +153,22 @@ def test_content_knn_finds_similar_descriptions():
 
 
 def test_blend_of_one_component_ranks_like_it(X):
-    ease = EASE(10.0).fit(X)
-    blend = Blend([(ease, 1.0)]).fit(X)
+    ease = EASE(l2=10.0).fit(X)
+    blend = Blend(components=[(EASE(l2=10.0), 1.0)]).fit(X)
     np.testing.assert_array_equal(blend.recommend(np.arange(20), k=5)[0], ease.recommend(np.arange(20), k=5)[0])
-    with pytest.raises(ValueError, match="was fitted on shape"):
-        Blend([(ease, 1.0)]).fit(X[:, :30])
+    with pytest.raises(ValueError, match=r"component_X\[0\] has shape"):
+        Blend(components=[(EASE(l2=10.0), 1.0)]).fit(X, component_X=[X[:, :30]])
+
+
+def test_blend_fits_clones_and_each_component_on_its_own_matrix(X):
+    template = Popularity(weighted=True)
+    recent = X.multiply(np.linspace(0.1, 1.0, X.shape[1])).tocsr()  # another weighting, same shape
+    blend = Blend(components=[(EASE(l2=10.0), 1.0), (template, 0.5)]).fit(X, component_X=[None, recent])
+    assert not hasattr(template, "popularity_")  # the given model is cloned, not fitted in place
+    trend = blend.components_[1][0]
+    np.testing.assert_allclose(trend.popularity_, np.asarray(recent.sum(axis=0)).ravel(), rtol=1e-6)
+    with pytest.raises(ValueError, match="one entry per component"):
+        Blend(components=[(EASE(l2=10.0), 1.0)]).fit(X, component_X=[None, None])
 
 
 @pytest.mark.parametrize(
@@ -171,7 +196,7 @@ def test_evaluation_on_online_retail(cleaned_retail):
     from shopai_lab.recommend import evaluate, temporal_split
 
     split = temporal_split(cleaned_retail.purchases, test_days=60)
-    ease = evaluate(EASE(300.0), split, fit=True)
+    ease = evaluate(EASE(l2=300.0), split, fit=True)
     pop = evaluate(Popularity(), split, fit=True)
     assert ease.loc["EASE", "users"] == pop.loc["Popularity", "users"] == 1_683
     assert ease.loc["EASE", "ndcg"] == pytest.approx(0.1073, abs=0.002)
@@ -181,7 +206,7 @@ def test_evaluation_on_online_retail(cleaned_retail):
 def test_mmr_rerank_trades_relevance_for_diversity(X):
     from shopai_lab.recommend import intra_list_diversity, mmr_rerank
 
-    model = EASE(10.0).fit(X)
+    model = EASE(l2=10.0).fit(X)
     items, scores = model.recommend(np.arange(120), k=20)
     same = mmr_rerank(items, scores, X, k=10, relevance_weight=1.0)
     np.testing.assert_array_equal(same, items[:, :10])
@@ -196,10 +221,10 @@ def test_random_split_leaks_and_sampled_metrics_inflate(cleaned_retail):
     from shopai_lab.recommend import build_interactions, evaluate, random_split, sampled_hit_rate, temporal_split
 
     temporal = temporal_split(cleaned_retail.purchases, test_days=60)
-    leaky = random_split(build_interactions(cleaned_retail.purchases), test_share=0.2, seed=0)
-    honest = evaluate(EASE(300.0), temporal, fit=True)["hit_rate"].iloc[0]
-    assert evaluate(EASE(300.0), leaky, fit=True)["hit_rate"].iloc[0] > honest + 0.1
-    model = EASE(300.0).fit(temporal.train.matrix)
+    leaky = random_split(build_interactions(cleaned_retail.purchases), test_share=0.2, random_state=0)
+    honest = evaluate(EASE(l2=300.0), temporal, fit=True)["hit_rate"].iloc[0]
+    assert evaluate(EASE(l2=300.0), leaky, fit=True)["hit_rate"].iloc[0] > honest + 0.1
+    model = EASE(l2=300.0).fit(temporal.train.matrix)
     # The full-ranking counterpart of a per-item sampled hit rate: share of truth items in the top 10.
     from shopai_lab.recommend import ranking_metrics
 

@@ -28,7 +28,7 @@ def test_candidates_features_and_labels_come_from_the_split_only(splits):
 
 def test_boosting_reranker_beats_ease_by_five_percent(splits):
     validation, test = splits
-    table, fitted = rerank_experiment(validation, test, n_candidates=100, seed=0)
+    table, fitted = rerank_experiment(validation, test, n_candidates=100, random_state=0)
     ease = table.loc["EASE (candidates, CF order)", "ndcg"]
     assert ease == pytest.approx(0.1073, abs=0.002)
     assert table.loc["re-ranked: boosting", "ndcg"] >= 1.05 * ease  # issue 4 target

@@ -39,8 +39,11 @@ def test_hand_made_cases(extractor):
     found = extractor.predict([c[0] for c in CASES])
     assert found["entity_type"].tolist() == [c[1] for c in CASES]
     assert found["entity_value"].tolist() == [c[2] for c in CASES]
-    assert extractor.gazetteer_ == {"freemium": "account_type", "hungary": "delivery_country",
-                                    "munich": "delivery_city"}
+    assert extractor.gazetteer_ == {
+        "freemium": "account_type",
+        "hungary": "delivery_country",
+        "munich": "delivery_city",
+    }
 
 
 def test_bitext_labels_are_recovered_out_of_sample():
@@ -85,11 +88,15 @@ def test_similarity_baseline_is_weak_on_bitext():
         (lambda: EntityExtractor().fit(["a"], ["order_id", None], ["1", None]), ValueError, "entity_types"),
         (lambda: EntityExtractor(gazetteer_types="city").fit(["a"], [None], [None]), TypeError, "tuple"),
         (lambda: EntityExtractor().fit("a text", [None], [None]), TypeError, "list, array or Series"),
-        (lambda: compose_replies(["nope"], pd.DataFrame({"entity_type": [None], "entity_value": [None]}),
-                                 {"a": "b"}), ValueError, r"no reply for intent\(s\) \['nope'\]"),
+        (
+            lambda: compose_replies(
+                ["nope"], pd.DataFrame({"entity_type": [None], "entity_value": [None]}), {"a": "b"}
+            ),
+            ValueError,
+            r"no reply for intent\(s\) \['nope'\]",
+        ),
         (lambda: reply_by_similarity(["hi"], pd.DataFrame({"intent": ["a"]})), ValueError, "response"),
-        (lambda: entity_scores([None], [None], pd.DataFrame({"entity_type": [None]})), ValueError,
-         "entity_value"),
+        (lambda: entity_scores([None], [None], pd.DataFrame({"entity_type": [None]})), ValueError, "entity_value"),
     ],
 )
 def test_bad_input(call, error, match):

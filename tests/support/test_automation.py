@@ -63,6 +63,7 @@ def test_nearest_neighbour_score_matches_brute_force():
     rng = np.random.default_rng(5)
     train, test = rng.random((40, 6)), rng.random((7, 6))
     scorer = NearestNeighbourScore(k=3, batch_size=3).fit(train)
+
     def unit(m):
         return m / np.linalg.norm(m, axis=1, keepdims=True)
 
@@ -96,12 +97,21 @@ def test_hold_out_intents_is_seeded_and_disjoint():
         (lambda: energy_score([[1.0]], temperature=0), ValueError, "temperature"),
         (lambda: max_probability([0.5, 0.5]), ValueError, "2-D"),
         (lambda: NearestNeighbourScore(k=5).fit(np.eye(3)), ValueError, "at least k=5 rows"),
-        (lambda: hold_out_intents(pd.DataFrame({"intent": ["a", "b", "c"]}), intents=["z"]), ValueError,
-         r"\['z'\] are not in the data"),
-        (lambda: hold_out_intents(pd.DataFrame({"intent": ["a", "b", "c"]}), n_intents=2), ValueError,
-         "fewer than two"),
-        (lambda: hold_out_intents(pd.DataFrame({"intent": ["a", "b", "c"]}), intents="a"), TypeError,
-         "list of intent names"),
+        (
+            lambda: hold_out_intents(pd.DataFrame({"intent": ["a", "b", "c"]}), intents=["z"]),
+            ValueError,
+            r"\['z'\] are not in the data",
+        ),
+        (
+            lambda: hold_out_intents(pd.DataFrame({"intent": ["a", "b", "c"]}), n_intents=2),
+            ValueError,
+            "fewer than two",
+        ),
+        (
+            lambda: hold_out_intents(pd.DataFrame({"intent": ["a", "b", "c"]}), intents="a"),
+            TypeError,
+            "list of intent names",
+        ),
     ],
 )
 def test_bad_input(call, error, match):

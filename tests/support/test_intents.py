@@ -19,9 +19,17 @@ from shopai_lab.support import (
     text_features,
 )
 
-TEXTS = ["where is my parcel", "track my order please", "has my package shipped", "cancel my order",
-         "please cancel the purchase", "stop my order now", "i want my money back", "refund me please",
-         "give me a refund"] * 2
+TEXTS = [
+    "where is my parcel",
+    "track my order please",
+    "has my package shipped",
+    "cancel my order",
+    "please cancel the purchase",
+    "stop my order now",
+    "i want my money back",
+    "refund me please",
+    "give me a refund",
+] * 2
 INTENTS = ["track"] * 3 + ["cancel"] * 3 + ["refund"] * 3
 INTENTS = INTENTS * 2
 NEW = ["where is my package", "cancel this purchase", "i want a refund"]
@@ -29,8 +37,9 @@ NEW = ["where is my package", "cancel this purchase", "i want a refund"]
 
 @pytest.mark.parametrize("name", sorted(intent_models()))
 def test_every_pipeline_learns_a_tiny_set(name):
-    model = fit_models({name: intent_models(mlp_hidden=[16], mlp_max_iter=200, min_df=1)[name]},
-                       TEXTS, INTENTS, progress=False)[name]  # silences capped-iteration warnings
+    model = fit_models(
+        {name: intent_models(mlp_hidden=[16], mlp_max_iter=200, min_df=1)[name]}, TEXTS, INTENTS, progress=False
+    )[name]  # silences capped-iteration warnings
     assert model.predict(NEW).tolist() == ["track", "cancel", "refund"]
 
 

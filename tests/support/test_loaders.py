@@ -49,8 +49,13 @@ def test_bundled_files_match_the_readme_checksums():
 
 
 def test_own_file_through_column_map(tmp_path):
-    frame = pd.DataFrame({"Message": ["where is my parcel", " refund please ", "cancel it"],
-                          "Label": ["track", "refund", "cancel"], "Part": ["train", "TEST", "train"]})
+    frame = pd.DataFrame(
+        {
+            "Message": ["where is my parcel", " refund please ", "cancel it"],
+            "Label": ["track", "refund", "cancel"],
+            "Part": ["train", "TEST", "train"],
+        }
+    )
     path = tmp_path / "m.csv"
     frame.to_csv(path, index=False)
     loaded = load_intents(path, json.dumps({"Message": "text", "Label": "intent", "Part": "split"}))
@@ -68,15 +73,16 @@ def test_parquet_file(tmp_path):
 @pytest.mark.parametrize(
     ("frame", "error", "match"),
     [
-        (pd.DataFrame({"text": ["hi", "  "], "intent": ["a", "b"]}), ValueError,
-         r"\['text'\] is empty .* row 1"),
+        (pd.DataFrame({"text": ["hi", "  "], "intent": ["a", "b"]}), ValueError, r"\['text'\] is empty .* row 1"),
         (pd.DataFrame({"text": ["hi", None], "intent": ["a", "b"]}), ValueError, "first at row 1"),
         (pd.DataFrame({"text": ["hi", "yo"], "intent": ["a", None]}), ValueError, r"\['intent'\]"),
         (pd.DataFrame({"text": ["hi", "yo"], "intent": ["a", "a"]}), ValueError, "only 1 distinct intent"),
-        (pd.DataFrame({"text": ["hi", "yo"], "intent": ["a", "b"], "split": ["train", "dev"]}), ValueError,
-         r"unknown value\(s\) \['dev'\]"),
-        (pd.DataFrame({"text": ["hi", "yo"], "intent": ["a", "b"], "split": ["train", None]}), ValueError,
-         "<missing>"),
+        (
+            pd.DataFrame({"text": ["hi", "yo"], "intent": ["a", "b"], "split": ["train", "dev"]}),
+            ValueError,
+            r"unknown value\(s\) \['dev'\]",
+        ),
+        (pd.DataFrame({"text": ["hi", "yo"], "intent": ["a", "b"], "split": ["train", None]}), ValueError, "<missing>"),
         (pd.DataFrame({"message": ["hi"], "intent": ["a"]}), ValueError, r"missing column\(s\) \['text'\]"),
         (pd.DataFrame({"text": [], "intent": []}), ValueError, "no rows"),
         ([("hi", "a")], TypeError, "DataFrame"),

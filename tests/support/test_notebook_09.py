@@ -44,10 +44,34 @@ def other_file(tmp_path_factory):
 def test_notebook_09_runs_on_another_file_and_records_what_the_library_computes(other_file, tmp_path):
     column_map = {v: k for k, v in COLUMNS.items()}
     held = ["get_refund", "newsletter_subscription", "track_order"]
-    argv = ["run", "09", "--output-dir", str(tmp_path), "--no-progress",
-            "-p", "data_path", str(other_file), "-p", "column_map", json.dumps(column_map),
-            "-p", "oos_intents", json.dumps(held), "-p", "mlp_hidden", "[32]", "-p", "mlp_max_iter", "4",
-            "-p", "n_boot", "200", "-p", "seed", "1"]
+    argv = [
+        "run",
+        "09",
+        "--output-dir",
+        str(tmp_path),
+        "--no-progress",
+        "-p",
+        "data_path",
+        str(other_file),
+        "-p",
+        "column_map",
+        json.dumps(column_map),
+        "-p",
+        "oos_intents",
+        json.dumps(held),
+        "-p",
+        "mlp_hidden",
+        "[32]",
+        "-p",
+        "mlp_max_iter",
+        "4",
+        "-p",
+        "n_boot",
+        "200",
+        "-p",
+        "seed",
+        "1",
+    ]
     assert cli.main(argv) == 0
     m = read_metrics(tmp_path / "09_customer_service.ipynb")
 
@@ -63,5 +87,8 @@ def test_notebook_09_runs_on_another_file_and_records_what_the_library_computes(
     # the same pipeline, unchanged, stays ahead of plain TF-IDF + logistic regression on this data
     assert m["accuracy/house: vote"] >= m["accuracy/tfidf_logreg"]
     assert {k.split("/")[-1] for k in m if k.startswith("oos/auroc/")} == {
-        "max probability", "energy", "nearest neighbours"}
+        "max probability",
+        "energy",
+        "nearest neighbours",
+    }
     assert np.isfinite(m["automation/threshold"]) and 0 < m["automation/share"] <= 1

@@ -26,10 +26,8 @@ def test_summary_adds_up_and_counts_by_hand():
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: queue_map(pd.DataFrame({"intent": ["a", "a"], "category": ["X", "Y"]})), ValueError,
-         "more than one"),
-        (lambda: routing_outcomes(["a"], ["z"], [0.5], 0.9, {"a": "X"}), ValueError,
-         r"\['z'\] have no queue"),
+        (lambda: queue_map(pd.DataFrame({"intent": ["a", "a"], "category": ["X", "Y"]})), ValueError, "more than one"),
+        (lambda: routing_outcomes(["a"], ["z"], [0.5], 0.9, {"a": "X"}), ValueError, r"\['z'\] have no queue"),
         (lambda: routing_outcomes(["a"], ["a", "a"], [0.5], 0.9, {"a": "X"}), ValueError, "lengths differ"),
         (lambda: routing_summary(pd.DataFrame({"automated": []}), 10), ValueError, "missing column"),
     ],

@@ -1,0 +1,290 @@
+"""The house recipes: tuning grids, the tuned model line-up and the Blend (EASE + ALS + trending).
+
+Notebook 02 tunes every model on a *validation* split cut inside train
+(:func:`tune_models`), then refits the tuned models on the full training period
+(:func:`fit_models`). The house CF model is the Blend of
+:func:`fit_house_blend`: EASE and ALS (co-purchase structure, weight 1 each) and
+a *trending* popularity (recency-weighted purchases, half-life 14 days) whose
+weight is tuned too. The re-ranker's candidate generation
+(:func:`shopai_lab.recommend.rerank.build_candidates`) starts from
+:data:`CANDIDATE_PARAMS` and accepts tuned parameters instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from shopai_lab._validation import (
+    require_bool,
+    require_instance,
+    require_number,
+    require_one_of,
+    require_seed,
+    require_strings,
+)
+from shopai_lab.recommend.base import Recommender
+from shopai_lab.recommend.blend import Blend
+from shopai_lab.recommend.evaluation import METRICS, evaluate, grid_search
+from shopai_lab.recommend.factorization import ALS
+from shopai_lab.recommend.interactions import InteractionMatrix, Split, build_interactions
+from shopai_lab.recommend.linear import EASE
+from shopai_lab.recommend.neighbours import ItemKNN, UserKNN
+from shopai_lab.recommend.popularity import Popularity
+
+#: The recommenders of the house line-up, by name, in the order they are tuned and reported.
+MODELS: dict[str, type[Recommender]] = {
+    "Popularity": Popularity,
+    "ItemKNN": ItemKNN,
+    "UserKNN": UserKNN,
+    "ALS": ALS,
+    "EASE": EASE,
+    "Blend": Blend,
+}
+
+#: Candidate hyper-parameters searched on the validation split, per model ("Blend": its trending weight).
+TUNING_GRIDS: dict[str, dict[str, list]] = {
+    "ItemKNN": {"n_neighbors": [50, 200], "shrinkage": [0.0, 20.0]},
+    "UserKNN": {"n_neighbors": [25, 100]},
+    "ALS": {"factors": [64], "regularization": [0.01, 0.1], "alpha": [1.0, 4.0]},
+    "EASE": {"l2": [100.0, 300.0, 1000.0]},
+    "Blend": {"trend_weight": [0.0, 0.2, 0.4, 0.6, 0.8]},
+}
+
+#: Weight of the trending component when the Blend is not tuned.
+DEFAULT_TREND_WEIGHT = 0.4
+#: Half-life (days) of the recency weighting behind the Blend's trending component.
+TREND_HALF_LIFE_DAYS = 14.0
+#: EASE and ALS settings of the re-ranker's candidate generation when no tuned ones are given.
+CANDIDATE_PARAMS: dict[str, dict] = {"EASE": {"l2": 300.0}, "ALS": {"factors": 64, "iterations": 15}}
+
+
+def trending_interactions(split: Split, half_life_days: float = TREND_HALF_LIFE_DAYS) -> InteractionMatrix:
+    """Recency-weighted interactions of ``split``'s training purchases, on its train matrix's rows and columns.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> from shopai_lab.recommend import temporal_split
+    >>> split = temporal_split(random_transactions(5_000, n_customers=200, n_items=80, random_state=0), 30)
+    >>> trending_interactions(split).shape == split.train.shape
+    True
+    """
+    require_instance(split, Split, "split")
+    require_number(half_life_days, "half_life_days", low=0, low_inclusive=False)
+    if split.train_purchases.empty:
+        raise ValueError(
+            "split has no train_purchases (a random_split?): the trending component needs "
+            "dated purchases; use a temporal_split"
+        )
+    return build_interactions(
+        split.train_purchases,
+        "recency",
+        half_life_days=half_life_days,
+        users=split.train.users,
+        items=split.train.items,
+    )
+
+
+def house_blend(
+    *, ease_params: dict | None = None, als_params: dict | None = None, trend_weight: float = DEFAULT_TREND_WEIGHT
+) -> Blend:
+    """The unfitted house Blend: ``EASE`` (weight 1), ``ALS`` (weight 1) and a trending ``Popularity``.
+
+    ``ALS`` runs without a progress bar unless ``als_params`` asks for one. Fit it with
+    :func:`fit_house_blend`, which also builds the trending component's recency-weighted matrix.
+    """
+    for name, params in (("ease_params", ease_params), ("als_params", als_params)):
+        if params is not None:
+            require_instance(params, dict, name)
+    require_number(trend_weight, "trend_weight")
+    return Blend(
+        components=[
+            (EASE(**(ease_params or {})), 1.0),
+            (ALS(**{"progress": False, **(als_params or {})}), 1.0),
+            (Popularity(weighted=True), trend_weight),
+        ]
+    )
+
+
+def fit_house_blend(
+    split: Split,
+    *,
+    ease_params: dict | None = None,
+    als_params: dict | None = None,
+    trend_weight: float = DEFAULT_TREND_WEIGHT,
+    half_life_days: float = TREND_HALF_LIFE_DAYS,
+) -> Blend:
+    """Fit :func:`house_blend` on ``split``: EASE and ALS on its train matrix, trending on recency weights.
+
+    Parameters
+    ----------
+    split
+        A :func:`shopai_lab.recommend.temporal_split` (its dated training purchases feed the trend).
+    ease_params, als_params
+        Hyper-parameters of the EASE and ALS components (e.g. tuned ones).
+    trend_weight
+        Weight of the trending component.
+    half_life_days
+        Half-life of the recency weighting.
+
+    Returns
+    -------
+    Blend
+        Fitted; ``X_`` is the split's train matrix.
+    """
+    blend = house_blend(ease_params=ease_params, als_params=als_params, trend_weight=trend_weight)
+    trending = trending_interactions(split, half_life_days)
+    return blend.fit(split.train.matrix, component_X=[None, None, trending.matrix])
+
+
+@dataclass
+class Tuning:
+    """Result of :func:`tune_models`.
+
+    Attributes
+    ----------
+    params
+        Hyper-parameters per model name, ready for ``MODELS[name](**params[name])`` (for
+        ``"Blend"``: ``{"trend_weight": w}``, for :func:`fit_house_blend`).
+    table
+        The best setting of each grid-searched model with its validation metric, one row per model.
+    trend_scores
+        The Blend's validation metric by trend weight (grid order), when the Blend was tuned.
+    """
+
+    params: dict[str, dict]
+    table: pd.DataFrame
+    trend_scores: pd.Series | None = field(default=None)
+
+
+def _check_models(models) -> list[str]:
+    models = require_strings(models, "models")
+    for name in models:
+        require_one_of(name, "models", MODELS)
+    return models
+
+
+def _merged_grids(grids: dict | None, fixed: dict | None, random_state) -> dict[str, dict[str, list]]:
+    """Each model's grid followed by its fixed settings as one-value lists (ALS: seeded, no progress bar)."""
+    grids = TUNING_GRIDS if grids is None else require_instance(grids, dict, "grids")
+    fixed = {} if fixed is None else require_instance(fixed, dict, "fixed")
+    als_fixed = {"iterations": 15, "random_state": random_state, "progress": False}
+    merged = {}
+    for name, grid in grids.items():
+        require_one_of(name, "grids", MODELS)
+        settings = {**(als_fixed if name == "ALS" else {}), **fixed.get(name, {})}
+        merged[name] = {**grid, **{key: [value] for key, value in settings.items()}}
+    return merged
+
+
+def _tune_trend_weight(validation: Split, params: dict, weights: list, k: int, metric: str) -> pd.Series:
+    scores = {
+        float(w): float(
+            evaluate(
+                fit_house_blend(
+                    validation, ease_params=params.get("EASE"), als_params=params.get("ALS"), trend_weight=w
+                ),
+                validation,
+                k=k,
+            )[metric].iloc[0]
+        )
+        for w in weights
+    }
+    return pd.Series(scores, name=metric).rename_axis("trend_weight")
+
+
+def tune_models(
+    validation: Split,
+    models=tuple(MODELS),
+    *,
+    k: int = 10,
+    tune: bool = True,
+    grids: dict | None = None,
+    fixed: dict | None = None,
+    metric: str = "ndcg",
+    random_state=0,
+) -> Tuning:
+    """Tune the house line-up on a validation split (cut inside train, never the test split).
+
+    Every model of ``models`` with a grid is grid-searched (:func:`shopai_lab.recommend.grid_search`);
+    EASE and ALS are tuned also when only the Blend asks for them; the Blend's trend weight is then
+    chosen with the tuned EASE and ALS inside it. Without ``tune``, every model keeps the library
+    defaults except the fixed settings (and one-value grids), and the Blend's trend weight is
+    :data:`DEFAULT_TREND_WEIGHT`.
+
+    Parameters
+    ----------
+    validation
+        From ``temporal_split(split.train_purchases, ...)``.
+    models
+        Names from :data:`MODELS`.
+    k
+        List length of the metric.
+    tune
+        Search the grids (else: defaults).
+    grids
+        Grids per model name; default :data:`TUNING_GRIDS`.
+    fixed
+        Settings per model name that are not searched, e.g. ``{"ALS": {"iterations": 15}}``.
+    metric
+        One of :data:`shopai_lab.recommend.METRICS`, higher is better.
+    random_state
+        Seed of ALS (unless ``fixed`` sets one).
+
+    Returns
+    -------
+    Tuning
+    """
+    require_instance(validation, Split, "validation")
+    models = _check_models(models)
+    require_bool(tune, "tune")
+    require_one_of(metric, "metric", METRICS)
+    require_seed(random_state, "random_state")
+    grids = _merged_grids(grids, fixed, random_state)
+    params, rows = {}, []
+    for name, grid in grids.items():
+        if name == "Blend" or (name not in models and not (name in ("ALS", "EASE") and "Blend" in models)):
+            continue
+        if tune:
+            params[name], table = grid_search(MODELS[name], grid, validation, k=k, metric=metric)
+            rows.append(table.assign(model=name).head(1))
+        else:
+            params[name] = {key: values[0] for key, values in grid.items() if len(values) == 1}
+    table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["model", metric])
+    trend_scores = None
+    if "Blend" in models:
+        weights = grids.get("Blend", {}).get("trend_weight", [DEFAULT_TREND_WEIGHT]) if tune else [DEFAULT_TREND_WEIGHT]
+        trend_scores = _tune_trend_weight(validation, params, list(weights), k, metric)
+        params["Blend"] = {"trend_weight": float(trend_scores.idxmax())}
+    return Tuning(params=params, table=table, trend_scores=trend_scores)
+
+
+def fit_models(split: Split, models=tuple(MODELS), params: dict | None = None) -> dict[str, Recommender]:
+    """Fit each named model with its (tuned) ``params`` on ``split``'s train matrix, in the order given.
+
+    ``"Blend"`` is :func:`fit_house_blend` with ``params["EASE"]``, ``params["ALS"]`` and
+    ``params["Blend"]["trend_weight"]``; missing entries mean library defaults.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> from shopai_lab.recommend import temporal_split
+    >>> split = temporal_split(random_transactions(5_000, n_customers=200, n_items=80, random_state=0), 30)
+    >>> fitted = fit_models(split, ["Popularity", "EASE"], {"EASE": {"l2": 50.0}})
+    >>> fitted["EASE"].l2, fitted["Popularity"].X_.shape == split.train.shape
+    (50.0, True)
+    """
+    require_instance(split, Split, "split")
+    models = _check_models(models)
+    params = {} if params is None else require_instance(params, dict, "params")
+    fitted = {}
+    for name in models:
+        if name == "Blend":
+            fitted[name] = fit_house_blend(
+                split, ease_params=params.get("EASE"), als_params=params.get("ALS"), **params.get("Blend", {})
+            )
+        else:
+            fitted[name] = MODELS[name](**params.get(name, {})).fit(split.train.matrix)
+    return fitted
