@@ -4,14 +4,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# extras installed by setup: `make test EXTRAS=dev,spark` adds pyspark (notebook 10; needs Java 17/21)
+EXTRAS ?= dev
 
-.PHONY: setup report test lint notebooks bench clean
+.PHONY: setup report test lint notebooks bench bench-spark clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 report: $(STAMP)
@@ -38,6 +40,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_forecast.py
 	$(BIN)/python benchmarks/bench_experiments.py
 	$(BIN)/python benchmarks/bench_notebooks.py
+
+bench-spark: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[spark]'
+	$(BIN)/python benchmarks/bench_spark.py --lines 50000000 --pandas-lines 5000000
 
 clean:
 	rm -rf reports .pytest_cache

@@ -82,6 +82,7 @@ REQUIRED_PARAMETERS = {
         "currency",
     },
     "09_customer_service": {"data_path", "column_map", "test_size", "validation_size", "target_accuracy", "seed"},
+    "10_spark_at_scale": {"spark_master", "data_path", "column_map", "lines", "seed", "driver_memory"},
 }
 
 
