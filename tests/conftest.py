@@ -10,6 +10,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from shopai_lab.data import clean_transactions, load_online_retail
+from tests._other_shop import OTHER_SHOP_COLUMNS  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +28,12 @@ def make_lines(rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["customer_id", "invoice_id", "item_id", "quantity", "unit_price", "timestamp"])
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], format="ISO8601")
     return frame.astype({"customer_id": "string", "invoice_id": "string", "item_id": "string"})
+
+
+@pytest.fixture(scope="session")
+def other_shop_file(tmp_path_factory, online_retail):
+    """The non-UK part of the bundled data, saved as CSV under another shop's column names."""
+    lines = online_retail[online_retail["country"] != "United Kingdom"]
+    path = tmp_path_factory.mktemp("shop") / "other_shop.csv"
+    lines.rename(columns=OTHER_SHOP_COLUMNS).to_csv(path, index=False)
+    return path

@@ -15,6 +15,7 @@ from shopai_lab.clv import BetaGeoModel, IdentificationWarning, summarize_custom
 from shopai_lab.data import clean_transactions, load_transactions, net_of_returns
 from shopai_lab.lab import cli, notebooks_dir, read_metrics
 from shopai_lab.stats import holdout_metrics
+from tests._other_shop import OTHER_SHOP_COLUMNS
 
 NOTEBOOKS = cli.available_notebooks()
 REQUIRED_PARAMETERS = {
@@ -173,27 +174,6 @@ def test_stored_notebook_05_headline_figures():
     assert metrics["holdout/corr"] > metrics["naive/corr"]
     assert abs(metrics["holdout/total_error"]) < abs(metrics["naive/total_error"])
     assert metrics["risk/auc"] > metrics["risk/naive_auc"] + 0.03
-
-
-OTHER_SHOP_COLUMNS = {
-    "invoice_id": "Bill",
-    "item_id": "SKU",
-    "description": "Product",
-    "quantity": "Units",
-    "timestamp": "Ordered at",
-    "unit_price": "Cost",
-    "customer_id": "Client",
-    "country": "Land",
-}
-
-
-@pytest.fixture(scope="module")
-def other_shop_file(tmp_path_factory, online_retail):
-    """The non-UK part of the bundled data, saved under another shop's column names."""
-    lines = online_retail[online_retail["country"] != "United Kingdom"]
-    path = tmp_path_factory.mktemp("shop") / "other_shop.csv"
-    lines.rename(columns=OTHER_SHOP_COLUMNS).to_csv(path, index=False)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -18,19 +18,10 @@ from shopai_lab.behavior import assign_segments, rfm, rfm_scores
 from shopai_lab.data import clean_transactions, load_transactions
 from shopai_lab.lab import cli, notebooks_dir, read_metrics
 from shopai_lab.privacy import k_anonymity_report
+from tests._other_shop import OTHER_SHOP_COLUMNS
 
 NOTEBOOK = notebooks_dir() / "08_anomalies_and_privacy.ipynb"
 SINGLES = ["IsolationForest", "LOF", "robust z", "price rule", "quantity rule", "repeat rule"]
-OTHER_SHOP_COLUMNS = {
-    "invoice_id": "Bill",
-    "item_id": "SKU",
-    "description": "Product",
-    "quantity": "Units",
-    "timestamp": "Ordered at",
-    "unit_price": "Cost",
-    "customer_id": "Client",
-    "country": "Land",
-}
 
 
 def test_stored_notebook_08_headline_figures():
@@ -52,14 +43,6 @@ def test_stored_notebook_08_headline_figures():
     # 20 noise draws of a fixed seed; the naive figure is ~sensitivity times smaller (noise 12x smaller)
     assert m["dp/mae_eps1"] == pytest.approx(0.036, abs=0.003)
     assert m["dp/mae_naive_eps1"] < m["dp/mae_eps1"] / 5
-
-
-@pytest.fixture(scope="module")
-def other_shop_file(tmp_path_factory, online_retail):
-    lines = online_retail[online_retail["country"] != "United Kingdom"]
-    path = tmp_path_factory.mktemp("shop") / "other_shop.csv"
-    lines.rename(columns=OTHER_SHOP_COLUMNS).to_csv(path, index=False)
-    return path
 
 
 def test_notebook_08_runs_on_another_shops_file(other_shop_file, tmp_path):

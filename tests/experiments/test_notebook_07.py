@@ -9,17 +9,7 @@ import pytest
 from shopai_lab import experiments as ex
 from shopai_lab.data import clean_transactions, load_transactions, net_of_returns
 from shopai_lab.lab import cli, notebooks_dir, read_metrics
-
-OTHER_SHOP_COLUMNS = {
-    "invoice_id": "Bill",
-    "item_id": "SKU",
-    "description": "Product",
-    "quantity": "Units",
-    "timestamp": "Ordered at",
-    "unit_price": "Cost",
-    "customer_id": "Client",
-    "country": "Land",
-}
+from tests._other_shop import OTHER_SHOP_COLUMNS
 
 
 def test_stored_notebook_07_headline_figures():
@@ -52,14 +42,6 @@ def test_stored_notebook_07_headline_figures():
     assert metrics["msprt/A/A conversion"] <= 0.05
     assert metrics["srm/lost_median_p"] > 0.1 and metrics["srm/lost_reject"] > 0.5
     assert metrics["uplift/share/uplift, X-learner"] > metrics["uplift/share/purchase propensity (notebook 03)"] + 0.2
-
-
-@pytest.fixture(scope="module")
-def other_shop_file(tmp_path_factory, online_retail):
-    lines = online_retail[online_retail["country"] != "United Kingdom"]
-    path = tmp_path_factory.mktemp("shop") / "other_shop.csv"
-    lines.rename(columns=OTHER_SHOP_COLUMNS).to_csv(path, index=False)
-    return path
 
 
 def test_notebook_07_runs_on_another_shops_file(other_shop_file, tmp_path):

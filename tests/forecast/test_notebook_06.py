@@ -8,18 +8,9 @@ import pytest
 from shopai_lab import forecast
 from shopai_lab.data import load_transactions
 from shopai_lab.lab import cli, notebooks_dir, read_metrics
+from tests._other_shop import OTHER_SHOP_COLUMNS
 
 NOTEBOOK = notebooks_dir() / "06_demand_forecasting.ipynb"
-OTHER_SHOP_COLUMNS = {
-    "invoice_id": "Bill",
-    "item_id": "SKU",
-    "description": "Product",
-    "quantity": "Units",
-    "timestamp": "Ordered at",
-    "unit_price": "Cost",
-    "customer_id": "Client",
-    "country": "Land",
-}
 
 
 def test_stored_notebook_06_headline_figures():
@@ -57,14 +48,6 @@ STORED: dict = {
     "mase/h1/boosting": 1.07665,
     "mase/h1/median8": 0.957949,
 }
-
-
-@pytest.fixture(scope="module")
-def other_shop_file(tmp_path_factory, online_retail):
-    lines = online_retail[online_retail["country"] != "United Kingdom"]
-    path = tmp_path_factory.mktemp("shop06") / "other_shop.csv"
-    lines.rename(columns=OTHER_SHOP_COLUMNS).to_csv(path, index=False)
-    return path
 
 
 def test_notebook_06_runs_on_another_shops_file(other_shop_file, tmp_path):

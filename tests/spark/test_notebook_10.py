@@ -10,18 +10,9 @@ import pytest
 from shopai_lab import behavior, data
 from shopai_lab import recommend as rec
 from shopai_lab.lab import cli, notebooks_dir, read_metrics
+from tests._other_shop import OTHER_SHOP_COLUMNS
 
 NOTEBOOK = notebooks_dir() / "10_spark_at_scale.ipynb"
-OTHER_SHOP_COLUMNS = {
-    "invoice_id": "Bill",
-    "item_id": "SKU",
-    "description": "Product",
-    "quantity": "Units",
-    "timestamp": "Ordered at",
-    "unit_price": "Cost",
-    "customer_id": "Client",
-    "country": "Land",
-}
 
 
 def test_stored_notebook_10_headline_figures():
@@ -37,14 +28,6 @@ def test_stored_notebook_10_headline_figures():
     assert m["ndcg@10/ours"] == pytest.approx(0.104, abs=0.002)  # notebook 02's ALS at these settings
     assert m["ndcg_diff/low"] <= m["ndcg@10/mllib"] - m["ndcg@10/ours"] <= m["ndcg_diff/high"]
     assert m["large/report_matches_truth"] is True
-
-
-@pytest.fixture(scope="module")
-def other_shop_file(tmp_path_factory, online_retail):
-    lines = online_retail[online_retail["country"] != "United Kingdom"]
-    path = tmp_path_factory.mktemp("shop") / "other_shop.csv"
-    lines.rename(columns=OTHER_SHOP_COLUMNS).to_csv(path, index=False)
-    return path
 
 
 @pytest.mark.spark
