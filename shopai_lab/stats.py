@@ -1,12 +1,17 @@
-"""Statistics shared by the domains: robust z-scores, forecast errors, empirical-Bayes shrinkage."""
+"""Statistics shared by the domains: robust z-scores, holdout errors, empirical-Bayes shrinkage,
+and bootstrap intervals for comparing two models on the same customers, sessions or products."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from collections.abc import Callable
+
 from shopai_lab._validation import (
     as_float_array,
+    require_number,
+    require_positive_int,
     require_same_length,
 )
 
@@ -115,3 +120,118 @@ def shrink_estimates(estimates, std_errors, groups=None) -> pd.DataFrame:
     out["shrunk"] = out["weight"] * est + (1 - out["weight"]) * prior_mean
     out["posterior_sd"] = np.sqrt(out["weight"]) * se
     return out
+
+
+def _level(level: float) -> float:
+    return require_number(level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+
+
+def _interval(point: float, draws: np.ndarray, level: float) -> dict[str, float]:
+    tail = (1 - level) / 2
+    return {
+        "difference": float(point),
+        "low": float(np.quantile(draws, tail)),
+        "high": float(np.quantile(draws, 1 - tail)),
+    }
+
+
+def bootstrap_mean(values, n_boot: int = 2000, level: float = 0.95, random_state: int | None = 0) -> dict[str, float]:
+    """Mean of per-unit values (e.g. one nDCG per customer) with a percentile bootstrap interval.
+
+    Returns ``mean``, ``low`` and ``high``.
+
+    Examples
+    --------
+    >>> r = bootstrap_mean(np.r_[np.zeros(50), np.ones(50)], random_state=1)
+    >>> r["mean"], bool(0.38 < r["low"] < 0.5 < r["high"] < 0.62)
+    (0.5, True)
+    """
+    x = as_float_array(values, "values")
+    if x.size == 0:
+        raise ValueError("values must not be empty")
+    n_boot = require_positive_int(n_boot, "n_boot")
+    level = _level(level)
+    rng = np.random.default_rng(random_state)
+    means = x[rng.integers(0, len(x), size=(n_boot, len(x)))].mean(axis=1)
+    out = _interval(x.mean(), means, level)
+    return {"mean": out.pop("difference"), **out}
+
+
+def paired_bootstrap(a, b, n_boot: int = 2000, level: float = 0.95, random_state: int | None = 0) -> dict[str, float]:
+    """Mean of ``b - a`` over paired units with a percentile bootstrap interval.
+
+    ``a`` and ``b`` hold one value per unit (customer, session, product) for two
+    models evaluated on the same units; units are resampled with replacement, the
+    same draw for both, so the interval reflects which units happened to be in the
+    data. Say "b is better" only when ``low > 0`` (worse when ``high < 0``); see
+    :func:`shopai_lab.lab.compare`.
+
+    Returns ``difference`` (the observed mean of ``b - a``), ``low`` and ``high``.
+
+    Examples
+    --------
+    >>> r = paired_bootstrap(np.zeros(200), np.full(200, 0.1))
+    >>> round(r["difference"], 3), r["low"] > 0
+    (0.1, True)
+    """
+    a = as_float_array(a, "a")
+    b = as_float_array(b, "b")
+    if a.shape != b.shape or len(a) == 0:
+        raise ValueError(f"a and b must be paired 1-D arrays of equal, non-zero length; got {a.shape} and {b.shape}")
+    n_boot = require_positive_int(n_boot, "n_boot")
+    level = _level(level)
+    gain = b - a
+    rng = np.random.default_rng(random_state)
+    means = gain[rng.integers(0, len(gain), size=(n_boot, len(gain)))].mean(axis=1)
+    return _interval(gain.mean(), means, level)
+
+
+def paired_metric_bootstrap(
+    metric: Callable[[np.ndarray, np.ndarray], float],
+    y_true,
+    pred_a,
+    pred_b,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    random_state: int | None = 0,
+    stratify: bool = False,
+) -> dict[str, float]:
+    """``metric(y, pred_b) - metric(y, pred_a)`` with a paired percentile bootstrap interval.
+
+    For metrics that are not a mean over units (AUC, average precision, expected
+    calibration error): rows are resampled with replacement, the same rows for both
+    models, and the metric recomputed on each resample. ``stratify=True`` keeps the
+    number of positives fixed (binary ``y_true``), so every resample has both classes.
+    A metric where lower is better (log loss, ECE) is better for ``b`` when ``high < 0``.
+
+    Returns ``difference``, ``low`` and ``high``.
+
+    Examples
+    --------
+    >>> from sklearn.metrics import roc_auc_score
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.random(400) < 0.3
+    >>> r = paired_metric_bootstrap(roc_auc_score, y, rng.random(400), y + rng.random(400), n_boot=200)
+    >>> r["difference"] > 0.3 and r["low"] > 0
+    True
+    """
+    if not callable(metric):
+        raise TypeError(f"metric must be a function metric(y_true, prediction), got {type(metric).__name__}")
+    y = np.asarray(y_true)
+    a, b = np.asarray(pred_a), np.asarray(pred_b)
+    require_same_length(y_true=y, pred_a=a, pred_b=b)
+    if len(y) == 0:
+        raise ValueError("y_true must not be empty")
+    n_boot = require_positive_int(n_boot, "n_boot")
+    level = _level(level)
+    rng = np.random.default_rng(random_state)
+    if stratify:
+        positive = y.astype(bool)
+        groups = [np.flatnonzero(positive), np.flatnonzero(~positive)]
+    else:
+        groups = [np.arange(len(y))]
+    draws = np.empty(n_boot)
+    for i in range(n_boot):
+        rows = np.concatenate([rng.choice(g, len(g)) for g in groups if len(g)])
+        draws[i] = metric(y[rows], b[rows]) - metric(y[rows], a[rows])
+    return _interval(metric(y, b) - metric(y, a), draws, level)

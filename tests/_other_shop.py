@@ -1,4 +1,17 @@
-"""Another shop's file for the notebook tests: the non-UK lines of the bundled data under other column names."""
+"""Another shop for the notebook tests: the non-UK lines of the bundled data, twelve years later
+(December 2022 to December 2023), under other column names and priced in another currency.
+
+A notebook is a report on whatever shop it is pointed at: :func:`run_on_other_shop` runs one with
+no parameters but ``data_path``, ``column_map`` and ``currency`` (plus any the caller adds, e.g. a
+notebook's second data file) and returns its recorded metrics, for the test to compare with what
+the library computes on the same file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
 
 #: canonical column -> the other shop's column name (its ``column_map`` is the inverse).
 OTHER_SHOP_COLUMNS = {
@@ -11,3 +24,26 @@ OTHER_SHOP_COLUMNS = {
     "customer_id": "Client",
     "country": "Land",
 }
+#: the other shop's ``column_map`` parameter: its column name -> canonical column.
+OTHER_SHOP_COLUMN_MAP = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
+OTHER_SHOP_CURRENCY = "EUR"
+#: the bundled lines are moved this many years later (2010-12 .. 2011-12 -> 2022-12 .. 2023-12).
+OTHER_SHOP_YEARS_LATER = 12
+
+
+def run_on_other_shop(notebook: str, shop_file: Path, output_dir: Path, **extra: Any) -> tuple[Path, dict]:
+    """Run ``notebook`` (a prefix such as ``"05"``) on the other shop; return its path and metrics."""
+    from shopai_lab.lab import cli, read_metrics
+
+    parameters = {
+        "data_path": str(shop_file),
+        "column_map": OTHER_SHOP_COLUMN_MAP,
+        "currency": OTHER_SHOP_CURRENCY,
+        **extra,
+    }
+    argv = ["run", notebook, "--output-dir", str(output_dir), "--no-progress", "--html"]
+    for name, value in parameters.items():
+        argv += ["-p", name, value if isinstance(value, str) else json.dumps(value)]
+    assert cli.main(argv) == 0
+    (path,) = Path(output_dir).glob(f"{notebook}*.ipynb")
+    return path, read_metrics(path)

@@ -13,6 +13,7 @@ from shopai_lab.lab.cli import (
     write_html,
 )
 from shopai_lab.lab.paths import PROJECT_ROOT, data_dir, notebooks_dir
+from shopai_lab.lab.report import compare, count, interval, money, percent, show, signed, verdict
 from shopai_lab.lab.records import METRIC_MIMETYPE, normalize_notebook, read_metrics, record
 
 __all__ = [
@@ -21,6 +22,14 @@ __all__ = [
     "METRIC_MIMETYPE",
     "PROJECT_ROOT",
     "available_notebooks",
+    "compare",
+    "count",
+    "interval",
+    "money",
+    "percent",
+    "show",
+    "signed",
+    "verdict",
     "build_parser",
     "check_parameters",
     "data_dir",

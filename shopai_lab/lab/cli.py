@@ -153,12 +153,31 @@ def execute(
             nbformat.write(nbformat.from_dict(normalize_notebook(nb)), str(output))
 
 
-def write_html(notebook: Path) -> Path:
-    """Write an HTML report next to an executed notebook; return its path."""
+def notebook_title(nb) -> str:
+    """The text of the notebook's first Markdown heading (the report's title)."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.lstrip().startswith("#"):
+                return line.lstrip("# \t").strip()
+    return ""
+
+
+def write_html(notebook: Path, code: bool = True) -> Path:
+    """Write an HTML report next to an executed notebook; return its path.
+
+    The report is titled after the notebook's first heading (its file name if it has none).
+    ``code=False`` leaves out the code cells and their prompts: a report for business readers.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    nb = nbformat.read(str(notebook), as_version=4)
+    title = notebook_title(nb) or Path(notebook).stem
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(exclude_input=not code, exclude_input_prompt=not code, exclude_output_prompt=not code)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     html = notebook.with_suffix(".html")
     html.write_text(body, encoding="utf-8")
     return html
@@ -216,7 +235,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         metrics = read_metrics(output)
         print(f"{path.stem}: ran in {took:.1f} s -> {output} ({len(metrics)} metrics recorded)")
         if args.html:
-            print(f"    HTML report: {write_html(output)}")
+            print(f"    HTML report: {write_html(output, code=not args.no_code)}")
     return 1 if failed else 0
 
 
@@ -262,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_run.add_argument("--output-dir", default="reports", help="where executed notebooks go")
     p_run.add_argument("--html", action="store_true", help="also write an HTML report")
+    p_run.add_argument(
+        "--no-code", action="store_true", help="HTML report without the code cells (for business readers)"
+    )
     p_run.add_argument("--no-progress", action="store_true", help="no progress bar")
     p_run.set_defaults(func=_cmd_run)
 

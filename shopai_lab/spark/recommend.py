@@ -35,6 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 from shopai_lab._validation import require_number, require_positive_int, require_seed
 from shopai_lab.spark.cleaning import _check_frame
 from shopai_lab.spark.session import require_pyspark
+from shopai_lab.stats import paired_bootstrap  # noqa: F401  (re-exported: the comparison helper of notebook 10)
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame
@@ -406,31 +407,3 @@ def lists_to_array(lists: pd.DataFrame, users: np.ndarray, k: int) -> np.ndarray
     keep = (rows >= 0) & (lists["rank"].to_numpy() <= k)
     out[rows[keep], lists["rank"].to_numpy()[keep] - 1] = lists["item"].to_numpy()[keep]
     return out
-
-
-def paired_bootstrap(a, b, n_boot: int = 2000, level: float = 0.95, random_state: int = 0) -> dict[str, float]:
-    """Mean of ``b - a`` over paired units (users) with a percentile bootstrap interval.
-
-    Say "b is better" only when ``low > 0`` (or worse when ``high < 0``).
-
-    Examples
-    --------
-    >>> r = paired_bootstrap(np.zeros(200), np.full(200, 0.1))
-    >>> round(r["difference"], 3), r["low"] > 0
-    (0.1, True)
-    """
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    if a.shape != b.shape or a.ndim != 1 or len(a) == 0:
-        raise ValueError(f"a and b must be paired 1-D arrays of equal, non-zero length; got {a.shape} and {b.shape}")
-    n_boot = require_positive_int(n_boot, "n_boot")
-    level = require_number(level, "level", low=0, high=1, low_inclusive=False, high_inclusive=False)
-    gain = b - a
-    rng = np.random.default_rng(random_state)
-    means = gain[rng.integers(0, len(gain), size=(n_boot, len(gain)))].mean(axis=1)
-    tail = (1 - level) / 2
-    return {
-        "difference": float(gain.mean()),
-        "low": float(np.quantile(means, tail)),
-        "high": float(np.quantile(means, 1 - tail)),
-    }

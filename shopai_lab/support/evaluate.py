@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
+from shopai_lab import stats
 from shopai_lab._validation import require_positive_int
 from shopai_lab.support._checks import (
     require_1d_numbers,
@@ -138,18 +139,10 @@ def paired_bootstrap(
     """
     true, a = _labels(y_true, pred_a)
     _, b = _labels(y_true, pred_b)
-    n_boot = require_positive_int(n_boot, "n_boot")
-    level = require_probability(level, "level")
-    gain = (b == true).astype(float) - (a == true).astype(float)
-    rng = np.random.default_rng(random_state)
-    draws = rng.integers(0, len(gain), size=(n_boot, len(gain)))
-    means = gain[draws].mean(axis=1)
-    tail = (1 - level) / 2
-    return {
-        "difference": float(gain.mean()),
-        "low": float(np.quantile(means, tail)),
-        "high": float(np.quantile(means, 1 - tail)),
-    }
+    require_probability(level, "level")
+    return stats.paired_bootstrap(
+        (a == true).astype(float), (b == true).astype(float), n_boot=n_boot, level=level, random_state=random_state
+    )
 
 
 def _bins(confidence: Any, correct: Any, n_bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

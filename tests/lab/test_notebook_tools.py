@@ -176,3 +176,37 @@ def test_metrics_command_prints_json(capsys, tmp_path):
     assert json.loads(capsys.readouterr().out) == {"customers": 4334}
     assert cli.main(["metrics", str(tmp_path / "absent.ipynb")]) == 2
     assert "no notebook at" in capsys.readouterr().err
+
+
+def test_html_report_is_titled_after_the_notebook_and_can_leave_out_code(tmp_path):
+    import nbformat
+
+    from shopai_lab.lab import write_html
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 99 · A report on returns\n\nWhy returns matter."),
+        nbformat.v4.new_code_cell(
+            "secret_variable_name = 41 + 1", outputs=[nbformat.v4.new_output("stream", text="42")]
+        ),
+    ]
+    path = tmp_path / "99_returns.ipynb"
+    nbformat.write(nb, str(path))
+    with_code = write_html(path).read_text(encoding="utf-8")
+    assert "<title>99 · A report on returns</title>" in with_code
+    assert "secret_variable_name" in with_code
+    without_code = write_html(path, code=False).read_text(encoding="utf-8")
+    assert "secret_variable_name" not in without_code
+    assert "42" in without_code and "Why returns matter." in without_code
+
+
+def test_report_sentences():
+    from shopai_lab.lab import compare, money, verdict
+
+    assert money(2_500_000, "EUR") == "EUR 2.50 million"
+    assert verdict({"difference": -0.02, "low": -0.03, "high": -0.01}, higher_is_better=False) == "better"
+    assert compare({"difference": -0.02, "low": -0.03, "high": -0.01}, "A", "B", "ECE", higher_is_better=False) == (
+        "A is better than B on ECE: -0.020 (95% CI -0.030 to -0.010)."
+    )
+    with pytest.raises(TypeError, match="currency"):
+        money(1.0, None)

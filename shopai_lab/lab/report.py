@@ -1,0 +1,151 @@
+"""Sentences generated from results, so a notebook's text stays true on whatever shop it ran on.
+
+A notebook's markdown may explain methods, but every sentence that quotes a count, a date, a
+money amount or a ranking is built from the numbers with these helpers and shown with
+:func:`show`. Comparisons say "better" only when a bootstrap interval excludes zero
+(:func:`verdict`), and money carries the notebook's ``currency`` parameter (:func:`money`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+
+from shopai_lab._validation import require_one_of, require_string
+
+__all__ = ["compare", "count", "interval", "money", "percent", "show", "signed", "verdict"]
+
+
+def show(text: str) -> None:
+    """Display ``text`` as Markdown in the notebook (dedented; printed outside IPython).
+
+    Examples
+    --------
+    >>> show("**12** customers")  # doctest: +SKIP
+    """
+    text = textwrap.dedent(require_string(text, "text")).strip()
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover - IPython ships with Jupyter
+        print(text)
+        return
+    if get_ipython() is None:
+        print(text)
+    else:
+        display(Markdown(text))
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``"1 customer"``, ``"4,334 customers"``.
+
+    Examples
+    --------
+    >>> count(4334, "customer"), count(1, "week"), count(2, "category", "categories")
+    ('4,334 customers', '1 week', '2 categories')
+    """
+    n = int(n)
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def percent(share: float, digits: int = 1) -> str:
+    """A share as a percentage: ``percent(0.2134) == "21.3%"``.
+
+    Examples
+    --------
+    >>> percent(0.2134), percent(0.5, 0)
+    ('21.3%', '50%')
+    """
+    return f"{100 * float(share):.{digits}f}%"
+
+
+def signed(value: float, digits: int = 3, as_percent: bool = False) -> str:
+    """A number with its sign: ``"+0.008"``, ``"-1.2%"``.
+
+    Examples
+    --------
+    >>> signed(0.0081), signed(-0.012, 1, as_percent=True)
+    ('+0.008', '-1.2%')
+    """
+    value = float(value)
+    if as_percent:
+        return f"{100 * value:+.{digits}f}%"
+    return f"{value:+.{digits}f}"
+
+
+def money(value: float, currency: str, digits: int = 0) -> str:
+    """An amount with its currency code: ``money(1234.5, "GBP") == "GBP 1,234"``.
+
+    Amounts of a million or more are written in millions (``"GBP 4.25 million"``), which
+    keeps a printed total stable where its last units depend on floating-point rounding.
+
+    Examples
+    --------
+    >>> money(1234.5, "GBP"), money(-3.456, "EUR", 2), money(4_248_204, "GBP")
+    ('GBP 1,234', 'EUR -3.46', 'GBP 4.25 million')
+    """
+    currency = require_string(currency, "currency")
+    value = float(value)
+    if abs(value) >= 1e6:
+        return f"{currency} {value / 1e6:,.2f} million"
+    return f"{currency} {value:,.{digits}f}"
+
+
+def interval(result: Mapping[str, float], digits: int = 3, as_percent: bool = False, level: float = 0.95) -> str:
+    """``"+0.008 (95% CI +0.003 to +0.013)"`` from a ``difference``/``low``/``high`` result.
+
+    Examples
+    --------
+    >>> interval({"difference": 0.0081, "low": 0.0032, "high": 0.0131})
+    '+0.008 (95% CI +0.003 to +0.013)'
+    """
+    point = result["difference"] if "difference" in result else result["mean"]
+    fmt = lambda v: signed(v, digits, as_percent)  # noqa: E731
+    return f"{fmt(point)} ({100 * level:.0f}% CI {fmt(result['low'])} to {fmt(result['high'])})"
+
+
+def verdict(result: Mapping[str, float], higher_is_better: bool = True) -> str:
+    """``"better"``, ``"worse"`` or ``"not distinguishable"`` for a difference with an interval.
+
+    The difference is ``b - a`` (see :func:`shopai_lab.stats.paired_bootstrap`); it is
+    "better" only when the whole interval lies on the good side of zero.
+
+    Examples
+    --------
+    >>> verdict({"difference": 0.01, "low": 0.002, "high": 0.02})
+    'better'
+    >>> verdict({"difference": 0.01, "low": -0.002, "high": 0.02})
+    'not distinguishable'
+    >>> verdict({"difference": 0.01, "low": 0.002, "high": 0.02}, higher_is_better=False)
+    'worse'
+    """
+    low, high = float(result["low"]), float(result["high"])
+    if low > 0:
+        return "better" if higher_is_better else "worse"
+    if high < 0:
+        return "worse" if higher_is_better else "better"
+    return "not distinguishable"
+
+
+def compare(
+    result: Mapping[str, float],
+    model: str,
+    baseline: str,
+    metric: str,
+    digits: int = 3,
+    higher_is_better: bool = True,
+) -> str:
+    """One sentence comparing ``model`` (b) with ``baseline`` (a) on ``metric``.
+
+    Examples
+    --------
+    >>> compare({"difference": 0.008, "low": 0.003, "high": 0.013}, "Blend", "EASE", "nDCG@10")
+    'Blend is better than EASE on nDCG@10: +0.008 (95% CI +0.003 to +0.013).'
+    >>> compare({"difference": 0.001, "low": -0.003, "high": 0.004}, "Blend", "EASE", "nDCG@10")
+    'Blend and EASE are not distinguishable on nDCG@10: +0.001 (95% CI -0.003 to +0.004).'
+    """
+    word = require_one_of(verdict(result, higher_is_better), "verdict", ("better", "worse", "not distinguishable"))
+    figures = interval(result, digits)
+    if word == "not distinguishable":
+        return f"{model} and {baseline} are not distinguishable on {metric}: {figures}."
+    return f"{model} is {word} than {baseline} on {metric}: {figures}."
