@@ -3,9 +3,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-# extras installed by setup: `make test EXTRAS=dev,spark` adds pyspark (notebook 10; needs Java 17/21)
-EXTRAS ?= dev
+# extras installed by setup: dev (tests, notebooks) and spark (pyspark for notebook 10, which also needs
+# Java 17/21; without Java its tests skip and `make report` leaves it out). `make test EXTRAS=dev` skips pyspark.
+EXTRAS ?= dev,spark
+# one stamp per set of extras: asking for another set installs it into the same .venv
+comma := ,
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 .PHONY: setup report test lint notebooks bench bench-spark clean
 

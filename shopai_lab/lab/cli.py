@@ -42,16 +42,37 @@ def available_notebooks(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]*.ipynb") if p.is_file())
 
 
+#: notebooks that need Spark (the ``[spark]`` extra and Java): left out of "every notebook" where Spark is missing.
+NEEDS_SPARK = ("10_spark_at_scale",)
+
+
+def _runnable(path: Path) -> bool:
+    if path.stem not in NEEDS_SPARK:
+        return True
+    from shopai_lab.spark import spark_available
+
+    return spark_available()
+
+
 def resolve_notebooks(names: Sequence[str], folder: Path | None = None) -> list[Path]:
     """Notebooks named by ``names`` (file name, stem or unique prefix such as ``"01"``).
 
-    No names means every numbered notebook.
+    No names means every numbered notebook, except the Spark notebook where pyspark or Java is
+    missing (a note on stderr says so); naming that notebook there is an error with the install hint.
     """
     notebooks = available_notebooks(folder)
     if not notebooks:
         raise CliError(f"no numbered notebooks found in {str(folder or notebooks_dir())!r}")
     if not names:
-        return notebooks
+        skipped = [p for p in notebooks if not _runnable(p)]
+        if skipped:
+            from shopai_lab.spark import INSTALL_HINT
+
+            print(
+                f"left out {', '.join(p.stem for p in skipped)}: pyspark or Java missing; {INSTALL_HINT}",
+                file=sys.stderr,
+            )
+        return [p for p in notebooks if _runnable(p)]
     chosen = []
     for name in names:
         stem = Path(name).name.removesuffix(".ipynb")
@@ -60,6 +81,10 @@ def resolve_notebooks(names: Sequence[str], folder: Path | None = None) -> list[
             known = ", ".join(p.stem for p in notebooks)
             what = "matches no" if not matches else "matches more than one"
             raise CliError(f"{name!r} {what} notebook; available: {known}")
+        if not _runnable(matches[0]):
+            from shopai_lab.spark import INSTALL_HINT
+
+            raise CliError(f"{matches[0].stem} needs Spark, and pyspark or Java is missing: {INSTALL_HINT}")
         chosen.append(matches[0])
     return chosen
 

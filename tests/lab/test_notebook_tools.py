@@ -210,3 +210,17 @@ def test_report_sentences():
     )
     with pytest.raises(TypeError, match="currency"):
         money(1.0, None)
+
+
+def test_every_notebook_leaves_out_spark_where_it_is_missing(tmp_path, monkeypatch, capsys):
+    import shopai_lab.spark
+
+    for name in ("01_behavior.ipynb", "10_spark_at_scale.ipynb"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(shopai_lab.spark, "spark_available", lambda: False)
+    assert [p.name for p in cli.resolve_notebooks([], tmp_path)] == ["01_behavior.ipynb"]
+    assert "left out 10_spark_at_scale" in capsys.readouterr().err
+    with pytest.raises(cli.CliError, match="needs Spark.*Java"):
+        cli.resolve_notebooks(["10"], tmp_path)
+    monkeypatch.setattr(shopai_lab.spark, "spark_available", lambda: True)
+    assert len(cli.resolve_notebooks([], tmp_path)) == 2

@@ -1,4 +1,4 @@
-"""Spark tests: a module-scoped local SparkSession, skipped cleanly without pyspark or Java.
+"""Spark tests: one local SparkSession for the whole test session, skipped cleanly without pyspark or Java.
 
 Tests that need Spark carry the ``spark`` marker. Set ``SHOPAI_REQUIRE_SPARK=1`` (CI does) to turn
 the skip into a failure, so a broken Spark install can never pass as "skipped".
@@ -27,9 +27,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"pyspark or Java missing: {INSTALL_HINT}"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def spark(tmp_path_factory):
-    """A local[2] session (4 shuffle partitions, UI off, UTC), stopped at the end of the module."""
+    """A local[2] session (4 shuffle partitions, UI off, UTC), stopped when the tests end.
+
+    Session-scoped rather than per module: a JVM start costs 5-10 s and the modules share nothing
+    that one could leak into another (cached frames are dropped after each module).
+    """
     if not spark_available():
         message = f"SHOPAI_REQUIRE_SPARK is set but pyspark or Java is missing: {INSTALL_HINT}"
         if REQUIRE:
@@ -42,3 +46,11 @@ def spark(tmp_path_factory):
     )
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _drop_cached_frames(request):
+    """Drop what a module cached, so the shared session's memory does not grow module by module."""
+    yield
+    if "spark" in request.fixturenames and spark_available():
+        request.getfixturevalue("spark").catalog.clearCache()
