@@ -6,10 +6,13 @@ from pathlib import Path
 import tomllib
 import yaml
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parent.parent
 # conda-forge names that differ from PyPI names.
 CONDA_NAMES = {}
+# conda packages with no PyPI counterpart: the Java runtime pyspark needs (pip users install it from the system).
+CONDA_ONLY = {"openjdk"}
 
 
 def _canonical(name: str) -> str:
@@ -18,7 +21,8 @@ def _canonical(name: str) -> str:
 
 def pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    reqs = [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+    extras = project["optional-dependencies"]
+    reqs = [Requirement(r) for r in project["dependencies"] + extras["dev"] + extras["spark"]]
     return {_canonical(r.name): str(r.specifier) for r in reqs}
 
 
@@ -39,7 +43,9 @@ def test_environment_yml_matches_pyproject():
     conda, pip = conda_requirements()
     python_spec = conda.pop("python")
     conda.pop("pip")
-    assert conda == pyproject_requirements()
+    assert conda.pop("openjdk") == "=17"
+    assert set(conda) & CONDA_ONLY == set()
+    assert {name: str(SpecifierSet(spec)) for name, spec in conda.items()} == pyproject_requirements()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert python_spec == project["requires-python"]
     assert pip == ["-e ."]
