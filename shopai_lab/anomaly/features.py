@@ -136,6 +136,42 @@ def _customer_history(invoices: pd.DataFrame, start: pd.Timestamp) -> pd.DataFra
     )
 
 
+def _check_lines(lines: pd.DataFrame, price_tolerance: float) -> float:
+    """Validate :func:`invoice_features`' input; return the price tolerance as a float."""
+    require_columns(lines, LINE_COLUMNS, "lines")
+    require_datetime(lines, "timestamp", "lines")
+    price_tolerance = require_positive(price_tolerance, "price_tolerance")
+    if price_tolerance <= 1:
+        raise ValueError(f"price_tolerance must be > 1, got {price_tolerance!r}")
+    if lines["customer_id"].isna().any():
+        raise ValueError(
+            "lines['customer_id'] has missing values; clean the lines first "
+            "(shopai_lab.data.cleaning.clean_transactions)"
+        )
+    return price_tolerance
+
+
+def _line_features(kept: pd.DataFrame, price_tolerance: float) -> pd.DataFrame:
+    """Per line: value, distance of price and quantity from the product's medians (log10), off-price flag."""
+    qty = kept["quantity"].to_numpy(float)
+    price = kept["unit_price"].to_numpy(float)
+    by_item = kept.groupby("item_id", observed=True)
+    log_price_ratio = np.log10(price) - np.log10(by_item["unit_price"].transform("median").to_numpy(float))
+    log_qty_ratio = np.log10(qty) - np.log10(by_item["quantity"].transform("median").to_numpy(float))
+    return pd.DataFrame(
+        {
+            "invoice_id": kept["invoice_id"].to_numpy(),
+            "item_id": kept["item_id"].to_numpy(),
+            "quantity": qty,
+            "unit_price": price,
+            "value": qty * price,
+            "abs_price": np.abs(log_price_ratio),
+            "off": np.abs(log_price_ratio) > np.log10(price_tolerance),
+            "qty_ratio": log_qty_ratio,
+        }
+    )
+
+
 def invoice_features(
     lines: pd.DataFrame,
     price_tolerance: float = 2.0,
@@ -170,39 +206,10 @@ def invoice_features(
     >>> f["max_price_ratio"].tolist(), f["invoices_last_24h"].tolist(), f["basket_overlap"].tolist()
     ([0.0, 1.0, 0.0], [0, 1, 0], [0.0, 0.5, 0.0])
     """
-    require_columns(lines, LINE_COLUMNS, "lines")
-    require_datetime(lines, "timestamp", "lines")
-    price_tolerance = require_positive(price_tolerance, "price_tolerance")
-    if price_tolerance <= 1:
-        raise ValueError(f"price_tolerance must be > 1, got {price_tolerance!r}")
-    if lines["customer_id"].isna().any():
-        raise ValueError(
-            "lines['customer_id'] has missing values; clean the lines first "
-            "(shopai_lab.data.cleaning.clean_transactions)"
-        )
+    price_tolerance = _check_lines(lines, price_tolerance)
     kept = product_lines(lines, non_product_pattern)
     require_not_empty(kept, "lines (after removing non-product lines)")
-    qty = kept["quantity"].to_numpy(float)
-    price = kept["unit_price"].to_numpy(float)
-    item = kept["item_id"]
-    log_price_ratio = np.log10(price) - np.log10(
-        kept.groupby("item_id", observed=True)["unit_price"].transform("median").to_numpy(float)
-    )
-    log_qty_ratio = np.log10(qty) - np.log10(
-        kept.groupby("item_id", observed=True)["quantity"].transform("median").to_numpy(float)
-    )
-    work = pd.DataFrame(
-        {
-            "invoice_id": kept["invoice_id"].to_numpy(),
-            "item_id": item.to_numpy(),
-            "quantity": qty,
-            "unit_price": price,
-            "value": qty * price,
-            "abs_price": np.abs(log_price_ratio),
-            "off": np.abs(log_price_ratio) > np.log10(price_tolerance),
-            "qty_ratio": log_qty_ratio,
-        }
-    )
+    work = _line_features(kept, price_tolerance)
     grouped = work.groupby("invoice_id", sort=False)
     firsts = kept.groupby("invoice_id", sort=False).first()
     invoices = pd.DataFrame(
