@@ -10,7 +10,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from shopai_lab.data import clean_transactions, load_online_retail
-from tests._other_shop import OTHER_SHOP_COLUMNS  # noqa: E402
+from tests._other_shop import OTHER_SHOP_COLUMNS, OTHER_SHOP_YEARS_LATER  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +32,9 @@ def make_lines(rows: list[tuple]) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def other_shop_file(tmp_path_factory, online_retail):
-    """The non-UK part of the bundled data, saved as CSV under another shop's column names."""
-    lines = online_retail[online_retail["country"] != "United Kingdom"]
+    """The non-UK part of the bundled data, twelve years later, saved as CSV under another shop's column names."""
+    lines = online_retail[online_retail["country"] != "United Kingdom"].copy()
+    lines["timestamp"] = lines["timestamp"] + pd.DateOffset(years=OTHER_SHOP_YEARS_LATER)
     path = tmp_path_factory.mktemp("shop") / "other_shop.csv"
     lines.rename(columns=OTHER_SHOP_COLUMNS).to_csv(path, index=False)
     return path

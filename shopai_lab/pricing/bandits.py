@@ -354,6 +354,34 @@ def _pair_vertices(m: np.ndarray, d: np.ndarray, c: np.ndarray) -> tuple[list, l
     return candidates, values
 
 
+def _lp_solve(m: np.ndarray, d: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The vertex enumeration of :func:`lp_price_mixture` on checked (K,), (n_runs, K), (n_runs,) arrays.
+
+    The same candidates and arithmetic as :func:`_single_price_vertices` and :func:`_pair_vertices`, with
+    the candidates as columns of one array (the policies call this at every step, for every run).
+    """
+    n_runs, k = d.shape
+    positive = d > 0
+    share = np.where(positive, np.minimum(1.0, c[:, None] / np.where(positive, d, 1.0)), 1.0)
+    first, second = np.triu_indices(k, 1)
+    gap = d[:, first] - d[:, second]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xi = np.where(gap != 0, (c[:, None] - d[:, second]) / gap, -1.0)
+    ok = (xi >= 0) & (xi <= 1)
+    xi = np.where(ok, xi, 0.0)
+    pair_values = np.where(ok, xi * m[first] * d[:, first] + (1 - xi) * m[second] * d[:, second], -np.inf)
+    values = np.concatenate([share * m * d, pair_values], axis=1)
+    rows = np.arange(n_runs)
+    best = np.argmax(values, axis=1)
+    x = np.zeros((n_runs, k))
+    is_single = best < k
+    x[rows[is_single], best[is_single]] = share[rows[is_single], best[is_single]]
+    pair = best[~is_single] - k
+    x[rows[~is_single], first[pair]] = xi[rows[~is_single], pair]
+    x[rows[~is_single], second[pair]] = 1 - xi[rows[~is_single], pair]
+    return x, values[rows, best]
+
+
 def lp_price_mixture(margins, probabilities, capacity) -> tuple[np.ndarray, np.ndarray]:
     """Solve ``max sum_k x_k m_k d_k`` s.t. ``sum_k x_k d_k <= c``, ``sum_k x_k <= 1``, ``x >= 0``.
 
@@ -459,7 +487,7 @@ class InventoryThompsonSampling(Policy):
             capacity = np.asarray(inventory, dtype=float) / max(periods_left, 1)
         else:
             capacity = np.full(len(self._rows), self.initial_capacity_)
-        x, _ = lp_price_mixture(self.margins_, theta, capacity)
+        x, _ = _lp_solve(self.margins_, theta, np.asarray(capacity, dtype=float))
         # Draw an arm from each row's mixture; the leftover probability is "no offer" (-1).
         cumulative = np.cumsum(x, axis=1)
         u = self.rng_.random(len(self._rows))[:, None]

@@ -204,20 +204,31 @@ def _recommendation_inputs(elasticity: pd.Series, current_price: pd.Series, week
     return frame
 
 
+#: ``reason`` of a product without a recommendation, by what its elasticity says.
+NOT_IDENTIFIED = {
+    "rising": "e >= 0: demand rising with price, a sign of confounding",
+    "inelastic": "-1 <= e < 0: no profit-maximising price under constant elasticity",
+}
+
+
 def _recommend_one(e: float, price: float, units: float, gross_margin: float, max_change: float) -> dict:
     """One product's row of :func:`price_recommendations`."""
     cost = price * (1 - gross_margin)
-    optimal = cost * e / (1 + e) if e < -1 else np.inf
+    row = {"elasticity": e, "current_price": price, "weekly_units": units, "unit_cost": cost}
+    if e >= -1:  # an identification failure, not a price move: keep today's price
+        reason = NOT_IDENTIFIED["rising" if e >= 0 else "inelastic"]
+        return {**row, "optimal_price": np.nan, "recommended_price": price, "change": 0.0,
+                "rule": "no recommendation", "reason": reason,
+                "profit_now": units * (price - cost), "profit_change": 0.0}  # fmt: skip
+    optimal = cost * e / (1 + e)
     rec = recommend_price(price, optimal, cost, max_change)
     return {
-        "elasticity": e,
-        "current_price": price,
-        "weekly_units": units,
-        "unit_cost": cost,
+        **row,
         "optimal_price": optimal,
         "recommended_price": rec.recommended,
         "change": rec.recommended / price - 1,
         "rule": rec.rule,
+        "reason": "",
         "profit_now": units * (price - cost),
         "profit_change": float(profit_change(e, price, rec.recommended, units, gross_margin)),
     }
@@ -235,10 +246,17 @@ def price_recommendations(
 
     Costs are not in the data, so each product's unit cost is taken as
     ``current_price * (1 - gross_margin)``, an assumption stated by the caller.
-    Elastic products (``e < -1``) get the Lerner optimum ``c e / (1 + e)``;
-    inelastic ones have no finite optimum (profit rises with price), so only
-    the guard rail stops them. The expected change in weekly profit follows the
-    same demand curve, ``units * (p_new / p) ** e * (p_new - c) - units * (p - c)``.
+    Elastic products (``e < -1``) get the Lerner optimum ``c e / (1 + e)``, moved
+    towards within the guard rails. A product with ``e >= -1`` gets **no
+    recommendation** (``rule == "no recommendation"``, today's price kept, the
+    ``reason`` says why): under constant elasticity with ``-1 <= e < 0`` profit
+    rises without bound with price, so there is no optimum to move to, and
+    ``e >= 0`` (demand rising with price) says the estimate is confounded; both
+    are failures to identify the demand curve, not instructions to raise the price.
+    The projected change in weekly profit follows the same demand curve,
+    ``units * (p_new / p) ** e * (p_new - c) - units * (p - c)``: a model
+    projection that holds only if the elasticity, the margin and today's demand
+    are right.
 
     Parameters
     ----------
@@ -254,8 +272,8 @@ def price_recommendations(
     -------
     pandas.DataFrame
         Indexed by ``item_id``: ``elasticity``, ``current_price``, ``weekly_units``,
-        ``unit_cost``, ``optimal_price``, ``recommended_price``, ``change``, ``rule``,
-        ``profit_now``, ``profit_change`` (per week).
+        ``unit_cost``, ``optimal_price`` (NaN without a recommendation), ``recommended_price``,
+        ``change``, ``rule``, ``reason``, ``profit_now``, ``profit_change`` (per week).
 
     Examples
     --------
@@ -263,10 +281,10 @@ def price_recommendations(
     >>> recs = price_recommendations(pd.Series([-4.0, -0.5], idx), pd.Series([10.0, 4.0], idx),
     ...                              pd.Series([100.0, 50.0], idx))
     >>> recs[["recommended_price", "rule"]]
-             recommended_price          rule
+             recommended_price               rule
     item_id
-    A                      9.0  max decrease
-    B                      4.4  max increase
+    A                      9.0       max decrease
+    B                      4.0  no recommendation
     """
     _fraction(gross_margin, "gross_margin")
     _fraction(max_change, "max_change")
@@ -361,3 +379,69 @@ def profit_change(elasticity, current_price, new_price, weekly_units, gross_marg
         ) from None
     cost = p0 * (1 - gross_margin)
     return units * (p1 / p0) ** e * (p1 - cost) - units * (p0 - cost)
+
+
+def margin_sensitivity(
+    elasticity: pd.Series,
+    current_price: pd.Series,
+    weekly_units: pd.Series,
+    margins,
+    *,
+    max_change: float = 0.10,
+) -> pd.DataFrame:
+    """How the recommendations of :func:`price_recommendations` change with the assumed gross margin.
+
+    Under constant elasticity the profit-maximising margin is ``-1 / e`` (Lerner), so whether a
+    product's price should rise or fall depends on whether the assumed margin is below or above it:
+    with costs unknown, the *direction* of the recommendations is an assumption as much as a finding.
+
+    Parameters
+    ----------
+    elasticity, current_price, weekly_units
+        As for :func:`price_recommendations`.
+    margins
+        Assumed gross margins to try, each in (0, 1).
+    max_change
+        Guard rail, as for :func:`price_recommendations`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per margin (index ``gross_margin``): ``raise``, ``cut`` and ``no recommendation``
+        (products), ``mean change`` (mean relative price change of the products moved),
+        ``profit_now`` and ``projected_change`` (weekly, model projections) and ``projected_share``.
+
+    Examples
+    --------
+    >>> idx = pd.Index(["A", "B"], name="item_id")
+    >>> table = margin_sensitivity(pd.Series([-2.0, -4.0], idx), pd.Series([10.0, 10.0], idx),
+    ...                            pd.Series([10.0, 10.0], idx), [0.2, 0.6])
+    >>> table[["raise", "cut"]]  # optimal margins 0.5 and 0.25: direction flips with the assumption
+                  raise  cut
+    gross_margin
+    0.2               2    0
+    0.6               0    2
+    """
+    values = as_float_array(margins, "margins", ndim=1)
+    if values.size == 0:
+        raise ValueError("margins is empty: give at least one gross margin")
+    rows = []
+    for margin in values:
+        recs = price_recommendations(
+            elasticity, current_price, weekly_units, gross_margin=float(margin), max_change=max_change
+        )
+        moved = recs["rule"] != "no recommendation"
+        now, change = recs["profit_now"].sum(), recs["profit_change"].sum()
+        rows.append(
+            {
+                "gross_margin": float(margin),
+                "raise": int((recs["change"] > 0).sum()),
+                "cut": int((recs["change"] < 0).sum()),
+                "no recommendation": int((~moved).sum()),
+                "mean change": float(recs.loc[moved, "change"].mean()) if moved.any() else np.nan,
+                "profit_now": float(now),
+                "projected_change": float(change),
+                "projected_share": float(change / now) if now > 0 else np.nan,
+            }
+        )
+    return pd.DataFrame(rows).set_index("gross_margin")

@@ -116,7 +116,10 @@ def plot_regret(
     currency: str = "GBP",
     symlog_threshold: float | None = None,
 ) -> Axes:
-    """Mean cumulative pseudo-regret of each policy with its 5%-95% band across runs.
+    """Mean cumulative regret of each policy with its 5%-95% band across runs.
+
+    The regret is as defined in :class:`~shopai_lab.pricing.PricingRun`: pseudo-regret without inventory,
+    against the LP bound with it.
 
     ``symlog_threshold``: draw the regret axis linear up to this value and logarithmic above
     (``symlog``), so policies whose regret differs by orders of magnitude stay readable.
@@ -140,4 +143,41 @@ def plot_regret(
             "symlog", linthresh=require_number(symlog_threshold, "symlog_threshold", low=0, low_inclusive=False)
         )
     ax.legend(fontsize="small")
+    return ax
+
+
+def plot_policy_comparison(
+    comparison, baseline: str, ax: Axes | None = None, title: str | None = None, level: float = 0.95
+) -> Axes:
+    """Each policy's share of the benchmark minus the baseline's, with its paired bootstrap interval.
+
+    ``comparison`` is the output of :func:`~shopai_lab.pricing.compare_policies` (``difference``, ``low``,
+    ``high`` per policy); differences are drawn in percentage points.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"difference": [-0.03], "low": [-0.04], "high": [-0.02]}, index=["UCB1"])
+    >>> plot_policy_comparison(table, "Thompson sampling").get_xlabel()
+    'Share of the benchmark minus Thompson sampling (percentage points, 95% CI)'
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    require_number(level, "level", low=0, high=1, low_inclusive=False, high_inclusive=False)
+    for column in ("difference", "low", "high"):
+        if column not in getattr(comparison, "columns", ()):
+            raise ValueError(f"comparison is missing column {column!r}: pass the output of compare_policies")
+    ax = _axes(ax)
+    y = np.arange(len(comparison))
+    diff = 100 * comparison["difference"].to_numpy(dtype=float)
+    err = 100 * np.vstack(
+        [comparison["difference"] - comparison["low"], comparison["high"] - comparison["difference"]]
+    ).astype(float)
+    ax.errorbar(diff, y, xerr=err, fmt="o", color="C0", capsize=3)
+    ax.axvline(0, color="0.3", linestyle=":")
+    ax.set_yticks(y, [str(name) for name in comparison.index])
+    ax.invert_yaxis()
+    ax.set(
+        title=title or f"Each policy against {baseline}, paired by run",
+        xlabel=f"Share of the benchmark minus {baseline} (percentage points, {100 * level:.0f}% CI)",
+    )
     return ax

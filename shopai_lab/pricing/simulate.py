@@ -163,10 +163,17 @@ class PricingRun:
         uniform draw is below ``d_k``, whoever sets the price). With inventory:
         the LP bound ``T * LP(inventory / T)``, the same in every run.
     regret
-        ``(horizon,)`` mean cumulative pseudo-regret over runs (expected margin
-        of the clairvoyant minus expected margin of the chosen prices).
+        ``(horizon,)`` mean cumulative regret over runs. Without inventory the
+        pseudo-regret: expected margin of the best price minus expected margin
+        of the prices offered. With inventory, regret against the LP bound:
+        ``t * LP(inventory / T)`` minus the margin realised by step ``t`` (the
+        expected margin of an offer says nothing about the stock it uses up,
+        so a pseudo-regret can be negative while the policy earns less than
+        the bound); at ``T`` it is ``benchmark - profit``.
     regret_low, regret_high
-        5% and 95% quantiles of the cumulative pseudo-regret across runs.
+        5% and 95% quantiles of the cumulative regret across runs.
+    final_regret
+        ``(n_runs,)`` each run's regret at the horizon (the same definition).
     arm_shares
         Share of customers offered each price (last column: no offer).
     """
@@ -179,7 +186,13 @@ class PricingRun:
     regret_low: np.ndarray
     regret_high: np.ndarray
     arm_shares: np.ndarray
+    final_regret: np.ndarray
     seconds: float = field(default=0.0)
+
+    @property
+    def run_shares(self) -> np.ndarray:
+        """``(n_runs,)`` each run's realised profit as a share of its benchmark (pair runs by index)."""
+        return self.profit / self.benchmark
 
     @property
     def share_of_benchmark(self) -> float:
@@ -258,6 +271,7 @@ class _Tally:
             regret_low=np.quantile(self.regret, 0.05, axis=1),
             regret_high=np.quantile(self.regret, 0.95, axis=1),
             arm_shares=self.counts.sum(axis=0) / self.counts.sum(),
+            final_regret=self.regret[-1].copy(),
             seconds=seconds,
         )
 
@@ -297,7 +311,10 @@ def _run_customers(
         policy._update(arms, sold.astype(float))
         tally.profit += np.where(sold, margins[safe], 0.0)
         tally.units += sold
-        running += per_step_best - np.where(offered, expected[safe], 0.0)
+        if stock is None:  # pseudo-regret: expected margins
+            running += per_step_best - np.where(offered, expected[safe], 0.0)
+        else:  # against the LP bound: realised margins (stock makes an offer's expected margin misleading)
+            running += per_step_best - np.where(sold, margins[safe], 0.0)
         tally.regret[t] = running
         tally.counts[rows, np.where(offered, arms, policy.n_arms_)] += 1
     return tally
@@ -381,7 +398,8 @@ def race(
 
     Every policy meets the same customers (the same ``random_state``, an int). The table has, per policy:
     ``share_of_benchmark`` (realised profit over the clairvoyant's, see :class:`PricingRun`), ``regret``
-    (mean final pseudo-regret), its 5%-95% band, and the share of customers offered each price.
+    (mean final regret: pseudo-regret without inventory, against the LP bound with it), its median and
+    5%-95% band across runs, and the share of customers offered each price.
     The policies passed are not changed (each run fits a clone).
 
     Examples
@@ -432,6 +450,7 @@ def _race_table(runs: dict[str, PricingRun], prices, with_no_offer: bool) -> pd.
             "policy": name,
             "share_of_benchmark": run.share_of_benchmark,
             "regret": run.regret[-1],
+            "regret_median": float(np.median(run.final_regret)),
             "regret_p05": run.regret_low[-1],
             "regret_p95": run.regret_high[-1],
         }
@@ -441,3 +460,55 @@ def _race_table(runs: dict[str, PricingRun], prices, with_no_offer: bool) -> pd.
     if not with_no_offer:
         table = table.drop(columns="share no offer")
     return table
+
+
+def compare_policies(
+    runs: dict[str, PricingRun], baseline: str, *, n_boot: int = 2000, level: float = 0.95, random_state: int = 0
+) -> pd.DataFrame:
+    """Each policy's share of the benchmark minus the baseline's, paired by run, with a bootstrap interval.
+
+    The runs of :func:`race` are paired: run ``i`` of every policy meets the same customers (common
+    random numbers), so the difference is taken run by run and resampled over runs
+    (:func:`shopai_lab.stats.paired_bootstrap`).
+
+    Parameters
+    ----------
+    runs
+        The runs by policy name, as returned by :func:`race`.
+    baseline
+        Name of the policy the others are compared with.
+    n_boot, level, random_state
+        Bootstrap draws, interval level and seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per other policy: ``share`` (its share of the benchmark), ``difference`` (mean over runs of
+        its run share minus the baseline's), ``low``, ``high``.
+
+    Examples
+    --------
+    >>> from shopai_lab.pricing import ThompsonSampling, EpsilonGreedy
+    >>> _, runs = race([ThompsonSampling(), EpsilonGreedy(epsilon=0.5)], [29.9, 34.9], [0.8, 0.6],
+    ...                horizon=500, n_runs=20)
+    >>> table = compare_policies(runs, "Thompson sampling")
+    >>> bool(table.loc["epsilon-greedy (epsilon=0.5)", "high"] < 0)
+    True
+    """
+    from shopai_lab.stats import paired_bootstrap
+
+    require_instance(runs, dict, "runs")
+    if baseline not in runs:
+        raise ValueError(f"baseline {baseline!r} is not one of the runs {sorted(runs)}")
+    base = runs[baseline].run_shares
+    rows = []
+    for name, run in runs.items():
+        if name == baseline:
+            continue
+        if len(run.profit) != len(base):
+            raise ValueError(f"runs[{name!r}] has {len(run.profit)} runs, the baseline {len(base)}: cannot pair them")
+        result = paired_bootstrap(base, run.run_shares, n_boot=n_boot, level=level, random_state=random_state)
+        rows.append(
+            {"policy": name, "share": run.share_of_benchmark, **{k: result[k] for k in ("difference", "low", "high")}}
+        )
+    return pd.DataFrame(rows, columns=["policy", "share", "difference", "low", "high"]).set_index("policy")

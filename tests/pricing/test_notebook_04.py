@@ -1,65 +1,73 @@
-"""Notebook 04: the headline figures README.md quotes, and a run on another shop's file."""
+"""Notebook 04: the headline figures README.md quotes, and a run on another shop's file with only its data
+parameters (``data_path``, ``column_map``, ``currency``)."""
 
-import json
-
+import nbformat
 import pandas as pd
 import pytest
 
 from shopai_lab.data import clean_transactions, load_transactions
-from shopai_lab.lab import cli, notebooks_dir, read_metrics
-from tests._other_shop import OTHER_SHOP_COLUMNS
+from shopai_lab.lab import notebooks_dir, read_metrics
+from shopai_lab.pricing import (
+    current_prices,
+    list_price_panel,
+    poisson_elasticities,
+    price_recommendations,
+    quantity_price_correlation,
+)
+from shopai_lab.stats import shrink_estimates
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, run_on_other_shop
 
 
 def test_stored_notebook_04_headline_figures():
     metrics = read_metrics(notebooks_dir() / "04_dynamic_pricing.ipynb")
-    assert metrics["revenue_share/thompson"] >= 0.993  # issue 5 target
-    assert metrics["lp_share/ts_update"] >= 0.998  # issue 5 target
+    # Elasticities on the list price with zero-sales weeks (issue 11).
+    assert metrics["elasticity/products"] == 958
+    assert metrics["elasticity/quantity_price_correlation"] == pytest.approx(-0.3696, abs=5e-4)
+    assert metrics["elasticity/median"] == pytest.approx(-0.8476, abs=5e-4)
+    assert metrics["elasticity/share_elastic"] == pytest.approx(0.4248, abs=5e-4)
+    assert metrics["elasticity/share_rising"] == pytest.approx(0.1973, abs=5e-4)
+    assert metrics["recommendations/moved"] == 395
+    # Bandits (issue 5 targets), and the qualification of "under 1% while learning" (issue 11).
+    assert metrics["revenue_share/thompson"] >= 0.993
+    assert metrics["lp_share/ts_update"] >= 0.998
+    assert metrics["lp_share/ts_fixed"] < metrics["lp_share/ts_update"]
     assert metrics["regret/thompson"] == min(v for k, v in metrics.items() if k.startswith("regret/"))
     assert metrics["regret/greedy"] > 5 * metrics["regret/thompson"]
-    assert metrics["elasticity/products"] == 733
-    assert metrics["elasticity/median"] == pytest.approx(-1.916, abs=0.01)
-    assert metrics["elasticity/share_elastic"] == pytest.approx(0.849, abs=0.01)
+    assert metrics["revenue_share/thompson_hard"] < 0.99 < metrics["revenue_share/thompson"]
 
 
-def test_notebook_04_runs_on_another_shops_file_with_small_experiments(other_shop_file, tmp_path):
-    column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-    argv = [
-        "run",
-        "04",
-        "--output-dir",
-        str(tmp_path),
-        "--no-progress",
-        "-p",
-        "data_path",
-        str(other_shop_file),
-        "-p",
-        "column_map",
-        json.dumps(column_map),
-        "-p",
-        "min_weeks",
-        "10",
-        "-p",
-        "horizon",
-        "2000",
-        "-p",
-        "n_seeds",
-        "20",
-        "-p",
-        "seed",
-        "3",
-        "-p",
-        "gross_margin",
-        "0.3",
-    ]
-    assert cli.main(argv) == 0
-    metrics = read_metrics(tmp_path / "04_dynamic_pricing.ipynb")
-    from shopai_lab.pricing import price_panel, product_elasticities
-    from shopai_lab.stats import shrink_estimates
+def _generated_text(path) -> str:
+    """Every text and Markdown output of an executed notebook, joined."""
+    parts = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            data = output.get("data", {})
+            parts += [data.get("text/markdown", ""), data.get("text/plain", "")]
+    return "\n".join(parts)
 
-    cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
-    estimates = product_elasticities(price_panel(cleaned.purchases, min_periods=10))
+
+def test_notebook_04_runs_on_another_shop_with_only_its_data_parameters(other_shop_file, tmp_path):
+    path, metrics = run_on_other_shop("04", other_shop_file, tmp_path)
+    purchases = clean_transactions(load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP)).purchases
+    panel = list_price_panel(purchases, min_periods=20)
+    estimates = poisson_elasticities(panel)
     band = pd.qcut(estimates["median_price"], 4, labels=["cheapest", "cheap", "dear", "dearest"]).astype(str)
-    pooled = shrink_estimates(estimates["controlled"], estimates["controlled_se"], band)
+    pooled = shrink_estimates(estimates["elasticity"], estimates["std_error"], band).set_axis(estimates.index)
+    today = current_prices(panel, periods=8)
+    active = pooled.loc[pooled.index.intersection(today.index)]
+    today = today.loc[active.index]
+    recs = price_recommendations(active["shrunk"], today["current_price"], today["weekly_units"], gross_margin=0.4)
     assert metrics["elasticity/products"] == len(estimates)
+    assert metrics["elasticity/quantity_price_correlation"] == pytest.approx(
+        quantity_price_correlation(purchases).median(), abs=1e-3
+    )
     assert metrics["elasticity/median"] == pytest.approx(pooled["shrunk"].median(), abs=1e-3)
-    assert 0.9 < metrics["revenue_share/thompson"] <= 1.05
+    assert metrics["elasticity/share_elastic"] == pytest.approx((pooled["shrunk"] < -1).mean(), abs=1e-3)
+    assert metrics["recommendations/moved"] == int((recs["rule"] != "no recommendation").sum())
+    assert 0.99 < metrics["revenue_share/thompson"] <= 1.0  # the simulations do not depend on the shop
+    text = _generated_text(path)
+    assert OTHER_SHOP_CURRENCY in text and "GBP" not in text
+    assert "weekly profit change of EUR" in text and "(EUR)" in text
+    html = path.with_suffix(".html").read_text(encoding="utf-8")
+    assert f"weekly profit change of {OTHER_SHOP_CURRENCY}" in html

@@ -219,13 +219,15 @@ def test_price_recommendations_follow_the_lerner_rule_within_guard_rails():
         gross_margin=0.4,
         max_change=0.1,
     )
-    # Cost 6: e = -2 wants 12 (capped at 11); e = -6 wants 7.2 (floored at 9); inelastic: cap.
+    # Cost 6: e = -2 wants 12 (capped at 11); e = -6 wants 7.2 (floored at 9); inelastic: no optimum, no move.
     assert out["optimal_price"].tolist()[:2] == pytest.approx([12.0, 7.2])
-    assert out["recommended_price"].tolist() == pytest.approx([11.0, 9.0, 11.0])
-    assert out["rule"].tolist() == ["max increase", "max decrease", "max increase"]
+    assert np.isnan(out.loc["inelastic", "optimal_price"])
+    assert out["recommended_price"].tolist() == pytest.approx([11.0, 9.0, 10.0])
+    assert out["rule"].tolist() == ["max increase", "max decrease", "no recommendation"]
     expected = 100 * (11 / 10) ** -2.0 * (11 - 6) - 100 * 4
     assert out.loc["elastic", "profit_change"] == pytest.approx(expected)
-    assert (out["profit_change"] > 0).all()  # each move goes towards the optimum
+    assert (out["profit_change"].iloc[:2] > 0).all()  # each move goes towards the optimum
+    assert out.loc["inelastic", "profit_change"] == 0.0 and out.loc["inelastic", "change"] == 0.0
     with pytest.raises(ValueError, match="gross_margin must be a fraction"):
         price_recommendations(out["elasticity"], out["current_price"], out["current_price"], gross_margin=1.2)
 
