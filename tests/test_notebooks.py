@@ -36,10 +36,14 @@ REQUIRED_PARAMETERS = {
     "05_customer_lifetime_value": {
         "data_path",
         "column_map",
+        "currency",
+        "holdout_weeks",
         "calibration_end",
         "observation_end",
         "horizon_weeks",
         "discount_rate",
+        "risk_weeks",
+        "seed",
     },
     "06_demand_forecasting": {
         "data_path",

@@ -68,9 +68,11 @@ class BetaGeoModel(BaseEstimator):
             shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
         else:  # a and b sit on a likelihood ridge: their digits are not estimates
             a, b = self.params_["a"], self.params_["b"]
+            # Only "near 0" is an estimate: the digits of a point on the ridge change with the BLAS kernel.
+            mean_dropout = "< 0.001" if a / (a + b) < 1e-3 else f"= {a / (a + b):.3f}"
             shown = (
                 f"r={self.params_['r']:.4g}, alpha={self.params_['alpha']:.4g}, "
-                f"dropout not identified (a / (a + b) = {a / (a + b):.0e})"
+                f"dropout not identified (a / (a + b) {mean_dropout})"
             )
         return f"BetaGeoModel({shown}, loglik={self.loglik_:.1f}, n={self.n_customers_:,})"
 

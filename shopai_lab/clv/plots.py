@@ -57,3 +57,28 @@ def plot_concentration(
     ax.set(title=title, xlabel="Top customers (% of customers)", ylabel="Share of total value (%)")
     ax.legend(loc="lower right")
     return ax
+
+
+def plot_differences(
+    table: pd.DataFrame, metric: str, reference: str, ax: Axes | None = None, title: str | None = None
+) -> Axes:
+    """Differences from a reference with their bootstrap intervals as error bars (one row of ``table`` per bar).
+
+    ``table`` has ``difference``, ``low`` and ``high`` columns (e.g. :func:`compare_churn_scores`);
+    rows equal to the reference (a zero-width interval at 0) are left out.
+    """
+    require_columns(table, ["difference", "low", "high"], "table")
+    ax = _axes(ax, (7, 0.6 * len(table) + 2))
+    shown = table.drop(index=[reference], errors="ignore")
+    y = np.arange(len(shown))
+    errors = np.vstack([shown["difference"] - shown["low"], shown["high"] - shown["difference"]])
+    ax.errorbar(shown["difference"], y, xerr=errors, fmt="o", color="C0", capsize=4, label="95% interval")
+    ax.axvline(0.0, color="0.5", linestyle=":", label=reference)
+    ax.set_yticks(y, shown.index)
+    ax.set(
+        title=title or f"{metric}: difference from {reference}",
+        xlabel=f"{metric} minus {reference}'s (paired bootstrap over customers)",
+        ylabel="score",
+    )
+    ax.legend(loc="best")
+    return ax

@@ -12,6 +12,7 @@ from shopai_lab._validation import (
     require_frame,
     require_no_missing,
     require_not_empty,
+    require_number,
     require_numeric_columns,
     require_one_of,
     require_transactions,
@@ -124,6 +125,88 @@ def summarize_customers(
         summary["duration_holdout"] = (obs_end - cal_end) / pd.Timedelta(days=unit)
     summary.index.name = "customer_id"
     return summary
+
+
+def holdout_split(
+    purchases: pd.DataFrame,
+    holdout_weeks: float = 14,
+    calibration_end: str | pd.Timestamp | None = None,
+    observation_end: str | pd.Timestamp | None = None,
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The calibration and holdout periods of a shop's purchases, derived from the data by default.
+
+    ``observation_end`` defaults to the last day with a purchase and ``calibration_end`` to
+    ``holdout_weeks`` weeks before it (in whole days), so a notebook runs on any shop's dates. Explicit dates
+    override the defaults (``holdout_weeks`` is then not used for ``calibration_end``).
+
+    Parameters
+    ----------
+    purchases : pandas.DataFrame
+        Purchase lines with a ``timestamp`` column.
+    holdout_weeks : float, default 14
+        Length of the holdout period in weeks, ending at ``observation_end``.
+    calibration_end : str, pandas.Timestamp or None
+        Last day of the calibration period; ``None``: ``observation_end - holdout_weeks``.
+    observation_end : str, pandas.Timestamp or None
+        Last day of the holdout; ``None``: the last day with a purchase.
+
+    Returns
+    -------
+    tuple of pandas.Timestamp
+        ``(calibration_end, observation_end)``, both at midnight.
+
+    Raises
+    ------
+    ValueError
+        When ``holdout_weeks`` is not positive or leaves no calibration period, or an
+        explicit date lies outside the data or the two dates are out of order.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-03-31 18:00"])})
+    >>> [str(d.date()) for d in holdout_split(lines, holdout_weeks=4)]
+    ['2024-03-03', '2024-03-31']
+    >>> holdout_split(lines, holdout_weeks=20)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: holdout_weeks=20 leaves no calibration period: 2024-03-31 minus 20 weeks is 2023-11-12, ...
+    """
+    require_frame(purchases, "purchases")
+    require_columns(purchases, ["timestamp"], "purchases")
+    require_not_empty(purchases, "purchases")
+    require_no_missing(purchases, ["timestamp"], "purchases")
+    if not pd.api.types.is_datetime64_any_dtype(purchases["timestamp"]):
+        raise TypeError(f"purchases['timestamp'] must hold datetimes, got dtype {purchases['timestamp'].dtype}")
+    first_day = purchases["timestamp"].min().normalize()
+    last_day = purchases["timestamp"].max().normalize()
+    if observation_end is None:
+        obs_end = last_day
+    else:
+        obs_end = to_timestamp(observation_end, "observation_end").normalize()
+        if not first_day < obs_end <= last_day:
+            raise ValueError(
+                f"observation_end {obs_end.date()} is outside the data ({first_day.date()} to {last_day.date()})"
+            )
+    if calibration_end is None:
+        weeks = require_number(holdout_weeks, "holdout_weeks", low=0, low_inclusive=False)
+        days = int(7 * weeks + 1e-9)  # whole days: a fractional day is left to the calibration period
+        if days < 1:
+            raise ValueError(f"holdout_weeks must cover at least one day, got {holdout_weeks!r}")
+        cal_end = obs_end - pd.Timedelta(days=days)
+        if cal_end <= first_day:
+            raise ValueError(
+                f"holdout_weeks={holdout_weeks!r} leaves no calibration period: {obs_end.date()} minus "
+                f"{holdout_weeks!r} weeks is {cal_end.date()}, before the first purchase ({first_day.date()}); "
+                "use a shorter holdout"
+            )
+    else:
+        cal_end = to_timestamp(calibration_end, "calibration_end").normalize()
+        if not first_day < cal_end < obs_end:
+            raise ValueError(
+                f"calibration_end {cal_end.date()} must be after the first purchase ({first_day.date()}) "
+                f"and before observation_end ({obs_end.date()})"
+            )
+    return cal_end, obs_end
 
 
 def _purchase_days(purchases: pd.DataFrame) -> pd.DataFrame:

@@ -126,3 +126,44 @@ def score_customers(
         },
         index=summary.index,
     )
+
+
+def value_at_stake(risk, value, p_alive=None) -> np.ndarray:
+    """Expected value lost if going quiet meant leaving: ``risk x value if the customer stays active``.
+
+    ``value`` is a customer's expected discounted value (:func:`customer_value`), which under
+    the BG/NBD is ``P(alive) x`` the value of an active customer; dividing by ``p_alive`` gives
+    the value if active, and multiplying by ``risk`` (probability of no purchase over the risk
+    horizon) the expected loss should that silence be a departure. Without ``p_alive`` (or
+    when the data show no dropout, so P(alive) is about 1) it is ``risk x value``.
+
+    Parameters
+    ----------
+    risk : array-like
+        Probability of no purchase over the risk horizon, in [0, 1].
+    value : array-like
+        Expected discounted value per customer over the value horizon.
+    p_alive : array-like or None
+        P(alive) per customer from the BG/NBD, in (0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> value_at_stake([0.5, 0.2], [100.0, 1000.0], p_alive=[0.5, 1.0])
+    array([100., 200.])
+    """
+    from shopai_lab._validation import as_float_array, require_probabilities
+
+    risk = require_probabilities(risk, "risk")
+    value = as_float_array(value, "value", ndim=None)
+    if value.shape != risk.shape:
+        raise ValueError(f"risk and value must have the same length, got {risk.shape} and {value.shape}")
+    if p_alive is None:
+        return risk * value
+    alive = as_float_array(p_alive, "p_alive", ndim=None, low=0)
+    if alive.shape != risk.shape or (alive <= 0).any() or (alive > 1).any():
+        raise ValueError("p_alive must hold one probability in (0, 1] per customer")
+    return risk * value / alive

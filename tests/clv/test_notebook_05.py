@@ -1,67 +1,94 @@
-"""Notebook 05: the headline figures README.md quotes, and a run on another shop's file."""
+"""Notebook 05: the headline figures README.md quotes, and a run on another shop's file with only
+data_path, column_map and currency (its periods come from the data)."""
 
 import json
+import time
 import warnings
 
 import pytest
 
-from shopai_lab.clv import BetaGeoModel, IdentificationWarning, summarize_customers
+from shopai_lab import clv
 from shopai_lab.data import clean_transactions, load_transactions, net_of_returns
-from shopai_lab.lab import cli, notebooks_dir, read_metrics
-from shopai_lab.stats import holdout_metrics
-from tests._other_shop import OTHER_SHOP_COLUMNS
+from shopai_lab.lab import notebooks_dir, read_metrics
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, run_on_other_shop
 
 
 def test_stored_notebook_05_headline_figures():
     metrics = read_metrics(notebooks_dir() / "05_customer_lifetime_value.ipynb")
-    assert metrics["customers"] == 3_309
-    assert metrics["bgnbd/r"] == pytest.approx(0.72, abs=0.01)
-    assert metrics["bgnbd/alpha"] == pytest.approx(9.5, abs=0.1)
+    assert metrics["customers"] == 3_324
+    assert metrics["holdout_weeks"] == 14.0
+    assert metrics["bgnbd/r"] == pytest.approx(0.7132, abs=0.001)
+    assert metrics["bgnbd/alpha"] == pytest.approx(9.355, abs=0.01)
     assert metrics["bgnbd/dropout_lr"] < 2.706  # no dropout identified on this data
-    assert metrics["bgnbd/loglik"] == pytest.approx(-21540.7, abs=0.1)
-    assert metrics["gg/p"] == pytest.approx(2.474, abs=0.01)
-    assert metrics["gg/q"] == pytest.approx(3.265, abs=0.01)
-    assert metrics["holdout/corr"] == pytest.approx(0.8035, abs=0.002)
-    assert metrics["holdout/corr"] > metrics["naive/corr"]
-    assert abs(metrics["holdout/total_error"]) < abs(metrics["naive/total_error"])
-    assert metrics["risk/auc"] > metrics["risk/naive_auc"] + 0.03
+    assert "bgnbd/a" not in metrics and "bgnbd/b" not in metrics  # on a ridge: not recorded
+    assert metrics["bgnbd/loglik"] == pytest.approx(-21814.3, abs=0.1)
+    assert metrics["gg/p"] == pytest.approx(2.429, abs=0.01)
+    assert metrics["gg/q"] == pytest.approx(3.282, abs=0.01)
+    # BG/NBD against the naive rate, stated plainly: ranking not distinguishable, MAE worse, total better.
+    assert metrics["holdout/spearman"] == pytest.approx(0.5002, abs=0.001)
+    assert metrics["naive/spearman"] == pytest.approx(0.5050, abs=0.001)
+    low, high = metrics["holdout/spearman_diff"][1:]
+    assert low < 0 < high
+    assert metrics["holdout/mae_diff"][1] > 0  # BG/NBD's absolute error is larger (interval above 0)
+    assert metrics["holdout/abs_total_error_diff"][2] < 0  # its total is closer (interval below 0)
+    assert metrics["holdout/total_error"] == pytest.approx(-0.238, abs=0.002)
+    # The churn list: the rule picks the classifier (no dropout); on the holdout it is better than the BG/NBD.
+    assert metrics["risk/score"] == "classifier"
+    assert metrics["risk/auc"] == pytest.approx(0.7337, abs=0.001)
+    assert metrics["risk/naive_auc"] == pytest.approx(0.6874, abs=0.001)
+    assert metrics["risk/classifier_auc"] == pytest.approx(0.7370, abs=0.001)
+    assert metrics["risk/classifier_minus_bgnbd"][1] > 0
+    assert metrics["clv/top10_share"] == pytest.approx(0.4923, abs=0.001)
 
 
 def test_notebook_05_runs_on_another_shops_file(other_shop_file, tmp_path):
-    column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-    argv = [
-        "run",
-        "05",
-        "--output-dir",
-        str(tmp_path),
-        "--no-progress",
-        "-p",
-        "data_path",
-        str(other_shop_file),
-        "-p",
-        "column_map",
-        json.dumps(column_map),
-        "-p",
-        "calibration_end",
-        "2011-06-30",
-        "-p",
-        "observation_end",
-        "2011-12-09",
-        "-p",
-        "horizon_weeks",
-        "13",
-    ]
-    assert cli.main(argv) == 0
-    metrics = read_metrics(tmp_path / "05_customer_lifetime_value.ipynb")
-    cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
-    summary = summarize_customers(net_of_returns(cleaned.purchases, cleaned.returns), "2011-06-30", "2011-12-09")
+    start = time.perf_counter()
+    path, metrics = run_on_other_shop("05", other_shop_file, tmp_path)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 120, f"notebook 05 on the other shop took {elapsed:.0f} s"
+
+    cleaned = clean_transactions(load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP))
+    purchases = net_of_returns(cleaned.purchases, cleaned.returns)
+    calibration_end, observation_end = clv.holdout_split(purchases, holdout_weeks=14)
+    assert observation_end == purchases["timestamp"].max().normalize()
+    summary = clv.summarize_customers(purchases, calibration_end, observation_end)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", IdentificationWarning)
-        model = BetaGeoModel().fit(summary)
-    predicted = model.expected_purchases(
-        summary["duration_holdout"], summary["frequency"], summary["recency"], summary["T"]
-    )
+        warnings.simplefilter("ignore", clv.IdentificationWarning)
+        model = clv.BetaGeoModel().fit(summary)
+    weeks = summary["duration_holdout"].iloc[0]
+    history = (summary["frequency"], summary["recency"], summary["T"])
+    predicted = model.expected_purchases(weeks, *history)
+    naive = (summary["frequency"] / summary["T"].where(summary["T"] > 0) * weeks).fillna(0.0).to_numpy()
+    comparison = clv.compare_holdout(summary["frequency_holdout"], predicted, naive)
+    window, quiet = clv.churn_training_set(purchases, calibration_end, weeks)
+    classifier = clv.ChurnClassifier().fit(window, quiet)
+    went_quiet = summary["frequency_holdout"] == 0
+
     assert metrics["customers"] == len(summary)
+    assert metrics["holdout_weeks"] == pytest.approx(14.0)
     assert metrics["bgnbd/r"] == pytest.approx(model.params_["r"], rel=1e-3)
-    expected_corr = holdout_metrics(summary["frequency_holdout"], predicted)["corr"]
-    assert metrics["holdout/corr"] == pytest.approx(expected_corr, abs=1e-4)
+    assert metrics["bgnbd/dropout_lr"] == pytest.approx(model.dropout_lr_, abs=0.01)
+    assert ("bgnbd/a" in metrics) == model.dropout_identified_
+    assert metrics["holdout/spearman"] == pytest.approx(comparison.loc["spearman", "model"], abs=1e-3)
+    assert metrics["naive/mae"] == pytest.approx(comparison.loc["mae", "baseline"], abs=1e-3)
+    assert metrics["risk/score"] == clv.choose_churn_score(model)
+    assert metrics["risk/auc"] == pytest.approx(clv.auc(went_quiet, model.prob_no_purchases(weeks, *history)), abs=1e-3)
+    assert metrics["risk/classifier_auc"] == pytest.approx(
+        clv.auc(went_quiet, classifier.predict_proba(summary)[:, 1]), abs=1e-3
+    )
+
+    # No stale text: the generated sentences and table labels speak the other shop's currency and dates.
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    texts = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            texts.append("".join(cell["source"]))
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            texts.append("".join(data.get("text/markdown", "")) + "".join(data.get("text/plain", "")))
+            texts.append("".join(output.get("text", "")))
+    text = "\n".join(texts)
+    assert OTHER_SHOP_CURRENCY in text
+    assert "GBP" not in text
+    assert str(observation_end.date()) in text and str(calibration_end.date()) in text
+    assert "2011-" not in text  # the bundled data's dates
