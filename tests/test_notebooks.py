@@ -9,8 +9,27 @@ from shopai_lab.lab import cli
 
 NOTEBOOKS = cli.available_notebooks()
 REQUIRED_PARAMETERS = {
-    "01_behavior_analysis": {"data_path", "column_map", "reference_date", "k_range", "seed"},
-    "02_collaborative_filtering": {"data_path", "column_map", "test_days", "k", "models", "seed"},
+    "01_behavior_analysis": {
+        "data_path",
+        "column_map",
+        "currency",
+        "reference_date",
+        "k_range",
+        "extreme_threshold",
+        "exclude_extreme_lines",
+        "seed",
+    },
+    "02_collaborative_filtering": {
+        "data_path",
+        "column_map",
+        "currency",
+        "test_days",
+        "k",
+        "models",
+        "tune",
+        "n_boot",
+        "seed",
+    },
     "03_neural_scoring": {
         "data_path",
         "test_size",

@@ -128,3 +128,27 @@ def session_features(events: pd.DataFrame) -> pd.DataFrame:
     ).fillna(0.0)
     features.index.name = "customer_id"
     return features
+
+
+def funnel_steps(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Step conversions of a :func:`funnel` split ``by`` a column, one row per group, one column per step.
+
+    Columns are named ``"view → cart"``, ``"cart → purchase"``, ... in stage order.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"session_id": [1, 1, 2, 3, 3, 3], "group": ["a", "a", "a", "b", "b", "b"],
+    ...     "event": ["view", "cart", "view", "view", "cart", "purchase"]})
+    >>> funnel_steps(funnel(ev, by="group"), by="group").values.tolist()
+    [[0.5, 0.0], [1.0, 1.0]]
+    """
+    require_columns(table, [by, "stage", "step_conversion"], "table")
+    require_not_empty(table, "table")
+    stages = list(table["stage"].cat.categories) if hasattr(table["stage"], "cat") else list(pd.unique(table["stage"]))
+    wide = table.pivot(index=by, columns="stage", values="step_conversion")
+    wide = wide.reindex(columns=stages)
+    steps = pd.DataFrame(
+        {f"{before} → {after}": wide[after] for before, after in zip(stages[:-1], stages[1:])}, index=wide.index
+    )
+    steps.columns.name = "step"
+    return steps

@@ -84,12 +84,35 @@ def plot_funnel(
 
 
 def plot_silhouette(scores: pd.Series, chosen: int | None = None, ax: Axes | None = None) -> Axes:
-    """Silhouette score against the number of clusters, the chosen k marked."""
+    """Silhouette score against the number of clusters, the chosen k marked.
+
+    The y axis starts at 0 (or below, for a negative score), so gaps between k are drawn to scale,
+    and dotted lines mark Kaufman & Rousseeuw's bands (0.25 weak, 0.50 reasonable, 0.70 strong).
+
+    Examples
+    --------
+    >>> ax = plot_silhouette(pd.Series([0.24, 0.22], index=[2, 3]), chosen=2)
+    >>> float(ax.get_ylim()[0])
+    0.0
+    """
     ax = _axes(ax, (7, 4))
     ax.plot(scores.index, scores.to_numpy(), marker="o")
     if chosen is not None:
         ax.axvline(chosen, color="C3", linestyle="--", label=f"chosen k = {chosen}")
         ax.legend()
+    for level, name in ((0.25, "weak"), (0.50, "reasonable"), (0.70, "strong")):
+        ax.axhline(level, color="grey", linewidth=0.8, linestyle=":")
+        ax.annotate(
+            f"{name} above",
+            (1.0, level),
+            xycoords=("axes fraction", "data"),
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="grey",
+        )
+    low = min(0.0, float(np.nanmin(scores.to_numpy())))
+    ax.set_ylim(low, max(0.75, float(np.nanmax(scores.to_numpy())) + 0.05))
     ax.set(
         title="Choosing k: silhouette of k-means clusterings",
         xlabel="Number of clusters k",

@@ -7,6 +7,15 @@ matrices are called *users* and *items*, while frames speak of ``customer_id`` a
 
 from shopai_lab.recommend.base import Recommender, check_interactions
 from shopai_lab.recommend.blend import Blend
+from shopai_lab.recommend.compare import (
+    PER_USER_METRICS,
+    compare_models,
+    describe_comparison,
+    describe_tradeoff,
+    diversity_tradeoff,
+    paired_difference,
+    plot_model_intervals,
+)
 from shopai_lab.recommend.content import ColdStart, ContentKNN, cold_start_evaluation
 from shopai_lab.recommend.diversity import mmr_rerank
 from shopai_lab.recommend.evaluation import (
@@ -17,6 +26,7 @@ from shopai_lab.recommend.evaluation import (
     grid_search,
     intra_list_diversity,
     novelty,
+    per_user_metrics,
     ranking_metrics,
     sampled_hit_rate,
 )
@@ -34,6 +44,13 @@ from shopai_lab.recommend.linear import EASE
 from shopai_lab.recommend.neighbours import ItemKNN, UserKNN
 from shopai_lab.recommend.plots import plot_model_comparison
 from shopai_lab.recommend.popularity import Popularity
+from shopai_lab.recommend.reading import (
+    describe_catalogue,
+    describe_hit_rate,
+    describe_pitfalls,
+    describe_population,
+    random_example,
+)
 from shopai_lab.recommend.recipes import (
     CANDIDATE_PARAMS,
     DEFAULT_TREND_WEIGHT,
@@ -59,34 +76,43 @@ from shopai_lab.recommend.similarity import ItemVectors, cosine_item_similarity,
 
 __all__ = [
     "ALS",
-    "Blend",
     "CANDIDATE_PARAMS",
-    "Candidates",
-    "ColdStart",
-    "ContentKNN",
     "DEFAULT_TREND_WEIGHT",
     "EASE",
-    "InteractionMatrix",
-    "ItemKNN",
-    "ItemVectors",
     "METRICS",
     "MODELS",
     "PAIR_FEATURES",
+    "PER_USER_METRICS",
+    "TREND_HALF_LIFE_DAYS",
+    "TUNING_GRIDS",
+    "WEIGHTINGS",
+    "Blend",
+    "Candidates",
+    "ColdStart",
+    "ContentKNN",
+    "InteractionMatrix",
+    "ItemKNN",
+    "ItemVectors",
     "Popularity",
     "Recommender",
     "Split",
-    "TREND_HALF_LIFE_DAYS",
-    "TUNING_GRIDS",
     "Tuning",
     "UserKNN",
-    "WEIGHTINGS",
     "build_candidates",
     "build_interactions",
     "check_interactions",
     "cold_start_evaluation",
+    "compare_models",
     "cosine_item_similarity",
     "cosine_rows",
     "coverage",
+    "describe_catalogue",
+    "describe_comparison",
+    "describe_hit_rate",
+    "describe_pitfalls",
+    "describe_population",
+    "describe_tradeoff",
+    "diversity_tradeoff",
     "evaluate",
     "evaluate_lists",
     "first_hit",
@@ -99,7 +125,11 @@ __all__ = [
     "knn_prune",
     "mmr_rerank",
     "novelty",
+    "paired_difference",
+    "per_user_metrics",
     "plot_model_comparison",
+    "plot_model_intervals",
+    "random_example",
     "random_split",
     "ranking_metrics",
     "recent_purchases",

@@ -171,7 +171,14 @@ def novelty(recommended: np.ndarray, X: sp.csr_matrix) -> tuple[float, float]:
     return float(np.mean(-np.log2(share))), float(np.mean(buyers[items]))
 
 
-def evaluate(model, split: Split, k: int = 10, name: str | None = None, fit: bool = False) -> pd.DataFrame:
+def evaluate(
+    model,
+    split: Split,
+    k: int = 10,
+    name: str | None = None,
+    fit: bool = False,
+    return_per_user: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Score a recommender on a split under the house protocol; one row.
 
     Parameters
@@ -186,18 +193,24 @@ def evaluate(model, split: Split, k: int = 10, name: str | None = None, fit: boo
         Row label; default: the model's class name.
     fit
         Fit the model on the split's train matrix first.
+    return_per_user
+        Also return the per-user metrics (for paired bootstrap comparisons,
+        :func:`shopai_lab.recommend.compare_models`).
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or (pandas.DataFrame, pandas.DataFrame)
         Indexed by model name: ``users`` (all evaluated users), ``precision``,
         ``recall``, ``ndcg``, ``map``, ``hit_rate``, ``coverage``, ``diversity``,
         ``novelty``, ``popularity``, ``fallback_users`` (users the popularity
-        fallback answered), ``fit_seconds``.
+        fallback answered), ``fit_seconds``. With ``return_per_user``, also
+        :func:`per_user_metrics`' frame: one row per evaluated user, every one of
+        them (the row means are the table's precision, recall, nDCG, MAP, hit rate).
     """
     require_instance(split, Split, "split")
     k = require_positive_int(k, "k")
     require_bool(fit, "fit")
+    require_bool(return_per_user, "return_per_user")
     if name is not None:
         require_string(name, "name")
     if not hasattr(model, "recommend"):
@@ -214,7 +227,37 @@ def evaluate(model, split: Split, k: int = 10, name: str | None = None, fit: boo
     row = evaluate_lists(items, split, k=k, name=name or type(model).__name__)
     row["fallback_users"] = int(fallback.sum())
     row["fit_seconds"] = float(getattr(model, "fit_seconds_", float("nan")))
+    if return_per_user:
+        return row, per_user_metrics(items, split, k=k)
     return row
+
+
+def per_user_metrics(items: np.ndarray, split: Split, k: int = 10) -> pd.DataFrame:
+    """:func:`ranking_metrics` of lists for ``split.eval_users`` (in order), indexed by ``customer_id``.
+
+    Every evaluated user has a row (a user without a hit scores 0), so the means are
+    :func:`evaluate`'s figures and two models' frames pair customer by customer.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> from shopai_lab.recommend import Popularity, temporal_split
+    >>> split = temporal_split(random_transactions(5_000, n_customers=200, n_items=80, random_state=0), 30)
+    >>> items, _ = Popularity().fit(split.train.matrix).recommend(split.eval_users, k=5)
+    >>> per_user = per_user_metrics(items, split, k=5)
+    >>> len(per_user) == len(split.eval_users), per_user.index.name
+    (True, 'customer_id')
+    """
+    require_instance(split, Split, "split")
+    k = require_positive_int(k, "k")
+    items = _check_lists(items, split.train.shape[1], "items")
+    if items.shape[0] != len(split.eval_users):
+        raise ValueError(f"need one list per evaluated user ({len(split.eval_users)}), got {items.shape[0]}")
+    if items.shape[1] < k:
+        raise ValueError(f"items has {items.shape[1]} column(s), fewer than k={k}")
+    per_user = ranking_metrics(items, split.truth[split.eval_users], k)
+    per_user.index = pd.Index(split.train.users[split.eval_users], name="customer_id")
+    return per_user
 
 
 def evaluate_lists(items: np.ndarray, split: Split, k: int = 10, name: str = "lists") -> pd.DataFrame:

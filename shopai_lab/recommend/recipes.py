@@ -12,9 +12,12 @@ weight is tuned too. The re-ranker's candidate generation
 
 from __future__ import annotations
 
+import copy
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sklearn.base import clone
 
 from shopai_lab._validation import (
     require_bool,
@@ -180,18 +183,21 @@ def _merged_grids(grids: dict | None, fixed: dict | None, random_state) -> dict[
 
 
 def _tune_trend_weight(validation: Split, params: dict, weights: list, k: int, metric: str) -> pd.Series:
-    scores = {
-        float(w): float(
-            evaluate(
-                fit_house_blend(
-                    validation, ease_params=params.get("EASE"), als_params=params.get("ALS"), trend_weight=w
-                ),
-                validation,
-                k=k,
-            )[metric].iloc[0]
-        )
-        for w in weights
-    }
+    """The Blend's ``metric`` on ``validation`` for each trend weight.
+
+    EASE, ALS and the trend are fitted once: a component's fit does not depend on its weight (ALS is
+    seeded), so re-weighting the fitted components gives exactly the blend a refit would, at a fifth of
+    the cost for five weights.
+    """
+    fitted = fit_house_blend(
+        validation, ease_params=params.get("EASE"), als_params=params.get("ALS"), trend_weight=float(weights[0])
+    )
+    scores = {}
+    for w in weights:
+        blend = copy.copy(fitted)
+        blend.components = [*fitted.components[:-1], (fitted.components[-1][0], float(w))]
+        blend.components_ = [*fitted.components_[:-1], (fitted.components_[-1][0], float(w))]
+        scores[float(w)] = float(evaluate(blend, validation, k=k)[metric].iloc[0])
     return pd.Series(scores, name=metric).rename_axis("trend_weight")
 
 
@@ -282,9 +288,45 @@ def fit_models(split: Split, models=tuple(MODELS), params: dict | None = None) -
     fitted = {}
     for name in models:
         if name == "Blend":
-            fitted[name] = fit_house_blend(
-                split, ease_params=params.get("EASE"), als_params=params.get("ALS"), **params.get("Blend", {})
-            )
+            fitted[name] = _blend_reusing(split, params, fitted)
         else:
             fitted[name] = MODELS[name](**params.get(name, {})).fit(split.train.matrix)
     return fitted
+
+
+def _same_matrix(a, b) -> bool:
+    return a is not None and a.shape == b.shape and (a != b).nnz == 0
+
+
+def _blend_reusing(split: Split, params: dict, fitted: dict[str, Recommender]) -> Blend:
+    """:func:`fit_house_blend`, reusing an EASE or ALS already fitted on ``split`` with the same hyper-parameters.
+
+    Fitting is deterministic (ALS is seeded), so the blend is the one a refit would give, without
+    fitting EASE and ALS twice.
+    """
+    blend_params = params.get("Blend", {})
+    blend = house_blend(
+        ease_params=params.get("EASE"),
+        als_params=params.get("ALS"),
+        trend_weight=blend_params.get("trend_weight", DEFAULT_TREND_WEIGHT),
+    )
+    reusable = []
+    for (component, _), name in zip(blend.components[:2], ("EASE", "ALS")):
+        model = fitted.get(name)
+        same = (
+            model is not None
+            and type(model) is type(component)
+            and model.get_params() == component.get_params()
+            and _same_matrix(getattr(model, "X_", None), split.train.matrix)
+        )
+        reusable.append(model if same else None)
+    if not all(reusable):
+        return fit_house_blend(split, ease_params=params.get("EASE"), als_params=params.get("ALS"), **blend_params)
+    start = time.perf_counter()
+    half_life = blend_params.get("half_life_days", TREND_HALF_LIFE_DAYS)
+    trend_model, trend_weight = blend.components[2]
+    trend = clone(trend_model).fit(trending_interactions(split, half_life).matrix)
+    blend._fit_common(split.train.matrix)
+    blend.components_ = [(reusable[0], 1.0), (reusable[1], 1.0), (trend, float(trend_weight))]
+    blend.fit_seconds_ = time.perf_counter() - start + sum(m.fit_seconds_ for m in reusable)
+    return blend

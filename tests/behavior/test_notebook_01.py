@@ -1,15 +1,19 @@
-"""Notebook 01: the headline figures README.md quotes, and a run on another shop's file."""
+"""Notebook 01: the headline figures README.md quotes, and a run on another shop's file with only
+``data_path``, ``column_map`` and ``currency`` (its dates, size and currency all differ)."""
 
-import json
+import re
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from shopai_lab.behavior import CustomerSegmenter, cohort_retention, customer_features, rfm
-from shopai_lab.data import clean_transactions, load_transactions
-from shopai_lab.lab import cli, notebooks_dir, read_metrics
-from tests._other_shop import OTHER_SHOP_COLUMNS
+from shopai_lab import behavior, data
+from shopai_lab.lab import notebooks_dir, read_metrics
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, run_on_other_shop
+
+#: the check of the house hook: markdown must not quote years, GBP or thousands-separated counts.
+STALE_MARKDOWN = re.compile(r"\b20[0-2][0-9]\b|\bGBP\b|£|\b\d{1,3}(,\d{3})+\b")
 
 
 def test_stored_notebook_01_headline_figures():
@@ -19,70 +23,70 @@ def test_stored_notebook_01_headline_figures():
     assert metrics["customers"] == 4_334
     assert metrics["segments"] == 2
     assert metrics["silhouette"] == pytest.approx(0.2406, abs=0.005)
-    assert metrics["month1_retention_mean"] == pytest.approx(0.2127, abs=0.001)
+    assert behavior.silhouette_band(metrics["silhouette"])[0] == "no substantial"  # Kaufman & Rousseeuw: <= 0.25
+    # cohort-size-weighted over the ten cohorts after the left-censored Dec-2010 one (counts: exact)
+    assert metrics["month1_retention_weighted"] == pytest.approx(0.1973, abs=1e-4)
+    assert metrics["month1_retention_mean_all_cohorts"] == pytest.approx(0.2127, abs=1e-4)
     assert metrics["rfm_segments"] == 11
+    assert metrics["extreme_lines"] == 209
+    assert metrics["extreme_segment_changes"] == 20
     assert metrics["sim_k"] == 4
     assert metrics["sim_ari"] >= 0.75
 
 
+def test_stored_notebook_01_markdown_quotes_no_data():
+    nb = nbformat.read(str(notebooks_dir() / "01_behavior_analysis.ipynb"), as_version=4)
+    stale = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and STALE_MARKDOWN.search(c.source)]
+    assert stale == []
+
+
 @pytest.fixture(scope="module")
-def small_run(other_shop_file, tmp_path_factory):
-    out_dir = tmp_path_factory.mktemp("reports")
-    column_map = json.dumps({v: k for k, v in OTHER_SHOP_COLUMNS.items()})
-    argv = [
-        "run",
-        "01",
-        "--output-dir",
-        str(out_dir),
-        "--html",
-        "--no-progress",
-        "-p",
-        "data_path",
-        str(other_shop_file),
-        "-p",
-        "column_map",
-        column_map,
-        "-p",
-        "reference_date",
-        "2011-12-01",
-        "-p",
-        "k_range",
-        "[2, 5]",
-        "-p",
-        "sim_customers",
-        "600",
-        "-p",
-        "sim_days",
-        "60",
-        "-p",
-        "seed",
-        "1",
-    ]
-    assert cli.main(argv) == 0
-    return out_dir / "01_behavior_analysis.ipynb"
+def other_run(other_shop_file, tmp_path_factory):
+    start = time.perf_counter()
+    path, metrics = run_on_other_shop("01", other_shop_file, tmp_path_factory.mktemp("reports"))
+    return path, metrics, time.perf_counter() - start
 
 
-def test_small_run_records_what_the_library_computes(small_run, other_shop_file):
-    metrics = read_metrics(small_run)
-    tx = load_transactions(other_shop_file, {v: k for k, v in OTHER_SHOP_COLUMNS.items()})
-    cleaned = clean_transactions(tx)
-    table = rfm(cleaned.purchases, "2011-12-01", cleaned.returns)
-    features = customer_features(cleaned.purchases, "2011-12-01", cleaned.returns)
-    segmenter = CustomerSegmenter(k_range=(2, 5), random_state=1).fit(features)
-    assert metrics["clean_lines"] == len(cleaned.purchases) == 42_278
-    assert metrics["customers"] == len(table) == 411
+def test_other_shop_records_what_the_library_computes(other_run, other_shop_file):
+    _, metrics, _ = other_run
+    cleaned = data.clean_transactions(data.load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP))
+    purchases, returns = cleaned.purchases, cleaned.returns
+    today = behavior.resolve_reference_date(purchases)  # the default: midnight after the last purchase (Dec 2023)
+    assert today.year == 2023
+    table = behavior.rfm(purchases, today, returns)
+    segmenter = behavior.CustomerSegmenter(k_range=(2, 8), random_state=0).fit(
+        behavior.customer_features(purchases, today, returns)
+    )
+    month1 = behavior.retention_summary(purchases)
+    assert str(month1["first_cohort"]) == "2022-12"  # found from the data, not a date
+    flagged = data.load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP).pipe(data.flag_extreme_lines)
+    assert metrics["clean_lines"] == len(purchases) == 42_278
+    assert metrics["customers"] == len(table) == 418
     assert metrics["segments"] == segmenter.n_clusters_
     assert metrics["silhouette"] == pytest.approx(segmenter.silhouette_, abs=1e-4)
-    month1 = cohort_retention(cleaned.purchases)[1].mean()
-    assert metrics["month1_retention_mean"] == pytest.approx(month1, abs=1e-4)
-    assert 0.15 < metrics["month1_retention_mean"] < 0.45
-    assert metrics["sim_k"] in range(2, 6)
+    assert metrics["month1_retention_weighted"] == pytest.approx(month1["weighted_later_cohorts"], abs=1e-4)
+    assert metrics["month1_retention_mean_all_cohorts"] == pytest.approx(month1["mean_all_cohorts"], abs=1e-4)
+    assert metrics["extreme_lines"] == int(flagged["extreme"].sum())
+    assert metrics["sim_k"] in range(2, 9)
 
 
-def test_small_run_is_a_clean_parameterised_notebook(small_run):
-    nb = nbformat.read(str(small_run), as_version=4)
-    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert len(injected) == 1 and "other_shop.csv" in injected[0].source
+def test_other_shop_report_is_not_stale(other_run):
+    path, _, seconds = other_run
+    assert seconds < 60, f"notebook 01 on the other shop took {seconds:.0f} s (CI budget 60 s)"
+    nb = nbformat.read(str(path), as_version=4)
     assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    html = Path(small_run).with_suffix(".html")
+    generated = "\n".join(
+        str(o.get("data", {}).get("text/markdown", ""))
+        + str(o.get("text", ""))
+        + str(o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        and "parameters" not in c.metadata.get("tags", [])
+        and "injected-parameters" not in c.metadata.get("tags", [])
+        for o in c.outputs
+    )
+    assert OTHER_SHOP_CURRENCY in generated and "GBP" not in generated
+    assert "2022-12" in generated  # the first cohort, named from the data
+    assert not re.search(r"\b201[01]-\d\d", generated)  # no date of the bundled data
+    html = Path(path).with_suffix(".html")
     assert html.is_file() and "Behaviour analysis" in html.read_text(encoding="utf-8")

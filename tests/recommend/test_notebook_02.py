@@ -1,21 +1,33 @@
-"""Notebook 02: the headline figures README.md quotes, and a run on another shop's file."""
+"""Notebook 02: the headline figures README.md quotes, and a run on another shop's file with only
+``data_path``, ``column_map`` and ``currency`` (default tuning, default models: nothing made small)."""
 
-import json
+import re
+import time
 
+import nbformat
 import pytest
 
+from shopai_lab import recommend as rec
 from shopai_lab.data import clean_transactions, load_transactions
-from shopai_lab.lab import cli, notebooks_dir, read_metrics
-from tests._other_shop import OTHER_SHOP_COLUMNS
+from shopai_lab.lab import notebooks_dir, read_metrics
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, run_on_other_shop
+
+#: the check of the house hook: markdown must not quote years, GBP or thousands-separated counts.
+STALE_MARKDOWN = re.compile(r"\b20[0-2][0-9]\b|\bGBP\b|£|\b\d{1,3}(,\d{3})+\b")
 
 
 def test_stored_notebook_02_headline_figures():
     metrics = read_metrics(notebooks_dir() / "02_collaborative_filtering.ipynb")
     assert metrics["eval_users"] == 1_683
+    assert metrics["eval_share"] == pytest.approx(1_683 / 3_738, abs=1e-4)  # of customers who bought before the cutoff
     assert metrics["best_model"] == "Blend"
     assert metrics["ndcg@10/Blend"] >= 0.115  # issue 3 target
     assert metrics["ndcg@10/EASE"] == pytest.approx(0.1073, abs=0.002)
     assert metrics["ndcg@10/Popularity"] == pytest.approx(0.0410, abs=0.001)
+    assert metrics["hit_rate@10/Blend"] == pytest.approx(0.5187, abs=0.003)
+    # the Blend's gain over EASE, paired over the evaluated customers: its interval excludes zero
+    assert metrics["ndcg@10/Blend-EASE"] == pytest.approx(metrics["ndcg@10/Blend"] - metrics["ndcg@10/EASE"], abs=1e-4)
+    assert 0 < metrics["ndcg@10/Blend-EASE/low"] < metrics["ndcg@10/Blend-EASE"] < metrics["ndcg@10/Blend-EASE/high"]
     for name in ("ItemKNN", "UserKNN", "ALS", "EASE", "Blend"):
         assert metrics[f"ndcg@10/{name}"] > 1.5 * metrics["ndcg@10/Popularity"]
         assert metrics[f"coverage/{name}"] > 5 * metrics["coverage/Popularity"]
@@ -23,40 +35,48 @@ def test_stored_notebook_02_headline_figures():
     assert metrics["cold/hit_rate"] > 1.5 * metrics["cold/random_hit_rate"]
 
 
-def test_notebook_02_runs_on_another_shops_file_untuned(other_shop_file, tmp_path):
-    column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-    argv = [
-        "run",
-        "02",
-        "--output-dir",
-        str(tmp_path),
-        "--no-progress",
-        "-p",
-        "data_path",
-        str(other_shop_file),
-        "-p",
-        "column_map",
-        json.dumps(column_map),
-        "-p",
-        "tune",
-        "false",
-        "-p",
-        "models",
-        '["Popularity", "EASE", "Blend"]',
-        "-p",
-        "als_iterations",
-        "3",
-        "-p",
-        "k",
-        "5",
-    ]
-    assert cli.main(argv) == 0
-    metrics = read_metrics(tmp_path / "02_collaborative_filtering.ipynb")
-    from shopai_lab.recommend import EASE, evaluate, temporal_split
+def test_stored_notebook_02_markdown_quotes_no_data():
+    nb = nbformat.read(str(notebooks_dir() / "02_collaborative_filtering.ipynb"), as_version=4)
+    stale = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and STALE_MARKDOWN.search(c.source)]
+    assert stale == []
 
-    cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
-    split = temporal_split(cleaned.purchases, test_days=60)
+
+@pytest.fixture(scope="module")
+def other_run(other_shop_file, tmp_path_factory):
+    start = time.perf_counter()
+    path, metrics = run_on_other_shop("02", other_shop_file, tmp_path_factory.mktemp("reports"))
+    return path, metrics, time.perf_counter() - start
+
+
+def test_other_shop_records_what_the_library_computes(other_run, other_shop_file):
+    _, metrics, _ = other_run
+    purchases = clean_transactions(load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP)).purchases
+    split = rec.temporal_split(purchases, test_days=60)
+    validation = rec.temporal_split(split.train_purchases, test_days=60)
+    assert split.cutoff.year == 2023  # the default test period follows the data
     assert metrics["eval_users"] == len(split.eval_users)
-    expected = evaluate(EASE(), split, k=5, fit=True)["ndcg"].iloc[0]
-    assert metrics["ndcg@5/EASE"] == pytest.approx(expected, abs=1e-4)
-    assert set(k for k in metrics if k.startswith("ndcg@5/")) == {"ndcg@5/Popularity", "ndcg@5/EASE", "ndcg@5/Blend"}
+    assert metrics["eval_share"] == pytest.approx(len(split.eval_users) / split.train.shape[0], abs=1e-4)
+    popularity = rec.evaluate(rec.Popularity(), split, k=10, fit=True)
+    assert metrics["ndcg@10/Popularity"] == pytest.approx(popularity["ndcg"].iloc[0], abs=1e-4)
+    # EASE tuned on the validation period only, then scored once on the test period
+    best, _ = rec.grid_search(rec.EASE, rec.TUNING_GRIDS["EASE"], validation, k=10)
+    ease = rec.evaluate(rec.EASE(**best), split, k=10, fit=True)
+    assert metrics["ndcg@10/EASE"] == pytest.approx(ease["ndcg"].iloc[0], abs=1e-4)
+    assert all(f"ndcg@10/{name}" in metrics for name in rec.MODELS)  # every model of the default line-up ran
+    assert metrics["ndcg@10/Blend-EASE/low"] <= metrics["ndcg@10/Blend-EASE"] <= metrics["ndcg@10/Blend-EASE/high"]
+
+
+def test_other_shop_report_is_not_stale(other_run):
+    path, metrics, seconds = other_run
+    assert seconds < 60, f"notebook 02 on the other shop took {seconds:.0f} s (CI budget 60 s)"
+    nb = nbformat.read(str(path), as_version=4)
+    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    generated = "\n".join(
+        str(o.get("data", {}).get("text/markdown", "")) + str(o.get("text", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+    assert f"worth {OTHER_SHOP_CURRENCY} " in generated and "GBP" not in generated
+    assert f"{metrics['eval_users']:,} evaluated customers" in generated  # the hit rate names its population
+    assert not re.search(r"\b201[01]-\d\d", generated)  # no date of the bundled data
