@@ -3,10 +3,10 @@ and bootstrap intervals for comparing two models on the same customers, sessions
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
-
-from collections.abc import Callable
 
 from shopai_lab._validation import (
     as_float_array,
@@ -164,7 +164,7 @@ def paired_bootstrap(a, b, n_boot: int = 2000, level: float = 0.95, random_state
     models evaluated on the same units; units are resampled with replacement, the
     same draw for both, so the interval reflects which units happened to be in the
     data. Say "b is better" only when ``low > 0`` (worse when ``high < 0``); see
-    :func:`shopai_lab.lab.compare`.
+    :func:`shopai_lab.report.compare`.
 
     Returns ``difference`` (the observed mean of ``b - a``), ``low`` and ``high``.
 

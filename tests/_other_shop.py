@@ -10,6 +10,8 @@ the library computes on the same file.
 from __future__ import annotations
 
 import json
+import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,26 @@ OTHER_SHOP_CURRENCY = "EUR"
 OTHER_SHOP_YEARS_LATER = 12
 
 
+#: thread pools of the notebook's kernel: one thread each. The results do not depend on it (nbval passes
+#: with one thread and with many), but on a shared 2-core machine OpenMP/BLAS pools that spin-wait made
+#: a boosting fit 20x slower than on one thread.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@contextmanager
+def _environment(values: dict[str, str]):
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def run_on_other_shop(notebook: str, shop_file: Path, output_dir: Path, **extra: Any) -> tuple[Path, dict]:
     """Run ``notebook`` (a prefix such as ``"05"``) on the other shop; return its path and metrics."""
     from shopai_lab.lab import cli, read_metrics
@@ -44,6 +66,7 @@ def run_on_other_shop(notebook: str, shop_file: Path, output_dir: Path, **extra:
     argv = ["run", notebook, "--output-dir", str(output_dir), "--no-progress", "--html"]
     for name, value in parameters.items():
         argv += ["-p", name, value if isinstance(value, str) else json.dumps(value)]
-    assert cli.main(argv) == 0
+    with _environment(ONE_THREAD):  # the kernel inherits the environment
+        assert cli.main(argv) == 0
     (path,) = Path(output_dir).glob(f"{notebook}*.ipynb")
     return path, read_metrics(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from shopai_lab._validation import require_columns, require_number, require_string
-from shopai_lab.lab.report import count, money, percent
+from shopai_lab.report import count, money, percent
 
 #: Kaufman & Rousseeuw (1990, *Finding Groups in Data*, ch. 2): reading of the mean silhouette.
 #: (lower bound exclusive, name, reading), best first.

@@ -309,7 +309,7 @@ def compare_churn_scores(
     >>> t.loc["signal", "verdict"]
     'better'
     """
-    from shopai_lab.lab.report import verdict
+    from shopai_lab.report import verdict
     from shopai_lab.stats import paired_metric_bootstrap
 
     y = require_binary(went_quiet, "went_quiet")

@@ -19,7 +19,7 @@ from shopai_lab._validation import (
 )
 from shopai_lab.clv.bgnbd import BetaGeoModel
 from shopai_lab.clv.summary import _unit_days
-from shopai_lab.lab.report import verdict
+from shopai_lab.report import verdict
 from shopai_lab.stats import paired_bootstrap, paired_metric_bootstrap
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import require_columns, require_number
-from shopai_lab.lab.report import interval, percent, signed
+from shopai_lab.report import interval, percent, signed
 
 _METRIC_WORDS = {
     "spearman": ("ranking (Spearman correlation)", True),

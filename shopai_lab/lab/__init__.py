@@ -13,8 +13,8 @@ from shopai_lab.lab.cli import (
     write_html,
 )
 from shopai_lab.lab.paths import PROJECT_ROOT, data_dir, notebooks_dir
-from shopai_lab.lab.report import compare, count, interval, money, percent, show, signed, verdict
 from shopai_lab.lab.records import METRIC_MIMETYPE, normalize_notebook, read_metrics, record
+from shopai_lab.report import compare, count, interval, money, percent, show, signed, verdict
 
 __all__ = [
     "CliError",

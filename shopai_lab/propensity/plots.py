@@ -61,7 +61,12 @@ def plot_reliability(
 
 
 def plot_threshold_profit(
-    curve: pd.DataFrame, best_threshold: float | None = None, ax: Axes | None = None, currency: str = "currency units"
+    curve: pd.DataFrame,
+    best_threshold: float | None = None,
+    ax: Axes | None = None,
+    currency: str = "currency units",
+    sessions: str = "test sessions",
+    title: str = "Profit of targeting sessions above a probability threshold",
 ) -> Axes:
     """Realised and expected profit of targeting every session above a probability threshold.
 
@@ -75,6 +80,10 @@ def plot_threshold_profit(
         Axes to draw on; a new figure otherwise.
     currency
         Unit of the profit axis.
+    sessions
+        Which sessions the profit is summed over (axis label).
+    title
+        Chart title.
 
     Examples
     --------
@@ -91,9 +100,9 @@ def plot_threshold_profit(
     if best_threshold is not None:
         ax.axvline(require_number(best_threshold, "best_threshold"), color="C3", linestyle="--", label="best threshold")
     ax.set(
-        title="Profit of targeting sessions above a probability threshold",
+        title=title,
         xlabel="Threshold (calibrated probability)",
-        ylabel=f"Profit on the test sessions ({currency})",
+        ylabel=f"Profit on the {sessions} ({currency})",
     )
     ax.legend()
     return ax
@@ -139,3 +148,101 @@ def plot_partial_dependence(model, X: pd.DataFrame, features: Sequence[str], gri
         ax.set(title=f"Partial dependence on {feature}", xlabel=feature, ylabel="Mean predicted probability")
     plt.tight_layout()
     return axes[0]
+
+
+def plot_calibration(
+    y_true, probabilities: Mapping[str, Mapping[str, np.ndarray]], n_bins: int = 10, title: str | None = None
+) -> np.ndarray:
+    """Per model, a reliability diagram above a histogram of its predicted probabilities.
+
+    A reliability curve says nothing about where the sessions are: the histogram below it shows
+    how many predictions each part of the curve rests on.
+
+    Parameters
+    ----------
+    y_true
+        0/1 outcomes.
+    probabilities
+        ``{model: {variant: probabilities}}``, e.g. ``{"mlp": {"raw": p, "calibrated": q}}``; one column
+        of panels per model, one line (and histogram) per variant.
+    n_bins
+        Equal-width bins on [0, 1].
+    title
+        Figure title; defaults to "Reliability and predicted probabilities (test sessions)".
+
+    Returns
+    -------
+    numpy.ndarray
+        The ``Axes``, shape (2, number of models).
+
+    Examples
+    --------
+    >>> axes = plot_calibration([0, 1, 1, 0], {"m": {"raw": [0.1, 0.8, 0.6, 0.3], "calibrated": [0, 1, 1, 0]}}, 2)
+    >>> axes.shape, axes[1, 0].get_ylabel()
+    ((2, 1), 'Sessions')
+    >>> plt.close("all")
+    """
+    require_instance(probabilities, Mapping, "probabilities")
+    if not probabilities:
+        raise ValueError("probabilities is empty: pass at least one model's probabilities")
+    for name, variants in probabilities.items():
+        require_instance(variants, Mapping, f"probabilities[{name!r}]")
+    tables = {
+        name: {variant: reliability_table(y_true, p, n_bins) for variant, p in variants.items()}
+        for name, variants in probabilities.items()
+    }
+    fig, axes = plt.subplots(
+        2, len(tables), figsize=(4.2 * len(tables), 7), squeeze=False, gridspec_kw={"height_ratios": [3, 1.3]}
+    )
+    edges = np.linspace(0, 1, n_bins + 1)
+    for column, (name, variants) in enumerate(tables.items()):
+        top, bottom = axes[0, column], axes[1, column]
+        for i, (variant, table) in enumerate(variants.items()):
+            top.plot(table["predicted"], table["observed"], marker="o", color=f"C{i}", label=variant)
+            p = np.asarray(probabilities[name][variant], dtype=float)
+            bottom.hist(p, bins=edges, histtype="step", color=f"C{i}", linewidth=1.5, label=variant)
+        top.plot([0, 1], [0, 1], color="0.6", linestyle=":", label="perfect calibration")
+        top.set(title=name, xlabel="Predicted purchase probability", ylabel="Observed purchase rate")
+        bottom.set(xlabel="Predicted purchase probability", ylabel="Sessions", yscale="log")
+        top.legend(fontsize="small")
+    fig.suptitle(title or f"Reliability ({n_bins} bins) and predicted probabilities (test sessions)")
+    fig.tight_layout()
+    return axes
+
+
+def plot_differences(
+    table: pd.DataFrame, title: str, xlabel: str, ax: Axes | None = None, better: str | None = None
+) -> Axes:
+    """Paired differences with their bootstrap intervals as horizontal error bars, one row per comparison.
+
+    Parameters
+    ----------
+    table
+        Indexed by comparison, with ``difference``, ``low`` and ``high`` columns
+        (e.g. :func:`shopai_lab.stats.paired_bootstrap` results).
+    title, xlabel
+        Chart title and axis label (with its unit).
+    ax
+        Axes to draw on; a new figure otherwise.
+    better
+        Optional note on which side of zero is better, appended to the axis label.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"difference": [0.1, -0.2], "low": [0.0, -0.3], "high": [0.2, -0.1]}, index=["a", "b"])
+    >>> plot_differences(t, "Gains", "Difference in AUC").get_ylabel()
+    ''
+    >>> plt.close("all")
+    """
+    require_columns(table, ["difference", "low", "high"], "table")
+    if table.empty:
+        raise ValueError("table is empty: nothing to plot")
+    ax = _axes(ax, figsize=(8, 0.5 * len(table) + 1.5))
+    y = np.arange(len(table))[::-1]
+    d = table["difference"].to_numpy(dtype=float)
+    errors = np.vstack([d - table["low"].to_numpy(dtype=float), table["high"].to_numpy(dtype=float) - d])
+    ax.errorbar(d, y, xerr=errors, fmt="o", color="C0", capsize=4)
+    ax.axvline(0, color="0.5", linestyle=":")
+    ax.set_yticks(y, [str(i) for i in table.index])
+    ax.set(title=title, xlabel=xlabel + (f" ({better})" if better else ""))
+    return ax

@@ -20,6 +20,7 @@ from shopai_lab._validation import (
     require_probability,
     require_seed,
     require_string,
+    require_strings,
 )
 
 LABEL = "Revenue"
@@ -46,6 +47,19 @@ CATEGORICAL_COLUMNS = ("Month", "VisitorType", "OperatingSystems", "Browser", "R
 
 
 SESSION_FEATURES = LOG_COLUMNS + RATE_COLUMNS + CATEGORICAL_COLUMNS
+
+
+#: Known only once a session has progressed towards a purchase: ``PageValues`` is the mean Google-Analytics
+#: value of the pages seen, which is non-zero mainly after pages that precede a transaction (basket, checkout).
+#: A model that acts *during* a session (an incentive to buy) cannot rely on it.
+LATE_SESSION_FEATURES = ("PageValues",)
+
+
+#: Features an early-session decision may use: every feature but :data:`LATE_SESSION_FEATURES`. The arrival
+#: context (month, visitor type, traffic source, region, browser, weekend, special day) is known at the first
+#: page; page counts, durations and the pages' bounce and exit rates accumulate as the session goes on (this
+#: data holds their session totals, so a model on them is an optimistic bound for a decision taken mid-session).
+EARLY_SESSION_FEATURES = tuple(c for c in SESSION_FEATURES if c not in LATE_SESSION_FEATURES)
 
 
 def check_sessions(sessions: pd.DataFrame, label: str = LABEL) -> tuple[pd.DataFrame, np.ndarray]:
@@ -129,9 +143,27 @@ def _log1p(x):
     return np.log1p(np.asarray(x, dtype=float))
 
 
-def preprocessor() -> ColumnTransformer:
+def _features(features) -> tuple[str, ...]:
+    """``features`` as a non-empty tuple of names from :data:`SESSION_FEATURES`."""
+    if isinstance(features, str):
+        raise TypeError(f"features must be a sequence of column names, got the string {features!r}")
+    features = tuple(require_strings(features, "features"))
+    unknown = [f for f in features if f not in SESSION_FEATURES]
+    if unknown:
+        raise ValueError(f"features {unknown} are not session features; choose from {list(SESSION_FEATURES)}")
+    if not features:
+        raise ValueError("features is empty: name at least one session feature")
+    return features
+
+
+def preprocessor(features: Sequence[str] = SESSION_FEATURES) -> ColumnTransformer:
     """The session feature pipeline: log1p and scale :data:`LOG_COLUMNS`, scale :data:`RATE_COLUMNS`,
     one-hot encode :data:`CATEGORICAL_COLUMNS` (unknown values at predict time become all-zero).
+
+    Parameters
+    ----------
+    features
+        The session features to use (others are dropped), e.g. :data:`EARLY_SESSION_FEATURES`.
 
     Examples
     --------
@@ -139,23 +171,26 @@ def preprocessor() -> ColumnTransformer:
     >>> X, _ = check_sessions(load_online_shoppers())
     >>> preprocessor().fit_transform(X).shape[0]
     12330
+    >>> "log__PageValues" in preprocessor(EARLY_SESSION_FEATURES).fit(X).get_feature_names_out()
+    False
     """
-    return ColumnTransformer(
-        [
-            (
-                "log",
-                Pipeline(
-                    [
-                        ("log1p", FunctionTransformer(_log1p, feature_names_out="one-to-one")),
-                        ("scale", StandardScaler()),
-                    ]
-                ),
-                list(LOG_COLUMNS),
+    features = _features(features)
+    pick = lambda group: [c for c in group if c in features]  # noqa: E731
+    blocks = [
+        (
+            "log",
+            Pipeline(
+                [
+                    ("log1p", FunctionTransformer(_log1p, feature_names_out="one-to-one")),
+                    ("scale", StandardScaler()),
+                ]
             ),
-            ("rates", StandardScaler(), list(RATE_COLUMNS)),
-            ("categories", OneHotEncoder(handle_unknown="ignore", sparse_output=False), list(CATEGORICAL_COLUMNS)),
-        ]
-    )
+            pick(LOG_COLUMNS),
+        ),
+        ("rates", StandardScaler(), pick(RATE_COLUMNS)),
+        ("categories", OneHotEncoder(handle_unknown="ignore", sparse_output=False), pick(CATEGORICAL_COLUMNS)),
+    ]
+    return ColumnTransformer([block for block in blocks if block[2]])
 
 
 def _layers(hidden_layers) -> tuple[int, ...]:
@@ -168,7 +203,12 @@ def _layers(hidden_layers) -> tuple[int, ...]:
     return layers
 
 
-def session_models(*, random_state: int | None = 0, hidden_layers: Sequence[int] = (32, 16)) -> dict[str, Pipeline]:
+def session_models(
+    *,
+    random_state: int | None = 0,
+    hidden_layers: Sequence[int] = (32, 16),
+    features: Sequence[str] = SESSION_FEATURES,
+) -> dict[str, Pipeline]:
     """The three models of notebook 03, each behind the feature pipeline (unfitted).
 
     ``logistic``: the baseline; ``mlp``: a small neural network with early
@@ -181,6 +221,9 @@ def session_models(*, random_state: int | None = 0, hidden_layers: Sequence[int]
         Seed of the network's initialisation and early-stopping split, and of the trees.
     hidden_layers
         Sizes of the network's hidden layers.
+    features
+        The session features the models see: all of them by default, or e.g.
+        :data:`EARLY_SESSION_FEATURES` for a decision taken during the session.
 
     Examples
     --------
@@ -189,11 +232,14 @@ def session_models(*, random_state: int | None = 0, hidden_layers: Sequence[int]
     """
     layers = _layers(hidden_layers)
     _sklearn_random_state(random_state)
+    features = _features(features)
     return {
-        "logistic": Pipeline([("features", preprocessor()), ("model", LogisticRegression(max_iter=2000, C=1.0))]),
+        "logistic": Pipeline(
+            [("features", preprocessor(features)), ("model", LogisticRegression(max_iter=2000, C=1.0))]
+        ),
         "mlp": Pipeline(
             [
-                ("features", preprocessor()),
+                ("features", preprocessor(features)),
                 (
                     "model",
                     MLPClassifier(
@@ -209,6 +255,6 @@ def session_models(*, random_state: int | None = 0, hidden_layers: Sequence[int]
             ]
         ),
         "boosting": Pipeline(
-            [("features", preprocessor()), ("model", HistGradientBoostingClassifier(random_state=random_state))]
+            [("features", preprocessor(features)), ("model", HistGradientBoostingClassifier(random_state=random_state))]
         ),
     }

@@ -65,8 +65,11 @@ from shopai_lab.recommend.recipes import (
     tune_models,
 )
 from shopai_lab.recommend.rerank import (
+    CANDIDATE_SOURCES,
+    FEATURE_GROUPS,
     PAIR_FEATURES,
     Candidates,
+    RerankExperiment,
     build_candidates,
     rerank,
     rerank_experiment,
@@ -75,6 +78,9 @@ from shopai_lab.recommend.rerank import (
 from shopai_lab.recommend.similarity import ItemVectors, cosine_item_similarity, cosine_rows, knn_prune
 
 __all__ = [
+    "RerankExperiment",
+    "FEATURE_GROUPS",
+    "CANDIDATE_SOURCES",
     "ALS",
     "CANDIDATE_PARAMS",
     "DEFAULT_TREND_WEIGHT",

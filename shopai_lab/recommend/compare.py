@@ -15,10 +15,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from shopai_lab._validation import require_instance, require_one_of, require_positive_int, require_string
-from shopai_lab.lab.report import compare, interval, percent, verdict
 from shopai_lab.recommend.diversity import mmr_rerank
 from shopai_lab.recommend.evaluation import coverage, intra_list_diversity, per_user_metrics
 from shopai_lab.recommend.interactions import Split
+from shopai_lab.report import compare, interval, percent, verdict
 from shopai_lab.stats import bootstrap_mean, paired_bootstrap
 
 #: Per-user columns of :func:`shopai_lab.recommend.per_user_metrics` a comparison can use.

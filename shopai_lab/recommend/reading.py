@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import require_columns, require_instance, require_positive_int, require_seed
-from shopai_lab.lab.report import count, percent
 from shopai_lab.recommend.interactions import Split
+from shopai_lab.report import count, percent
 
 
 def random_example(split: Split, random_state=0) -> int:

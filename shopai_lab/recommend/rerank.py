@@ -8,11 +8,16 @@ The classifier is trained without touching the test period: candidates and
 features come from the *validation* split (cut inside train), labels from its
 validation window; the fitted scorer is then applied to candidates of the test
 split built from the full training period (:func:`rerank_experiment`).
+
+Candidates come from EASE or from the house :class:`~shopai_lab.recommend.Blend` recipe
+(notebook 02's best model, :func:`~shopai_lab.recommend.recipes.fit_house_blend`); with the Blend as
+the source, its own top ``k`` is the baseline the re-ranker has to beat. Comparisons carry a paired
+bootstrap interval over customers, and :data:`FEATURE_GROUPS` are ablated one at a time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,16 +28,20 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from shopai_lab._validation import (
+    require_bool,
     require_instance,
+    require_number,
+    require_one_of,
     require_positive_int,
     require_seed,
 )
 from shopai_lab.behavior.rfm import rfm
-from shopai_lab.recommend.evaluation import evaluate_lists
+from shopai_lab.recommend.evaluation import evaluate_lists, ranking_metrics
 from shopai_lab.recommend.factorization import ALS
 from shopai_lab.recommend.interactions import Split
 from shopai_lab.recommend.linear import EASE
-from shopai_lab.recommend.recipes import CANDIDATE_PARAMS
+from shopai_lab.recommend.recipes import CANDIDATE_PARAMS, DEFAULT_TREND_WEIGHT, fit_house_blend
+from shopai_lab.stats import paired_bootstrap
 
 PAIR_FEATURES = (
     "cf_score",
@@ -49,6 +58,28 @@ PAIR_FEATURES = (
     "customer_log_items",
     "price_vs_customer_median",
 )
+
+#: The pair features by what they describe, for the ablation of :func:`rerank_experiment`.
+FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
+    "CF scores and rank": ("cf_score", "cf_rank", "als_score"),
+    "product (popularity, recency, age, price)": (
+        "item_log_buyers",
+        "item_log_recent_buyers",
+        "item_days_since_sale",
+        "item_days_since_first_sale",
+        "item_log_price",
+    ),
+    "customer (RFM, breadth)": (
+        "customer_days_since_last",
+        "customer_log_invoices",
+        "customer_log_net_revenue",
+        "customer_log_items",
+    ),
+    "price vs the customer's usual price": ("price_vs_customer_median",),
+}
+
+#: Where candidates come from: EASE alone, or the house Blend (EASE + ALS + trending).
+CANDIDATE_SOURCES = ("EASE", "Blend")
 
 
 @dataclass
@@ -132,11 +163,18 @@ def _pair_features(
 
 
 def build_candidates(
-    split: Split, n_candidates: int = 100, *, params: dict | None = None, recent_days: int = 30, random_state=0
+    split: Split,
+    n_candidates: int = 100,
+    *,
+    params: dict | None = None,
+    recent_days: int = 30,
+    random_state=0,
+    source: str = "EASE",
+    trend_weight: float = DEFAULT_TREND_WEIGHT,
 ) -> Candidates:
-    """Candidates from EASE for every evaluated user of ``split``, with features and labels.
+    """Candidates from EASE (or the house Blend) for every evaluated user of ``split``, with features and labels.
 
-    Features per (user, item) pair: the EASE score and rank, the ALS score,
+    Features per (user, item) pair: the source's score and rank, the ALS score,
     the item's buyers (all and last ``recent_days`` days, log), days since it
     last and first sold, its median price (log), the customer's days since the
     last purchase, invoices, net revenue and number of distinct items, and the item's
@@ -156,6 +194,11 @@ def build_candidates(
         Window of the recent-buyers feature.
     random_state
         Seed of ALS (unless ``params["ALS"]`` sets one).
+    source
+        ``"EASE"`` or ``"Blend"``: the house Blend of EASE, ALS (with these settings) and a trending
+        popularity (:func:`~shopai_lab.recommend.recipes.fit_house_blend`); its ALS gives ``als_score``.
+    trend_weight
+        Weight of the Blend's trending component (``source="Blend"`` only).
 
     Returns
     -------
@@ -165,13 +208,21 @@ def build_candidates(
     n_candidates = require_positive_int(n_candidates, "n_candidates")
     recent_days = require_positive_int(recent_days, "recent_days")
     require_seed(random_state, "random_state")
+    require_one_of(source, "source", CANDIDATE_SOURCES)
+    require_number(trend_weight, "trend_weight", low=0)
     ease_params, als_params = _candidate_params(params, random_state)
     if split.train_purchases.empty:
         raise ValueError("split has no train_purchases (a random_split?): build candidates from a temporal_split")
     X = split.train.matrix
     users = split.eval_users
-    items, scores = EASE(**ease_params).fit(X).recommend(users, k=min(int(n_candidates), X.shape[1]))
-    als = ALS(**als_params).fit(X)
+    n = min(int(n_candidates), X.shape[1])
+    if source == "Blend":
+        blend = fit_house_blend(split, ease_params=ease_params, als_params=als_params, trend_weight=trend_weight)
+        items, scores = blend.recommend(users, k=n)
+        als = blend.components_[1][0]
+    else:
+        items, scores = EASE(**ease_params).fit(X).recommend(users, k=n)
+        als = ALS(**als_params).fit(X)
     safe = np.where(items >= 0, items, 0)
     als_scores = np.einsum("uf,ukf->uk", als.user_factors_[users], als.item_factors_[safe])
     features = _pair_features(split, users, items, scores, als_scores, recent_days)
@@ -232,17 +283,54 @@ def reranker_models(random_state=0, hidden_layers=(32, 16)) -> dict[str, Pipelin
 
 
 def rerank(candidates: Candidates, scorer, k: int = 10) -> np.ndarray:
-    """Top-``k`` of each user's candidates by the scorer's purchase probability."""
+    """Top-``k`` of each user's candidates by the scorer's purchase probability.
+
+    The scorer sees the columns it was fitted on (``feature_names_in_``), :data:`PAIR_FEATURES` otherwise.
+    """
     require_instance(candidates, Candidates, "candidates")
     k = require_positive_int(k, "k")
     if k > candidates.items.shape[1]:
         raise ValueError(f"k={k} is more than the {candidates.items.shape[1]} candidates per user")
     if not hasattr(scorer, "predict_proba"):
         raise TypeError(f"scorer must be a fitted classifier with predict_proba, got {type(scorer).__name__}")
-    proba = scorer.predict_proba(candidates.features[list(PAIR_FEATURES)])[:, 1].reshape(candidates.items.shape)
+    features = list(getattr(scorer, "feature_names_in_", PAIR_FEATURES))
+    proba = scorer.predict_proba(candidates.features[features])[:, 1].reshape(candidates.items.shape)
     proba = np.where(candidates.items >= 0, proba, -np.inf)
     order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
     return np.take_along_axis(candidates.items, order, axis=1)
+
+
+@dataclass
+class RerankExperiment:
+    """Result of :func:`rerank_experiment`.
+
+    Attributes
+    ----------
+    table
+        One row per list source (the candidate source's own order, then each re-ranker) as in
+        :func:`shopai_lab.recommend.evaluation.evaluate`, plus ``candidate_recall`` (share of the test truth
+        inside the candidate lists).
+    per_customer
+        nDCG@k of every evaluated test customer, one column per list source (and ablation).
+    comparisons
+        Each re-ranker and ablation against its baseline: ``baseline``, ``difference`` (mean of
+        per-customer nDCG, model minus baseline), ``low``, ``high`` (paired bootstrap over customers).
+    fitted
+        The fitted scorers by name.
+    baseline
+        Name of the candidate source's own lists (the row the re-rankers must beat).
+    train_pairs, train_positive_rate
+        Size and positive share of the validation pairs the scorers learned from.
+    """
+
+    table: pd.DataFrame
+    per_customer: pd.DataFrame
+    comparisons: pd.DataFrame
+    fitted: dict
+    baseline: str
+    train_pairs: int
+    train_positive_rate: float
+    ablation: list = field(default_factory=list)
 
 
 def rerank_experiment(
@@ -254,51 +342,90 @@ def rerank_experiment(
     random_state=0,
     hidden_layers=(32, 16),
     params: dict | None = None,
-) -> tuple[pd.DataFrame, dict]:
-    """Train re-rankers on the validation split, apply them to the test split, and compare with CF alone.
+    source: str = "EASE",
+    trend_weight: float = DEFAULT_TREND_WEIGHT,
+    ablation: bool = False,
+    n_boot: int = 2000,
+) -> RerankExperiment:
+    """Train re-rankers on the validation split, apply them to the test split, and compare with the source alone.
 
     Parameters
     ----------
     validation, test
         Temporal splits; ``validation`` is cut inside ``test``'s training period.
     n_candidates
-        Candidates per user from EASE.
+        Candidates per user.
     k
         List length, ``<= n_candidates``.
     random_state
-        Seed of the re-rankers and of the candidates' ALS.
+        Seed of the re-rankers, of the candidates' ALS and of the bootstrap.
     hidden_layers
         Sizes of the MLP's hidden layers.
     params
         EASE and ALS settings of the candidate generation (see :func:`build_candidates`).
+    source, trend_weight
+        The candidate source (``"EASE"`` or the house ``"Blend"``) and the Blend's trend weight.
+    ablation
+        Also refit the boosting scorer without each of :data:`FEATURE_GROUPS` (one at a time) and
+        compare it with the full boosting scorer.
+    n_boot
+        Bootstrap resamples of the paired intervals.
 
     Returns
     -------
-    table, fitted
-        One row per list source (``EASE`` alone and each re-ranker) as in
-        :func:`shopai_lab.recommend.evaluation.evaluate`, plus ``candidate_recall`` (share of
-        the truth inside the candidate lists); and the fitted scorers by name.
+    RerankExperiment
     """
     require_instance(validation, Split, "validation")
     require_instance(test, Split, "test")
     k = require_positive_int(k, "k")
     n_candidates = require_positive_int(n_candidates, "n_candidates")
+    require_bool(ablation, "ablation")
+    n_boot = require_positive_int(n_boot, "n_boot")
+    require_one_of(source, "source", CANDIDATE_SOURCES)
+    require_number(trend_weight, "trend_weight", low=0)
     if k > n_candidates:
         raise ValueError(f"k={k} must not exceed n_candidates={n_candidates}")
     models = reranker_models(random_state, hidden_layers)  # checks them before the slow part
     _candidate_params(params, random_state)
-    train = build_candidates(validation, n_candidates, params=params, random_state=random_state)
+    options = {"params": params, "random_state": random_state, "source": source, "trend_weight": trend_weight}
+    train = build_candidates(validation, n_candidates, **options)
     if train.labels.sum() == 0:
         raise ValueError("no positive pair among the validation candidates: nothing to learn from")
-    test_candidates = build_candidates(test, n_candidates, params=params, random_state=random_state)
-    rows = [evaluate_lists(test_candidates.items[:, :k], test, k, name="EASE (candidates, CF order)")]
+    test_candidates = build_candidates(test, n_candidates, **options)
+    truth = test.truth[test.eval_users]
+    baseline = f"{source} (candidates, CF order)"
+    lists = {baseline: test_candidates.items[:, :k]}
     fitted = {}
     for name, model in models.items():
-        scorer = clone(model).fit(train.features[list(PAIR_FEATURES)], train.labels)
-        fitted[name] = scorer
-        rows.append(evaluate_lists(rerank(test_candidates, scorer, k), test, k, name=f"re-ranked: {name}"))
-    table = pd.concat(rows)
-    table["candidate_recall"] = test_candidates.labels.sum() / test.truth[test.eval_users].nnz
-    table.attrs["train_pairs"] = len(train.labels)
-    table.attrs["train_positive_rate"] = float(train.labels.mean())
-    return table, fitted
+        fitted[name] = clone(model).fit(train.features[list(PAIR_FEATURES)], train.labels)
+        lists[f"re-ranked: {name}"] = rerank(test_candidates, fitted[name], k)
+    pairs = [(f"re-ranked: {name}", baseline) for name in models]
+    dropped = []
+    if ablation:
+        for group, columns in FEATURE_GROUPS.items():
+            kept = [c for c in PAIR_FEATURES if c not in columns]
+            name = f"boosting without {group}"
+            fitted[name] = clone(models["boosting"]).fit(train.features[kept], train.labels)
+            lists[name] = rerank(test_candidates, fitted[name], k)
+            pairs.append((name, "re-ranked: boosting"))
+            dropped.append(name)
+    table = pd.concat([evaluate_lists(items, test, k, name=name) for name, items in lists.items()])
+    table["candidate_recall"] = test_candidates.labels.sum() / truth.nnz
+    per_customer = pd.DataFrame(
+        {name: ranking_metrics(items, truth, k)["ndcg"].to_numpy() for name, items in lists.items()}
+    )
+    rows = {}
+    for model, base in pairs:
+        result = paired_bootstrap(per_customer[base], per_customer[model], n_boot=n_boot, random_state=random_state)
+        rows[model] = {"baseline": base, **result}
+    comparisons = pd.DataFrame(rows).T.astype({"difference": float, "low": float, "high": float})
+    return RerankExperiment(
+        table=table,
+        per_customer=per_customer,
+        comparisons=comparisons,
+        fitted=fitted,
+        baseline=baseline,
+        train_pairs=len(train.labels),
+        train_positive_rate=float(train.labels.mean()),
+        ablation=dropped,
+    )

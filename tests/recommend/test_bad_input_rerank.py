@@ -55,6 +55,8 @@ def small_split():
         ({"params": [("EASE", {})]}, TypeError, "params must be a dict"),
         ({"random_state": -1}, ValueError, "random_state"),
         ({"params": {"EASE": {"l2": -1.0}}}, ValueError, "l2 must be > 0"),
+        ({"source": "ItemKNN"}, ValueError, "source"),
+        ({"trend_weight": -0.5}, ValueError, "trend_weight"),
     ],
 )
 def test_candidate_settings_are_checked(small_split, kwargs, error, pattern):
@@ -67,3 +69,7 @@ def test_rerank_experiment_checks_its_settings_before_fitting(small_split):
         recommend.rerank_experiment(small_split, small_split, random_state="zero")
     with pytest.raises(TypeError, match=r"params\['EASE'\]"):
         recommend.rerank_experiment(small_split, small_split, params={"EASE": 300.0})
+    with pytest.raises(ValueError, match="source"):
+        recommend.rerank_experiment(small_split, small_split, source="Popularity")
+    with pytest.raises(TypeError, match="ablation"):
+        recommend.rerank_experiment(small_split, small_split, ablation="yes")

@@ -1,5 +1,7 @@
 """Sentences generated from results, so a notebook's text stays true on whatever shop it ran on.
 
+Shared by the domains (their ``describe_*`` helpers) and re-exported by :mod:`shopai_lab.lab` for notebooks.
+
 A notebook's markdown may explain methods, but every sentence that quotes a count, a date, a
 money amount or a ranking is built from the numbers with these helpers and shown with
 :func:`show`. Comparisons say "better" only when a bootstrap interval excludes zero
