@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from shopai_lab import plotting
 from shopai_lab._validation import require_columns
 from shopai_lab.plotting import _axes
 
@@ -65,20 +66,15 @@ def plot_differences(
     """Differences from a reference with their bootstrap intervals as error bars (one row of ``table`` per bar).
 
     ``table`` has ``difference``, ``low`` and ``high`` columns (e.g. :func:`compare_churn_scores`);
-    rows equal to the reference (a zero-width interval at 0) are left out.
+    rows equal to the reference (a zero-width interval at 0) are left out. Drawn by
+    :func:`shopai_lab.plotting.plot_differences`.
     """
     require_columns(table, ["difference", "low", "high"], "table")
-    ax = _axes(ax, (7, 0.6 * len(table) + 2))
-    shown = table.drop(index=[reference], errors="ignore")
-    y = np.arange(len(shown))
-    errors = np.vstack([shown["difference"] - shown["low"], shown["high"] - shown["difference"]])
-    ax.errorbar(shown["difference"], y, xerr=errors, fmt="o", color="C0", capsize=4, label="95% interval")
-    ax.axvline(0.0, color="0.5", linestyle=":", label=reference)
-    ax.set_yticks(y, shown.index)
-    ax.set(
-        title=title or f"{metric}: difference from {reference}",
-        xlabel=f"{metric} minus {reference}'s (paired bootstrap over customers)",
+    return plotting.plot_differences(
+        table.drop(index=[reference], errors="ignore"),
+        title or f"{metric}: difference from {reference}",
+        f"{metric} minus {reference}'s (paired bootstrap over customers)",
+        ax,
         ylabel="score",
+        zero_label=reference,
     )
-    ax.legend(loc="best")
-    return ax

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.axes import Axes
 
+from shopai_lab import plotting
 from shopai_lab._validation import as_float_array, require_instance, require_number
 from shopai_lab.plotting import _axes
 
@@ -166,18 +167,10 @@ def plot_policy_comparison(
     for column in ("difference", "low", "high"):
         if column not in getattr(comparison, "columns", ()):
             raise ValueError(f"comparison is missing column {column!r}: pass the output of compare_policies")
-    ax = _axes(ax)
-    y = np.arange(len(comparison))
-    diff = 100 * comparison["difference"].to_numpy(dtype=float)
-    err = 100 * np.vstack(
-        [comparison["difference"] - comparison["low"], comparison["high"] - comparison["difference"]]
-    ).astype(float)
-    ax.errorbar(diff, y, xerr=err, fmt="o", color="C0", capsize=3)
-    ax.axvline(0, color="0.3", linestyle=":")
-    ax.set_yticks(y, [str(name) for name in comparison.index])
-    ax.invert_yaxis()
-    ax.set(
-        title=title or f"Each policy against {baseline}, paired by run",
-        xlabel=f"Share of the benchmark minus {baseline} (percentage points, {100 * level:.0f}% CI)",
+    return plotting.plot_differences(
+        comparison,
+        title or f"Each policy against {baseline}, paired by run",
+        f"Share of the benchmark minus {baseline} (percentage points, {100 * level:.0f}% CI)",
+        ax,
+        scale=100.0,
     )
-    return ax

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from shopai_lab import plotting
 from shopai_lab._validation import require_columns, require_instance, require_number, require_strings
 from shopai_lab.plotting import _axes
 from shopai_lab.propensity.calibration import reliability_table
@@ -213,36 +214,15 @@ def plot_calibration(
 def plot_differences(
     table: pd.DataFrame, title: str, xlabel: str, ax: Axes | None = None, better: str | None = None
 ) -> Axes:
-    """Paired differences with their bootstrap intervals as horizontal error bars, one row per comparison.
+    """Paired differences with their intervals (:func:`shopai_lab.plotting.plot_differences`).
 
-    Parameters
-    ----------
-    table
-        Indexed by comparison, with ``difference``, ``low`` and ``high`` columns
-        (e.g. :func:`shopai_lab.stats.paired_bootstrap` results).
-    title, xlabel
-        Chart title and axis label (with its unit).
-    ax
-        Axes to draw on; a new figure otherwise.
-    better
-        Optional note on which side of zero is better, appended to the axis label.
+    ``better`` is an optional note on which side of zero is better, appended to the axis label.
 
     Examples
     --------
     >>> t = pd.DataFrame({"difference": [0.1, -0.2], "low": [0.0, -0.3], "high": [0.2, -0.1]}, index=["a", "b"])
-    >>> plot_differences(t, "Gains", "Difference in AUC").get_ylabel()
-    ''
+    >>> plot_differences(t, "Gains", "Difference in AUC", better="higher is better").get_xlabel()
+    'Difference in AUC (higher is better)'
     >>> plt.close("all")
     """
-    require_columns(table, ["difference", "low", "high"], "table")
-    if table.empty:
-        raise ValueError("table is empty: nothing to plot")
-    ax = _axes(ax, figsize=(8, 0.5 * len(table) + 1.5))
-    y = np.arange(len(table))[::-1]
-    d = table["difference"].to_numpy(dtype=float)
-    errors = np.vstack([d - table["low"].to_numpy(dtype=float), table["high"].to_numpy(dtype=float) - d])
-    ax.errorbar(d, y, xerr=errors, fmt="o", color="C0", capsize=4)
-    ax.axvline(0, color="0.5", linestyle=":")
-    ax.set_yticks(y, [str(i) for i in table.index])
-    ax.set(title=title, xlabel=xlabel + (f" ({better})" if better else ""))
-    return ax
+    return plotting.plot_differences(table, title, xlabel + (f" ({better})" if better else ""), ax)
