@@ -8,6 +8,11 @@ BIN := $(VENV)/bin
 EXTRAS ?= dev,spark
 # one stamp per set of extras: asking for another set installs it into the same .venv
 comma := ,
+# the suite runs on TEST_WORKERS processes (pytest-xdist), each notebook or test file whole on one of them, with
+# one BLAS/OpenMP thread per process: results do not depend on the thread count (nbval passes either way), and
+# pools that spin-wait for a busy core made single fits 20x slower. `make test TEST_WORKERS=1` runs it serially.
+TEST_WORKERS ?= 2
+TEST_THREADS := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 .PHONY: setup report test lint notebooks bench bench-spark clean
@@ -25,7 +30,7 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(TEST_THREADS) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

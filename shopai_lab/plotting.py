@@ -37,6 +37,7 @@ def plot_differences(
     scale: float = 1.0,
     ylabel: str | None = None,
     zero_label: str | None = None,
+    figsize: tuple[float, float] | None = None,
 ) -> Axes:
     """Paired differences with their bootstrap intervals as horizontal error bars, first row on top.
 
@@ -59,6 +60,8 @@ def plot_differences(
         Optional label of the vertical axis.
     zero_label
         Legend entry for the zero line (e.g. the reference model); no legend when ``None``.
+    figsize
+        Size of a new figure; ``None``: 8 inches wide, half an inch per row plus 1.5.
 
     Examples
     --------
@@ -71,7 +74,7 @@ def plot_differences(
     if table.empty:
         raise ValueError("table is empty: nothing to plot")
     scale = require_positive(scale, "scale")
-    ax = _axes(ax, figsize=(8, 0.5 * len(table) + 1.5))
+    ax = _axes(ax, figsize=figsize or (8, 0.5 * len(table) + 1.5))
     y = np.arange(len(table))[::-1]
     values = {c: scale * table[c].to_numpy(dtype=float) for c in ("difference", "low", "high")}
     errors = np.vstack([values["difference"] - values["low"], values["high"] - values["difference"]])

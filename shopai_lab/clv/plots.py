@@ -77,4 +77,5 @@ def plot_differences(
         ax,
         ylabel="score",
         zero_label=reference,
+        figsize=(7, 0.6 * len(table) + 2),
     )

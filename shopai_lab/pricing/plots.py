@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
@@ -173,4 +174,5 @@ def plot_policy_comparison(
         f"Share of the benchmark minus {baseline} (percentage points, {100 * level:.0f}% CI)",
         ax,
         scale=100.0,
+        figsize=tuple(plt.rcParams["figure.figsize"]),
     )
