@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+#: what a markdown cell must not quote (a year, a currency, a count with thousands separators): such numbers
+#: belong to one shop's data, so they are generated from the results instead (``shopai_lab.report.show``).
+STALE_MARKDOWN = re.compile(r"\b20[0-2][0-9]\b|\bGBP\b|£|\b\d{1,3}(,\d{3})+\b")
 
 #: canonical column -> the other shop's column name (its ``column_map`` is the inverse).
 OTHER_SHOP_COLUMNS = {
@@ -70,3 +75,15 @@ def run_on_other_shop(notebook: str, shop_file: Path, output_dir: Path, **extra:
         assert cli.main(argv) == 0
     (path,) = Path(output_dir).glob(f"{notebook}*.ipynb")
     return path, read_metrics(path)
+
+
+def generated_text(path: Path) -> str:
+    """Every text, Markdown and plain-text output of an executed notebook's code cells, joined."""
+    import nbformat
+
+    parts = []
+    for cell in nbformat.read(str(path), as_version=4).cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            parts += [str(output.get("text", "")), str(data.get("text/markdown", "")), str(data.get("text/plain", ""))]
+    return "\n".join(parts)

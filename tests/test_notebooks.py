@@ -6,6 +6,7 @@ import nbformat
 import pytest
 
 from shopai_lab.lab import cli
+from tests._other_shop import STALE_MARKDOWN
 
 NOTEBOOKS = cli.available_notebooks()
 REQUIRED_PARAMETERS = {
@@ -135,3 +136,11 @@ def test_notebook_hygiene(path):
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     declared = set(cli.notebook_parameters(path))
     assert REQUIRED_PARAMETERS.get(path.stem, set()) <= declared
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_markdown_quotes_no_data(path):
+    """Markdown explains; numbers that belong to one shop's data are generated from the results."""
+    nb = nbformat.read(str(path), as_version=4)
+    stale = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and STALE_MARKDOWN.search(c.source)]
+    assert stale == [], f"markdown cells {stale} quote a year, an amount or a count"

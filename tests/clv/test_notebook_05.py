@@ -1,7 +1,6 @@
 """Notebook 05: the headline figures README.md quotes, and a run on another shop's file with only
 data_path, column_map and currency (its periods come from the data)."""
 
-import json
 import warnings
 
 import pytest
@@ -9,7 +8,7 @@ import pytest
 from shopai_lab import clv
 from shopai_lab.data import clean_transactions, load_transactions, net_of_returns
 from shopai_lab.lab import notebooks_dir, read_metrics
-from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, run_on_other_shop
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, generated_text, run_on_other_shop
 
 
 def test_stored_notebook_05_headline_figures():
@@ -74,16 +73,7 @@ def test_notebook_05_runs_on_another_shops_file(other_shop_file, tmp_path):
     )
 
     # No stale text: the generated sentences and table labels speak the other shop's currency and dates.
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    texts = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            texts.append("".join(cell["source"]))
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            texts.append("".join(data.get("text/markdown", "")) + "".join(data.get("text/plain", "")))
-            texts.append("".join(output.get("text", "")))
-    text = "\n".join(texts)
+    text = generated_text(path)
     assert OTHER_SHOP_CURRENCY in text
     assert "GBP" not in text
     assert str(observation_end.date()) in text and str(calibration_end.date()) in text

@@ -1,7 +1,6 @@
 """Notebook 04: the headline figures README.md quotes, and a run on another shop's file with only its data
 parameters (``data_path``, ``column_map``, ``currency``)."""
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -15,7 +14,7 @@ from shopai_lab.pricing import (
     quantity_price_correlation,
 )
 from shopai_lab.stats import shrink_estimates
-from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, run_on_other_shop
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, generated_text, run_on_other_shop
 
 
 def test_stored_notebook_04_headline_figures():
@@ -34,17 +33,6 @@ def test_stored_notebook_04_headline_figures():
     assert metrics["regret/thompson"] == min(v for k, v in metrics.items() if k.startswith("regret/"))
     assert metrics["regret/greedy"] > 5 * metrics["regret/thompson"]
     assert metrics["revenue_share/thompson_hard"] < 0.99 < metrics["revenue_share/thompson"]
-
-
-def _generated_text(path) -> str:
-    """Every text and Markdown output of an executed notebook, joined."""
-    parts = []
-    for cell in nbformat.read(path, as_version=4).cells:
-        for output in cell.get("outputs", []):
-            parts.append(output.get("text", ""))
-            data = output.get("data", {})
-            parts += [data.get("text/markdown", ""), data.get("text/plain", "")]
-    return "\n".join(parts)
 
 
 def test_notebook_04_runs_on_another_shop_with_only_its_data_parameters(other_shop_file, tmp_path):
@@ -66,7 +54,7 @@ def test_notebook_04_runs_on_another_shop_with_only_its_data_parameters(other_sh
     assert metrics["elasticity/share_elastic"] == pytest.approx((pooled["shrunk"] < -1).mean(), abs=1e-3)
     assert metrics["recommendations/moved"] == int((recs["rule"] != "no recommendation").sum())
     assert 0.99 < metrics["revenue_share/thompson"] <= 1.0  # the simulations do not depend on the shop
-    text = _generated_text(path)
+    text = generated_text(path)
     assert OTHER_SHOP_CURRENCY in text and "GBP" not in text
     assert "weekly profit change of EUR" in text and "(EUR)" in text
     html = path.with_suffix(".html").read_text(encoding="utf-8")

@@ -2,17 +2,14 @@
 sessions file: a sample of the bundled one, the only sessions data there is), ``retail_path``, ``column_map`` and
 ``currency``."""
 
-import re
-
 import nbformat
 import pytest
 
 from shopai_lab import data, propensity, recommend
 from shopai_lab.lab import notebooks_dir, read_metrics
-from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, run_on_other_shop
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, generated_text, run_on_other_shop
 
 #: the check of the house hook: markdown must not quote years, GBP or thousands-separated counts.
-STALE_MARKDOWN = re.compile(r"\b20[0-2][0-9]\b|\bGBP\b|£|\b\d{1,3}(,\d{3})+\b")
 SESSIONS_SAMPLE = 3_000
 
 
@@ -36,12 +33,6 @@ def test_stored_notebook_03_headline_figures():
     assert metrics["ndcg@10/reranked"] > metrics["ndcg@10/blend"]
     assert metrics["ndcg@10/reranked_gain_low"] > 0
     assert metrics["pair_features"] == len(recommend.PAIR_FEATURES) == 13
-
-
-def test_stored_notebook_03_markdown_quotes_no_data():
-    nb = nbformat.read(str(notebooks_dir() / "03_neural_scoring.ipynb"), as_version=4)
-    stale = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and STALE_MARKDOWN.search(c.source)]
-    assert stale == []
 
 
 @pytest.fixture(scope="module")
@@ -90,16 +81,7 @@ def test_other_shop_report_is_not_stale(other_run):
     path, _ = other_run
     nb = nbformat.read(str(path), as_version=4)
     assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    generated = "\n".join(
-        str(o.get("data", {}).get("text/markdown", ""))
-        + str(o.get("text", ""))
-        + str(o.get("data", {}).get("text/plain", ""))
-        for c in nb.cells
-        if c.cell_type == "code"
-        and "parameters" not in c.metadata.get("tags", [])
-        and "injected-parameters" not in c.metadata.get("tags", [])
-        for o in c.outputs
-    )
+    generated = generated_text(path)
     assert OTHER_SHOP_CURRENCY in generated and "GBP" not in generated
     assert f"{SESSIONS_SAMPLE:,} sessions" in generated  # counted from the file it ran on
     assert "2010" not in generated and "2011" not in generated
