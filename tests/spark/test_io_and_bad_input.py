@@ -9,28 +9,11 @@ import pytest
 
 from shopai_lab import data
 from shopai_lab import spark as sk
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP
 
 pytestmark = pytest.mark.spark
 
-OTHER_SHOP_COLUMNS = {
-    "invoice_id": "Bill",
-    "item_id": "SKU",
-    "description": "Product",
-    "quantity": "Units",
-    "timestamp": "Ordered at",
-    "unit_price": "Cost",
-    "customer_id": "Client",
-    "country": "Land",
-}
-COLUMN_MAP = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-
-
-@pytest.fixture(scope="module")
-def other_shop_file(tmp_path_factory, online_retail):
-    lines = online_retail[online_retail["country"] != "United Kingdom"]
-    path = tmp_path_factory.mktemp("shop") / "other_shop.csv"
-    lines.rename(columns=OTHER_SHOP_COLUMNS).to_csv(path, index=False)
-    return path
+COLUMN_MAP = OTHER_SHOP_COLUMN_MAP  # the shared other shop (tests/conftest.py: other_shop_file)
 
 
 def test_csv_with_a_column_map_equals_pandas_loader(spark, other_shop_file):
