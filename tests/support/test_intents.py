@@ -10,12 +10,12 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
 
+from shopai_lab.data import load_bitext
 from shopai_lab.support import (
     IntentClassifier,
     calibrate,
     fit_models,
     intent_models,
-    load_bitext,
     text_features,
 )
 
