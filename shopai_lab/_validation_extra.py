@@ -3,7 +3,8 @@ that module's reorganisation (issue 21) lands; then they move there unchanged.
 
 - :func:`require_hidden_layers`: a neural network's hidden-layer sizes (notebooks 03 and the re-ranker).
 - :func:`require_pattern`: an optional full-match regular expression, e.g. of stock codes that are not
-  products (the rule of one data set, which domains receive as a parameter).
+  products (the rule of one data set: data's cleaning and its Spark mirror apply it, other domains receive
+  it as a parameter).
 """
 
 from __future__ import annotations

@@ -44,6 +44,8 @@ import shopai_lab
 from shopai_lab import anomaly, behavior, clv, experiments, forecast, pricing, recommend, spark, support
 from shopai_lab.anomaly.detectors import _Detector
 from shopai_lab.data import load_cdnow_summary
+from tests.support.test_intents import INTENTS as _INTENTS
+from tests.support.test_intents import TEXTS as _TEXTS
 
 
 @dataclass
@@ -136,21 +138,6 @@ def _uplift_data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     treatment = rng.random(600) < 0.5
     y = (rng.random(600) < 0.3 + 0.3 * treatment * (X[:, 0] > 0)).astype(int)
     return X, y, treatment
-
-
-_TEXTS = [
-    "where is my parcel",
-    "track my order please",
-    "has my package shipped",
-    "cancel my order",
-    "please cancel the purchase",
-    "stop my order now",
-    "i want my money back",
-    "refund me please",
-    "give me a refund",
-] * 2
-_INTENTS = ["track"] * 3 + ["cancel"] * 3 + ["refund"] * 3
-_INTENTS = _INTENTS * 2
 
 
 def _intent_model() -> support.IntentClassifier:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import functools
 import operator
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from shopai_lab._validation_extra import require_pattern
 from shopai_lab.data import NON_PRODUCT_PATTERN, RULES
 from shopai_lab.schema import REQUIRED_COLUMNS
 from shopai_lab.spark.session import require_pyspark
@@ -98,12 +98,7 @@ def clean_transactions(
     _check_frame(lines, "lines", REQUIRED_COLUMNS)
     if not isinstance(cancellation_prefix, str) or not cancellation_prefix:
         raise ValueError(f"cancellation_prefix must be a non-empty string, got {cancellation_prefix!r}")
-    if not isinstance(non_product_pattern, str):
-        raise TypeError(f"non_product_pattern must be a string, got {type(non_product_pattern).__name__}")
-    try:
-        re.compile(non_product_pattern)
-    except re.error as exc:
-        raise ValueError(f"non_product_pattern is not a valid regular expression: {exc}") from None
+    require_pattern(non_product_pattern, "non_product_pattern")
     masks = rule_masks(non_product_pattern, cancellation_prefix)
     with_revenue = lines.withColumn("revenue", F.col("quantity") * F.col("unit_price"))
     first_rule = F.lit(None).cast("int")
