@@ -6,8 +6,9 @@ do not allow, naming the file, the line and the edge.
 
 The layers, from the bottom up:
 
-- **shared** (:data:`SHARED`): the canonical schema, the one set of input checks, statistics, generated
-  sentences and the plot style. It imports nothing of the package but itself.
+- **shared** (:data:`SHARED`): the canonical schema, the one set of input checks, statistics, rankings
+  stable to last-bit noise, generated sentences and the plot style. It imports nothing of the package but
+  itself.
 - **data** (:data:`DATA`): files in, tidy frames out (loaders, column maps, cleaning, synthetic shops). It
   imports only the shared layer: a rule of one data set (the bundled data's non-product stock codes) lives
   here, and a domain that needs it receives cleaned data or the rule as a parameter.
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 #: The shared layer: imports no domain, no ``data`` and no ``lab``.
 SHARED: frozenset[str] = frozenset(
-    {"schema", "_validation", "_validation_extra", "stats", "report", "plotting", "_layers"}
+    {"schema", "_validation", "_validation_extra", "stats", "ranking", "report", "plotting", "_layers"}
 )
 
 #: Files in, tidy frames out; imports only :data:`SHARED`.

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from shopai_lab import ranking
 from shopai_lab._validation import require_columns, require_positive_int
 from shopai_lab.experiments._checks import as_float_array, require_alpha
 from shopai_lab.experiments.estimators import (
@@ -272,7 +273,7 @@ def drop_top_treated(
     require_columns(customers, [by, metric], "customers")
     k = require_positive_int(n_dropped, "n_dropped", minimum=0)
     y = as_float_array(customers[metric], f"customers[{metric!r}]")
-    order = np.argsort(-customers[by].to_numpy(dtype=float), kind="stable")
+    order = ranking.descending_order(customers[by].to_numpy(dtype=float))
     rows = []
     for split, t in enumerate(np.asarray(T, dtype=bool)):
         treated_in_order = order[t[order]]
