@@ -1,4 +1,5 @@
-"""The layer rules of shopai_lab._layers hold for every import in the package, and are themselves up to date.
+"""The layer rules of shopai_lab._layers hold for every import in the package (and no domain but those allowed
+reads a file), and the rules themselves are up to date.
 
 Every module is parsed, not imported: imports at the top, inside functions and under TYPE_CHECKING all
 count; ``from shopai_lab import x``, relative imports and ``importlib.import_module("shopai_lab...")`` are
@@ -114,6 +115,48 @@ def test_every_import_follows_the_layer_rules():
     assert ALL_IMPORTS, "no import found: the parser is broken"
     problems = violations(ALL_IMPORTS)
     assert not problems, "layer rules broken:\n" + "\n".join(problems)
+
+
+#: Calls that read a file: pandas' and numpy's readers, pathlib's, the builtin open.
+FILE_READERS = frozenset(
+    {"open", "load", "read_csv", "read_parquet", "read_excel", "read_json", "read_table", "read_fwf"}
+    | {"read_pickle", "read_feather", "read_text", "read_bytes", "read_orc", "read_sas", "read_stata"}
+)
+
+
+def file_reads(path: Path, source: str | None = None) -> list[tuple[int, str]]:
+    """(line, call) of every call in ``path`` whose name is one of :data:`FILE_READERS`."""
+    source = path.read_text(encoding="utf-8") if source is None else source
+    reads = []
+    for node in ast.walk(ast.parse(source, filename=str(path))):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in FILE_READERS:
+                reads.append((node.lineno, name))
+    return reads
+
+
+def reading_violations(path: Path, source: str | None = None) -> list[str]:
+    unit = unit_of(module_name(path))
+    if _layers.layer_of(unit) != "domain" or unit in _layers.READS_FILES:
+        return []
+    where = path.relative_to(PACKAGE.parent)
+    return [
+        f"{where}:{line}: the domain {unit} reads a file ({call}); load it in shopai_lab.data"
+        for line, call in file_reads(path, source)
+    ]
+
+
+def test_domains_do_not_read_files():
+    problems = [problem for path in package_modules() for problem in reading_violations(path)]
+    assert not problems, "\n".join(problems)
+    readers = {unit_of(module_name(p)) for p in package_modules() if file_reads(p)}
+    assert set(_layers.READS_FILES) <= readers, "a domain listed in READS_FILES reads no file any more: remove it"
+    probe = "import pandas as pd\ndef load_messages(path):\n    return pd.read_csv(path)\n"
+    assert reading_violations(PACKAGE / "support" / "_probe.py", probe) == [
+        "shopai_lab/support/_probe.py:3: the domain support reads a file (read_csv); load it in shopai_lab.data"
+    ]
+    assert reading_violations(PACKAGE / "data" / "_probe.py", probe) == []
 
 
 def test_every_top_level_module_and_subpackage_is_in_a_layer():
