@@ -27,12 +27,14 @@ from shopai_lab.schema import line_revenue
 
 @dataclass(frozen=True)
 class ElasticityFit:
-    """Result of :func:`fit_loglog_elasticity`."""
+    """Result of :func:`fit_loglog_elasticity`: the elasticity, its standard error, its normal
+    interval ``low``/``high`` at ``level``, the number of observations and R²."""
 
     elasticity: float
     std_error: float
-    ci_low: float
-    ci_high: float
+    low: float
+    high: float
+    level: float
     n: int
     r_squared: float
 
@@ -91,7 +93,7 @@ def fit_loglog_elasticity(
     quantity,
     controls: pd.DataFrame | None = None,
     *,
-    confidence: float = 0.95,
+    level: float = 0.95,
     robust: bool = True,
 ) -> ElasticityFit:
     """Price elasticity from ``log q = a + e log p + controls`` by least squares.
@@ -103,16 +105,16 @@ def fit_loglog_elasticity(
     controls
         Observed confounders (numeric columns; dummy-encode categories first,
         dropping one level), one row per observation.
-    confidence
-        Level of the confidence interval.
+    level
+        Level of the interval (e.g. 0.95).
     robust
         Heteroskedasticity-robust (HC1) standard errors; classical otherwise.
 
     Returns
     -------
     ElasticityFit
-        The coefficient ``e`` of ``log p``, its standard error, confidence
-        interval, number of observations and R².
+        The coefficient ``e`` of ``log p``, its standard error, its interval
+        ``low``/``high`` at ``level``, number of observations and R².
 
     Raises
     ------
@@ -131,18 +133,19 @@ def fit_loglog_elasticity(
     """
     p, q = _positive_pair(price, quantity)
     require_bool(robust, "robust")
-    require_number(confidence, "confidence", low=0, high=1, low_inclusive=False, high_inclusive=False)
+    level = require_number(level, "level", low=0, high=1, low_inclusive=False, high_inclusive=False)
     x = _design(p, controls)
     y = np.log(q)
     coef, cov, resid = _least_squares(x, y, robust)
     se = float(np.sqrt(cov[1, 1]))
-    zcrit = float(norm.ppf(0.5 + confidence / 2))
+    zcrit = float(norm.ppf(0.5 + level / 2))
     tss = float(((y - y.mean()) ** 2).sum())
     return ElasticityFit(
         elasticity=float(coef[1]),
         std_error=se,
-        ci_low=float(coef[1] - zcrit * se),
-        ci_high=float(coef[1] + zcrit * se),
+        low=float(coef[1] - zcrit * se),
+        high=float(coef[1] + zcrit * se),
+        level=level,
         n=len(y),
         r_squared=1.0 - float(resid @ resid) / tss if tss > 0 else float("nan"),
     )

@@ -19,7 +19,7 @@ from shopai_lab.recommend.diversity import mmr_rerank
 from shopai_lab.recommend.evaluation import coverage, intra_list_diversity, per_user_metrics
 from shopai_lab.recommend.interactions import Split
 from shopai_lab.report import compare, interval, percent, verdict
-from shopai_lab.stats import bootstrap_mean, paired_bootstrap
+from shopai_lab.stats import Interval, bootstrap_mean, paired_bootstrap
 
 #: Per-user columns of :func:`shopai_lab.recommend.per_user_metrics` a comparison can use.
 PER_USER_METRICS = ("precision", "recall", "ndcg", "ap", "hit")
@@ -89,23 +89,16 @@ def compare_models(
     rows = {}
     for name in values.columns:
         own = bootstrap_mean(values[name], n_boot=n_boot, level=level, random_state=random_state)
-        if name == baseline:
-            diff = {"difference": 0.0, "low": 0.0, "high": 0.0}
-            word = "baseline"
-        else:
-            diff = paired_bootstrap(
-                values[baseline], values[name], n_boot=n_boot, level=level, random_state=random_state
-            )
-            word = verdict(diff)
+        diff = paired_bootstrap(values[baseline], values[name], n_boot=n_boot, level=level, random_state=random_state)
         rows[name] = {
             "customers": len(values),
-            metric: own["mean"],
-            "low": own["low"],
-            "high": own["high"],
-            "difference": diff["difference"],
-            "difference_low": diff["low"],
-            "difference_high": diff["high"],
-            "verdict": word,
+            metric: own.estimate,
+            "low": own.low,
+            "high": own.high,
+            "difference": diff.estimate,
+            "difference_low": diff.low,
+            "difference_high": diff.high,
+            "verdict": "baseline" if name == baseline else verdict(diff),
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "model"
@@ -120,15 +113,20 @@ def paired_difference(
     n_boot: int = 2000,
     level: float = 0.95,
     random_state: int | None = 0,
-) -> dict[str, float]:
+) -> Interval:
     """Paired bootstrap of ``model - baseline`` on ``metric`` over the same customers.
+
+    Returns
+    -------
+    shopai_lab.stats.Interval
+        The mean per-customer difference ``model - baseline`` (:func:`shopai_lab.stats.paired_bootstrap`).
 
     Examples
     --------
     >>> idx = pd.Index(range(100), name="customer_id")
     >>> a = pd.DataFrame({"ndcg": np.linspace(0, 1, 100)}, index=idx)
-    >>> paired_difference({"A": a, "B": a}, "B", "A")
-    {'difference': 0.0, 'low': 0.0, 'high': 0.0}
+    >>> print(paired_difference({"A": a, "B": a + 0.01}, "B", "A"))
+    +0.010 (95% CI +0.010 to +0.010)
     """
     values = _aligned(per_user, metric)
     for name, label in ((model, "model"), (baseline, "baseline")):
@@ -265,8 +263,9 @@ def diversity_tradeoff(
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``relevance weight`` (descending): ``ndcg``, ``ndcg_change`` with ``low``/``high``
-        (paired, vs weight 1), ``verdict``, ``diversity``, ``coverage``.
+        Indexed by ``relevance weight`` (descending): ``ndcg``, ``ndcg_change`` (the
+        :class:`~shopai_lab.stats.Interval` of the paired nDCG difference, vs weight 1), ``verdict``,
+        ``diversity``, ``coverage``.
     """
     require_instance(split, Split, "split")
     k = require_positive_int(k, "k")
@@ -286,9 +285,7 @@ def diversity_tradeoff(
             {
                 "relevance weight": weight,
                 "ndcg": float(per_user[weight]["ndcg"].mean()),
-                "ndcg_change": change["difference"],
-                "low": change["low"],
-                "high": change["high"],
+                "ndcg_change": change,
                 "verdict": "baseline" if weight == 1.0 else verdict(change),
                 **rows[weight],
             }
@@ -301,9 +298,12 @@ def describe_tradeoff(table: pd.DataFrame) -> str:
 
     Examples
     --------
-    >>> t = pd.DataFrame({"ndcg": [0.116, 0.116], "ndcg_change": [0.0, -0.0001], "low": [0.0, -0.002],
-    ...     "high": [0.0, 0.002], "verdict": ["baseline", "not distinguishable"], "diversity": [0.775, 0.792],
-    ...     "coverage": [0.238, 0.246]}, index=pd.Index([1.0, 0.7], name="relevance weight"))
+    >>> from shopai_lab.stats import Interval
+    >>> change = [Interval(0.0, 0.0, 0.0, level=0.95, n=9, se=0.0), Interval(-0.0001, -0.002, 0.002, level=0.95, n=9,
+    ...     se=0.001)]
+    >>> t = pd.DataFrame({"ndcg": [0.116, 0.116], "ndcg_change": change,
+    ...     "verdict": ["baseline", "not distinguishable"], "diversity": [0.775, 0.792], "coverage": [0.238, 0.246]},
+    ...     index=pd.Index([1.0, 0.7], name="relevance weight"))
     >>> print(describe_tradeoff(t))  # doctest: +NORMALIZE_WHITESPACE
     Weight 0.7: nDCG change -0.000 (95% CI -0.002 to +0.002), no measurable loss; diversity 0.775 -> 0.792,
     coverage 23.8% -> 24.6%.
@@ -312,9 +312,8 @@ def describe_tradeoff(table: pd.DataFrame) -> str:
     parts = []
     for weight, row in table.drop(index=1.0).iterrows():
         cost = {"worse": "a measurable loss", "better": "a measurable gain"}.get(row["verdict"], "no measurable loss")
-        change = interval({"difference": row["ndcg_change"], "low": row["low"], "high": row["high"]})
         parts.append(
-            f"Weight {weight:g}: nDCG change {change}, "
+            f"Weight {weight:g}: nDCG change {interval(row['ndcg_change'])}, "
             f"{cost}; diversity {base['diversity']:.3f} -> {row['diversity']:.3f}, coverage "
             f"{percent(base['coverage'])} -> {percent(row['coverage'])}."
         )

@@ -125,7 +125,7 @@ def test_loglog_elasticity_recovers_truth_and_its_interval_covers():
         p = np.exp(0.3 * z + rng.normal(0, 0.2, 80))
         q = np.exp(3.0 - 1.8 * np.log(p) + 0.5 * z + rng.normal(0, 0.3, 80))
         fit = fit_loglog_elasticity(p, q, controls=pd.DataFrame({"z": z}))
-        covered += fit.ci_low <= -1.8 <= fit.ci_high
+        covered += fit.low <= -1.8 <= fit.high
         estimates.append(fit.elasticity)
     assert np.mean(estimates) == pytest.approx(-1.8, abs=0.03)
     assert 0.90 <= covered / 200 <= 0.99  # nominal 95%
