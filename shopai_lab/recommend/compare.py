@@ -70,9 +70,9 @@ def compare_models(
     -------
     pandas.DataFrame
         Indexed by model (input order): ``customers``, ``metric`` (the mean), ``low``, ``high``
-        (its interval), ``difference``, ``difference_low``, ``difference_high`` (paired, vs
-        ``baseline``; 0 for the baseline itself) and ``verdict`` ("better", "worse",
-        "not distinguishable").
+        (its interval), ``difference`` (the :class:`~shopai_lab.stats.Interval` of the paired
+        difference from ``baseline``; 0 for the baseline itself) and ``verdict`` ("better", "worse",
+        "not distinguishable"; "baseline").
 
     Examples
     --------
@@ -80,7 +80,7 @@ def compare_models(
     >>> a = pd.DataFrame({"ndcg": np.r_[np.zeros(100), np.full(100, 0.2)]}, index=idx)
     >>> b = pd.DataFrame({"ndcg": a["ndcg"] + 0.05}, index=idx)
     >>> table = compare_models({"A": a, "B": b}, baseline="A")
-    >>> float(round(table.loc["B", "difference"], 6)), table.loc["B", "verdict"]
+    >>> float(round(table.loc["B", "difference"].estimate, 6)), table.loc["B", "verdict"]
     (0.05, 'better')
     """
     values = _aligned(per_user, metric)
@@ -95,9 +95,7 @@ def compare_models(
             metric: own.estimate,
             "low": own.low,
             "high": own.high,
-            "difference": diff.estimate,
-            "difference_low": diff.low,
-            "difference_high": diff.high,
+            "difference": diff,
             "verdict": "baseline" if name == baseline else verdict(diff),
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
@@ -195,19 +193,18 @@ def plot_model_intervals(table: pd.DataFrame, metric_label: str, ax: Axes | None
 
     Examples
     --------
+    >>> from shopai_lab.stats import Interval
+    >>> difference = [Interval(0.0, 0.0, 0.0, level=0.95, n=9, se=0.0), Interval(0.07, 0.06, 0.08, level=0.95, n=9,
+    ...     se=0.005)]
     >>> table = pd.DataFrame({"customers": [9, 9], "ndcg": [0.04, 0.11], "low": [0.03, 0.1], "high": [0.05, 0.12],
-    ...     "difference": [0.0, 0.07], "difference_low": [0.0, 0.06], "difference_high": [0.0, 0.08],
-    ...     "verdict": ["baseline", "better"]}, index=pd.Index(["Popularity", "EASE"], name="model"))
+    ...     "difference": difference, "verdict": ["baseline", "better"]},
+    ...     index=pd.Index(["Popularity", "EASE"], name="model"))
     >>> [a.get_xlabel() for a in plot_model_intervals(table, "nDCG@10")]
     ['nDCG@10 (mean over customers, 95% CI)', 'nDCG@10 minus Popularity (paired, 95% CI)']
     """
     import matplotlib.pyplot as plt
 
-    metric = [
-        c
-        for c in table.columns
-        if c not in ("customers", "low", "high", "difference", "difference_low", "difference_high", "verdict")
-    ][0]
+    metric = [c for c in table.columns if c not in ("customers", "low", "high", "difference", "verdict")][0]
     baseline = table.index[table["verdict"] == "baseline"][0]
     order = table[metric].sort_values(kind="stable").index
     data = table.loc[order]
@@ -225,11 +222,12 @@ def plot_model_intervals(table: pd.DataFrame, metric_label: str, ax: Axes | None
     )
     if len(axes) > 1:
         colors = ["C2" if v == "better" else "C3" if v == "worse" else "C7" for v in data["verdict"]]
+        difference = {c: np.array([getattr(r, c) for r in data["difference"]]) for c in ("estimate", "low", "high")}
         axes[1].barh(
             y,
-            data["difference"],
+            difference["estimate"],
             color=colors,
-            xerr=[data["difference"] - data["difference_low"], data["difference_high"] - data["difference"]],
+            xerr=[difference["estimate"] - difference["low"], difference["high"] - difference["estimate"]],
             capsize=3,
         )
         axes[1].axvline(0, color="black", linewidth=0.8)
