@@ -23,6 +23,7 @@ def test_welch_matches_scipy(skewed):
     assert ours.p_value == pytest.approx(ref.pvalue, rel=1e-9)
     assert ours.extra["df"] == pytest.approx(ref.df, rel=1e-9)
     assert (ours.low, ours.high) == pytest.approx((low, high), rel=1e-9)
+    assert ours.level == pytest.approx(0.9) and ours.alpha == 0.1  # the interval's level is 1 - alpha
 
 
 def test_two_proportions_match_statsmodels():
