@@ -16,9 +16,10 @@ its public names (``from shopai_lab import behavior; behavior.rfm(...)``):
 - :mod:`shopai_lab.lab`: paths, notebook records (``record``), the ``shopai-lab`` command.
 
 Shared by all: :mod:`shopai_lab.schema` (canonical columns and the glossary), :mod:`shopai_lab._validation`
-(input checks), :mod:`shopai_lab.stats` (statistics used by several domains, bootstrap intervals for paired
-comparisons), :mod:`shopai_lab.report` (sentences generated from results: money with its currency, intervals,
-verdicts) and :mod:`shopai_lab.plotting` (the house plot style).
+(input checks), :mod:`shopai_lab.stats` (statistics used by several domains: the one paired bootstrap and
+its result, :class:`~shopai_lab.stats.Interval`, and the one expected calibration error),
+:mod:`shopai_lab.report` (sentences generated from results: money with its currency, intervals, verdicts)
+and :mod:`shopai_lab.plotting` (the house plot style).
 """
 
 __version__ = "0.1.0"

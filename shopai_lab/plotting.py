@@ -6,13 +6,17 @@ labels with units, and returns the ``Axes`` so a notebook can adjust it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-from shopai_lab._validation import require_columns, require_positive
+from shopai_lab._validation import require_positive
+from shopai_lab.stats import Interval
 
 
 def set_style() -> None:
@@ -28,8 +32,28 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
     return ax
 
 
+def _intervals(intervals: Any) -> pd.Series:
+    """``intervals`` (a mapping or Series of label -> Interval, or a sequence of Intervals) as a Series."""
+    if isinstance(intervals, pd.DataFrame):
+        raise TypeError("intervals must map labels to Interval results (e.g. table['interval']), got a DataFrame")
+    if isinstance(intervals, Mapping):
+        series = pd.Series(list(intervals.values()), index=list(intervals.keys()), dtype=object)
+    elif isinstance(intervals, pd.Series):
+        series = intervals.astype(object)
+    elif isinstance(intervals, Sequence) and not isinstance(intervals, str):
+        series = pd.Series(list(intervals), dtype=object)
+    else:
+        raise TypeError(f"intervals must be a mapping or sequence of Interval results, got {type(intervals).__name__}")
+    for label, result in series.items():
+        if not isinstance(result, Interval):
+            raise TypeError(f"intervals[{label!r}] must be a shopai_lab.stats.Interval, got {type(result).__name__}")
+    if series.empty:
+        raise ValueError("intervals is empty: nothing to plot")
+    return series
+
+
 def plot_differences(
-    table: pd.DataFrame,
+    intervals: Mapping[Any, Interval] | pd.Series | Sequence[Interval],
     title: str,
     xlabel: str,
     ax: Axes | None = None,
@@ -39,17 +63,17 @@ def plot_differences(
     zero_label: str | None = None,
     figsize: tuple[float, float] | None = None,
 ) -> Axes:
-    """Paired differences with their bootstrap intervals as horizontal error bars, first row on top.
+    """Paired differences with their bootstrap intervals as horizontal error bars, first on top.
 
-    The one chart of a comparison in the lab: each row of ``table`` (indexed by what is compared,
-    with ``difference``, ``low`` and ``high`` columns, e.g. :func:`shopai_lab.stats.paired_bootstrap`
-    results) is a point with its interval; a dotted line marks zero, so a bar that crosses it is a
-    difference the data cannot tell from none.
+    The one chart of a comparison in the lab: each :class:`~shopai_lab.stats.Interval` (e.g. from
+    :func:`shopai_lab.stats.paired_bootstrap`) is a point with its interval; a dotted line marks zero,
+    so a bar that crosses it is a difference the data cannot tell from none.
 
     Parameters
     ----------
-    table
-        One comparison per row: ``difference``, ``low``, ``high``.
+    intervals
+        Label -> Interval (a dict, or a Series such as a comparison table's ``interval`` column),
+        or a sequence of Intervals (labelled by position). Every interval must have the same level.
     title, xlabel
         Chart title and axis label (with its unit).
     ax
@@ -65,22 +89,26 @@ def plot_differences(
 
     Examples
     --------
-    >>> t = pd.DataFrame({"difference": [0.1, -0.2], "low": [0.0, -0.3], "high": [0.2, -0.1]}, index=["a", "b"])
-    >>> plot_differences(t, "Gains", "Difference in AUC").get_xlabel()
+    >>> from shopai_lab.stats import Interval
+    >>> gains = {"a": Interval(0.1, 0.0, 0.2, level=0.95, n=50, se=0.05),
+    ...          "b": Interval(-0.2, -0.3, -0.1, level=0.95, n=50, se=0.05)}
+    >>> plot_differences(gains, "Gains", "Difference in AUC").get_xlabel()
     'Difference in AUC'
     >>> plt.close("all")
     """
-    require_columns(table, ["difference", "low", "high"], "table")
-    if table.empty:
-        raise ValueError("table is empty: nothing to plot")
+    series = _intervals(intervals)
+    levels = {result.level for result in series}
+    if len(levels) > 1:
+        raise ValueError(f"intervals have different levels {sorted(levels)}: plot one level per chart")
     scale = require_positive(scale, "scale")
-    ax = _axes(ax, figsize=figsize or (8, 0.5 * len(table) + 1.5))
-    y = np.arange(len(table))[::-1]
-    values = {c: scale * table[c].to_numpy(dtype=float) for c in ("difference", "low", "high")}
-    errors = np.vstack([values["difference"] - values["low"], values["high"] - values["difference"]])
-    ax.errorbar(values["difference"], y, xerr=errors, fmt="o", color="C0", capsize=4, label="95% interval")
+    ax = _axes(ax, figsize=figsize or (8, 0.5 * len(series) + 1.5))
+    y = np.arange(len(series))[::-1]
+    values = {c: scale * np.array([getattr(r, c) for r in series], dtype=float) for c in ("estimate", "low", "high")}
+    errors = np.vstack([values["estimate"] - values["low"], values["high"] - values["estimate"]])
+    label = f"{100 * levels.pop():g}% interval"
+    ax.errorbar(values["estimate"], y, xerr=errors, fmt="o", color="C0", capsize=4, label=label)
     ax.axvline(0, color="0.5", linestyle=":", label=zero_label)
-    ax.set_yticks(y, [str(i) for i in table.index])
+    ax.set_yticks(y, [str(i) for i in series.index])
     ax.set(title=title, xlabel=xlabel)
     if ylabel is not None:
         ax.set_ylabel(ylabel)

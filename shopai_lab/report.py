@@ -11,9 +11,10 @@ money amount or a ranking is built from the numbers with these helpers and shown
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from typing import Any
 
-from shopai_lab._validation import require_one_of, require_string
+from shopai_lab._validation import require_bool, require_positive_int, require_string
+from shopai_lab.stats import Interval
 
 __all__ = ["compare", "count", "interval", "money", "percent", "show", "signed", "verdict"]
 
@@ -93,60 +94,92 @@ def money(value: float, currency: str, digits: int = 0) -> str:
     return f"{currency} {value:,.{digits}f}"
 
 
-def interval(result: Mapping[str, float], digits: int = 3, as_percent: bool = False, level: float = 0.95) -> str:
-    """``"+0.008 (95% CI +0.003 to +0.013)"`` from a ``difference``/``low``/``high`` result.
+def _require_interval(result: Any, name: str = "result") -> Interval:
+    if not isinstance(result, Interval):
+        raise TypeError(
+            f"{name} must be a shopai_lab.stats.Interval (from paired_bootstrap, paired_metric_bootstrap or "
+            f"bootstrap_mean), got {type(result).__name__}"
+        )
+    return result
+
+
+def interval(result: Interval, digits: int | None = None, as_percent: bool | None = None) -> str:
+    """``"+0.008 (95% CI +0.003 to +0.013)"`` from an :class:`~shopai_lab.stats.Interval`.
+
+    The level is the result's own; a relative result is written in percent.
+
+    Parameters
+    ----------
+    result
+        A bootstrap result.
+    digits
+        Decimals; default 3, or 1 in percent.
+    as_percent
+        Write the numbers as percentages; default: when the result is relative.
 
     Examples
     --------
-    >>> interval({"difference": 0.0081, "low": 0.0032, "high": 0.0131})
+    >>> from shopai_lab.stats import Interval
+    >>> interval(Interval(estimate=0.0081, low=0.0032, high=0.0131, level=0.95, n=100, se=0.0025))
     '+0.008 (95% CI +0.003 to +0.013)'
+    >>> interval(Interval(estimate=-0.018, low=-0.036, high=0.003, level=0.9, n=100, se=0.01, relative=True))
+    '-1.8% (90% CI -3.6% to +0.3%)'
     """
-    point = result["difference"] if "difference" in result else result["mean"]
+    result = _require_interval(result)
+    as_percent = result.relative if as_percent is None else require_bool(as_percent, "as_percent")
+    digits = (1 if as_percent else 3) if digits is None else require_positive_int(digits, "digits", minimum=0)
     fmt = lambda v: signed(v, digits, as_percent)  # noqa: E731
-    return f"{fmt(point)} ({100 * level:.0f}% CI {fmt(result['low'])} to {fmt(result['high'])})"
+    return f"{fmt(result.estimate)} ({100 * result.level:g}% CI {fmt(result.low)} to {fmt(result.high)})"
 
 
-def verdict(result: Mapping[str, float], higher_is_better: bool = True) -> str:
+def verdict(result: Interval, higher_is_better: bool = True) -> str:
     """``"better"``, ``"worse"`` or ``"not distinguishable"`` for a difference with an interval.
 
-    The difference is ``b - a`` (see :func:`shopai_lab.stats.paired_bootstrap`); it is
-    "better" only when the whole interval lies on the good side of zero.
+    The difference is ``b - a`` (see :class:`shopai_lab.stats.Interval`); it is "better" only
+    when the whole interval lies on the good side of zero.
 
     Examples
     --------
-    >>> verdict({"difference": 0.01, "low": 0.002, "high": 0.02})
+    >>> from shopai_lab.stats import Interval
+    >>> verdict(Interval(estimate=0.01, low=0.002, high=0.02, level=0.95, n=100, se=0.005))
     'better'
-    >>> verdict({"difference": 0.01, "low": -0.002, "high": 0.02})
+    >>> verdict(Interval(estimate=0.01, low=-0.002, high=0.02, level=0.95, n=100, se=0.005))
     'not distinguishable'
-    >>> verdict({"difference": 0.01, "low": 0.002, "high": 0.02}, higher_is_better=False)
+    >>> verdict(Interval(estimate=0.01, low=0.002, high=0.02, level=0.95, n=100, se=0.005), higher_is_better=False)
     'worse'
     """
-    low, high = float(result["low"]), float(result["high"])
-    if low > 0:
+    result = _require_interval(result)
+    higher_is_better = require_bool(higher_is_better, "higher_is_better")
+    if result.low > 0:
         return "better" if higher_is_better else "worse"
-    if high < 0:
+    if result.high < 0:
         return "worse" if higher_is_better else "better"
     return "not distinguishable"
 
 
 def compare(
-    result: Mapping[str, float],
+    result: Interval,
     model: str,
     baseline: str,
     metric: str,
-    digits: int = 3,
+    digits: int | None = None,
     higher_is_better: bool = True,
 ) -> str:
     """One sentence comparing ``model`` (b) with ``baseline`` (a) on ``metric``.
 
     Examples
     --------
-    >>> compare({"difference": 0.008, "low": 0.003, "high": 0.013}, "Blend", "EASE", "nDCG@10")
+    >>> from shopai_lab.stats import Interval
+    >>> compare(Interval(0.008, 0.003, 0.013, level=0.95, n=1683, se=0.0025), "Blend", "EASE", "nDCG@10")
     'Blend is better than EASE on nDCG@10: +0.008 (95% CI +0.003 to +0.013).'
-    >>> compare({"difference": 0.001, "low": -0.003, "high": 0.004}, "Blend", "EASE", "nDCG@10")
+    >>> compare(Interval(0.001, -0.003, 0.004, level=0.95, n=1683, se=0.002), "Blend", "EASE", "nDCG@10")
     'Blend and EASE are not distinguishable on nDCG@10: +0.001 (95% CI -0.003 to +0.004).'
     """
-    word = require_one_of(verdict(result, higher_is_better), "verdict", ("better", "worse", "not distinguishable"))
+    result = _require_interval(result)
+    model = require_string(model, "model")
+    baseline = require_string(baseline, "baseline")
+    metric = require_string(metric, "metric")
+    word = verdict(result, higher_is_better)
     figures = interval(result, digits)
     if word == "not distinguishable":
         return f"{model} and {baseline} are not distinguishable on {metric}: {figures}."

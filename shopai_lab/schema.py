@@ -34,6 +34,11 @@ random_state
     The seed of anything random, as in scikit-learn (notebook parameters may say ``seed``).
 currency
     The unit of money wherever money is printed; the bundled data are in GBP.
+difference, interval, level
+    A comparison of two models on the same units is ``b - a`` (the model minus the baseline), absolute or
+    relative to ``a``, with its bootstrap interval: a :class:`shopai_lab.stats.Interval` (``estimate``,
+    ``low``, ``high``, ``level``, ``n``, ``se``, ``relative``). Interval bounds are always ``low`` and
+    ``high`` and their level ``level`` (e.g. 0.95); ``alpha`` is only the significance level of a test.
 """
 
 from __future__ import annotations

@@ -1,19 +1,43 @@
 """Statistics shared by the domains: robust z-scores, holdout errors, empirical-Bayes shrinkage,
-and bootstrap intervals for comparing two models on the same customers, sessions or products."""
+bootstrap intervals for comparing two models on the same customers, sessions or products, and
+the calibration of predicted probabilities.
+
+Every bootstrap here returns one :class:`Interval`: an estimate with a percentile interval, its
+level, the number of units resampled and the bootstrap standard error. A difference is always
+``b - a`` (the second model minus the first), absolute or relative to ``a``;
+:func:`shopai_lab.report.verdict` and :func:`shopai_lab.plotting.plot_differences` read it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import (
     as_float_array,
+    require_binary,
+    require_bool,
     require_number,
     require_positive_int,
+    require_probabilities,
     require_same_length,
+    require_seed,
 )
+
+__all__ = [
+    "Interval",
+    "bootstrap_mean",
+    "expected_calibration_error",
+    "holdout_metrics",
+    "paired_bootstrap",
+    "paired_metric_bootstrap",
+    "reliability_table",
+    "robust_z",
+    "shrink_estimates",
+]
 
 
 def robust_z(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -122,68 +146,196 @@ def shrink_estimates(estimates, std_errors, groups=None) -> pd.DataFrame:
     return out
 
 
+@dataclass(frozen=True, repr=False)
+class Interval:
+    """An estimate with a bootstrap percentile interval: the one result of every comparison in the lab.
+
+    A difference is always ``b - a``: the second model (``b``, the new one) minus the first
+    (``a``, the baseline), so a positive estimate means ``b`` scored higher. With ``relative``
+    it is ``(b - a) / a`` (``mean(b) / mean(a) - 1`` for per-unit values). :func:`bootstrap_mean`
+    also returns an Interval, whose estimate is a mean rather than a difference.
+
+    Attributes
+    ----------
+    estimate
+        The observed difference (or mean) on all units.
+    low, high
+        The percentile interval (``low <= high``).
+    level
+        Its level, e.g. 0.95.
+    n
+        Units resampled (customers, sessions, products, runs); at least 2.
+    se
+        Bootstrap standard error: the standard deviation of the resampled estimates.
+    relative
+        True when ``estimate``, ``low`` and ``high`` are shares of ``a`` (printed as percentages).
+
+    Examples
+    --------
+    >>> r = Interval(estimate=0.0081, low=0.0032, high=0.0131, level=0.95, n=1683, se=0.0025)
+    >>> print(r)
+    +0.008 (95% CI +0.003 to +0.013)
+    >>> r.excludes_zero
+    True
+    >>> Interval(estimate=0.1, low=0.2, high=0.0, level=0.95, n=10, se=0.05)
+    Traceback (most recent call last):
+    ...
+    ValueError: low (0.2) must not exceed high (0.0)
+    """
+
+    estimate: float
+    low: float
+    high: float
+    level: float
+    n: int
+    se: float
+    relative: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("estimate", "low", "high"):
+            object.__setattr__(self, name, require_number(getattr(self, name), name))
+        object.__setattr__(self, "se", require_number(self.se, "se", low=0.0))
+        object.__setattr__(self, "level", _level(self.level))
+        object.__setattr__(self, "n", require_positive_int(self.n, "n", minimum=2))
+        object.__setattr__(self, "relative", require_bool(self.relative, "relative"))
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low!r}) must not exceed high ({self.high!r})")
+
+    @property
+    def excludes_zero(self) -> bool:
+        """True when the whole interval lies on one side of zero."""
+        return self.low > 0 or self.high < 0
+
+    def __str__(self) -> str:
+        from shopai_lab.report import interval
+
+        return interval(self)
+
+    def __repr__(self) -> str:
+        kind = ", relative" if self.relative else ""
+        return f"Interval({self}{kind}, n={self.n:,}, se={self.se:.3g})"
+
+
 def _level(level: float) -> float:
     return require_number(level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
 
 
-def _interval(point: float, draws: np.ndarray, level: float) -> dict[str, float]:
+def _bootstrap_args(n_boot: int, level: float, random_state) -> tuple[int, float, np.random.Generator]:
+    n_boot = require_positive_int(n_boot, "n_boot", minimum=2)
+    level = _level(level)
+    return n_boot, level, np.random.default_rng(require_seed(random_state, "random_state"))
+
+
+def _require_units(n: int, what: str) -> None:
+    if n < 2:
+        raise ValueError(f"{what} must hold at least 2 units, got {n}: a bootstrap of one value has no interval")
+
+
+def _from_draws(estimate: float, draws: np.ndarray, level: float, n: int, relative: bool) -> Interval:
     tail = (1 - level) / 2
-    return {
-        "difference": float(point),
-        "low": float(np.quantile(draws, tail)),
-        "high": float(np.quantile(draws, 1 - tail)),
-    }
+    return Interval(
+        estimate=float(estimate),
+        low=float(np.quantile(draws, tail)),
+        high=float(np.quantile(draws, 1 - tail)),
+        level=level,
+        n=n,
+        se=float(np.std(draws, ddof=1)),
+        relative=relative,
+    )
 
 
-def bootstrap_mean(values, n_boot: int = 2000, level: float = 0.95, random_state: int | None = 0) -> dict[str, float]:
+def _relative(b: np.ndarray | float, a: np.ndarray | float, what: str) -> np.ndarray:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if (a == 0).any():
+        raise ValueError(f"the relative difference is undefined: {what} of a is 0 (use relative=False)")
+    return b / a - 1
+
+
+def bootstrap_mean(values, n_boot: int = 2000, level: float = 0.95, random_state=0) -> Interval:
     """Mean of per-unit values (e.g. one nDCG per customer) with a percentile bootstrap interval.
 
-    Returns ``mean``, ``low`` and ``high``.
+    Parameters
+    ----------
+    values
+        One finite value per unit, at least two.
+    n_boot, level, random_state
+        Bootstrap draws (>= 2), interval level in (0, 1) and seed.
+
+    Returns
+    -------
+    Interval
+        ``estimate`` is the mean of ``values``.
 
     Examples
     --------
     >>> r = bootstrap_mean(np.r_[np.zeros(50), np.ones(50)], random_state=1)
-    >>> r["mean"], bool(0.38 < r["low"] < 0.5 < r["high"] < 0.62)
-    (0.5, True)
+    >>> r.estimate, bool(0.38 < r.low < 0.5 < r.high < 0.62), r.n
+    (0.5, True, 100)
     """
     x = as_float_array(values, "values")
-    if x.size == 0:
-        raise ValueError("values must not be empty")
-    n_boot = require_positive_int(n_boot, "n_boot")
-    level = _level(level)
-    rng = np.random.default_rng(random_state)
+    _require_units(x.size, "values")
+    n_boot, level, rng = _bootstrap_args(n_boot, level, random_state)
     means = x[rng.integers(0, len(x), size=(n_boot, len(x)))].mean(axis=1)
-    out = _interval(x.mean(), means, level)
-    return {"mean": out.pop("difference"), **out}
+    return _from_draws(x.mean(), means, level, len(x), relative=False)
 
 
-def paired_bootstrap(a, b, n_boot: int = 2000, level: float = 0.95, random_state: int | None = 0) -> dict[str, float]:
+def paired_bootstrap(a, b, n_boot: int = 2000, level: float = 0.95, random_state=0, relative: bool = False) -> Interval:
     """Mean of ``b - a`` over paired units with a percentile bootstrap interval.
 
-    ``a`` and ``b`` hold one value per unit (customer, session, product) for two
-    models evaluated on the same units; units are resampled with replacement, the
-    same draw for both, so the interval reflects which units happened to be in the
-    data. Say "b is better" only when ``low > 0`` (worse when ``high < 0``); see
-    :func:`shopai_lab.report.compare`.
+    ``a`` and ``b`` hold one value per unit (customer, session, product, simulation run) for
+    two models evaluated on the same units; units are resampled with replacement, the same
+    draw for both, so the interval reflects which units happened to be in the data. Say "b is
+    better" only when the interval excludes zero (:func:`shopai_lab.report.verdict`).
 
-    Returns ``difference`` (the observed mean of ``b - a``), ``low`` and ``high``.
+    Parameters
+    ----------
+    a, b
+        Paired per-unit values (finite, at least two units): ``a`` the baseline, ``b`` the model.
+    n_boot, level, random_state
+        Bootstrap draws (>= 2), interval level in (0, 1) and seed.
+    relative
+        ``False``: the difference ``mean(b - a)``. ``True``: the relative difference
+        ``mean(b - a) / mean(a) = mean(b) / mean(a) - 1`` (a ratio of means, e.g. -0.05 for a
+        model whose mean error is 5% below the baseline's), recomputed on every draw.
+
+    Returns
+    -------
+    Interval
+        The difference ``b - a`` and its interval over ``len(a)`` units.
 
     Examples
     --------
-    >>> r = paired_bootstrap(np.zeros(200), np.full(200, 0.1))
-    >>> round(r["difference"], 3), r["low"] > 0
-    (0.1, True)
+    >>> r = paired_bootstrap(np.zeros(200), np.full(200, 0.1) + np.linspace(-0.05, 0.05, 200))
+    >>> print(r)
+    +0.100 (95% CI +0.096 to +0.104)
+    >>> print(paired_bootstrap(np.full(50, 2.0), np.full(50, 1.5) + np.linspace(0, 0.2, 50), relative=True))
+    -20.0% (95% CI -20.8% to -19.2%)
     """
     a = as_float_array(a, "a")
     b = as_float_array(b, "b")
-    if a.shape != b.shape or len(a) == 0:
-        raise ValueError(f"a and b must be paired 1-D arrays of equal, non-zero length; got {a.shape} and {b.shape}")
-    n_boot = require_positive_int(n_boot, "n_boot")
-    level = _level(level)
-    gain = b - a
-    rng = np.random.default_rng(random_state)
-    means = gain[rng.integers(0, len(gain), size=(n_boot, len(gain)))].mean(axis=1)
-    return _interval(gain.mean(), means, level)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must be paired 1-D arrays of equal length; got {a.shape} and {b.shape}")
+    _require_units(len(a), "a and b")
+    relative = require_bool(relative, "relative")
+    n_boot, level, rng = _bootstrap_args(n_boot, level, random_state)
+    rows = rng.integers(0, len(a), size=(n_boot, len(a)))
+    if relative:
+        estimate = _relative(b.mean(), a.mean(), "the mean")
+        draws = _relative(b[rows].mean(axis=1), a[rows].mean(axis=1), "the mean of a resample")
+    else:
+        gain = b - a
+        estimate, draws = gain.mean(), gain[rows].mean(axis=1)
+    return _from_draws(estimate, draws, level, len(a), relative)
+
+
+def _finite_rows(values, name: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.ndim == 0:
+        raise ValueError(f"{name} must hold one value per unit, got a scalar {values!r}")
+    missing = ~np.isfinite(array) if array.dtype.kind in "fc" else pd.isna(array) if array.dtype.kind == "O" else None
+    if missing is not None and missing.any():
+        raise ValueError(f"{name} has {int(missing.sum())} missing or infinite value(s)")
+    return array
 
 
 def paired_metric_bootstrap(
@@ -193,18 +345,34 @@ def paired_metric_bootstrap(
     pred_b,
     n_boot: int = 1000,
     level: float = 0.95,
-    random_state: int | None = 0,
+    random_state=0,
     stratify: bool = False,
-) -> dict[str, float]:
+    relative: bool = False,
+) -> Interval:
     """``metric(y, pred_b) - metric(y, pred_a)`` with a paired percentile bootstrap interval.
 
-    For metrics that are not a mean over units (AUC, average precision, expected
-    calibration error): rows are resampled with replacement, the same rows for both
-    models, and the metric recomputed on each resample. ``stratify=True`` keeps the
-    number of positives fixed (binary ``y_true``), so every resample has both classes.
-    A metric where lower is better (log loss, ECE) is better for ``b`` when ``high < 0``.
+    For metrics that are not a mean over units (AUC, average precision, expected calibration
+    error, a correlation): rows are resampled with replacement, the same rows for both models,
+    and the metric recomputed on each resample. A metric where lower is better (log loss, ECE)
+    is better for ``b`` when the interval lies below zero.
 
-    Returns ``difference``, ``low`` and ``high``.
+    Parameters
+    ----------
+    metric
+        ``metric(y_true, prediction) -> float``, e.g. :func:`sklearn.metrics.roc_auc_score`.
+    y_true, pred_a, pred_b
+        Outcomes and the two models' predictions, one row per unit (at least two, none missing).
+    n_boot, level, random_state
+        Bootstrap draws (>= 2), interval level in (0, 1) and seed.
+    stratify
+        Keep the number of positives fixed (binary ``y_true``): every resample has both classes.
+    relative
+        ``True``: ``(metric_b - metric_a) / metric_a`` on every draw instead of the difference.
+
+    Returns
+    -------
+    Interval
+        The difference ``b - a`` and its interval over ``len(y_true)`` units.
 
     Examples
     --------
@@ -212,26 +380,125 @@ def paired_metric_bootstrap(
     >>> rng = np.random.default_rng(0)
     >>> y = rng.random(400) < 0.3
     >>> r = paired_metric_bootstrap(roc_auc_score, y, rng.random(400), y + rng.random(400), n_boot=200)
-    >>> r["difference"] > 0.3 and r["low"] > 0
+    >>> r.estimate > 0.3 and r.low > 0
     True
     """
     if not callable(metric):
         raise TypeError(f"metric must be a function metric(y_true, prediction), got {type(metric).__name__}")
-    y = np.asarray(y_true)
-    a, b = np.asarray(pred_a), np.asarray(pred_b)
+    y = _finite_rows(y_true, "y_true")
+    a, b = _finite_rows(pred_a, "pred_a"), _finite_rows(pred_b, "pred_b")
     require_same_length(y_true=y, pred_a=a, pred_b=b)
-    if len(y) == 0:
-        raise ValueError("y_true must not be empty")
-    n_boot = require_positive_int(n_boot, "n_boot")
-    level = _level(level)
-    rng = np.random.default_rng(random_state)
+    _require_units(len(y), "y_true")
+    stratify = require_bool(stratify, "stratify")
+    relative = require_bool(relative, "relative")
+    n_boot, level, rng = _bootstrap_args(n_boot, level, random_state)
     if stratify:
-        positive = y.astype(bool)
+        positive = require_binary(y, "y_true").astype(bool)
         groups = [np.flatnonzero(positive), np.flatnonzero(~positive)]
     else:
         groups = [np.arange(len(y))]
-    draws = np.empty(n_boot)
+
+    def score(rows=slice(None)) -> tuple[float, float]:
+        return float(metric(y[rows], a[rows])), float(metric(y[rows], b[rows]))
+
+    draws = np.empty((n_boot, 2))
     for i in range(n_boot):
-        rows = np.concatenate([rng.choice(g, len(g)) for g in groups if len(g)])
-        draws[i] = metric(y[rows], b[rows]) - metric(y[rows], a[rows])
-    return _interval(metric(y, b) - metric(y, a), draws, level)
+        draws[i] = score(np.concatenate([rng.choice(g, len(g)) for g in groups if len(g)]))
+    point = np.array(score())
+    if not (np.isfinite(draws).all() and np.isfinite(point).all()):
+        raise ValueError(
+            "metric returned a missing or infinite value on the data or a resample"
+            + ("" if stratify else " (stratify=True keeps both classes in every resample)")
+        )
+    if relative:
+        estimate = _relative(point[1], point[0], "the metric")
+        changes = _relative(draws[:, 1], draws[:, 0], "the metric on a resample")
+    else:
+        estimate, changes = point[1] - point[0], draws[:, 1] - draws[:, 0]
+    return _from_draws(estimate, changes, level, len(y), relative)
+
+
+def _calibration_bins(y_true, probability, n_bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Per equal-width bin: count, sum of probabilities, sum of outcomes (scikit-learn's binning)."""
+    n_bins = require_positive_int(n_bins, "n_bins")
+    y = require_binary(y_true, "y_true")
+    p = require_probabilities(probability, "probability")
+    require_same_length(y_true=y, probability=p)
+    if y.size == 0:
+        raise ValueError("y_true and probability are empty")
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    which = np.searchsorted(edges[1:-1], p)
+    count = np.bincount(which, minlength=n_bins)
+    sum_p, sum_y = (np.bincount(which, weights=w, minlength=n_bins) for w in (p, y))
+    return count, sum_p, sum_y, n_bins
+
+
+def reliability_table(y_true, probability, n_bins: int = 10) -> pd.DataFrame:
+    """Per equal-width probability bin: units, mean predicted probability and observed rate.
+
+    Bins are those of :func:`sklearn.calibration.calibration_curve` with ``strategy="uniform"``:
+    ``n_bins`` equal-width bins on [0, 1], closed on the right (``(0.1, 0.2]``), the first also
+    holding 0. Only bins holding at least one probability are listed.
+
+    Parameters
+    ----------
+    y_true
+        0/1 outcomes (or booleans): a purchase, a correct answer.
+    probability
+        Predicted probability of the outcome (of the predicted class for a top-label
+        calibration: ``y_true`` = correct, ``probability`` = confidence), in [0, 1].
+    n_bins
+        Number of bins.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``bin_low``, ``bin_high``, ``count``, ``predicted`` (mean probability) and ``observed``
+        (share of ones); ``count`` sums to the number of units.
+
+    Examples
+    --------
+    >>> reliability_table([0, 1, 1, 0, 1, 0], [0.1, 0.9, 0.6, 0.4, 0.5, 0.5], n_bins=2)
+       bin_low  bin_high  count  predicted  observed
+    0      0.0       0.5      4      0.375      0.25
+    1      0.5       1.0      2      0.750      1.00
+    """
+    count, sum_p, sum_y, n_bins = _calibration_bins(y_true, probability, n_bins)
+    kept = np.flatnonzero(count)
+    return pd.DataFrame(
+        {
+            "bin_low": kept / n_bins,
+            "bin_high": (kept + 1) / n_bins,
+            "count": count[kept],
+            "predicted": sum_p[kept] / count[kept],
+            "observed": sum_y[kept] / count[kept],
+        }
+    )
+
+
+def expected_calibration_error(y_true, probability, n_bins: int = 10) -> float:
+    """Expected calibration error: ``sum_b (n_b / n) |observed_b - predicted_b|`` over non-empty bins.
+
+    The bins of :func:`reliability_table` (scikit-learn's ``calibration_curve`` with
+    ``strategy="uniform"``: equal width, closed on the right, 0 in the first). For the top-label
+    ECE of a classifier (Guo et al. 2017) pass ``y_true`` = whether the prediction was correct
+    and ``probability`` = its confidence.
+
+    Parameters
+    ----------
+    y_true
+        0/1 outcomes (or booleans).
+    probability
+        Predicted probabilities in [0, 1], one per outcome.
+    n_bins
+        Number of equal-width bins.
+
+    Examples
+    --------
+    >>> expected_calibration_error([0, 1, 1, 0], [0.1, 0.9, 0.6, 0.4], n_bins=2)
+    0.25
+    """
+    count, sum_p, sum_y, _ = _calibration_bins(y_true, probability, n_bins)
+    kept = count > 0
+    gap = np.abs(sum_y[kept] / count[kept] - sum_p[kept] / count[kept])
+    return float(np.sum(count[kept] / count.sum() * gap))

@@ -6,14 +6,17 @@ import pandas as pd
 import pytest
 
 from shopai_lab.plotting import plot_differences
+from shopai_lab.stats import Interval
 
-TABLE = pd.DataFrame(
-    {"difference": [0.01, -0.02], "low": [0.0, -0.03], "high": [0.02, -0.01]}, index=["first", "second"]
-)
+INTERVALS = {
+    "first": Interval(0.01, 0.0, 0.02, level=0.95, n=100, se=0.005),
+    "second": Interval(-0.02, -0.03, -0.01, level=0.95, n=100, se=0.005),
+}
 
 
-def test_points_intervals_order_and_scale():
-    ax = plot_differences(TABLE, "Gains", "Share (percentage points)", scale=100)
+@pytest.mark.parametrize("given", [INTERVALS, pd.Series(INTERVALS)], ids=["dict", "series"])
+def test_points_intervals_order_and_scale(given):
+    ax = plot_differences(given, "Gains", "Share (percentage points)", scale=100)
     (line, _, (bars,)) = ax.containers[0].lines
     assert np.allclose(line.get_xdata(), [1.0, -2.0])
     labels = dict(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())))
@@ -25,22 +28,38 @@ def test_points_intervals_order_and_scale():
     plt.close("all")
 
 
+def test_a_sequence_is_labelled_by_position_and_the_legend_names_the_level():
+    at_90 = [Interval(r.estimate, r.low, r.high, level=0.9, n=r.n, se=r.se) for r in INTERVALS.values()]
+    ax = plot_differences(at_90, "T", "X", zero_label="baseline")
+    labels = dict(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())))
+    assert labels == {1: "0", 0: "1"}
+    assert sorted(t.get_text() for t in ax.get_legend().get_texts()) == ["90% interval", "baseline"]
+    plt.close("all")
+
+
 def test_zero_label_adds_a_legend_and_ylabel():
-    ax = plot_differences(TABLE, "T", "X", ylabel="model", zero_label="baseline")
+    ax = plot_differences(INTERVALS, "T", "X", ylabel="model", zero_label="baseline")
     assert ax.get_ylabel() == "model"
     assert "baseline" in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close("all")
 
 
+MIXED = {"a": INTERVALS["first"], "b": Interval(0.0, -0.1, 0.1, level=0.9, n=100, se=0.05)}
+TABLE = pd.DataFrame({"difference": [0.01], "low": [0.0], "high": [0.02]})
+
+
 @pytest.mark.parametrize(
-    "table, kwargs, error, message",
+    "intervals, kwargs, error, message",
     [
-        (TABLE.drop(columns="low"), {}, ValueError, "low"),
-        (TABLE.iloc[:0], {}, ValueError, "empty"),
-        (TABLE, {"scale": 0}, ValueError, "scale"),
+        ({}, {}, ValueError, "empty"),
+        (INTERVALS, {"scale": 0}, ValueError, "scale"),
+        (MIXED, {}, ValueError, "levels"),
+        (TABLE, {}, TypeError, "DataFrame"),
+        ({"a": {"difference": 0.01, "low": 0.0, "high": 0.02}}, {}, TypeError, r"intervals\['a'\]"),
+        (0.5, {}, TypeError, "intervals"),
     ],
 )
-def test_bad_input(table, kwargs, error, message):
+def test_bad_input(intervals, kwargs, error, message):
     with pytest.raises(error, match=message):
-        plot_differences(table, "T", "X", **kwargs)
+        plot_differences(intervals, "T", "X", **kwargs)
     plt.close("all")

@@ -8,7 +8,7 @@ Modules (one job each):
   with scikit-learn's sign: higher = more normal).
 - :mod:`~shopai_lab.anomaly.inject`: plant labelled anomalies in real invoices.
 - :mod:`~shopai_lab.anomaly.evaluate`: metrics per kind over seeds, LOF neighbourhood choice,
-  the real-data reversal label, paired bootstrap.
+  the real-data reversal label (paired intervals: :func:`shopai_lab.stats.paired_metric_bootstrap`).
 - :mod:`~shopai_lab.anomaly.review`: the top-N review queue with reasons in words, CSV export.
 """
 
@@ -30,7 +30,6 @@ from shopai_lab.anomaly.evaluate import (
     injection_study,
     local_outlier_factors,
     metrics_by_kind,
-    paired_bootstrap,
     precision_at_k,
     reversal_labels,
     score_all,
@@ -62,7 +61,6 @@ __all__ = [
     "local_outlier_factors",
     "metrics_by_kind",
     "model_matrix",
-    "paired_bootstrap",
     "percentiles",
     "precision_at_k",
     "product_lines",

@@ -8,13 +8,16 @@
   on a validation injection (one neighbour search serves every candidate).
 * :func:`reversal_labels`: invoices with a line later cancelled by the same customer, same
   product and same quantity: a rough label of real problems.
-* :func:`paired_bootstrap`: interval for the difference of one metric between two detectors
-  on the same invoices.
+
+Two detectors on the same invoices are compared with
+:func:`shopai_lab.stats.paired_metric_bootstrap` (``stratify=True``: every resample keeps the
+planted anomalies' count), e.g. ``paired_metric_bootstrap(average_precision_score, is_anomaly,
+baseline_scores, new_scores, stratify=True)`` for new minus baseline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -342,47 +345,3 @@ def reversal_labels(
     reversed_ids = set(matched["reversed_invoice"].dropna())
     index = pd.Index(pd.unique(purchases["invoice_id"])) if invoices is None else pd.Index(invoices)
     return pd.Series(index.isin(list(reversed_ids)), index=index, name="reversed")
-
-
-def paired_bootstrap(
-    is_anomaly,
-    score_a,
-    score_b,
-    metric: str = "average_precision",
-    n_boot: int = 200,
-    random_state: int | None = None,
-    level: float = 0.95,
-) -> dict[str, float]:
-    """Difference ``metric(a) - metric(b)`` on the same rows, with a percentile bootstrap interval.
-
-    Rows are resampled with replacement (the same resample for both detectors), so the
-    interval reflects which invoices happened to be in the data, not the detectors' seeds.
-
-    Examples
-    --------
-    >>> y = np.r_[np.ones(20), np.zeros(180)].astype(bool)
-    >>> a = np.r_[np.full(20, 2.0), np.linspace(0, 1, 180)]
-    >>> result = paired_bootstrap(y, a, np.linspace(0, 1, 200), n_boot=100, random_state=0)
-    >>> result["low"] > 0
-    True
-    """
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {list(METRICS)}, got {metric!r}")
-    n_boot = require_positive_int(n_boot, "n_boot", minimum=10)
-    level = require_number(level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
-    y = np.asarray(is_anomaly, dtype=bool)
-    a, b = np.asarray(score_a, dtype=float), np.asarray(score_b, dtype=float)
-    fn: Callable[[np.ndarray, np.ndarray], float] = lambda yy, ss: detection_metrics(yy, ss)[metric]  # noqa: E731
-    rng = np.random.default_rng(random_state)
-    pos, neg = np.flatnonzero(y), np.flatnonzero(~y)
-    diffs = np.empty(n_boot)
-    for i in range(n_boot):
-        # stratified: keep the number of anomalies fixed so every resample has both classes
-        rows = np.r_[rng.choice(pos, len(pos)), rng.choice(neg, len(neg))]
-        diffs[i] = fn(y[rows], a[rows]) - fn(y[rows], b[rows])
-    tail = (1 - level) / 2
-    return {
-        "difference": fn(y, a) - fn(y, b),
-        "low": float(np.quantile(diffs, tail)),
-        "high": float(np.quantile(diffs, 1 - tail)),
-    }

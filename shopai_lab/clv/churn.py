@@ -299,8 +299,8 @@ def compare_churn_scores(
     Returns
     -------
     pandas.DataFrame
-        Indexed by score name: ``auc``, and ``difference``/``low``/``high`` of its AUC minus the
-        reference's (0 for the reference), and ``verdict`` against the reference.
+        Indexed by score name: ``auc``, ``interval`` (the :class:`~shopai_lab.stats.Interval` of its
+        AUC minus the reference's; ``None`` for the reference) and ``verdict`` against the reference.
 
     Examples
     --------
@@ -326,7 +326,7 @@ def compare_churn_scores(
     for name, array in arrays.items():
         row = {"auc": auc(y, array)}
         if name == reference:
-            row.update(difference=0.0, low=0.0, high=0.0, verdict="reference")
+            row.update(interval=None, verdict="reference")
         else:
             result = paired_metric_bootstrap(
                 auc,
@@ -338,7 +338,7 @@ def compare_churn_scores(
                 random_state=random_state,
                 stratify=True,
             )
-            row.update(result, verdict=verdict(result))
+            row.update(interval=result, verdict=verdict(result))
         rows[name] = row
     return pd.DataFrame.from_dict(rows, orient="index")
 

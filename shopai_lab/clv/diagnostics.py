@@ -161,15 +161,16 @@ def compare_holdout(
     actual : array-like
         Holdout purchases per customer.
     model, baseline : array-like
-        Predicted holdout purchases per customer (``difference`` is model minus baseline).
+        Predicted holdout purchases per customer (the difference is model minus baseline).
     n_boot, level, random_state
         Bootstrap draws, interval level and seed (:func:`shopai_lab.stats.paired_metric_bootstrap`).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by metric: ``baseline``, ``model``, ``difference``, ``low``, ``high``,
-        ``higher_is_better`` and ``verdict`` (for the model: "better", "worse" or "not distinguishable").
+        Indexed by metric: ``baseline``, ``model``, ``interval`` (the :class:`~shopai_lab.stats.Interval`
+        of model minus baseline), ``higher_is_better`` and ``verdict`` (for the model: "better", "worse"
+        or "not distinguishable").
 
     Examples
     --------
@@ -186,7 +187,7 @@ def compare_holdout(
         rows[name] = {
             "baseline": metric(y, a),
             "model": metric(y, b),
-            **result,
+            "interval": result,
             "higher_is_better": higher,
             "verdict": verdict(result, higher),
         }
@@ -219,8 +220,9 @@ def holdout_buckets(
     -------
     pandas.DataFrame
         One row per bucket and a last row ``"all"``: ``customers``, ``actual`` (total holdout
-        purchases), ``model_total``, ``baseline_total``, ``model_mae``, ``baseline_mae`` and the MAE
-        ``difference`` (model minus baseline; negative: the model errs less) with ``low`` and ``high``.
+        purchases), ``model_total``, ``baseline_total``, ``model_mae``, ``baseline_mae`` and
+        ``mae_difference``, the :class:`~shopai_lab.stats.Interval` of the MAE of the model minus the
+        baseline's (negative: the model errs less; ``None`` for a bucket of one customer).
 
     Examples
     --------
@@ -245,7 +247,11 @@ def holdout_buckets(
     for key, rows_in in [*((k, group == k) for k in np.unique(group)), ("all", np.ones(len(y), dtype=bool))]:
         label = key if key == "all" else (f"{key}+" if key == max_frequency else str(key))
         err_a, err_b = np.abs(a[rows_in] - y[rows_in]), np.abs(b[rows_in] - y[rows_in])
-        diff = paired_bootstrap(err_a, err_b, n_boot=n_boot, level=level, random_state=random_state)
+        diff = (
+            paired_bootstrap(err_a, err_b, n_boot=n_boot, level=level, random_state=random_state)
+            if rows_in.sum() >= 2
+            else None  # one customer: no interval
+        )
         rows[label] = {
             "customers": int(rows_in.sum()),
             "actual": y[rows_in].sum(),
@@ -253,7 +259,7 @@ def holdout_buckets(
             "baseline_total": a[rows_in].sum(),
             "model_mae": err_b.mean(),
             "baseline_mae": err_a.mean(),
-            **diff,
+            "mae_difference": diff,
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "calibration_frequency"

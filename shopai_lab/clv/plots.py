@@ -65,13 +65,14 @@ def plot_differences(
 ) -> Axes:
     """Differences from a reference with their bootstrap intervals as error bars (one row of ``table`` per bar).
 
-    ``table`` has ``difference``, ``low`` and ``high`` columns (e.g. :func:`compare_churn_scores`);
-    rows equal to the reference (a zero-width interval at 0) are left out. Drawn by
+    ``table`` has an ``interval`` column of :class:`~shopai_lab.stats.Interval` results (e.g.
+    :func:`compare_churn_scores`); the reference's row (no interval) is left out. Drawn by
     :func:`shopai_lab.plotting.plot_differences`.
     """
-    require_columns(table, ["difference", "low", "high"], "table")
+    require_columns(table, ["interval"], "table")
+    intervals = table["interval"].drop(index=[reference], errors="ignore").dropna()
     return plotting.plot_differences(
-        table.drop(index=[reference], errors="ignore"),
+        intervals,
         title or f"{metric}: difference from {reference}",
         f"{metric} minus {reference}'s (paired bootstrap over customers)",
         ax,

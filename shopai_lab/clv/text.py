@@ -36,7 +36,7 @@ def describe_holdout(
     str
         Markdown.
     """
-    require_columns(comparison, ["baseline", "model", "difference", "low", "high", "verdict"], "comparison")
+    require_columns(comparison, ["baseline", "model", "interval", "verdict"], "comparison")
     require_columns(buckets, ["actual", "model_total", "baseline_total"], "buckets")
     better = [w for m, (w, _) in _METRIC_WORDS.items() if comparison.loc[m, "verdict"] == "better"]
     worse = [w for m, (w, _) in _METRIC_WORDS.items() if comparison.loc[m, "verdict"] == "worse"]
@@ -50,7 +50,7 @@ def describe_holdout(
         shown = (lambda v: percent(v)) if metric == "abs_total_error" else (lambda v: f"{v:.3f}")
         parts.append(
             f"- {words}: {shown(row['model'])} vs {shown(row['baseline'])}, difference "
-            f"{interval(row, digits=3)}: {model} is **{row['verdict']}**."
+            f"{interval(row['interval'], digits=3)}: {model} is **{row['verdict']}**."
         )
     summary = []
     if better:

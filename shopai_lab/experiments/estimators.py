@@ -36,10 +36,10 @@ class EffectEstimate:
         Estimator name, e.g. ``"welch"``.
     estimand
         What is estimated, in words (capping and ratios change it).
-    estimate, se, ci_low, ci_high, p_value
-        Effect (treatment - control), standard error, interval and two-sided p-value.
+    estimate, se, low, high, p_value
+        Effect (treatment - control), standard error, interval (at :attr:`level`) and two-sided p-value.
     alpha
-        Significance level of the interval.
+        Significance level of the test; the interval's level is ``1 - alpha``.
     n_control, n_treatment
         Units per arm.
     mean_control, mean_treatment
@@ -52,8 +52,8 @@ class EffectEstimate:
     estimand: str
     estimate: float
     se: float
-    ci_low: float
-    ci_high: float
+    low: float
+    high: float
     p_value: float
     alpha: float
     n_control: int
@@ -61,6 +61,11 @@ class EffectEstimate:
     mean_control: float
     mean_treatment: float
     extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def level(self) -> float:
+        """Level of the interval ``low``/``high``: ``1 - alpha``."""
+        return 1.0 - self.alpha
 
     @property
     def significant(self) -> bool:
@@ -165,8 +170,8 @@ def _interval(estimate, se, crit, p_value, **more) -> dict[str, np.ndarray]:
     return {
         "estimate": estimate,
         "se": se,
-        "ci_low": estimate - crit * se,
-        "ci_high": estimate + crit * se,
+        "low": estimate - crit * se,
+        "high": estimate + crit * se,
         "p_value": p_value,
         **more,
     }
@@ -264,8 +269,8 @@ def relative_lift_arrays(
     return {
         "estimate": lift,
         "se": se,
-        "ci_low": low,
-        "ci_high": high,
+        "low": low,
+        "high": high,
         "p_value": welch["p_value"],
         "statistic": welch["statistic"],
         "mean_t": m_t,
@@ -318,8 +323,8 @@ def _single(
         estimand=estimand,
         estimate=pick["estimate"],
         se=pick["se"],
-        ci_low=pick["ci_low"],
-        ci_high=pick["ci_high"],
+        low=pick["low"],
+        high=pick["high"],
         p_value=pick["p_value"],
         alpha=alpha,
         n_control=int((~t).sum()),
@@ -412,7 +417,7 @@ def ratio_metric(numerator: Any, denominator: Any, treatment: Any, *, alpha: flo
     >>> orders = rng.poisson(2.0, 400) + 1
     >>> revenue = orders * rng.gamma(2.0, 10.0, 400)
     >>> res = ratio_metric(revenue, orders, np.arange(400) % 2)
-    >>> res.method, res.ci_low < res.estimate < res.ci_high
+    >>> res.method, res.low < res.estimate < res.high
     ('delta method ratio', True)
     """
     alpha = require_alpha(alpha)

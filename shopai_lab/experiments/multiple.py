@@ -68,7 +68,7 @@ def metric_table(
         raise ValueError(f"guardrails {unknown} are not among the metrics {list(results)}")
     table = pd.DataFrame(
         {
-            name: {"estimate": r.estimate, "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value}
+            name: {"estimate": r.estimate, "low": r.low, "high": r.high, "p_value": r.p_value}
             for name, r in results.items()
         }
     ).T

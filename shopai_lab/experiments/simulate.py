@@ -156,8 +156,8 @@ def simulate_splits(
     Returns
     -------
     pandas.DataFrame
-        One row per split and method: ``estimate``, ``se``, ``ci_low``,
-        ``ci_high``, ``p_value``, ``truth``, ``reject``, ``covered``.
+        One row per split and method: ``estimate``, ``se``, ``low``,
+        ``high``, ``p_value``, ``truth``, ``reject``, ``covered``.
     """
     alpha = require_alpha(alpha)
     unknown = [m for m in methods if m not in METHODS]
@@ -204,7 +204,7 @@ def simulate_splits(
                 res = ratio_arrays(Y, orders, Tc, alpha)
             truth = _truth(method, lift, conversion_points, y, capped, cap if cap is not None else np.inf, orders)
             frame = pd.DataFrame(
-                {k: np.asarray(res[k], dtype=float) for k in ("estimate", "se", "ci_low", "ci_high", "p_value")}
+                {k: np.asarray(res[k], dtype=float) for k in ("estimate", "se", "low", "high", "p_value")}
             )
             frame.insert(0, "split", np.arange(start, start + len(Tc)))
             frame.insert(1, "method", method)
@@ -212,7 +212,7 @@ def simulate_splits(
             frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     out["reject"] = out["p_value"] < alpha
-    out["covered"] = (out["ci_low"] <= out["truth"]) & (out["truth"] <= out["ci_high"])
+    out["covered"] = (out["low"] <= out["truth"]) & (out["truth"] <= out["high"])
     return out.sort_values(["method", "split"], kind="stable").reset_index(drop=True)
 
 

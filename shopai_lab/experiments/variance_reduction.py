@@ -99,8 +99,8 @@ def regression_arrays(
     return {
         "estimate": beta,
         "se": se,
-        "ci_low": beta - crit * se,
-        "ci_high": beta + crit * se,
+        "low": beta - crit * se,
+        "high": beta + crit * se,
         "p_value": p,
         "statistic": z,
     }
@@ -208,7 +208,7 @@ def regression_adjustment(
     >>> t = np.arange(1000) % 2
     >>> y = X @ [1.0, 0.5] + 0.3 * t + rng.normal(size=1000)
     >>> res = regression_adjustment(y, X, t)
-    >>> res.ci_low < 0.3 < res.ci_high
+    >>> res.low < 0.3 < res.high
     True
     """
     alpha = require_alpha(alpha)
@@ -237,8 +237,8 @@ def regression_adjustment(
         estimand=_estimand("difference in means", cap),
         estimate=beta,
         se=se,
-        ci_low=low,
-        ci_high=high,
+        low=low,
+        high=high,
         p_value=float(fit.pvalues[1]),
         alpha=alpha,
         n_control=int((~t).sum()),

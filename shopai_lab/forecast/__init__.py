@@ -2,10 +2,11 @@
 
 from shopai_lab.forecast.backtest import (
     combine_forecasts,
+    compare_errors,
     evaluation_window,
     inverse_error_weights,
     naive_scales,
-    paired_bootstrap,
+    paired_errors,
     product_errors,
     revenue_weights,
     rolling_origin,
@@ -72,7 +73,8 @@ __all__ = [
     "revenue_weights",
     "product_errors",
     "summarize_errors",
-    "paired_bootstrap",
+    "paired_errors",
+    "compare_errors",
     "inverse_error_weights",
     "combine_forecasts",
     "evaluation_window",

@@ -14,7 +14,9 @@ product the way the forecasting literature does:
 * bias: (sum of forecasts - sum of demand) / sum of demand; negative = too low.
 
 The headline MASE and RMSSE are means over products of each product's score,
-so a product selling 2 units a week counts as much as one selling 2,000.
+so a product selling 2 units a week counts as much as one selling 2,000. Two models are
+compared by the relative difference of their mean errors over the same products
+(:func:`compare_errors`, a :class:`shopai_lab.stats.Interval`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from tqdm import tqdm
 from shopai_lab._validation import require_columns, require_positive_int
 from shopai_lab.forecast._checks import require_demand
 from shopai_lab.forecast.models import Forecaster
+from shopai_lab.stats import Interval, paired_bootstrap
 
 __all__ = [
     "rolling_origin",
@@ -36,7 +39,8 @@ __all__ = [
     "revenue_weights",
     "product_errors",
     "summarize_errors",
-    "paired_bootstrap",
+    "paired_errors",
+    "compare_errors",
     "inverse_error_weights",
     "combine_forecasts",
     "evaluation_window",
@@ -254,7 +258,35 @@ def summarize_errors(
     return out
 
 
-def paired_bootstrap(
+def paired_errors(errors: pd.DataFrame, model: str, baseline: str, h: int = 1, metric: str = "mase") -> pd.DataFrame:
+    """Per-product ``metric`` of two models at horizon ``h``, on the products both have it for.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``item_id``: ``baseline`` and ``model``; ``.mean()`` gives each model's mean error.
+
+    Examples
+    --------
+    >>> idx = pd.MultiIndex.from_product([["a", "b"], [1], range(3)], names=["model", "h", "item_id"])
+    >>> e = pd.DataFrame({"mase": [0.9, 1.0, np.nan, 1.0, 1.0, 1.0]}, index=idx)
+    >>> paired_errors(e, "a", "b").mean().round(2).to_dict()
+    {'baseline': 1.0, 'model': 0.95}
+    """
+    require_columns(errors, [metric], "errors")
+    models = errors.index.get_level_values("model")
+    for name in (model, baseline):
+        if name not in set(models):
+            raise ValueError(f"model {name!r} is not in errors; models are {sorted(set(map(str, models)))}")
+    both = pd.concat(
+        [errors.loc[(baseline, h), metric], errors.loc[(model, h), metric]], axis=1, keys=["baseline", "model"]
+    ).dropna()
+    if both.empty:
+        raise ValueError(f"no product has {metric} for both {model!r} and {baseline!r} at h={h}")
+    return both
+
+
+def compare_errors(
     errors: pd.DataFrame,
     model: str,
     baseline: str,
@@ -263,46 +295,31 @@ def paired_bootstrap(
     n_boot: int = 2000,
     level: float = 0.95,
     random_state: int | None = 0,
-) -> dict:
-    """Paired bootstrap over products of the relative difference in mean ``metric``.
+) -> Interval:
+    """Relative difference in mean ``metric`` of ``model`` against ``baseline``, with a paired interval.
 
-    Products are resampled with replacement; each resample compares the two
-    models' means on the same products. Returns ``model``, ``baseline`` (their
-    means), ``relative`` = (model - baseline) / baseline (negative: ``model``
-    is better) and its percentile interval ``low``, ``high``.
+    ``mean(model) / mean(baseline) - 1`` over the products both have the metric for (negative:
+    ``model`` errs less), with products resampled with replacement, the same draw for both models
+    (:func:`shopai_lab.stats.paired_bootstrap` with ``relative=True``). Each model's mean is in
+    :func:`paired_errors`.
+
+    Returns
+    -------
+    shopai_lab.stats.Interval
+        Relative (``relative=True``), over the products compared; lower is better, so read it with
+        ``report.verdict(result, higher_is_better=False)``.
 
     Examples
     --------
     >>> idx = pd.MultiIndex.from_product([["a", "b"], [1], range(50)], names=["model", "h", "item_id"])
     >>> e = pd.DataFrame({"mase": np.r_[np.full(50, 0.9), np.full(50, 1.0)]}, index=idx)
-    >>> round(paired_bootstrap(e, "a", "b")["relative"], 3)
-    -0.1
+    >>> print(compare_errors(e, "a", "b"))
+    -10.0% (95% CI -10.0% to -10.0%)
     """
-    require_columns(errors, [metric], "errors")
-    models = errors.index.get_level_values("model")
-    for name in (model, baseline):
-        if name not in set(models):
-            raise ValueError(f"model {name!r} is not in errors; models are {sorted(set(map(str, models)))}")
-    a = errors.loc[(model, h), metric]
-    b = errors.loc[(baseline, h), metric]
-    both = pd.concat([a, b], axis=1, keys=["a", "b"]).dropna()
-    if both.empty:
-        raise ValueError(f"no product has {metric} for both {model!r} and {baseline!r} at h={h}")
-    values = both.to_numpy()
-    rng = np.random.default_rng(random_state)
-    idx = rng.integers(0, len(values), size=(require_positive_int(n_boot, "n_boot"), len(values)))
-    means = values[idx].mean(axis=1)
-    rel = means[:, 0] / means[:, 1] - 1
-    alpha = (1 - level) / 2
-    point = values.mean(axis=0)
-    return {
-        "model": float(point[0]),
-        "baseline": float(point[1]),
-        "relative": float(point[0] / point[1] - 1),
-        "low": float(np.quantile(rel, alpha)),
-        "high": float(np.quantile(rel, 1 - alpha)),
-        "products": int(len(values)),
-    }
+    both = paired_errors(errors, model, baseline, h, metric)
+    return paired_bootstrap(
+        both["baseline"], both["model"], n_boot=n_boot, level=level, random_state=random_state, relative=True
+    )
 
 
 def inverse_error_weights(summary: pd.DataFrame, models, metric: str = "mase", h: int | None = None) -> dict:

@@ -28,12 +28,14 @@ from shopai_lab.schema import line_revenue
 
 @dataclass(frozen=True)
 class ElasticityFit:
-    """Result of :func:`fit_loglog_elasticity`."""
+    """Result of :func:`fit_loglog_elasticity`: the elasticity, its standard error, its normal
+    interval ``low``/``high`` at ``level``, the number of observations and R²."""
 
     elasticity: float
     std_error: float
-    ci_low: float
-    ci_high: float
+    low: float
+    high: float
+    level: float
     n: int
     r_squared: float
 
@@ -78,7 +80,7 @@ def fit_loglog_elasticity(
     quantity,
     controls: pd.DataFrame | None = None,
     *,
-    confidence: float = 0.95,
+    level: float = 0.95,
     robust: bool = True,
 ) -> ElasticityFit:
     """Price elasticity from ``log q = a + e log p + controls`` by least squares (statsmodels ``OLS``).
@@ -90,8 +92,8 @@ def fit_loglog_elasticity(
     controls
         Observed confounders (numeric columns; dummy-encode categories first,
         dropping one level), one row per observation.
-    confidence
-        Level of the confidence interval.
+    level
+        Level of the interval (e.g. 0.95).
     robust
         Heteroskedasticity-robust standard errors (statsmodels' ``cov_type="HC1"``); classical otherwise.
         The interval uses the normal quantile either way.
@@ -99,8 +101,8 @@ def fit_loglog_elasticity(
     Returns
     -------
     ElasticityFit
-        The coefficient ``e`` of ``log p``, its standard error, confidence
-        interval, number of observations and R².
+        The coefficient ``e`` of ``log p``, its standard error, its interval
+        ``low``/``high`` at ``level``, number of observations and R².
 
     Raises
     ------
@@ -119,18 +121,19 @@ def fit_loglog_elasticity(
     """
     p, q = _positive_pair(price, quantity)
     require_bool(robust, "robust")
-    require_number(confidence, "confidence", low=0, high=1, low_inclusive=False, high_inclusive=False)
+    level = require_number(level, "level", low=0, high=1, low_inclusive=False, high_inclusive=False)
     x = _design(p, controls)
     y = np.log(q)
     fit = sm.OLS(y, x).fit(cov_type="HC1" if robust else "nonrobust")
     coef, se = float(fit.params[1]), float(fit.bse[1])
-    zcrit = float(norm.ppf(0.5 + confidence / 2))
+    zcrit = float(norm.ppf(0.5 + level / 2))
     tss = float(((y - y.mean()) ** 2).sum())
     return ElasticityFit(
         elasticity=coef,
         std_error=se,
-        ci_low=coef - zcrit * se,
-        ci_high=coef + zcrit * se,
+        low=coef - zcrit * se,
+        high=coef + zcrit * se,
+        level=level,
         n=len(y),
         r_squared=1.0 - float(fit.ssr) / tss if tss > 0 else float("nan"),
     )

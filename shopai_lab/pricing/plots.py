@@ -148,30 +148,29 @@ def plot_regret(
     return ax
 
 
-def plot_policy_comparison(
-    comparison, baseline: str, ax: Axes | None = None, title: str | None = None, level: float = 0.95
-) -> Axes:
+def plot_policy_comparison(comparison, baseline: str, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Each policy's share of the benchmark minus the baseline's, with its paired bootstrap interval.
 
-    ``comparison`` is the output of :func:`~shopai_lab.pricing.compare_policies` (``difference``, ``low``,
-    ``high`` per policy); differences are drawn in percentage points.
+    ``comparison`` is the output of :func:`~shopai_lab.pricing.compare_policies` (an ``interval`` per
+    policy); differences are drawn in percentage points.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> table = pd.DataFrame({"difference": [-0.03], "low": [-0.04], "high": [-0.02]}, index=["UCB1"])
+    >>> from shopai_lab.stats import Interval
+    >>> table = pd.DataFrame({"interval": [Interval(-0.03, -0.04, -0.02, level=0.95, n=50, se=0.005)]}, index=["UCB1"])
     >>> plot_policy_comparison(table, "Thompson sampling").get_xlabel()
     'Share of the benchmark minus Thompson sampling (percentage points, 95% CI)'
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    require_number(level, "level", low=0, high=1, low_inclusive=False, high_inclusive=False)
-    for column in ("difference", "low", "high"):
-        if column not in getattr(comparison, "columns", ()):
-            raise ValueError(f"comparison is missing column {column!r}: pass the output of compare_policies")
+    if "interval" not in getattr(comparison, "columns", ()):
+        raise ValueError("comparison is missing column 'interval': pass the output of compare_policies")
+    levels = {result.level for result in comparison["interval"]}
+    level = f"{100 * levels.pop():g}% CI" if len(levels) == 1 else "CI"
     return plotting.plot_differences(
-        comparison,
+        comparison["interval"],
         title or f"Each policy against {baseline}, paired by run",
-        f"Share of the benchmark minus {baseline} (percentage points, {100 * level:.0f}% CI)",
+        f"Share of the benchmark minus {baseline} (percentage points, {level})",
         ax,
         scale=100.0,
         figsize=tuple(plt.rcParams["figure.figsize"]),

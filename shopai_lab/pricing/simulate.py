@@ -483,8 +483,8 @@ def compare_policies(
     Returns
     -------
     pandas.DataFrame
-        One row per other policy: ``share`` (its share of the benchmark), ``difference`` (mean over runs of
-        its run share minus the baseline's), ``low``, ``high``.
+        One row per other policy: ``share`` (its share of the benchmark) and ``interval`` (the
+        :class:`~shopai_lab.stats.Interval` of the mean over runs of its run share minus the baseline's).
 
     Examples
     --------
@@ -492,7 +492,7 @@ def compare_policies(
     >>> _, runs = race([ThompsonSampling(), EpsilonGreedy(epsilon=0.5)], [29.9, 34.9], [0.8, 0.6],
     ...                horizon=500, n_runs=20)
     >>> table = compare_policies(runs, "Thompson sampling")
-    >>> bool(table.loc["epsilon-greedy (epsilon=0.5)", "high"] < 0)
+    >>> bool(table.loc["epsilon-greedy (epsilon=0.5)", "interval"].high < 0)
     True
     """
     from shopai_lab.stats import paired_bootstrap
@@ -508,7 +508,5 @@ def compare_policies(
         if len(run.profit) != len(base):
             raise ValueError(f"runs[{name!r}] has {len(run.profit)} runs, the baseline {len(base)}: cannot pair them")
         result = paired_bootstrap(base, run.run_shares, n_boot=n_boot, level=level, random_state=random_state)
-        rows.append(
-            {"policy": name, "share": run.share_of_benchmark, **{k: result[k] for k in ("difference", "low", "high")}}
-        )
-    return pd.DataFrame(rows, columns=["policy", "share", "difference", "low", "high"]).set_index("policy")
+        rows.append({"policy": name, "share": run.share_of_benchmark, "interval": result})
+    return pd.DataFrame(rows, columns=["policy", "share", "interval"]).set_index("policy")

@@ -1,6 +1,6 @@
 """Purchase propensity (notebook 03): session models, calibration, the targeting decision, explanations, plots."""
 
-from shopai_lab.propensity.calibration import classification_metrics, expected_calibration_error, reliability_table
+from shopai_lab.propensity.calibration import classification_metrics
 from shopai_lab.propensity.decision import (
     UPLIFT_KINDS,
     best_threshold,
@@ -58,7 +58,6 @@ __all__ = [
     "compare_calibration",
     "cross_validate_models",
     "evaluate_on_test",
-    "expected_calibration_error",
     "incentive_sensitivity",
     "incentive_uplift_of",
     "incremental_profit",
@@ -72,7 +71,6 @@ __all__ = [
     "policy_profit",
     "preprocessor",
     "profit_curve",
-    "reliability_table",
     "session_models",
     "split_sessions",
     "uplift_profit_curve",

@@ -1,9 +1,11 @@
-"""Classification and calibration metrics: AUC, log loss, Brier, expected calibration error."""
+"""Classification and calibration metrics: AUC, average precision, log loss, Brier, expected calibration error.
+
+The expected calibration error and the reliability table are the shared ones of :mod:`shopai_lab.stats`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from sklearn.metrics import (
     average_precision_score,
     brier_score_loss,
@@ -17,6 +19,7 @@ from shopai_lab._validation import (
     require_probabilities,
     require_same_length,
 )
+from shopai_lab.stats import expected_calibration_error
 
 
 def _labels_and_probabilities(y_true, probability) -> tuple[np.ndarray, np.ndarray]:
@@ -28,52 +31,10 @@ def _labels_and_probabilities(y_true, probability) -> tuple[np.ndarray, np.ndarr
     return y, p
 
 
-def expected_calibration_error(y_true, probability, n_bins: int = 10) -> float:
-    """ECE with ``n_bins`` equal-width bins on [0, 1]: ``sum_b (n_b / n) |mean(y)_b - mean(p)_b|``.
-
-    A probability of exactly 1 falls in the last bin.
-
-    Examples
-    --------
-    >>> expected_calibration_error([0, 1, 1, 0], [0.1, 0.9, 0.6, 0.4], n_bins=2)
-    0.25
-    """
-    n_bins = require_positive_int(n_bins, "n_bins")
-    y, p = _labels_and_probabilities(y_true, probability)
-    bins = np.minimum((p * n_bins).astype(int), n_bins - 1)
-    total = 0.0
-    for b in np.unique(bins):
-        members = bins == b
-        total += members.mean() * abs(y[members].mean() - p[members].mean())
-    return float(total)
-
-
-def reliability_table(y_true, probability, n_bins: int = 10) -> pd.DataFrame:
-    """Per equal-width bin: sessions, mean predicted probability and observed purchase rate.
-
-    Only bins holding at least one probability are listed; a probability of exactly 1 falls in the last bin.
-
-    Examples
-    --------
-    >>> reliability_table([0, 1, 1, 0], [0.1, 0.9, 0.6, 0.4], n_bins=2)
-             sessions  predicted  observed
-    0.0-0.5         2       0.25       0.0
-    0.5-1.0         2       0.75       1.0
-    """
-    n_bins = require_positive_int(n_bins, "n_bins")
-    y, p = _labels_and_probabilities(y_true, probability)
-    bins = np.minimum((p * n_bins).astype(int), n_bins - 1)
-    table = (
-        pd.DataFrame({"bin": bins, "predicted": p, "observed": y})
-        .groupby("bin")
-        .agg(sessions=("observed", "size"), predicted=("predicted", "mean"), observed=("observed", "mean"))
-    )
-    table.index = [f"{b / n_bins:.1f}-{(b + 1) / n_bins:.1f}" for b in table.index]
-    return table
-
-
 def classification_metrics(y_true, probability, n_bins: int = 10) -> dict[str, float]:
     """ROC AUC, average precision, log loss, Brier score and ECE of predicted probabilities.
+
+    The ECE uses ``n_bins`` equal-width bins (:func:`shopai_lab.stats.expected_calibration_error`).
 
     ``probability`` must be probabilities in [0, 1] (``predict_proba``'s column): scores
     outside (logits, margins) are refused, not clipped. Exact 0 and 1 are moved 1e-15

@@ -295,9 +295,9 @@ def incentive_sensitivity(
                     "threshold": threshold,
                     "targeted": float(target.mean()),
                     "bought_anyway": float(y[target].mean()) if target.any() else float("nan"),
-                    "profit_per_1000": interval["mean"],
-                    "low": interval["low"],
-                    "high": interval["high"],
+                    "profit_per_1000": interval.estimate,
+                    "low": interval.low,
+                    "high": interval.high,
                 }
             )
     return pd.DataFrame(rows)

@@ -12,8 +12,8 @@ from matplotlib.axes import Axes
 from shopai_lab import plotting
 from shopai_lab._validation import require_columns, require_instance, require_number, require_strings
 from shopai_lab.plotting import _axes
-from shopai_lab.propensity.calibration import reliability_table
 from shopai_lab.propensity.explain import partial_dependence
+from shopai_lab.stats import Interval, reliability_table
 
 #: Month labels in calendar order, as the UCI sessions spell them (both "Jun" and "June" occur).
 CALENDAR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "June", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -31,7 +31,7 @@ def plot_reliability(
     probabilities
         Predicted probabilities by model name, each aligned with ``y_true``.
     n_bins
-        Equal-width bins on [0, 1] (see :func:`~shopai_lab.propensity.reliability_table`).
+        Equal-width bins on [0, 1] (see :func:`shopai_lab.stats.reliability_table`).
     ax
         Axes to draw on; a new square figure otherwise.
     title
@@ -212,17 +212,24 @@ def plot_calibration(
 
 
 def plot_differences(
-    table: pd.DataFrame, title: str, xlabel: str, ax: Axes | None = None, better: str | None = None
+    intervals: Mapping[str, Interval] | pd.Series,
+    title: str,
+    xlabel: str,
+    ax: Axes | None = None,
+    better: str | None = None,
 ) -> Axes:
     """Paired differences with their intervals (:func:`shopai_lab.plotting.plot_differences`).
 
-    ``better`` is an optional note on which side of zero is better, appended to the axis label.
+    ``intervals`` maps labels to :class:`~shopai_lab.stats.Interval` results (e.g. the ``interval``
+    column of :func:`~shopai_lab.propensity.compare_calibration`); ``better`` is an optional note on
+    which side of zero is better, appended to the axis label.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"difference": [0.1, -0.2], "low": [0.0, -0.3], "high": [0.2, -0.1]}, index=["a", "b"])
-    >>> plot_differences(t, "Gains", "Difference in AUC", better="higher is better").get_xlabel()
+    >>> from shopai_lab.stats import Interval
+    >>> gains = {"a": Interval(0.1, 0.0, 0.2, level=0.95, n=50, se=0.05)}
+    >>> plot_differences(gains, "Gains", "Difference in AUC", better="higher is better").get_xlabel()
     'Difference in AUC (higher is better)'
     >>> plt.close("all")
     """
-    return plotting.plot_differences(table, title, xlabel + (f" ({better})" if better else ""), ax)
+    return plotting.plot_differences(intervals, title, xlabel + (f" ({better})" if better else ""), ax)

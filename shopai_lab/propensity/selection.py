@@ -198,8 +198,8 @@ def compare_calibration(
     Returns
     -------
     pandas.DataFrame
-        Per model: ``ece_raw``, ``ece_calibrated``, ``difference`` (calibrated - raw ECE), ``low``, ``high``,
-        and ``auc_difference`` (calibrated - raw AUC, from the isotonic map's ties only).
+        Per model: ``ece_raw``, ``ece_calibrated``, ``interval`` (the :class:`~shopai_lab.stats.Interval` of
+        calibrated - raw ECE) and ``auc_difference`` (calibrated - raw AUC, from the isotonic map's ties only).
 
     Examples
     --------
@@ -207,13 +207,12 @@ def compare_calibration(
     >>> p = rng.random(2000)
     >>> y = (rng.random(2000) < p).astype(int)
     >>> table = compare_calibration(y, {"m": np.clip(p + 0.15, 0, 1)}, {"m": p}, n_boot=100)
-    >>> bool(table.loc["m", "high"] < 0)
+    >>> bool(table.loc["m", "interval"].high < 0)
     True
     """
     from sklearn.metrics import roc_auc_score
 
-    from shopai_lab.propensity.calibration import expected_calibration_error
-    from shopai_lab.stats import paired_metric_bootstrap
+    from shopai_lab.stats import expected_calibration_error, paired_metric_bootstrap
 
     require_instance(raw, Mapping, "raw")
     require_instance(calibrated, Mapping, "calibrated")
@@ -230,9 +229,9 @@ def compare_calibration(
         rows[name] = {
             "ece_raw": expected_calibration_error(y, a),
             "ece_calibrated": expected_calibration_error(y, b),
-            **result,
+            "interval": result,
             "auc_difference": float(roc_auc_score(y, b) - roc_auc_score(y, a)),
         }
-    table = pd.DataFrame(rows).T
+    table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "model"
     return table

@@ -19,7 +19,7 @@ from shopai_lab.recommend.diversity import mmr_rerank
 from shopai_lab.recommend.evaluation import coverage, intra_list_diversity, per_user_metrics
 from shopai_lab.recommend.interactions import Split
 from shopai_lab.report import compare, interval, percent, verdict
-from shopai_lab.stats import bootstrap_mean, paired_bootstrap
+from shopai_lab.stats import Interval, bootstrap_mean, paired_bootstrap
 
 #: Per-user columns of :func:`shopai_lab.recommend.per_user_metrics` a comparison can use.
 PER_USER_METRICS = ("precision", "recall", "ndcg", "ap", "hit")
@@ -70,9 +70,9 @@ def compare_models(
     -------
     pandas.DataFrame
         Indexed by model (input order): ``customers``, ``metric`` (the mean), ``low``, ``high``
-        (its interval), ``difference``, ``difference_low``, ``difference_high`` (paired, vs
-        ``baseline``; 0 for the baseline itself) and ``verdict`` ("better", "worse",
-        "not distinguishable").
+        (its interval), ``difference`` (the :class:`~shopai_lab.stats.Interval` of the paired
+        difference from ``baseline``; 0 for the baseline itself) and ``verdict`` ("better", "worse",
+        "not distinguishable"; "baseline").
 
     Examples
     --------
@@ -80,7 +80,7 @@ def compare_models(
     >>> a = pd.DataFrame({"ndcg": np.r_[np.zeros(100), np.full(100, 0.2)]}, index=idx)
     >>> b = pd.DataFrame({"ndcg": a["ndcg"] + 0.05}, index=idx)
     >>> table = compare_models({"A": a, "B": b}, baseline="A")
-    >>> float(round(table.loc["B", "difference"], 6)), table.loc["B", "verdict"]
+    >>> float(round(table.loc["B", "difference"].estimate, 6)), table.loc["B", "verdict"]
     (0.05, 'better')
     """
     values = _aligned(per_user, metric)
@@ -89,23 +89,14 @@ def compare_models(
     rows = {}
     for name in values.columns:
         own = bootstrap_mean(values[name], n_boot=n_boot, level=level, random_state=random_state)
-        if name == baseline:
-            diff = {"difference": 0.0, "low": 0.0, "high": 0.0}
-            word = "baseline"
-        else:
-            diff = paired_bootstrap(
-                values[baseline], values[name], n_boot=n_boot, level=level, random_state=random_state
-            )
-            word = verdict(diff)
+        diff = paired_bootstrap(values[baseline], values[name], n_boot=n_boot, level=level, random_state=random_state)
         rows[name] = {
             "customers": len(values),
-            metric: own["mean"],
-            "low": own["low"],
-            "high": own["high"],
-            "difference": diff["difference"],
-            "difference_low": diff["low"],
-            "difference_high": diff["high"],
-            "verdict": word,
+            metric: own.estimate,
+            "low": own.low,
+            "high": own.high,
+            "difference": diff,
+            "verdict": "baseline" if name == baseline else verdict(diff),
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "model"
@@ -120,15 +111,20 @@ def paired_difference(
     n_boot: int = 2000,
     level: float = 0.95,
     random_state: int | None = 0,
-) -> dict[str, float]:
+) -> Interval:
     """Paired bootstrap of ``model - baseline`` on ``metric`` over the same customers.
+
+    Returns
+    -------
+    shopai_lab.stats.Interval
+        The mean per-customer difference ``model - baseline`` (:func:`shopai_lab.stats.paired_bootstrap`).
 
     Examples
     --------
     >>> idx = pd.Index(range(100), name="customer_id")
     >>> a = pd.DataFrame({"ndcg": np.linspace(0, 1, 100)}, index=idx)
-    >>> paired_difference({"A": a, "B": a}, "B", "A")
-    {'difference': 0.0, 'low': 0.0, 'high': 0.0}
+    >>> print(paired_difference({"A": a, "B": a + 0.01}, "B", "A"))
+    +0.010 (95% CI +0.010 to +0.010)
     """
     values = _aligned(per_user, metric)
     for name, label in ((model, "model"), (baseline, "baseline")):
@@ -197,19 +193,18 @@ def plot_model_intervals(table: pd.DataFrame, metric_label: str, ax: Axes | None
 
     Examples
     --------
+    >>> from shopai_lab.stats import Interval
+    >>> difference = [Interval(0.0, 0.0, 0.0, level=0.95, n=9, se=0.0), Interval(0.07, 0.06, 0.08, level=0.95, n=9,
+    ...     se=0.005)]
     >>> table = pd.DataFrame({"customers": [9, 9], "ndcg": [0.04, 0.11], "low": [0.03, 0.1], "high": [0.05, 0.12],
-    ...     "difference": [0.0, 0.07], "difference_low": [0.0, 0.06], "difference_high": [0.0, 0.08],
-    ...     "verdict": ["baseline", "better"]}, index=pd.Index(["Popularity", "EASE"], name="model"))
+    ...     "difference": difference, "verdict": ["baseline", "better"]},
+    ...     index=pd.Index(["Popularity", "EASE"], name="model"))
     >>> [a.get_xlabel() for a in plot_model_intervals(table, "nDCG@10")]
     ['nDCG@10 (mean over customers, 95% CI)', 'nDCG@10 minus Popularity (paired, 95% CI)']
     """
     import matplotlib.pyplot as plt
 
-    metric = [
-        c
-        for c in table.columns
-        if c not in ("customers", "low", "high", "difference", "difference_low", "difference_high", "verdict")
-    ][0]
+    metric = [c for c in table.columns if c not in ("customers", "low", "high", "difference", "verdict")][0]
     baseline = table.index[table["verdict"] == "baseline"][0]
     order = table[metric].sort_values(kind="stable").index
     data = table.loc[order]
@@ -227,11 +222,12 @@ def plot_model_intervals(table: pd.DataFrame, metric_label: str, ax: Axes | None
     )
     if len(axes) > 1:
         colors = ["C2" if v == "better" else "C3" if v == "worse" else "C7" for v in data["verdict"]]
+        difference = {c: np.array([getattr(r, c) for r in data["difference"]]) for c in ("estimate", "low", "high")}
         axes[1].barh(
             y,
-            data["difference"],
+            difference["estimate"],
             color=colors,
-            xerr=[data["difference"] - data["difference_low"], data["difference_high"] - data["difference"]],
+            xerr=[difference["estimate"] - difference["low"], difference["high"] - difference["estimate"]],
             capsize=3,
         )
         axes[1].axvline(0, color="black", linewidth=0.8)
@@ -265,8 +261,9 @@ def diversity_tradeoff(
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``relevance weight`` (descending): ``ndcg``, ``ndcg_change`` with ``low``/``high``
-        (paired, vs weight 1), ``verdict``, ``diversity``, ``coverage``.
+        Indexed by ``relevance weight`` (descending): ``ndcg``, ``ndcg_change`` (the
+        :class:`~shopai_lab.stats.Interval` of the paired nDCG difference, vs weight 1), ``verdict``,
+        ``diversity``, ``coverage``.
     """
     require_instance(split, Split, "split")
     k = require_positive_int(k, "k")
@@ -286,9 +283,7 @@ def diversity_tradeoff(
             {
                 "relevance weight": weight,
                 "ndcg": float(per_user[weight]["ndcg"].mean()),
-                "ndcg_change": change["difference"],
-                "low": change["low"],
-                "high": change["high"],
+                "ndcg_change": change,
                 "verdict": "baseline" if weight == 1.0 else verdict(change),
                 **rows[weight],
             }
@@ -301,9 +296,12 @@ def describe_tradeoff(table: pd.DataFrame) -> str:
 
     Examples
     --------
-    >>> t = pd.DataFrame({"ndcg": [0.116, 0.116], "ndcg_change": [0.0, -0.0001], "low": [0.0, -0.002],
-    ...     "high": [0.0, 0.002], "verdict": ["baseline", "not distinguishable"], "diversity": [0.775, 0.792],
-    ...     "coverage": [0.238, 0.246]}, index=pd.Index([1.0, 0.7], name="relevance weight"))
+    >>> from shopai_lab.stats import Interval
+    >>> change = [Interval(0.0, 0.0, 0.0, level=0.95, n=9, se=0.0), Interval(-0.0001, -0.002, 0.002, level=0.95, n=9,
+    ...     se=0.001)]
+    >>> t = pd.DataFrame({"ndcg": [0.116, 0.116], "ndcg_change": change,
+    ...     "verdict": ["baseline", "not distinguishable"], "diversity": [0.775, 0.792], "coverage": [0.238, 0.246]},
+    ...     index=pd.Index([1.0, 0.7], name="relevance weight"))
     >>> print(describe_tradeoff(t))  # doctest: +NORMALIZE_WHITESPACE
     Weight 0.7: nDCG change -0.000 (95% CI -0.002 to +0.002), no measurable loss; diversity 0.775 -> 0.792,
     coverage 23.8% -> 24.6%.
@@ -312,9 +310,8 @@ def describe_tradeoff(table: pd.DataFrame) -> str:
     parts = []
     for weight, row in table.drop(index=1.0).iterrows():
         cost = {"worse": "a measurable loss", "better": "a measurable gain"}.get(row["verdict"], "no measurable loss")
-        change = interval({"difference": row["ndcg_change"], "low": row["low"], "high": row["high"]})
         parts.append(
-            f"Weight {weight:g}: nDCG change {change}, "
+            f"Weight {weight:g}: nDCG change {interval(row['ndcg_change'])}, "
             f"{cost}; diversity {base['diversity']:.3f} -> {row['diversity']:.3f}, coverage "
             f"{percent(base['coverage'])} -> {percent(row['coverage'])}."
         )

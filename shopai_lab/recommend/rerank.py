@@ -324,8 +324,9 @@ class RerankExperiment:
     per_customer
         nDCG@k of every evaluated test customer, one column per list source (and ablation).
     comparisons
-        Each re-ranker and ablation against its baseline: ``baseline``, ``difference`` (mean of
-        per-customer nDCG, model minus baseline), ``low``, ``high`` (paired bootstrap over customers).
+        Each re-ranker and ablation against its baseline: ``baseline`` and ``interval`` (the
+        :class:`~shopai_lab.stats.Interval` of the mean per-customer nDCG, model minus baseline,
+        paired bootstrap over customers).
     fitted
         The fitted scorers by name.
     baseline
@@ -428,8 +429,8 @@ def rerank_experiment(
     rows = {}
     for model, base in pairs:
         result = paired_bootstrap(per_customer[base], per_customer[model], n_boot=n_boot, random_state=random_state)
-        rows[model] = {"baseline": base, **result}
-    comparisons = pd.DataFrame(rows).T.astype({"difference": float, "low": float, "high": float})
+        rows[model] = {"baseline": base, "interval": result}
+    comparisons = pd.DataFrame.from_dict(rows, orient="index")
     return RerankExperiment(
         table=table,
         per_customer=per_customer,

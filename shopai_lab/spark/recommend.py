@@ -35,7 +35,6 @@ from sklearn.utils.validation import check_is_fitted
 from shopai_lab._validation import require_number, require_positive_int, require_seed
 from shopai_lab.spark.cleaning import _check_frame
 from shopai_lab.spark.session import require_pyspark
-from shopai_lab.stats import paired_bootstrap  # noqa: F401  (re-exported: the comparison helper of notebook 10)
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame

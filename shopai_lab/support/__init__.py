@@ -7,7 +7,7 @@ Modules (one job each):
 - :mod:`~shopai_lab.support.intents`: TF-IDF word/char n-gram pipelines, the house
   :class:`IntentClassifier` (linear SVM + perceptron vote) and temperature calibration.
 - :mod:`~shopai_lab.support.evaluate`: accuracy, macro-F1, per-intent report, confusions,
-  paired bootstrap, calibration error.
+  the paired accuracy difference (calibration error: :mod:`shopai_lab.stats`).
 - :mod:`~shopai_lab.support.automation`: the accuracy-vs-automation curve, the threshold
   chosen on validation, hand-over, out-of-scope scores and their report.
 - :mod:`~shopai_lab.support.answers`: entity extraction, filled canned replies, the
@@ -35,13 +35,11 @@ from shopai_lab.support.automation import (
     out_of_scope_report,
 )
 from shopai_lab.support.evaluate import (
+    accuracy_difference,
     compare_predictions,
     confused_pairs,
-    expected_calibration_error,
     intent_report,
     intent_scores,
-    paired_bootstrap,
-    reliability_table,
 )
 from shopai_lab.support.intents import (
     IntentClassifier,
@@ -61,6 +59,7 @@ __all__ = [
     "IntentClassifier",
     "NearestNeighbourScore",
     "TemperatureCalibrated",
+    "accuracy_difference",
     "automation_curve",
     "calibrate",
     "choose_threshold",
@@ -69,7 +68,6 @@ __all__ = [
     "confused_pairs",
     "energy_score",
     "entity_scores",
-    "expected_calibration_error",
     "fit_models",
     "hand_over",
     "hold_out_intents",
@@ -79,11 +77,9 @@ __all__ = [
     "max_probability",
     "normalise_entity",
     "out_of_scope_report",
-    "paired_bootstrap",
     "plot_automation_curve",
     "plot_reliability",
     "queue_map",
-    "reliability_table",
     "reply_by_similarity",
     "routing_outcomes",
     "routing_summary",

@@ -1,8 +1,11 @@
-"""How good an intent model is: accuracy, macro-F1, per-intent report, confusions, calibration.
+"""How good an intent model is: accuracy, macro-F1, per-intent report, confusions.
 
 Metrics follow scikit-learn's definitions (``accuracy_score``, ``f1_score(average="macro")``,
 ``precision_recall_fscore_support``); the tests check them against scikit-learn.
-Comparisons of two models on the same messages carry a paired bootstrap interval.
+Comparisons of two models on the same messages carry a paired bootstrap interval
+(:func:`accuracy_difference`). Calibration (top-label ECE, reliability table) uses
+:func:`shopai_lab.stats.expected_calibration_error` and :func:`shopai_lab.stats.reliability_table`
+with ``y_true`` = whether the answer was correct and ``probability`` = its confidence.
 """
 
 from __future__ import annotations
@@ -15,20 +18,14 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 
 from shopai_lab import stats
 from shopai_lab._validation import require_positive_int
-from shopai_lab.support._checks import (
-    require_1d_numbers,
-    require_probability,
-    require_same_length,
-)
+from shopai_lab.support._checks import require_same_length
 
 __all__ = [
+    "accuracy_difference",
     "compare_predictions",
     "confused_pairs",
-    "expected_calibration_error",
     "intent_report",
     "intent_scores",
-    "paired_bootstrap",
-    "reliability_table",
 ]
 
 
@@ -123,77 +120,28 @@ def confused_pairs(y_true: Any, y_pred: Any, top: int = 10) -> pd.DataFrame:
     return pairs.head(top).reset_index(drop=True)
 
 
-def paired_bootstrap(
+def accuracy_difference(
     y_true: Any, pred_a: Any, pred_b: Any, n_boot: int = 2000, level: float = 0.95, random_state: int = 0
-) -> dict[str, float]:
-    """Accuracy of B minus accuracy of A on the same messages, with a percentile interval.
+) -> stats.Interval:
+    """Accuracy of B minus accuracy of A on the same messages, with a paired bootstrap interval.
 
-    Messages are resampled with replacement (the same resample for both models), so the
-    interval reflects the paired difference. Say "B is better" only when ``low > 0``.
+    Whether each model got each message right, compared by :func:`shopai_lab.stats.paired_bootstrap`
+    (messages resampled with replacement, the same resample for both models). Say "B is better"
+    only when the interval excludes zero (:func:`shopai_lab.report.verdict`).
+
+    Returns
+    -------
+    shopai_lab.stats.Interval
+        Accuracy of ``pred_b`` minus that of ``pred_a`` (a share; x 100 for points of accuracy).
 
     Examples
     --------
-    >>> r = paired_bootstrap(["a"] * 100, ["a"] * 80 + ["b"] * 20, ["a"] * 90 + ["b"] * 10)
-    >>> round(r["difference"], 2), r["low"] > 0
+    >>> r = accuracy_difference(["a"] * 100, ["a"] * 80 + ["b"] * 20, ["a"] * 90 + ["b"] * 10)
+    >>> round(r.estimate, 2), r.low > 0
     (0.1, True)
     """
     true, a = _labels(y_true, pred_a)
     _, b = _labels(y_true, pred_b)
-    require_probability(level, "level")
     return stats.paired_bootstrap(
         (a == true).astype(float), (b == true).astype(float), n_boot=n_boot, level=level, random_state=random_state
     )
-
-
-def _bins(confidence: Any, correct: Any, n_bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    conf = require_1d_numbers(confidence, "confidence")
-    hit = require_1d_numbers(correct, "correct")
-    require_same_length("confidence", conf, "correct", hit)
-    if conf.min() < 0 or conf.max() > 1:
-        raise ValueError("confidence must lie in [0, 1]")
-    if not np.isin(hit, (0.0, 1.0)).all():
-        raise ValueError("correct must hold only 0/1 or booleans")
-    n_bins = require_positive_int(n_bins, "n_bins")
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
-    which = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
-    return conf, hit, which
-
-
-def expected_calibration_error(confidence: Any, correct: Any, n_bins: int = 15) -> float:
-    """Top-label ECE: weighted mean |accuracy - mean confidence| over equal-width bins.
-
-    ``confidence`` is the probability of the predicted intent, ``correct`` whether the
-    prediction was right (Guo et al. 2017). Bins are right-closed: (0, 1/n], ..., with 0
-    in the first.
-
-    Examples
-    --------
-    >>> expected_calibration_error([0.9, 0.9, 0.6, 0.6], [1, 1, 1, 0], n_bins=10)
-    0.1
-    """
-    conf, hit, which = _bins(confidence, correct, n_bins)
-    total = 0.0
-    for b in np.unique(which):
-        mask = which == b
-        total += mask.sum() * abs(hit[mask].mean() - conf[mask].mean())
-    return float(round(total / len(conf), 12))
-
-
-def reliability_table(confidence: Any, correct: Any, n_bins: int = 10) -> pd.DataFrame:
-    """Messages, mean confidence and accuracy per confidence bin (non-empty bins only).
-
-    Examples
-    --------
-    >>> reliability_table([0.95, 0.95, 0.5], [1, 0, 1], n_bins=2)
-       bin_low  bin_high  messages  confidence  accuracy
-    0      0.0       0.5         1        0.50       1.0
-    1      0.5       1.0         2        0.95       0.5
-    """
-    conf, hit, which = _bins(confidence, correct, n_bins)
-    frame = pd.DataFrame({"bin": which, "confidence": conf, "accuracy": hit})
-    table = frame.groupby("bin").agg(
-        messages=("accuracy", "size"), confidence=("confidence", "mean"), accuracy=("accuracy", "mean")
-    )
-    table.insert(0, "bin_high", (table.index + 1) / n_bins)
-    table.insert(0, "bin_low", table.index / n_bins)
-    return table.reset_index(drop=True)

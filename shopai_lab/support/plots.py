@@ -13,20 +13,23 @@ __all__ = ["plot_automation_curve", "plot_reliability"]
 
 
 def plot_reliability(tables: dict[str, pd.DataFrame], ax: Any = None) -> Any:
-    """Accuracy against mean confidence per bin, one line per table (from ``reliability_table``).
+    """Accuracy against mean confidence per bin, one line per table.
+
+    Each table is :func:`shopai_lab.stats.reliability_table` of (correct, confidence): its
+    ``predicted`` column is the mean confidence, ``observed`` the accuracy.
 
     Examples
     --------
-    >>> from shopai_lab.support import reliability_table
-    >>> ax = plot_reliability({"model": reliability_table([0.9, 0.6], [1, 0])})
+    >>> from shopai_lab.stats import reliability_table
+    >>> ax = plot_reliability({"model": reliability_table([1, 0], [0.9, 0.6])})
     >>> ax.get_xlabel()
     'mean confidence in bin'
     """
     ax = ax or plt.subplots(figsize=(5, 4))[1]
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
     for name, table in tables.items():
-        require_columns(table, ["confidence", "accuracy"], name)
-        ax.plot(table["confidence"], table["accuracy"], marker="o", label=name)
+        require_columns(table, ["predicted", "observed"], name)
+        ax.plot(table["predicted"], table["observed"], marker="o", label=name)
     ax.set(
         xlabel="mean confidence in bin",
         ylabel="accuracy in bin",

@@ -10,7 +10,7 @@ from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 
 from shopai_lab import clv
-from shopai_lab.stats import holdout_metrics
+from shopai_lab.stats import Interval, holdout_metrics
 
 
 def lines(days: dict[str, list[str]]) -> pd.DataFrame:
@@ -219,8 +219,9 @@ def test_compare_churn_scores_reference_and_intervals():
     table = clv.compare_churn_scores(y, scores, "noise", n_boot=200)
     assert table.loc["noise", "verdict"] == "reference"
     assert table.loc["signal", "auc"] == pytest.approx(roc_auc_score(y, scores["signal"]))
-    assert table.loc["signal", "verdict"] == "better" and table.loc["signal", "low"] > 0
-    assert table.loc["same", "difference"] == 0 and table.loc["same", "verdict"] == "not distinguishable"
+    assert table.loc["signal", "verdict"] == "better" and table.loc["signal", "interval"].low > 0
+    assert table.loc["same", "interval"].estimate == 0 and table.loc["same", "verdict"] == "not distinguishable"
+    assert table.loc["noise", "interval"] is None
     with pytest.raises(ValueError, match="reference must be one of"):
         clv.compare_churn_scores(y, scores, "BG/NBD")
 
@@ -237,7 +238,9 @@ def test_compare_holdout_agrees_with_the_point_metrics():
     assert table.loc["abs_total_error", "model"] == pytest.approx(abs(point["total_error"]))
     assert table.loc["spearman", "model"] == pytest.approx(spearmanr(y, good).statistic)
     assert (table["verdict"] == "better").all()
-    assert (table["low"] <= table["difference"]).all() and (table["difference"] <= table["high"]).all()
+    for name, result in table["interval"].items():
+        assert result.estimate == pytest.approx(table.loc[name, "model"] - table.loc[name, "baseline"])
+        assert result.n == 1_000 and not result.relative
 
 
 def test_holdout_buckets_add_up_and_name_the_winner():
@@ -256,7 +259,7 @@ def test_holdout_buckets_add_up_and_name_the_winner():
     zero = table.loc["0"]
     assert zero["baseline_total"] == 0
     assert abs(zero["model_total"] - zero["actual"]) < 0.2 * zero["actual"]
-    assert zero["low"] > 0
+    assert zero["mae_difference"].low > 0
     text = clv.describe_holdout(clv.compare_holdout(sim["frequency_holdout"], predicted, naive, n_boot=200), table)
     assert "BG/NBD is **better**" in text and "customers with no repeat purchase" in text
 
@@ -266,8 +269,9 @@ def test_describe_holdout_says_when_the_total_is_won_only_on_zero_repeat_custome
         {"actual": [10.0, 100.0, 110.0], "model_total": [8.0, 70.0, 78.0], "baseline_total": [0.0, 90.0, 90.0]},
         index=pd.Index(["0", "1+", "all"]),
     )
-    row = {"baseline": 0.5, "model": 0.5, "difference": 0.0, "low": -0.1, "high": 0.1, "verdict": "not distinguishable"}
-    comparison = pd.DataFrame({m: row for m in clv.HOLDOUT_METRICS}).T
+    tied = Interval(0.0, -0.1, 0.1, level=0.95, n=110, se=0.05)
+    row = {"baseline": 0.5, "model": 0.5, "interval": tied, "verdict": "not distinguishable"}
+    comparison = pd.DataFrame.from_dict({m: row for m in clv.HOLDOUT_METRICS}, orient="index")
     comparison.loc["abs_total_error", "verdict"] = "better"
     assert "comes only from the customers without repeat purchases" in clv.describe_holdout(comparison, buckets)
     buckets.loc["1+", "model_total"] = 95.0

@@ -22,7 +22,8 @@ def test_welch_matches_scipy(skewed):
     assert ours.estimate == pytest.approx(y[t].mean() - y[~t].mean(), rel=1e-12)
     assert ours.p_value == pytest.approx(ref.pvalue, rel=1e-9)
     assert ours.extra["df"] == pytest.approx(ref.df, rel=1e-9)
-    assert (ours.ci_low, ours.ci_high) == pytest.approx((low, high), rel=1e-9)
+    assert (ours.low, ours.high) == pytest.approx((low, high), rel=1e-9)
+    assert ours.level == pytest.approx(0.9) and ours.alpha == 0.1  # the interval's level is 1 - alpha
 
 
 def test_two_proportions_match_statsmodels():
@@ -34,7 +35,7 @@ def test_two_proportions_match_statsmodels():
     _, p = proportions_ztest(counts, nobs)
     low, high = confint_proportions_2indep(counts[0], nobs[0], counts[1], nobs[1], method="wald")
     assert ours.p_value == pytest.approx(p, rel=1e-9)
-    assert (ours.ci_low, ours.ci_high) == pytest.approx((low, high), rel=1e-9)
+    assert (ours.low, ours.high) == pytest.approx((low, high), rel=1e-9)
 
 
 def test_vectorised_core_equals_single_analysis(skewed):
@@ -56,15 +57,15 @@ def test_relative_lift_fieller_inverts_welch(skewed):
     assert fieller.p_value == pytest.approx(ex.difference_in_means(y, t).p_value, rel=1e-12)
     assert fieller.estimate == pytest.approx(y[t].mean() / y[~t].mean() - 1)
     # the interval's ends are exactly where Welch's test of mean_t = (1 + r) mean_c has p = alpha
-    for end in (fieller.ci_low, fieller.ci_high):
+    for end in (fieller.low, fieller.high):
         m_t, m_c = y[t].mean(), (1 + end) * y[~t].mean()
         v = y[t].var(ddof=1) / t.sum() + (1 + end) ** 2 * y[~t].var(ddof=1) / (~t).sum()
         assert abs(m_t - m_c) / np.sqrt(v) == pytest.approx(
             stats.t.ppf(0.975, fieller.extra.get("df", ex.difference_in_means(y, t).extra["df"])), rel=1e-6
         )
     delta = ex.relative_lift(y, t, interval="delta")
-    assert delta.se == pytest.approx(fieller.se) and delta.ci_high - delta.estimate == pytest.approx(
-        delta.estimate - delta.ci_low
+    assert delta.se == pytest.approx(fieller.se) and delta.high - delta.estimate == pytest.approx(
+        delta.estimate - delta.low
     )
 
 

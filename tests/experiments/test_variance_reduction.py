@@ -50,7 +50,7 @@ def test_cuped_theta_is_pooled_and_unbiased_under_a_true_effect():
     res = ex.cuped(y, pre, t)
     theta = np.cov(y, pre)[0, 1] / pre.var(ddof=1)
     assert res.extra["theta"] == pytest.approx(theta, rel=1e-9)
-    assert res.ci_low < 10 < res.ci_high and res.se < ex.difference_in_means(y, t).se / 2
+    assert res.low < 10 < res.high and res.se < ex.difference_in_means(y, t).se / 2
 
 
 def test_collinear_covariates_are_refused():

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from shopai_lab import forecast
+from shopai_lab.report import verdict
 
 WEEKS = pd.date_range("2024-01-01", periods=6, freq="W-MON")
 
@@ -84,15 +85,54 @@ def test_combine_forecasts_median_and_weighted():
     assert bt[bt["model"] == "w"]["forecast"].tolist() == pytest.approx([0.75 * 2 + 0.25 * 2.5, 0.75 * 8 + 0.25 * 5])
 
 
-def test_paired_bootstrap_interval_excludes_zero_only_for_a_real_difference():
+def test_compare_errors_interval_excludes_zero_only_for_a_real_difference():
     rng = np.random.default_rng(0)
     base = rng.gamma(2.0, 0.5, size=400)
     idx = pd.MultiIndex.from_product([["a", "b", "c"], [1], range(400)], names=["model", "h", "item_id"])
     noise = rng.normal(0, 0.05, size=400)
     errors = pd.DataFrame({"mase": np.r_[0.9 * base, base, base + noise]}, index=idx)
-    better = forecast.paired_bootstrap(errors, "a", "b", n_boot=500, random_state=1)
-    assert better["relative"] == pytest.approx(-0.1) and better["high"] < 0
-    same = forecast.paired_bootstrap(errors, "c", "b", n_boot=500, random_state=1)
-    assert same["low"] < 0 < same["high"]
-    again = forecast.paired_bootstrap(errors, "c", "b", n_boot=500, random_state=1)
+    better = forecast.compare_errors(errors, "a", "b", n_boot=500, random_state=1)
+    assert better.estimate == pytest.approx(-0.1) and better.high < 0
+    assert better.relative and better.n == 400 and verdict(better, higher_is_better=False) == "better"
+    same = forecast.compare_errors(errors, "c", "b", n_boot=500, random_state=1)
+    assert same.low < 0 < same.high
+    again = forecast.compare_errors(errors, "c", "b", n_boot=500, random_state=1)
     assert again == same
+
+
+def _old_paired_bootstrap(errors, model, baseline, h, metric, n_boot, level, random_state):
+    """The ratio-of-means bootstrap forecast.paired_bootstrap computed before it used shopai_lab.stats."""
+    a = errors.loc[(model, h), metric]
+    b = errors.loc[(baseline, h), metric]
+    values = pd.concat([a, b], axis=1, keys=["a", "b"]).dropna().to_numpy()
+    rng = np.random.default_rng(random_state)
+    idx = rng.integers(0, len(values), size=(n_boot, len(values)))
+    means = values[idx].mean(axis=1)
+    rel = means[:, 0] / means[:, 1] - 1
+    alpha = (1 - level) / 2
+    point = values.mean(axis=0)
+    return {
+        "model": point[0],
+        "baseline": point[1],
+        "relative": point[0] / point[1] - 1,
+        "low": np.quantile(rel, alpha),
+        "high": np.quantile(rel, 1 - alpha),
+        "products": len(values),
+    }
+
+
+def test_compare_errors_gives_the_numbers_of_the_old_ratio_of_means_bootstrap():
+    # a small synthetic panel with missing errors (products without a scale) and two horizons
+    rng = np.random.default_rng(4)
+    idx = pd.MultiIndex.from_product([["model", "base"], [1, 2], range(120)], names=["model", "h", "item_id"])
+    mase = rng.gamma(1.5, 0.7, size=len(idx))
+    mase[rng.random(len(idx)) < 0.05] = np.nan
+    errors = pd.DataFrame({"mase": mase, "rmsse": mase * rng.uniform(0.8, 1.2, len(idx))}, index=idx).sort_index()
+    for h, metric, level in [(1, "mase", 0.95), (2, "rmsse", 0.9)]:
+        old = _old_paired_bootstrap(errors, "model", "base", h, metric, 700, level, 3)
+        pair = {"model": "model", "baseline": "base", "h": h, "metric": metric}
+        new = forecast.compare_errors(errors, **pair, n_boot=700, level=level, random_state=3)
+        assert (new.estimate, new.low, new.high) == pytest.approx((old["relative"], old["low"], old["high"]), rel=1e-12)
+        assert new.n == old["products"] < 120 and new.level == level
+        means = forecast.paired_errors(errors, **pair).mean()
+        assert (means["model"], means["baseline"]) == pytest.approx((old["model"], old["baseline"]), rel=1e-12)

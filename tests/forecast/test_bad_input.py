@@ -86,8 +86,8 @@ CASES = [
         "no row for product",
     ),
     (
-        "unknown model in the bootstrap",
-        lambda: forecast.paired_bootstrap(forecast.product_errors(_BT, forecast.naive_scales(Y)), "nope", "naive"),
+        "unknown model in the comparison",
+        lambda: forecast.compare_errors(forecast.product_errors(_BT, forecast.naive_scales(Y)), "nope", "naive"),
         ValueError,
         "nope",
     ),

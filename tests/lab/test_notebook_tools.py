@@ -215,10 +215,12 @@ def test_html_report_is_titled_after_the_notebook_and_can_leave_out_code(tmp_pat
 
 def test_report_sentences():
     from shopai_lab.lab import compare, money, verdict
+    from shopai_lab.stats import Interval
 
     assert money(2_500_000, "EUR") == "EUR 2.50 million"
-    assert verdict({"difference": -0.02, "low": -0.03, "high": -0.01}, higher_is_better=False) == "better"
-    assert compare({"difference": -0.02, "low": -0.03, "high": -0.01}, "A", "B", "ECE", higher_is_better=False) == (
+    lower = Interval(-0.02, -0.03, -0.01, level=0.95, n=500, se=0.005)
+    assert verdict(lower, higher_is_better=False) == "better"
+    assert compare(lower, "A", "B", "ECE", higher_is_better=False) == (
         "A is better than B on ECE: -0.020 (95% CI -0.030 to -0.010)."
     )
     with pytest.raises(TypeError, match="currency"):

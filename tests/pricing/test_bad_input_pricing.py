@@ -84,9 +84,9 @@ ROWS = [
     (pricing.fit_loglog_elasticity, {"price": ["£1", "£2", "£3"], "quantity": [1, 2, 3]}, TypeError, "price"),
     (
         pricing.fit_loglog_elasticity,
-        {"price": [1, 2, 3, 4], "quantity": [4, 3, 2, 1], "confidence": 95},
+        {"price": [1, 2, 3, 4], "quantity": [4, 3, 2, 1], "level": 95},
         ValueError,
-        "confidence",
+        "level",
     ),
     (pricing.fit_logit_demand, {"price": [1.0, 2.0], "offers": ["10", "10"], "purchases": [1, 2]}, TypeError, "offers"),
     (

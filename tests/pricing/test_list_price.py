@@ -1,6 +1,7 @@
 """Issue 11 (notebook 04): list prices, zero-sales weeks, Poisson elasticities, identification failures,
 margin sensitivity, regret against the LP bound and paired policy comparisons."""
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +17,7 @@ from shopai_lab.pricing import (
     list_price_panel,
     lp_price_mixture,
     margin_sensitivity,
+    plot_policy_comparison,
     poisson_elasticities,
     price_panel,
     price_recommendations,
@@ -211,11 +213,16 @@ def test_compare_policies_pairs_runs_and_brackets_the_difference():
     )
     table = compare_policies(runs, "Thompson sampling")
     assert table.index.tolist() == ["UCB1", "epsilon-greedy (epsilon=0.5)"]
-    for name, row in table.iterrows():
+    for name, result in table["interval"].items():
         paired = runs[name].run_shares - runs["Thompson sampling"].run_shares
-        assert row["difference"] == pytest.approx(paired.mean())
-        assert row["low"] <= row["difference"] <= row["high"]
-    assert table.loc["epsilon-greedy (epsilon=0.5)", "high"] < 0  # exploring half the time forever costs revenue
+        assert result.estimate == pytest.approx(paired.mean()) and result.n == 40
+        assert result.low <= result.estimate <= result.high
+    assert table.loc["epsilon-greedy (epsilon=0.5)", "interval"].high < 0  # exploring half the time forever costs
+    ax = plot_policy_comparison(table, "Thompson sampling")
+    assert ax.get_xlabel().endswith("(percentage points, 95% CI)") and len(ax.get_yticks()) == 2
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="interval"):
+        plot_policy_comparison(table.drop(columns="interval"), "Thompson sampling")
     with pytest.raises(ValueError, match="baseline 'nobody'"):
         compare_policies(runs, "nobody")
 

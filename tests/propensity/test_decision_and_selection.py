@@ -10,6 +10,7 @@ from sklearn.preprocessing import StandardScaler
 
 from shopai_lab import propensity
 from shopai_lab.data import load_online_shoppers
+from shopai_lab.stats import Interval
 
 Y = np.array([1, 0, 1, 0])
 P = np.array([0.9, 0.6, 0.4, 0.1])
@@ -146,8 +147,9 @@ def test_compare_calibration_finds_a_shifted_model_worse():
     y = (rng.random(3000) < p).astype(int)
     table = propensity.compare_calibration(y, {"m": p}, {"m": np.clip(p + 0.2, 0, 1)}, n_boot=200)
     row = table.loc["m"]
-    assert row["low"] > 0 and row["ece_calibrated"] > row["ece_raw"]
-    assert row["difference"] == pytest.approx(row["ece_calibrated"] - row["ece_raw"])
+    assert row["interval"].low > 0 and row["ece_calibrated"] > row["ece_raw"]
+    assert row["interval"].estimate == pytest.approx(row["ece_calibrated"] - row["ece_raw"])
+    assert row["interval"].n == 3000 and not row["interval"].relative
     with pytest.raises(ValueError, match="calibrated has no probabilities"):
         propensity.compare_calibration(y, {"m": p}, {"x": p})
 
@@ -161,8 +163,8 @@ def test_calibration_plot_pairs_each_reliability_curve_with_a_histogram():
     assert axes.shape == (2, 2)
     assert [ax.get_title() for ax in axes[0]] == ["a", "b"]
     assert len(axes[1, 1].patches) == 2  # one step histogram per variant
-    t = pd.DataFrame({"difference": [0.1], "low": [0.0], "high": [0.2]}, index=["x"])
-    ax = propensity.plot_differences(t, "T", "Difference (units)")
+    gains = {"x": Interval(0.1, 0.0, 0.2, level=0.95, n=10, se=0.05)}
+    ax = propensity.plot_differences(gains, "T", "Difference (units)")
     assert ax.get_xlabel() == "Difference (units)" and ax.get_title() == "T"
     plt.close("all")
 

@@ -9,6 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from shopai_lab import propensity
+from shopai_lab.stats import reliability_table
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +26,7 @@ def test_reliability_diagram_has_one_line_per_model_and_the_diagonal():
     ax = propensity.plot_reliability(Y, {"a": P, "b": P**2}, n_bins=4)
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels == ["a", "b", "perfect calibration"]
-    table = propensity.reliability_table(Y, P, n_bins=4)
+    table = reliability_table(Y, P, n_bins=4)
     np.testing.assert_allclose(ax.get_lines()[0].get_xdata(), table["predicted"])
     assert tuple(ax.figure.get_size_inches()) == (6, 6)
     with pytest.raises(ValueError, match="probabilities is empty"):

@@ -38,10 +38,10 @@ def test_per_user_metrics_are_indexed_by_customer(split, per_user):
 def test_compare_models_is_the_paired_bootstrap_of_the_stats_module(per_user):
     table = rec.compare_models(per_user, baseline="Popularity", n_boot=500, random_state=3)
     expected = paired_bootstrap(per_user["Popularity"]["ndcg"], per_user["EASE"]["ndcg"], n_boot=500, random_state=3)
-    got = table.loc["EASE", ["difference", "difference_low", "difference_high"]].tolist()
-    assert got == pytest.approx([expected["difference"], expected["low"], expected["high"]])
+    assert table.loc["EASE", "difference"] == expected
     assert table.loc["Popularity", "verdict"] == "baseline"
-    assert table.loc["EASE", "ndcg"] - table.loc["Popularity", "ndcg"] == pytest.approx(expected["difference"])
+    assert table.loc["EASE", "ndcg"] - table.loc["Popularity", "ndcg"] == pytest.approx(expected.estimate)
+    assert rec.paired_difference(per_user, "EASE", "Popularity", n_boot=500, random_state=3) == expected
     assert (table["low"] <= table["ndcg"]).all() and (table["ndcg"] <= table["high"]).all()
 
 
@@ -82,7 +82,9 @@ def test_diversity_tradeoff_weight_one_is_the_model(split):
     table = rec.diversity_tradeoff(items, scores, split, [0.5], k=5)
     assert list(table.index) == [1.0, 0.5]
     assert table.loc[1.0, "ndcg"] == pytest.approx(rec.evaluate(model, split, k=5)["ndcg"].iloc[0])
-    assert table.loc[1.0, "verdict"] == "baseline" and table.loc[1.0, "ndcg_change"] == 0.0
+    unchanged = table.loc[1.0, "ndcg_change"]
+    assert table.loc[1.0, "verdict"] == "baseline" and (unchanged.estimate, unchanged.low, unchanged.high) == (0, 0, 0)
+    assert table.loc[0.5, "ndcg_change"].n == len(split.eval_users)
     assert "Weight 0.5: nDCG change" in rec.describe_tradeoff(table)
 
 

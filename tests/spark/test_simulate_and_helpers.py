@@ -92,18 +92,6 @@ def test_spark_pipeline_on_the_simulated_shop_equals_pandas(spark, shop):
     )
 
 
-def test_paired_bootstrap_interval_brackets_the_mean():
-    rng = np.random.default_rng(0)
-    a = rng.random(500)
-    b = a + 0.05 + rng.normal(0, 0.01, 500)
-    result = sk.paired_bootstrap(a, b, n_boot=500, random_state=1)
-    assert result["low"] < result["difference"] < result["high"]
-    assert result["difference"] == pytest.approx(float(np.mean(b - a)))
-    assert result["low"] > 0
-    same = sk.paired_bootstrap(a, a.copy(), n_boot=200)
-    assert same["low"] == same["high"] == 0.0
-
-
 def test_lists_to_array_scores_like_ranking_metrics():
     lists = pd.DataFrame({"user": [5, 5, 5], "item": [3, 1, 2], "rank": [1, 2, 3]})
     items = sk.lists_to_array(lists, np.array([5]), k=3)
@@ -118,9 +106,6 @@ def test_reg_param_for_is_the_fixed_penalty_per_cell():
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: sk.paired_bootstrap([1.0, 2.0], [1.0]), ValueError, "paired"),
-        (lambda: sk.paired_bootstrap([1.0], [1.0], n_boot=0), ValueError, "n_boot"),
-        (lambda: sk.paired_bootstrap([1.0], [1.0], level=1.5), ValueError, "level"),
         (
             lambda: sk.lists_to_array(pd.DataFrame({"user": [], "item": [], "rank": []}), np.array([1]), 0),
             ValueError,

@@ -4,13 +4,12 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
+from shopai_lab import stats
 from shopai_lab.support import (
+    accuracy_difference,
     confused_pairs,
-    expected_calibration_error,
     intent_report,
     intent_scores,
-    paired_bootstrap,
-    reliability_table,
 )
 
 RNG = np.random.default_rng(0)
@@ -45,20 +44,22 @@ def test_confused_pairs_are_the_largest_off_diagonal_cells():
     assert cm[i, j] == first["count"]
 
 
-def test_paired_bootstrap_interval_covers_the_difference_and_is_paired():
+def test_accuracy_difference_is_the_paired_bootstrap_of_correctness():
     a = np.where(RNG.random(500) < 0.1, "x", TRUE)
-    r = paired_bootstrap(TRUE, a, TRUE, n_boot=500, random_state=1)
-    assert r["low"] <= r["difference"] <= r["high"] and r["low"] > 0
-    same = paired_bootstrap(TRUE, PRED, PRED, n_boot=200)
-    assert same == {"difference": 0.0, "low": 0.0, "high": 0.0}
+    r = accuracy_difference(TRUE, a, TRUE, n_boot=500, random_state=1)
+    assert r.low <= r.estimate <= r.high and r.low > 0 and r.n == 500
+    expected = stats.paired_bootstrap((a == TRUE).astype(float), np.ones(500), n_boot=500, random_state=1)
+    assert r == expected
+    same = accuracy_difference(TRUE, PRED, PRED, n_boot=200)
+    assert (same.estimate, same.low, same.high) == (0.0, 0.0, 0.0)
 
 
-def test_ece_known_answers():
+def test_top_label_calibration_is_the_shared_ece_of_correctness_and_confidence():
     # perfectly calibrated bins -> 0; all-wrong at confidence 1 -> 1
-    assert expected_calibration_error([0.75] * 4, [1, 1, 1, 0], n_bins=10) == pytest.approx(0.0)
-    assert expected_calibration_error([1.0, 1.0], [0, 0]) == pytest.approx(1.0)
-    table = reliability_table([0.75] * 4 + [0.25] * 4, [1, 1, 1, 0, 0, 0, 0, 1], n_bins=4)
-    assert table["messages"].tolist() == [4, 4] and table["accuracy"].tolist() == [0.25, 0.75]
+    assert stats.expected_calibration_error([1, 1, 1, 0], [0.75] * 4, n_bins=15) == pytest.approx(0.0)
+    assert stats.expected_calibration_error([0, 0], [1.0, 1.0], n_bins=15) == pytest.approx(1.0)
+    table = stats.reliability_table([1, 1, 1, 0, 0, 0, 0, 1], [0.75] * 4 + [0.25] * 4, n_bins=4)
+    assert table["count"].tolist() == [4, 4] and table["observed"].tolist() == [0.25, 0.75]
 
 
 @pytest.mark.parametrize(
@@ -67,10 +68,9 @@ def test_ece_known_answers():
         (lambda: intent_scores(["a"], ["a", "b"]), ValueError, "y_true has 1, y_pred has 2"),
         (lambda: intent_scores([], []), ValueError, "empty"),
         (lambda: confused_pairs(["a"], ["b"], top=0), ValueError, "top must be >= 1"),
-        (lambda: paired_bootstrap(["a"], ["a"], ["a"], level=1.5), ValueError, "level"),
-        (lambda: expected_calibration_error([1.2], [1]), ValueError, r"\[0, 1\]"),
-        (lambda: expected_calibration_error([0.5], [2]), ValueError, "0/1"),
-        (lambda: expected_calibration_error([0.5, np.nan], [1, 0]), ValueError, "NaN"),
+        (lambda: accuracy_difference(["a", "b"], ["a", "a"], ["a", "b"], level=1.5), ValueError, "level"),
+        (lambda: accuracy_difference(["a"], ["a"], ["b"]), ValueError, "at least 2"),
+        (lambda: accuracy_difference(["a", "b"], ["a"], ["a", "b"]), ValueError, "y_true has 2, y_pred has 1"),
     ],
 )
 def test_bad_input(call, error, match):
