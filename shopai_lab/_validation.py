@@ -16,7 +16,8 @@ Families covered: frames and columns (:func:`require_columns`,
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -191,9 +192,22 @@ def require_number(
     return number
 
 
-def require_probability(value: Any, name: str, *, open_interval: bool = True) -> float:
-    """Return ``value`` as a float in (0, 1) (or [0, 1] when not ``open_interval``)."""
-    return require_number(value, name, low=0, high=1, low_inclusive=not open_interval, high_inclusive=not open_interval)
+def require_probability(value: Any, name: str, *, allow_zero: bool = False, allow_one: bool = False) -> float:
+    """Return ``value`` as a float in (0, 1), or raise naming ``name``.
+
+    ``allow_zero`` and ``allow_one`` close the interval at either end: a share of
+    traffic is in (0, 1), a target accuracy in (0, 1], a mixing weight in [0, 1].
+
+    Examples
+    --------
+    >>> require_probability(1.0, "target_accuracy", allow_one=True)
+    1.0
+    >>> require_probability(1.0, "alpha")
+    Traceback (most recent call last):
+    ...
+    ValueError: alpha must be in (0, 1), got 1.0
+    """
+    return require_number(value, name, low=0, high=1, low_inclusive=allow_zero, high_inclusive=allow_one)
 
 
 def as_float_array(
@@ -378,6 +392,82 @@ def require_strings(values: Any, name: str) -> list[str]:
     return values
 
 
+def require_texts(values: Any, name: str = "texts") -> list[str]:
+    """``values`` as a list of non-empty strings (e.g. customers' messages); raise naming the first bad one.
+
+    A lone string is refused (it would be read as a sequence of characters), and so are
+    numbers, missing values and blank strings: a message of ``123`` is a data error, not text.
+
+    Examples
+    --------
+    >>> require_texts(["where is my parcel", 123], "X")
+    Traceback (most recent call last):
+    ...
+    TypeError: X[1] must be a string, got 123
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray, pd.Series, pd.Index)):
+        raise TypeError(f"{name} must be a list, array or Series of strings, got {type(values).__name__}")
+    texts = list(values)
+    if not texts:
+        raise ValueError(f"{name} is empty: it has no messages")
+    for position, value in enumerate(texts):
+        if not isinstance(value, str):
+            raise TypeError(f"{name}[{position}] must be a string, got {value!r}")
+        if not value.strip():
+            raise ValueError(f"{name}[{position}] is an empty message")
+    return texts
+
+
+def require_labels(values: Any, name: str) -> np.ndarray:
+    """``values`` as a 1-D object array of class labels with none missing (``None``, NaN, ``pd.NA``).
+
+    A missing prediction is not the label ``"None"``: it is refused, naming the first position.
+
+    Examples
+    --------
+    >>> require_labels(["a", None], "y_pred")
+    Traceback (most recent call last):
+    ...
+    ValueError: y_pred has 1 missing label(s), first at position 1
+    """
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a list, array or Series of labels, got the single string {values!r}")
+    array = np.asarray(values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else list(values), dtype=object)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
+    missing = pd.isna(array)
+    if missing.any():
+        raise ValueError(
+            f"{name} has {int(missing.sum())} missing label(s), first at position {int(np.flatnonzero(missing)[0])}"
+        )
+    return array
+
+
+def require_pattern(pattern: Any, name: str, *, allow_empty: bool = True) -> str:
+    """Return ``pattern`` if it is a string that compiles as a regular expression; raise naming ``name``.
+
+    Examples
+    --------
+    >>> require_pattern("(POST", "non_product_pattern")
+    Traceback (most recent call last):
+    ...
+    ValueError: non_product_pattern is not a valid regular expression: missing ), unterminated subpattern at position 0
+    """
+    require_string(pattern, name, allow_empty=allow_empty)
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{name} is not a valid regular expression: {exc}") from None
+    return pattern
+
+
+def require_callable(value: Any, name: str) -> Any:
+    """Return ``value`` if it can be called; ``TypeError`` naming ``name`` otherwise."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a function, got {type(value).__name__}")
+    return value
+
+
 def require_instance(value: Any, kind: type | tuple[type, ...], name: str) -> Any:
     """Return ``value`` if it is an instance of ``kind``; ``TypeError`` naming ``name`` otherwise."""
     if not isinstance(value, kind):
@@ -393,6 +483,41 @@ def require_seed(value: Any, name: str = "seed") -> Any:
     return require_positive_int(value, name, minimum=0)
 
 
+def as_bool_array(values: Any, name: str, *, ndim: int | None = 1, allow_empty: bool = True) -> np.ndarray:
+    """``values`` as a new boolean array of labels; booleans and 0/1 numbers are accepted.
+
+    Anything else is refused rather than cast: ``np.asarray(scores, dtype=bool)`` would turn
+    every non-zero score or probability into True, so probabilities or scores passed
+    where labels belong give an answer instead of an error.
+
+    Examples
+    --------
+    >>> as_bool_array([0, 1, 1.0], "is_anomaly").tolist()
+    [False, True, True]
+    >>> as_bool_array([0.2, 0.9], "selected")
+    Traceback (most recent call last):
+    ...
+    ValueError: selected must be binary labels (0/1 or True/False), got values [0.2, 0.9] (scores or ...
+    """
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must hold labels 0/1 or True/False, got text {values!r}")
+    raw = values.to_numpy() if isinstance(values, (pd.Series, pd.Index, pd.DataFrame)) else values
+    array = np.asarray(raw)
+    if array.dtype.kind == "b":
+        array = array.copy()
+        if ndim is not None and array.ndim != ndim:
+            raise ValueError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
+        if not allow_empty and array.size == 0:
+            raise ValueError(f"{name} is empty")
+        return array
+    numbers = as_float_array(raw, name, ndim=ndim, allow_empty=allow_empty)
+    if not np.isin(numbers, (0.0, 1.0)).all():
+        shown = np.unique(numbers)[:5].tolist()
+        hint = " (scores or probabilities? threshold them first)" if ((numbers > 0) & (numbers < 1)).any() else ""
+        raise ValueError(f"{name} must be binary labels (0/1 or True/False), got values {shown}{hint}")
+    return numbers.astype(bool)
+
+
 def require_binary(values: Any, name: str) -> np.ndarray:
     """``values`` as a float array of 0/1 labels (booleans allowed); raise naming ``name`` otherwise.
 
@@ -403,14 +528,7 @@ def require_binary(values: Any, name: str) -> np.ndarray:
     ...
     ValueError: y_true must be binary labels (0/1 or True/False), got values [0.0, 1.0, 2.0]
     """
-    array = np.asarray(values)
-    if array.dtype.kind == "b":
-        array = array.astype(float)
-    array = as_float_array(array, name)
-    if not np.isin(array, (0.0, 1.0)).all():
-        shown = np.unique(array)[:5].tolist()
-        raise ValueError(f"{name} must be binary labels (0/1 or True/False), got values {shown}")
-    return array
+    return as_bool_array(values, name).astype(float)
 
 
 def as_index_array(
@@ -467,8 +585,10 @@ def require_non_negative(value: Any, name: str) -> float:
     return require_number(value, name, low=0)
 
 
-def require_numeric_frame(X: Any, name: str) -> pd.DataFrame:
-    """Raise unless ``X`` is a non-empty DataFrame of finite numbers (booleans refused).
+def require_numeric_frame(X: Any, name: str, *, low: float | None = None) -> pd.DataFrame:
+    """Raise unless ``X`` is a non-empty DataFrame of finite numbers (booleans refused), all >= ``low``.
+
+    Columns must be unique (a repeated name hides which column is meant).
 
     Examples
     --------
@@ -479,6 +599,9 @@ def require_numeric_frame(X: Any, name: str) -> pd.DataFrame:
     """
     require_frame(X, name)
     require_not_empty(X, name)
+    if X.shape[1] == 0:
+        raise ValueError(f"{name} has no columns")
+    require_unique(X.columns, f"{name}'s columns")
     bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c])]
     if bad:
         raise TypeError(f"{name} must hold numeric columns only; column(s) {bad} are not numeric")
@@ -486,4 +609,30 @@ def require_numeric_frame(X: Any, name: str) -> pd.DataFrame:
     if not np.isfinite(values).all():
         column = X.columns[np.flatnonzero(~np.isfinite(values).all(axis=0))[0]]
         raise ValueError(f"{name}[{column!r}] has missing or infinite values")
+    if low is not None and (values < low).any():
+        column = X.columns[np.flatnonzero((values < low).any(axis=0))[0]]
+        raise ValueError(f"{name}[{column!r}] has values below {low:g}; every value must be >= {low:g}")
     return X
+
+
+def require_ordered_index(df: Any, name: str, what: str = "rows") -> None:
+    """Raise ``ValueError`` unless the index of ``df`` is strictly increasing (time order, no repeats).
+
+    Examples
+    --------
+    >>> require_ordered_index(pd.DataFrame({"x": [1, 2]}, index=[2, 1]), "demand", "weeks")
+    Traceback (most recent call last):
+    ...
+    ValueError: demand's weeks (index) must be in increasing order without repeats; got 2 before 1
+    """
+    index = df.index
+    if index.is_monotonic_increasing and index.is_unique:
+        return
+    position = next(
+        (i for i in range(1, len(index)) if not index[i - 1] < index[i]),
+        1,
+    )
+    raise ValueError(
+        f"{name}'s {what} (index) must be in increasing order without repeats; "
+        f"got {index[position - 1]} before {index[position]}"
+    )
