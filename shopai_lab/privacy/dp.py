@@ -23,7 +23,15 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from shopai_lab._validation import require_positive, require_positive_int
+from shopai_lab._validation import (
+    as_float_array,
+    require_bool,
+    require_frame,
+    require_not_empty,
+    require_numeric_columns,
+    require_positive,
+    require_positive_int,
+)
 from shopai_lab.behavior import cohort_retention
 
 
@@ -47,7 +55,7 @@ def laplace_mechanism(values, sensitivity: float, epsilon: float, random_state=N
     [10.32, nan]
     """
     scale = laplace_scale(sensitivity, epsilon)
-    x = np.asarray(values, dtype=float)
+    x = as_float_array(values, "values", ndim=None, allow_nan=True)
     rng = np.random.default_rng(random_state)
     return x + rng.laplace(0.0, scale, size=x.shape) * np.where(np.isnan(x), np.nan, 1.0)
 
@@ -64,6 +72,11 @@ def retention_sensitivity(counts: pd.DataFrame) -> int:
     >>> retention_sensitivity(counts)
     3
     """
+    require_frame(counts, "counts")
+    require_not_empty(counts, "counts")
+    require_numeric_columns(counts, list(counts.columns), "counts")
+    if (counts < 0).any().any():
+        raise ValueError("counts must be >= 0: they count customers")
     return int(counts.notna().sum(axis=1).max())
 
 
@@ -95,8 +108,12 @@ def dp_cohort_retention(
         Like :func:`~shopai_lab.behavior.cohorts.cohort_retention`: shares clipped to [0, 1], column 0
         equal to 1; ``attrs["noise_scale"]`` holds the Laplace scale used.
     """
+    laplace_scale(1, epsilon)  # check the budget before any work
+    require_bool(naive, "naive")
     if counts is None:
         counts = cohort_retention(purchases, as_counts=True)
+    else:
+        retention_sensitivity(counts)  # checks the table
     sensitivity = 1 if naive else retention_sensitivity(counts)
     noisy = laplace_mechanism(counts.to_numpy(float), sensitivity, epsilon, random_state)
     size = np.maximum(noisy[:, [0]], 1.0)
@@ -132,6 +149,9 @@ def privacy_utility_curve(
         cell, which really spends ``columns x epsilon``), ``noise_scale`` and ``sensitivity``.
     """
     n_draws = require_positive_int(n_draws, "n_draws")
+    require_bool(progress, "progress")
+    if isinstance(epsilons, str) or not isinstance(epsilons, Sequence | np.ndarray | pd.Series):
+        raise TypeError(f"epsilons must be a list of privacy budgets, got {epsilons!r}")
     epsilons = [require_positive(e, "epsilons") for e in epsilons]
     if not epsilons:
         raise ValueError("epsilons must hold at least one budget")
