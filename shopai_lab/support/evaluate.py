@@ -14,9 +14,11 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
 from shopai_lab import stats
-from shopai_lab._validation import require_positive_int
-from shopai_lab.support._checks import (
-    require_1d_numbers,
+from shopai_lab._validation import (
+    as_bool_array,
+    as_float_array,
+    require_labels,
+    require_positive_int,
     require_probability,
     require_same_length,
 )
@@ -33,11 +35,9 @@ __all__ = [
 
 
 def _labels(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    true = np.asarray(y_true, dtype=object)
-    pred = np.asarray(y_pred, dtype=object)
-    if true.ndim != 1 or pred.ndim != 1:
-        raise ValueError("y_true and y_pred must be one-dimensional")
-    require_same_length("y_true", true, "y_pred", pred)
+    true = require_labels(y_true, "y_true")
+    pred = require_labels(y_pred, "y_pred")
+    require_same_length(y_true=true, y_pred=pred)
     if len(true) == 0:
         raise ValueError("y_true is empty")
     return true.astype(str), pred.astype(str)
@@ -146,13 +146,11 @@ def paired_bootstrap(
 
 
 def _bins(confidence: Any, correct: Any, n_bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    conf = require_1d_numbers(confidence, "confidence")
-    hit = require_1d_numbers(correct, "correct")
-    require_same_length("confidence", conf, "correct", hit)
+    conf = as_float_array(confidence, "confidence", allow_empty=False)
+    hit = as_bool_array(correct, "correct").astype(float)
+    require_same_length(confidence=conf, correct=hit)
     if conf.min() < 0 or conf.max() > 1:
         raise ValueError("confidence must lie in [0, 1]")
-    if not np.isin(hit, (0.0, 1.0)).all():
-        raise ValueError("correct must hold only 0/1 or booleans")
     n_bins = require_positive_int(n_bins, "n_bins")
     edges = np.linspace(0.0, 1.0, n_bins + 1)
     which = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
