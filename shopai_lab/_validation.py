@@ -184,7 +184,7 @@ def require_number(
         raise TypeError(f"{name} must be a number, got {value!r}")
     number = float(value)
     if not np.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {value!r}")
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
     too_low = low is not None and (number < low if low_inclusive else number <= low)
     too_high = high is not None and (number > high if high_inclusive else number >= high)
     if too_low or too_high:

@@ -70,7 +70,7 @@ ROWS = [
     (ex.regression_adjustment, {"y": Y, "covariates": Y, "treatment": T}, ValueError, "covariates must be 2-dim"),
     (ex.regression_adjustment, {"y": Y, "covariates": X[:5], "treatment": T}, ValueError, "covariates has 5 rows"),
     (ex.winsorize, {"values": Y, "cap": "100"}, TypeError, "cap must be a number"),
-    (ex.winsorize, {"values": Y, "cap": np.nan}, ValueError, "cap must be finite"),
+    (ex.winsorize, {"values": Y, "cap": np.nan}, ValueError, "cap must be a finite number"),
     (ex.capping_threshold, {"values": Y, "quantile": 1.0}, ValueError, "quantile"),
     (ex.capping_threshold, {"values": [], "quantile": 0.9}, ValueError, "values is empty"),
     # the vectorised cores
