@@ -19,15 +19,14 @@ Extreme lines are flagged, not dropped, by :func:`flag_extreme_lines`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import (
+    require_pattern,
     require_positive,
-    require_string,
     require_transactions,
 )
 from shopai_lab.schema import REQUIRED_COLUMNS, line_revenue
@@ -134,11 +133,7 @@ def clean_transactions(
 def _check_rule_arguments(non_product_pattern: str, cancellation_prefix: str) -> None:
     if not isinstance(cancellation_prefix, str) or not cancellation_prefix:
         raise ValueError(f"cancellation_prefix must be a non-empty string, got {cancellation_prefix!r}")
-    require_string(non_product_pattern, "non_product_pattern", allow_empty=True)
-    try:
-        re.compile(non_product_pattern)
-    except re.error as exc:
-        raise ValueError(f"non_product_pattern is not a valid regular expression: {exc}") from None
+    require_pattern(non_product_pattern, "non_product_pattern")
 
 
 def _drop_masks(lines: pd.DataFrame, non_product_pattern: str, cancellation_prefix: str) -> dict[str, np.ndarray]:
