@@ -34,6 +34,8 @@ def plot_pvalue_histograms(results: pd.DataFrame, methods: list[str], bins: int 
 def plot_power(table: pd.DataFrame, analytic: pd.Series | None = None) -> plt.Axes:
     """Simulated power by relative lift (one line per method), with an analytic curve if given."""
     require_columns(table, ["lift", "method", "power"], "table")
+    if analytic is not None:
+        require_instance(analytic, pd.Series, "analytic")
     fig, ax = plt.subplots(figsize=(8, 4))
     for method, part in table.groupby("method", sort=False):
         ax.plot(100 * part["lift"], part["power"], marker="o", label=f"{method} (simulated)")

@@ -26,6 +26,7 @@ from shopai_lab._validation import (
     require_numeric_columns,
     require_positive_int,
     require_probability,
+    require_strings,
 )
 
 __all__ = [
@@ -150,6 +151,7 @@ def conformal_quantiles(
     >>> conformal_quantiles(cal, tgt, pd.Series({"x": 1.0}), levels=[0.9])["q0.9"].tolist()
     [18.0]
     """
+    by = require_strings(by, "by")
     require_columns(calibration, ["item_id", "forecast", "actual", *by], "calibration")
     require_columns(target, ["item_id", "forecast", *by], "target")
     require_numeric_columns(calibration, ["forecast"], "calibration", allow_nan=False)
@@ -167,7 +169,6 @@ def conformal_quantiles(
             )
     cal = calibration.assign(_r=(calibration["actual"] - calibration["forecast"]) / s_cal)
     cal = cal[cal["actual"].notna()]
-    by = list(by)
     values = np.full((len(target), len(levels)), np.nan)
     forecast = target["forecast"].to_numpy(dtype=float)
 

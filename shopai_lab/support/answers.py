@@ -29,6 +29,7 @@ from shopai_lab._validation import (
     require_no_missing,
     require_not_empty,
     require_same_length,
+    require_string,
     require_texts,
 )
 
@@ -85,6 +86,9 @@ def normalise_entity(entity_type: str, value: Any) -> str:
     >>> normalise_entity("account_type", "Platinum")
     'platinum'
     """
+    require_string(entity_type, "entity_type")
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        raise ValueError(f"value is missing: there is no {entity_type} to normalise")
     text = str(value).strip()
     if entity_type == "order_id":
         return text.lstrip("0") or "0"

@@ -201,7 +201,7 @@ def hold_out_intents(
     else:
         if isinstance(intents, str):
             raise TypeError("intents must be a list of intent names, not a single string")
-        held = sorted(set(intents))
+        held = sorted(set(require_labels(intents, "intents")))
         unknown = [i for i in held if i not in known]
         if unknown:
             raise ValueError(f"oos intent(s) {unknown} are not in the data; e.g. {known[:5]}")

@@ -322,6 +322,8 @@ ROWS = [
     ),
     (ex.plot_peeking, {"bounds": pd.DataFrame({"look": [1], "critical_z": [2.0]}), "alpha": 5}, ValueError, "alpha"),
     (ex.plot_qini, {"curves": [SIMULATED]}, TypeError, "curves must be a dict"),
+    (ex.plot_power, {"table": SIMULATED.assign(lift=0.0, power=0.5), "analytic": [0.8]}, TypeError, "analytic"),
+    (ex.plot_power, {"table": SIMULATED}, ValueError, "missing column"),
 ]
 
 

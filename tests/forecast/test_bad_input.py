@@ -223,6 +223,12 @@ ROWS = [
         ValueError,
         "scale has no positive value",
     ),
+    (
+        forecast.conformal_quantiles,
+        {"calibration": CAL, "target": TARGET, "scale": pd.Series({"x": 1.0}), "by": "h"},
+        TypeError,
+        "by must be a list",
+    ),
     (forecast.rolling_conformal, {"backtest": BT, "scale": SCALES["mae"], "origins": []}, ValueError, "origins"),
     (forecast.rolling_conformal, {"backtest": BT, "scale": SCALES["mae"], "origins": [WEEKS[0]]}, ValueError, "not in"),
     # inventory

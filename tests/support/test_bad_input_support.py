@@ -127,6 +127,7 @@ ROWS = [
     ),
     (support.hold_out_intents, {"frame": MESSAGES, "intents": "a"}, TypeError, "list of intent names"),
     (support.hold_out_intents, {"frame": MESSAGES, "n_intents": 2}, ValueError, "fewer than two"),
+    (support.hold_out_intents, {"frame": MESSAGES, "intents": ["a", None]}, ValueError, "intents has 1 missing"),
     (support.hold_out_intents, {"frame": MESSAGES, "n_intents": 1, "random_state": "x"}, TypeError, "random_state"),
     # answers
     (EXTRACTOR.predict, {"texts": [None]}, TypeError, r"texts\[0\] must be a string"),
@@ -175,6 +176,8 @@ ROWS = [
         r"replies\['response'\] has 1 missing",
     ),
     (support.reply_by_similarity, {"texts": "where is it", "replies": REPLIES}, TypeError, "texts must be a list"),
+    (support.normalise_entity, {"entity_type": 3, "value": "123"}, TypeError, "entity_type"),
+    (support.normalise_entity, {"entity_type": "order_id", "value": None}, ValueError, "value is missing"),
     # routing
     (
         support.routing_outcomes,
