@@ -368,6 +368,7 @@ class RankEnsemble(_Detector):
     def member_percentiles(self, X: pd.DataFrame, in_sample: bool = False) -> pd.DataFrame:
         """Each member's percentile (0..1) for the rows of ``X``."""
         self._check_score_input(X)
+        require_bool(in_sample, "in_sample")
         columns = {}
         for name, detector in self.fitted_.items():
             raw = detector.training_scores_ if in_sample and isinstance(detector, LOFDetector) else None

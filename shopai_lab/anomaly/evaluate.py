@@ -27,6 +27,7 @@ from tqdm import tqdm
 from shopai_lab._validation import (
     as_bool_array,
     as_float_array,
+    require_bool,
     require_columns,
     require_datetime,
     require_instance,
@@ -234,6 +235,8 @@ def injection_study(
         ``return_scores``).
     """
     rate = require_number(rate, "rate", low=0.0, high=0.5, low_inclusive=False)
+    require_bool(progress, "progress")
+    require_bool(return_scores, "return_scores")
     if isinstance(seeds, str) or not isinstance(seeds, Sequence):
         raise TypeError(f"seeds must be a list of integer seeds, got {seeds!r}")
     if len(seeds) == 0:

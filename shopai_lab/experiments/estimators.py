@@ -209,6 +209,7 @@ def welch_arrays(
     ``treated_scale``: see :func:`arm_moments`.
     """
     check_arrays(T, alpha, Y=Y)
+    require_number(treated_scale, "treated_scale", low=0, low_inclusive=False)
     return welch_from_moments(arm_moments(Y, T, treated_scale), alpha)
 
 
@@ -274,6 +275,7 @@ def relative_lift_arrays(
     """
     require_one_of(interval, "interval", ("fieller", "delta"))
     check_arrays(T, alpha, Y=Y)
+    require_number(treated_scale, "treated_scale", low=0, low_inclusive=False)
     m = arm_moments(Y, T, treated_scale)
     v_t, v_c = m["var_t"] / m["n_t"], m["var_c"] / m["n_c"]
     m_t, m_c = m["mean_t"], m["mean_c"]

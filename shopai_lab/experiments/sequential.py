@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from shopai_lab._validation import (
     as_float_array,
+    require_bool,
     require_columns,
     require_number,
     require_one_of,
@@ -264,6 +265,7 @@ def simulate_peeking(
     lift = require_number(lift, "lift", low=-1, low_inclusive=False)
     conversion_points = require_number(conversion_points, "conversion_points", low=0)
     chunk_size = require_positive_int(chunk_size, "chunk_size")
+    require_bool(progress, "progress")
     tau = None if tau is None else require_positive(tau, "tau")
     crit = (
         np.full(looks, np.inf)

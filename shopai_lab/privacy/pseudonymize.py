@@ -107,6 +107,7 @@ def pseudonymize_frame(
 ) -> pd.DataFrame:
     """A copy of ``frame`` with ``columns`` replaced by their pseudonyms (missing ids stay missing)."""
     columns = require_strings(columns, "columns")
+    require_positive_int(length, "length", minimum=8)
     require_columns(frame, columns, "frame")
     out = frame.copy()
     for column in columns:

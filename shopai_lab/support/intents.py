@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 from tqdm import tqdm
 
 from shopai_lab._validation import (
+    require_bool,
     require_labels,
     require_number,
     require_positive,
@@ -311,6 +312,7 @@ def fit_models(models: dict[str, Any], texts: Any, intents: Any, progress: bool 
     >>> sorted(fitted)
     ['char_svm', 'tfidf_logreg', 'word_char_mlp', 'word_char_svm']
     """
+    require_bool(progress, "progress")
     if not isinstance(models, dict) or not models:
         raise TypeError("models must be a non-empty dict of name -> estimator")
     texts = require_texts(texts)

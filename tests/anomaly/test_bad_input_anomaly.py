@@ -12,6 +12,7 @@ FEATURES = anomaly.invoice_features(LINES)
 X = anomaly.model_matrix(FEATURES)
 Z = pd.DataFrame({"a": np.linspace(0.0, 1.0, 12), "b": np.linspace(1.0, 0.0, 12) ** 2})
 FITTED = anomaly.RobustZDetector().fit(Z)
+FITTED_ENSEMBLE = anomaly.RankEnsemble(detectors=[("z", anomaly.RobustZDetector())]).fit(Z)
 LABELS = np.r_[np.ones(3), np.zeros(9)].astype(bool)
 SCORES = np.linspace(1.0, 0.0, 12)
 KINDS = pd.Series(["price"] * 3 + ["normal"] * 9, index=Z.index)
@@ -100,6 +101,8 @@ ROWS = [
     (anomaly.injection_study, {"lines": LINES, "detectors": {}, "seeds": [0.5]}, TypeError, "seeds"),
     (anomaly.injection_study, {"lines": LINES, "detectors": {}, "seeds": []}, ValueError, "seeds"),
     (anomaly.injection_study, {"lines": LINES, "detectors": {}, "rate": 0.7}, ValueError, "rate"),
+    (anomaly.injection_study, {"lines": LINES, "detectors": {}, "progress": "no"}, TypeError, "progress"),
+    (FITTED_ENSEMBLE.member_percentiles, {"X": Z, "in_sample": "yes"}, TypeError, "in_sample"),
     (anomaly.summarize_study, {"results": STUDY, "metric": "f1"}, ValueError, "f1"),
     (anomaly.local_outlier_factors, {"X": Z, "n_neighbors": 5}, TypeError, "n_neighbors must be a list"),
     (anomaly.local_outlier_factors, {"X": Z, "n_neighbors": [12]}, ValueError, "n_neighbors"),

@@ -103,6 +103,12 @@ ROWS = [
     (privacy.pseudonymize, {"values": ["1"], "key": KEY, "length": 8.5}, TypeError, "length"),
     (privacy.pseudonymize_frame, {"frame": TABLE, "columns": "country", "key": KEY}, TypeError, "columns"),
     (privacy.pseudonymize_frame, {"frame": TABLE, "columns": ["zip"], "key": KEY}, ValueError, r"\['zip'\]"),
+    (
+        privacy.pseudonymize_frame,
+        {"frame": TABLE.assign(country=None), "columns": ["country"], "key": KEY, "length": 4},
+        ValueError,
+        "length must be >= 8",
+    ),
     (privacy.plain_hash, {"values": "12346"}, TypeError, "values must be a list"),
     (privacy.salted_hash, {"values": ["1"], "salt": 5}, TypeError, "salt"),
     (privacy.enumeration_attack, {"hashed": HASHED.tolist(), "candidates": ["12346"]}, TypeError, "hashed"),

@@ -41,6 +41,12 @@ ROWS = [
     (support.fit_models, {"models": [], "texts": TEXTS, "intents": INTENTS}, TypeError, "models must be a"),
     (
         support.fit_models,
+        {"models": {"m": MODEL}, "texts": TEXTS, "intents": INTENTS, "progress": 0},
+        TypeError,
+        "prog",
+    ),
+    (
+        support.fit_models,
         {"models": {"m": MODEL}, "texts": TEXTS, "intents": INTENTS[:3]},
         ValueError,
         "texts has 12, intents has 3",
