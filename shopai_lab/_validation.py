@@ -6,11 +6,17 @@ instead of a traceback from deep inside pandas, numpy or scipy. Checks never
 modify their input; the ones that convert return a new object.
 
 Families covered: frames and columns (:func:`require_columns`,
-:func:`require_numeric_columns`, :func:`require_datetime`,
-:func:`require_transactions`), scalars (:func:`require_positive_int`,
-:func:`require_number`, :func:`require_probability`), arrays
-(:func:`as_float_array`, :func:`require_probabilities`,
-:func:`require_same_length`); fitted state is checked by scikit-learn's ``check_is_fitted``.
+:func:`require_numeric_columns`, :func:`require_numeric_frame`, :func:`require_datetime`,
+:func:`require_ordered_index`, :func:`require_transactions`), scalars
+(:func:`require_positive_int`, :func:`require_number`, :func:`require_probability`,
+:func:`require_bool`, :func:`require_string`, :func:`require_pattern`), arrays
+(:func:`as_float_array`, :func:`require_probabilities`, :func:`require_same_length`),
+labels versus scores (:func:`as_bool_array`, :func:`require_binary`: scores or
+probabilities passed where 0/1 labels belong are refused, never cast), lists and
+texts (:func:`require_strings`, :func:`require_texts`, :func:`require_labels`: a lone
+string is refused, a missing label is not the label ``"None"``); fitted state is
+checked by scikit-learn's ``check_is_fitted``. Domains keep only checks that are
+genuinely theirs (a demand panel, a treatment assignment) and build them from these.
 """
 
 from __future__ import annotations
