@@ -15,7 +15,7 @@ TEST_WORKERS ?= 2
 TEST_THREADS := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: setup report test lint notebooks bench bench-spark clean
+.PHONY: setup report test lint notebooks drift bench bench-spark clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,10 @@ lint: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/shopai-lab refresh --no-progress
+
+# before `make notebooks`: which stored numbers a re-run moves, against their tolerance (NB=02 for one notebook)
+drift: $(STAMP)
+	$(TEST_THREADS) $(BIN)/shopai-lab drift $(NB) --no-progress
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[bench]'

@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.ensemble import IsolationForest
-from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import RobustScaler
 from sklearn.utils.validation import check_is_fitted
 
@@ -40,6 +39,7 @@ from shopai_lab._validation import (
     require_seed,
     require_string,
 )
+from shopai_lab.ranking import nearest_neighbors, quantize
 
 #: Consistency constant: ``1.4826 * MAD`` estimates the standard deviation of normal data.
 MAD_TO_SD = 1.4826
@@ -113,11 +113,17 @@ class IsolationForestDetector(_Detector):
 
     def score_samples(self, X: pd.DataFrame) -> np.ndarray:
         values = self._check_score_input(X)
-        return -self.model_.score_samples(values)
+        return quantize(-self.model_.score_samples(values))  # last-bit noise must not reorder invoices
 
 
 class LOFDetector(_Detector):
     """Local outlier factor on robustly scaled columns (median 0, IQR 1).
+
+    The factor is Breunig et al.'s, computed as scikit-learn's ``LocalOutlierFactor`` does (same
+    reachability density, same guard for duplicate rows; a test checks the two agree), on a
+    neighbour search that does not depend on the CPU (:func:`shopai_lab.ranking.nearest_neighbors`):
+    invoices with identical features are common, and which of them count as neighbours must not
+    change with the machine's arithmetic.
 
     Parameters
     ----------
@@ -142,19 +148,40 @@ class LOFDetector(_Detector):
         if k >= len(X):
             raise ValueError(f"n_neighbors={k} must be smaller than the number of rows ({len(X)})")
         self.scaler_ = RobustScaler().fit(X.to_numpy(float))
-        Z = self.scaler_.transform(X.to_numpy(float))
-        self.model_ = LocalOutlierFactor(n_neighbors=k, novelty=True, n_jobs=1).fit(Z)
-        self.training_scores_ = -self.model_.negative_outlier_factor_
+        self.reference_ = self.scaler_.transform(X.to_numpy(float))
+        distances, self.neighbors_ = nearest_neighbors(self.reference_, k)
+        self.k_distance_ = distances[:, -1]
+        self.lrd_ = reachability_density(distances, self.neighbors_, self.k_distance_)
+        self.training_scores_ = quantize(outlier_factor(self.neighbors_, self.lrd_, self.lrd_))
         return self
 
     def score_samples(self, X: pd.DataFrame) -> np.ndarray:
         """Scores of new rows (each row's neighbours are taken from the training rows)."""
-        values = self._check_score_input(X)
-        return -self.model_.score_samples(self.scaler_.transform(values))
+        values = self._check_score_input(X)  # checks the model is fitted
+        values = self.scaler_.transform(values)
+        distances, neighbors = nearest_neighbors(self.reference_, int(self.n_neighbors), query=values)
+        lrd = reachability_density(distances, neighbors, self.k_distance_)
+        return quantize(outlier_factor(neighbors, self.lrd_, lrd))
 
     def fit_score(self, X: pd.DataFrame) -> np.ndarray:
         """In-sample outlier factors of ``X`` (a row is not counted as its own neighbour)."""
         return self.fit(X).training_scores_.copy()
+
+
+def reachability_density(distances: np.ndarray, neighbors: np.ndarray, k_distance: np.ndarray) -> np.ndarray:
+    """Local reachability density of rows from their neighbours (Breunig et al. 2000, as scikit-learn).
+
+    ``reach-dist(p, o) = max(k-distance(o), d(p, o))`` and ``lrd(p) = 1 / (mean reach-dist + 1e-10)``;
+    the ``1e-10`` is scikit-learn's guard for rows with ``n_neighbors`` identical copies.
+    ``distances`` and ``neighbors`` are ``(rows, k)``; ``k_distance`` holds the training rows' k-distances.
+    """
+    reach = np.maximum(distances, k_distance[neighbors])
+    return 1.0 / (reach.mean(axis=1) + 1e-10)
+
+
+def outlier_factor(neighbors: np.ndarray, reference_lrd: np.ndarray, lrd: np.ndarray) -> np.ndarray:
+    """Local outlier factor: the mean of the neighbours' densities over the row's own (1 = as dense)."""
+    return (reference_lrd[neighbors] / lrd[:, None]).mean(axis=1)
 
 
 class RobustZDetector(_Detector):
@@ -205,7 +232,7 @@ class RobustZDetector(_Detector):
 
     def score_samples(self, X: pd.DataFrame) -> np.ndarray:
         z = self.z_scores(X).to_numpy()
-        return (np.abs(z) if self.two_sided else np.maximum(z, 0.0)).max(axis=1)
+        return quantize((np.abs(z) if self.two_sided else np.maximum(z, 0.0)).max(axis=1))
 
 
 class ColumnRule(_Detector):

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import average_precision_score, roc_auc_score
-from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import RobustScaler
 from tqdm import tqdm
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     as_bool_array,
     as_float_array,
@@ -39,9 +39,10 @@ from shopai_lab._validation import (
     require_seed,
     require_strings,
 )
-from shopai_lab.anomaly.detectors import rank_combine
+from shopai_lab.anomaly.detectors import outlier_factor, rank_combine, reachability_density
 from shopai_lab.anomaly.features import invoice_features, model_matrix
 from shopai_lab.anomaly.inject import KINDS, inject_anomalies
+from shopai_lab.ranking import nearest_neighbors, quantize
 
 METRICS: tuple[str, ...] = ("roc_auc", "average_precision", "precision_at_k")
 
@@ -300,14 +301,12 @@ def local_outlier_factors(X: pd.DataFrame, n_neighbors: Sequence[int]) -> pd.Dat
     if not ks or ks[-1] >= len(X):
         raise ValueError(f"n_neighbors must be non-empty and below the number of rows ({len(X)}), got {n_neighbors!r}")
     Z = RobustScaler().fit_transform(X.to_numpy(float))
-    distances, indices = NearestNeighbors(n_neighbors=ks[-1], n_jobs=1).fit(Z).kneighbors()
+    distances, indices = nearest_neighbors(Z, ks[-1])  # the first k of the largest search are the k nearest
     out = {}
     for k in ks:
         dist, ind = distances[:, :k], indices[:, :k]
-        k_distance = dist[:, -1]
-        reach = np.maximum(dist, k_distance[ind])
-        lrd = 1.0 / (reach.mean(axis=1) + 1e-10)  # scikit-learn's guard against duplicates
-        out[k] = (lrd[ind] / lrd[:, None]).mean(axis=1)
+        lrd = reachability_density(dist, ind, dist[:, -1])
+        out[k] = quantize(outlier_factor(ind, lrd, lrd))
     return pd.DataFrame(out, index=X.index)
 
 
@@ -331,7 +330,7 @@ def choose_n_neighbors(
     lof.columns = [int(k) for k in lof.columns]
     table = metrics_by_kind(lof, labels.reindex(X.index))
     overall = table[table["kind"] == "overall"].set_index("detector")[metric]
-    best = int(overall.idxmax())
+    best = int(ranking.idxmax(overall))
     return best, table.rename(columns={"detector": "n_neighbors"})
 
 

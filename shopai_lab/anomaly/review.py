@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     as_float_array,
     require_columns,
@@ -98,7 +99,7 @@ def explain(
     typical = features[list(columns)].median()
     reasons = []
     for invoice, zrow in z.iterrows():
-        order = np.argsort(-np.abs(zrow.to_numpy()), kind="stable")[:n_reasons]
+        order = ranking.descending_order(np.abs(zrow.to_numpy()))[:n_reasons]
         words = []
         for j in order:
             column = zrow.index[j]
@@ -167,7 +168,7 @@ def review_queue(
         if values.shape != (len(features),):
             raise ValueError(f"scores must have one value per invoice ({len(features)}), got shape {values.shape}")
         score = pd.Series(values, index=features.index)
-    order = np.argsort(-score.to_numpy(), kind="stable")[:top_n]
+    order = ranking.descending_order(score.to_numpy())[:top_n]
     rows = features.index[order]
     queue = features.loc[rows, ["customer_id", "timestamp", "lines", "units", "value"]].copy()
     queue.insert(0, "score", score.loc[rows].to_numpy())

@@ -13,6 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     require_columns,
     require_frame,
@@ -231,7 +232,7 @@ class CustomerSegmenter(BaseEstimator):
         self.scaler_ = StandardScaler().fit(x)
         scores, models = self._kmeans_by_k(self.scaler_.transform(x), low, high)
         self.silhouette_scores_ = pd.Series(scores, name="silhouette").rename_axis("k")
-        self.n_clusters_ = int(self.silhouette_scores_.idxmax())
+        self.n_clusters_ = int(ranking.idxmax(self.silhouette_scores_))  # a near-tie goes to the smaller k
         self.silhouette_ = float(self.silhouette_scores_.max())
         self.kmeans_ = models[self.n_clusters_]
         sizes = np.bincount(self.kmeans_.labels_, minlength=self.n_clusters_)

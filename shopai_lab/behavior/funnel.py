@@ -71,7 +71,7 @@ def funnel(
     ).reset_index()
     tidy = tidy.drop(columns=[c for c in ["_all"] if c in tidy.columns])
     tidy["stage"] = pd.Categorical(tidy["stage"], categories=stages, ordered=True)
-    return tidy.sort_values([*keys, "stage"]).reset_index(drop=True)
+    return tidy.sort_values([*keys, "stage"], kind="stable").reset_index(drop=True)
 
 
 def _sessions_reaching(events: pd.DataFrame, keys: list[str], stages: list[str]) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     require_binary,
     require_instance,
@@ -272,7 +273,7 @@ def auc(y_true, score) -> float:
     negatives = len(y) - positives
     if positives == 0 or negatives == 0:
         raise ValueError("y_true needs both classes for an AUC")
-    ranks = rankdata(np.asarray(score, dtype=float))
+    ranks = rankdata(ranking.quantize(np.asarray(score, dtype=float)))  # near-ties are ties, on any CPU
     return float((ranks[y].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 

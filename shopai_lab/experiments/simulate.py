@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     as_float_array,
     require_bool,
@@ -287,7 +288,7 @@ def drop_top_treated(
     require_columns(customers, [by, metric], "customers")
     k = require_positive_int(n_dropped, "n_dropped", minimum=0)
     y = as_float_array(customers[metric], f"customers[{metric!r}]", allow_empty=False)
-    order = np.argsort(-as_float_array(customers[by], f"customers[{by!r}]"), kind="stable")
+    order = ranking.descending_order(as_float_array(customers[by], f"customers[{by!r}]"))
     rows = []
     for split, t in enumerate(as_assignments(T, len(y))):
         treated_in_order = order[t[order]]

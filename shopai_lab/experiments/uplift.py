@@ -22,6 +22,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     as_bool_array,
     as_float_array,
@@ -290,7 +291,7 @@ def uplift_curve(y: Any, treatment: Any, score: Any) -> pd.DataFrame:
     if len(s) != len(y):
         raise ValueError(f"score has {len(s)} values but y has {len(y)}; the arrays must be equal")
     t = as_treatment(treatment, len(y), min_per_arm=1)
-    order = np.argsort(-s, kind="stable")
+    order = ranking.descending_order(s)
     tt, yy = t[order].astype(float), y[order]
     n_t, n_c = np.cumsum(tt), np.cumsum(1 - tt)
     y_t, y_c = np.cumsum(yy * tt), np.cumsum(yy * (1 - tt))

@@ -20,6 +20,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from shopai_lab import ranking
 from shopai_lab._validation import require_positive_int, require_probability
 from shopai_lab.forecast.panel import require_demand
 
@@ -182,7 +183,7 @@ class SES(Forecaster):
         else:
             alphas = np.array([float(self.alpha)])
         levels, sse = _ses_paths(values, alphas, level0)
-        best = np.argmin(sse, axis=0)
+        best = ranking.argmin(sse, axis=0)  # a near-tie goes to the first grid point, on any CPU
         cols = np.arange(values.shape[1])
         self.alpha_ = alphas[best]
         self.level_ = levels[best, cols]
@@ -244,7 +245,7 @@ class Holt(Forecaster):
             new_level = fitted + a * error
             trend = phi * trend + a * b * error
             level = new_level
-        best = np.argmin(sse, axis=0)
+        best = ranking.argmin(sse, axis=0)  # a near-tie goes to the first grid point, on any CPU
         cols = np.arange(n)
         self.alpha_, self.beta_ = a[best, 0], b[best, 0]
         self.level_, self.trend_, self.sse_ = level[best, cols], trend[best, cols], sse[best, cols]

@@ -6,6 +6,7 @@
     shopai-lab run 01 -p seed 1 --html            run with papermill into reports/ (+ HTML)
     shopai-lab metrics reports/01_behavior_analysis.ipynb
     shopai-lab refresh                            re-execute the stored notebooks in place
+    shopai-lab drift 02                           which stored numbers a re-run moves, against their tolerance
 
 Parameter values are read as JSON when they parse as JSON (numbers, ``true``,
 ``null``, lists, objects) and as text otherwise; ``None`` also means null. A
@@ -285,6 +286,29 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_drift(args: argparse.Namespace) -> int:
+    from shopai_lab.lab.drift import drift_table, format_drift
+
+    notebooks = resolve_notebooks(args.notebooks)
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.executed:
+            executed = [Path(args.executed) / path.name for path in notebooks]
+        else:
+            executed = [Path(tmp) / path.name for path in notebooks]
+            _, failed = _run_all(notebooks, executed, {}, progress=not args.no_progress)
+            if failed:
+                return 1
+        beyond = 0
+        for path, output in zip(notebooks, executed):
+            try:
+                table = drift_table(path, output)
+            except (FileNotFoundError, ValueError) as exc:
+                raise CliError(str(exc)) from exc
+            beyond += int((table["share"] > 1).sum())
+            print(format_drift(path.stem, table))
+    return 1 if beyond else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``shopai-lab`` argument parser."""
     parser = argparse.ArgumentParser(prog="shopai-lab", description="Run and inspect the ShopAI Lab notebooks.")
@@ -320,6 +344,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_refresh.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
     p_refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
     p_refresh.set_defaults(func=_cmd_refresh)
+
+    p_drift = sub.add_parser(
+        "drift", help="re-execute notebooks and list stored numbers that move, against their tolerance"
+    )
+    p_drift.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
+    p_drift.add_argument("--executed", metavar="DIR", help="compare executed copies in DIR instead of re-running")
+    p_drift.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p_drift.set_defaults(func=_cmd_drift)
     return parser
 
 

@@ -51,39 +51,48 @@ def record(
     value: Any,
     digits: int = 6,
     *,
+    noise: float | None = None,
     rtol: float | None = None,
     atol: float | None = None,
+    reason: str | None = None,
 ) -> None:
-    """Show and store a headline metric of the running notebook.
+    """Show and store a headline metric of the running notebook, with how far a re-run may move it.
 
     Parameters
     ----------
     name
-        Metric name, e.g. ``"silhouette"`` or ``"ndcg@10/EASE"``.
+        Metric name, e.g. ``"silhouette"`` or ``"ndcg@10/ALS"``.
     value
         A number, string, bool, or list/dict of them. Numpy scalars are accepted.
     digits
         Significant digits kept for floats, so stored outputs do not change
         with the last bits of floating-point arithmetic.
+    noise
+        The value's sampling standard error (e.g. a bootstrap's ``se``, or ``std / sqrt(n)`` of
+        per-customer values): a re-run must reproduce the value within
+        :data:`~shopai_lab.lab.tolerance.NOISE_SHARE` of it. The tolerance of a metric estimated
+        on a sample.
     rtol, atol
-        Relative and absolute tolerance within which a re-run on another
-        machine reproduces this value (another BLAS kernel or thread count
-        changes the last digits of iterative fits). Stored with the metric;
-        the notebook tests compare re-runs with it. ``None``: the test suite's
-        default (0.2% relative for floats; integers, text and bools exactly).
+        Relative and absolute tolerance of a fitted estimate whose last digits depend on the
+        machine (an iterative fit, a model trained on noisy scores); ``reason`` must say why.
+    reason
+        Why the tolerance is what it is (required with ``rtol``/``atol``).
+
+    With none of ``noise``, ``rtol``, ``atol``, a float is compared at the notebook's default
+    tolerance (:mod:`shopai_lab.lab.tolerance`); integers, text and bools are always exact.
 
     Examples
     --------
     >>> record("customers", 4334)  # doctest: +SKIP
     customers = 4334
-    >>> record("ndcg@10/ALS", 0.10734, rtol=0.01)  # doctest: +SKIP
+    >>> record("ndcg@10/ALS", 0.10734, noise=0.0052)  # doctest: +SKIP
     ndcg@10/ALS = 0.10734
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"metric name must be a non-empty string, got {name!r}")
     plain = _plain(value, digits)
     entry: dict[str, Any] = {"name": name, "value": plain}
-    for key, tolerance in (("rtol", rtol), ("atol", atol)):
+    for key, tolerance in (("noise", noise), ("rtol", rtol), ("atol", atol)):
         if tolerance is not None:
             if (
                 isinstance(tolerance, bool)
@@ -91,7 +100,13 @@ def record(
                 or not (0 <= float(tolerance) < math.inf)
             ):
                 raise ValueError(f"{key} must be a finite number >= 0, got {tolerance!r}")
-            entry[key] = float(tolerance)
+            entry[key] = float(f"{float(tolerance):.3g}")
+    if reason is not None:
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"reason must be a non-empty string, got {reason!r}")
+        entry["reason"] = reason.strip()
+    elif ("rtol" in entry or "atol" in entry) and "noise" not in entry:
+        raise ValueError(f"record({name!r}, ...): say why with reason= when you give rtol or atol")
     from IPython.display import display
 
     display({METRIC_MIMETYPE: entry, "text/plain": f"{name} = {plain!r}"}, raw=True)

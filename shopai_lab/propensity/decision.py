@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     as_float_array,
     require_columns,
@@ -238,7 +239,7 @@ def best_threshold(curve: pd.DataFrame, column: str = "realised") -> float:
         raise ValueError("curve is empty")
     ordered = curve.sort_values("threshold", kind="stable")
     values = ordered[column].to_numpy(dtype=float)
-    last = len(values) - 1 - int(np.argmax(values[::-1]))
+    last = len(values) - 1 - int(ranking.argmax(values[::-1]))
     return float(ordered["threshold"].iloc[last])
 
 

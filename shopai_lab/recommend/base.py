@@ -1,5 +1,8 @@
 """The recommender base class: input checks, top-k selection, seen-item exclusion, batching.
 
+Top-k lists come from :func:`shopai_lab.ranking.top_k_rows`: scores quantised so that a near-tie
+becomes a tie, ties broken by the lower item index, so a list does not depend on the CPU.
+
 Recommenders follow scikit-learn's conventions: hyper-parameters are keyword-only
 constructor arguments stored unchanged (``get_params``/``set_params``/``clone``
 come from :class:`sklearn.base.BaseEstimator`), ``fit(X)`` validates them and
@@ -20,6 +23,7 @@ from shopai_lab._validation import (
     require_bool,
     require_positive_int,
 )
+from shopai_lab.ranking import top_k_rows
 
 _NOT_FITTED = "this %(name)s is not fitted yet: call fit before using it"
 
@@ -45,15 +49,6 @@ def check_interactions(X, dtype=np.float32) -> sp.csr_matrix:
         raise ValueError("X has negative weights; implicit feedback must be >= 0")
     X.sort_indices()
     return X
-
-
-def _top_k_rows(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Top-k columns of each row, best first (ties broken by column index)."""
-    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    part_scores = np.take_along_axis(scores, part, axis=1)
-    order = np.lexsort((part, -part_scores), axis=1)
-    items = np.take_along_axis(part, order, axis=1)
-    return items, np.take_along_axis(scores, items, axis=1)
 
 
 class Recommender(BaseEstimator):
@@ -198,5 +193,5 @@ class Recommender(BaseEstimator):
         if unscored.any():
             popularity = self.item_popularity_ / max(self.item_popularity_.max(), 1.0)
             scores[unscored] = np.where(candidates[unscored], popularity[None, :], -np.inf)
-        items, top = _top_k_rows(scores, k)
+        items, top = top_k_rows(scores, k)  # ties (and last-bit near-ties) go to the lower item index
         return np.where(np.isfinite(top), items, -1), top, unscored

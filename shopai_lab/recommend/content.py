@@ -16,6 +16,7 @@ from shopai_lab._validation import (
     require_number,
     require_positive_int,
 )
+from shopai_lab.ranking import quantize
 from shopai_lab.recommend.base import Recommender
 from shopai_lab.recommend.interactions import Split
 from shopai_lab.recommend.similarity import cosine_item_similarity
@@ -169,7 +170,7 @@ def cold_start_evaluation(split: Split, descriptions: pd.Series, k: int = 10, n_
     texts = split.train.items.append(cold_items).map(descriptions).fillna("")
     content = ContentKNN(n_neighbors=n_neighbors).fit(X_all, texts)
     users = split.train.user_index(np.sort(buyers["customer_id"].unique()))
-    top = np.argsort(-content.scores(users)[:, n_known:], axis=1, kind="stable")[:, :k]
+    top = np.argsort(-quantize(content.scores(users)[:, n_known:], axis=1), axis=1, kind="stable")[:, :k]
     bought = buyers.groupby("customer_id")["item_id"].apply(set)
     customers = split.train.users[users]
     hits = [bool(set(cold_items[top[i]]) & bought[c]) for i, c in enumerate(customers)]

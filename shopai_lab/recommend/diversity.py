@@ -11,6 +11,7 @@ from shopai_lab._validation import (
     require_number,
     require_positive_int,
 )
+from shopai_lab.ranking import quantize
 from shopai_lab.recommend.base import check_interactions
 from shopai_lab.recommend.similarity import ItemVectors
 
@@ -70,6 +71,7 @@ def _mmr_order(cand: np.ndarray, rel: np.ndarray, vectors: ItemVectors, k: int, 
     available = np.ones(len(cand), dtype=bool)
     for _ in range(min(k, len(cand))):
         value = relevance_weight * rel - (1 - relevance_weight) * max_sim
+        value = quantize(value)  # a near-tie is a tie: the earlier candidate wins, on any CPU
         value[~available] = -np.inf
         pick = int(np.argmax(value))
         chosen.append(pick)

@@ -51,7 +51,10 @@ def recent_purchases(split: Split, customer_id, descriptions: pd.Series, n: int 
     n = require_positive_int(n, "n")
     lines = split.train_purchases
     history = lines[lines["customer_id"] == customer_id]
-    recent = history.sort_values("timestamp").drop_duplicates("item_id", keep="last").tail(n)
+    # lines of one invoice share a timestamp: a stable sort on (timestamp, item_id) orders them the same on any CPU
+    recent = (
+        history.sort_values(["timestamp", "item_id"], kind="stable").drop_duplicates("item_id", keep="last").tail(n)
+    )
     return recent.assign(description=recent["item_id"].map(descriptions))[["item_id", "description"]]
 
 

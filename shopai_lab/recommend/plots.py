@@ -38,7 +38,7 @@ def plot_model_comparison(results: pd.DataFrame, k: int, metric: str = "ndcg", a
     k = require_positive_int(k, "k")
     label = {"ndcg": "nDCG", "map": "MAP", "hit_rate": "hit rate"}.get(metric, metric)
     ax = _axes(ax, (8, 4))
-    results[metric].sort_values().plot.barh(color="C0", ax=ax)
+    results[metric].sort_values(kind="stable").plot.barh(color="C0", ax=ax)
     ax.set(
         title=f"{label}@{k} on the test period ({int(results['users'].iloc[0]):,} customers)",
         xlabel=f"{label}@{k} (binary relevance, full ranking)",

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sklearn.base import clone
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     require_bool,
     require_instance,
@@ -263,7 +264,7 @@ def tune_models(
     if "Blend" in models:
         weights = grids.get("Blend", {}).get("trend_weight", [DEFAULT_TREND_WEIGHT]) if tune else [DEFAULT_TREND_WEIGHT]
         trend_scores = _tune_trend_weight(validation, params, list(weights), k, metric)
-        params["Blend"] = {"trend_weight": float(trend_scores.idxmax())}
+        params["Blend"] = {"trend_weight": float(ranking.idxmax(trend_scores))}
     return Tuning(params=params, table=table, trend_scores=trend_scores)
 
 

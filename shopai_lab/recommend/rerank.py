@@ -36,6 +36,7 @@ from shopai_lab._validation import (
     require_seed,
 )
 from shopai_lab.behavior.rfm import rfm
+from shopai_lab.ranking import quantize
 from shopai_lab.recommend.evaluation import evaluate_lists, ranking_metrics
 from shopai_lab.recommend.factorization import ALS
 from shopai_lab.recommend.interactions import Split
@@ -295,7 +296,7 @@ def rerank(candidates: Candidates, scorer, k: int = 10) -> np.ndarray:
         raise TypeError(f"scorer must be a fitted classifier with predict_proba, got {type(scorer).__name__}")
     features = list(getattr(scorer, "feature_names_in_", PAIR_FEATURES))
     proba = scorer.predict_proba(candidates.features[features])[:, 1].reshape(candidates.items.shape)
-    proba = np.where(candidates.items >= 0, proba, -np.inf)
+    proba = np.where(candidates.items >= 0, quantize(proba, axis=1), -np.inf)  # near-ties -> ties
     order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
     return np.take_along_axis(candidates.items, order, axis=1)
 

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from tqdm import tqdm
 
 from shopai_lab._validation import require_number, require_positive_int
+from shopai_lab.ranking import quantize
 
 __all__ = ["ItemVectors", "cosine_item_similarity", "cosine_rows", "knn_prune"]
 
@@ -22,14 +23,21 @@ __all__ = ["ItemVectors", "cosine_item_similarity", "cosine_rows", "knn_prune"]
 def knn_prune(similarity: sp.csr_matrix, n_neighbors: int) -> sp.csr_matrix:
     """Keep the ``n_neighbors`` largest entries of each row of a CSR matrix (a new matrix).
 
+    Among entries tied at the boundary (after :func:`shopai_lab.ranking.quantize` per row, so that
+    last-bit noise cannot untie them), the lower column index is kept: the neighbourhood does not
+    depend on the CPU's sorting kernel.
+
     Examples
     --------
     >>> S = sp.csr_matrix(np.array([[0.0, 0.9, 0.2, 0.5]]))
     >>> knn_prune(S, 2).toarray().tolist()
     [[0.0, 0.9, 0.0, 0.5]]
+    >>> knn_prune(sp.csr_matrix(np.array([[0.5, 0.9, 0.5, 0.5]])), 2).toarray().tolist()
+    [[0.5, 0.9, 0.0, 0.0]]
     """
     n_neighbors = require_positive_int(n_neighbors, "n_neighbors")
-    similarity = similarity.tocsr()
+    similarity = sp.csr_matrix(similarity, copy=True)  # sorting indices must not touch the caller's matrix
+    similarity.sort_indices()
     indptr, indices, data = similarity.indptr, similarity.indices, similarity.data
     keep = np.zeros(len(data), dtype=bool)
     lengths = np.diff(indptr)
@@ -38,7 +46,9 @@ def knn_prune(similarity: sp.csr_matrix, n_neighbors: int) -> sp.csr_matrix:
         if stop - start <= n_neighbors:
             keep[start:stop] = True
         else:
-            top = np.argpartition(-data[start:stop], n_neighbors - 1)[:n_neighbors]
+            values = quantize(data[start:stop])
+            # sorted indices: position order is column order, so a stable sort keeps the lower column first
+            top = np.argsort(-values, kind="stable")[:n_neighbors]
             keep[start + top] = True
     pruned = sp.csr_matrix((np.where(keep, data, 0.0), indices.copy(), indptr.copy()), shape=similarity.shape)
     pruned.eliminate_zeros()

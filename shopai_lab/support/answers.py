@@ -23,6 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
 from sklearn.utils.validation import check_is_fitted
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     require_columns,
     require_labels,
@@ -286,4 +287,4 @@ def reply_by_similarity(texts: Any, replies: pd.DataFrame) -> np.ndarray:
     vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5))
     vectoriser.fit(list(replies["response"]) + texts)
     similarity = linear_kernel(vectoriser.transform(texts), vectoriser.transform(replies["response"]))
-    return replies["intent"].to_numpy()[similarity.argmax(axis=1)]
+    return replies["intent"].to_numpy()[ranking.argmax(similarity, axis=1)]

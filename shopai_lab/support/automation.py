@@ -27,6 +27,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     as_bool_array,
     as_float_array,
@@ -95,14 +96,16 @@ def automation_curve(score: Any, correct: Any) -> pd.DataFrame:
     2        0.3       1.00  0.500000       2
     """
     s, c = _score_and_correct(score, correct)
-    order = np.argsort(-s, kind="stable")
-    s, c = s[order], c[order]
+    order = ranking.descending_order(s)
+    # scores equal up to last-bit noise form one group (on any CPU); its threshold is its lowest score
+    s, c, q = s[order], c[order], ranking.quantize(s)[order]
     hits = np.cumsum(c)
-    last = np.r_[s[1:] != s[:-1], True]  # last position of each distinct score
+    first = np.r_[True, q[1:] != q[:-1]]
+    last = np.r_[q[1:] != q[:-1], True]  # last position of each distinct score
     n = np.arange(1, len(s) + 1)[last]
     return pd.DataFrame(
         {
-            "threshold": s[last],
+            "threshold": np.minimum.reduceat(s, np.flatnonzero(first)),
             "automated": n / len(s),
             "accuracy": hits[last] / n,
             "errors": (n - hits[last]).astype(int),

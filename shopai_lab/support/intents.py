@@ -33,6 +33,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 from tqdm import tqdm
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     require_bool,
     require_labels,
@@ -297,7 +298,7 @@ class IntentClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X: Any) -> np.ndarray:
         """The most probable intent (ties to the first in ``classes_``)."""
         proba = self._proba(X)
-        return self.classes_[proba.argmax(axis=1)]
+        return self.classes_[ranking.argmax(proba, axis=1)]
 
 
 def fit_models(models: dict[str, Any], texts: Any, intents: Any, progress: bool = True) -> dict[str, Any]:
@@ -395,7 +396,7 @@ class TemperatureCalibrated(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """The model's intent (unchanged by the temperature)."""
-        return self.classes_[self.decision_function(X).argmax(axis=1)]
+        return self.classes_[ranking.argmax(self.decision_function(X), axis=1)]
 
 
 def calibrate(model: Any, texts: Any, intents: Any) -> TemperatureCalibrated:

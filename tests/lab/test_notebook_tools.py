@@ -39,14 +39,27 @@ def test_record_rejects_bad_input(displayed, name, value, error, message):
         record(name, value)
 
 
-def test_record_stores_its_tolerance(displayed):
-    record("ndcg", 0.1148, rtol=0.02)
-    record("count", 3, atol=0)
-    assert displayed[0][METRIC_MIMETYPE] == {"name": "ndcg", "value": 0.1148, "rtol": 0.02}
-    assert displayed[1][METRIC_MIMETYPE] == {"name": "count", "value": 3, "atol": 0.0}
+def test_record_stores_its_tolerance_with_its_reason(displayed):
+    record("ndcg", 0.1148, noise=0.00512)
+    record("auc", 0.93, rtol=0.02, reason="trained on scores whose last digits vary")
+    record("count", 3)
+    assert displayed[0][METRIC_MIMETYPE] == {"name": "ndcg", "value": 0.1148, "noise": 0.00512}
+    assert displayed[1][METRIC_MIMETYPE] == {
+        "name": "auc",
+        "value": 0.93,
+        "rtol": 0.02,
+        "reason": "trained on scores whose last digits vary",
+    }
+    assert displayed[2][METRIC_MIMETYPE] == {"name": "count", "value": 3}
     for bad in (-0.1, float("inf"), "1%", True):
         with pytest.raises(ValueError, match="rtol must be a finite number >= 0"):
-            record("x", 1.0, rtol=bad)
+            record("x", 1.0, rtol=bad, reason="r")
+        with pytest.raises(ValueError, match="noise must be a finite number >= 0"):
+            record("x", 1.0, noise=bad)
+    with pytest.raises(ValueError, match="say why with reason="):
+        record("x", 1.0, atol=0.1)
+    with pytest.raises(ValueError, match="reason must be a non-empty string"):
+        record("x", 1.0, rtol=0.1, reason=" ")
 
 
 def notebook_with_metrics(path, entries):
@@ -224,3 +237,31 @@ def test_every_notebook_leaves_out_spark_where_it_is_missing(tmp_path, monkeypat
         cli.resolve_notebooks(["10"], tmp_path)
     monkeypatch.setattr(shopai_lab.spark, "spark_available", lambda: True)
     assert len(cli.resolve_notebooks([], tmp_path)) == 2
+
+
+def test_drift_lists_moved_numbers_against_their_tolerance(tmp_path, monkeypatch, capsys):
+    stored_dir, executed_dir = tmp_path / "notebooks", tmp_path / "executed"
+    stored_dir.mkdir()
+    executed_dir.mkdir()
+    monkeypatch.setenv("SHOPAI_LAB_NOTEBOOKS_DIR", str(stored_dir))
+
+    def write(folder, ndcg, text):
+        metric = {"name": "ndcg", "value": ndcg, "noise": 0.005}
+        outputs = [
+            new_output("stream", name="stdout", text=text),
+            new_output("display_data", data={METRIC_MIMETYPE: metric, "text/plain": f"ndcg = {ndcg}"}),
+        ]
+        nb = new_notebook(cells=[new_code_cell("record(...)", outputs=outputs, execution_count=1)])
+        nbformat.write(nb, str(folder / "01_demo.ipynb"))
+
+    write(stored_dir, 0.1151, "AUC 0.9200 on 1,683 customers\n")
+    write(executed_dir, 0.1152, "AUC 0.9201 on 1,683 customers\n")
+    assert cli.main(["drift", "01", "--executed", str(executed_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "01_demo: 2 number(s) moved, 0 beyond tolerance" in out and "metric ndcg" in out
+    write(executed_dir, 0.1171, "AUC 0.9200 on 1,684 customers\n")
+    assert cli.main(["drift", "01", "--executed", str(executed_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "2 number(s) moved, 2 beyond tolerance" in out and "an integer: exact" in out
+    assert cli.main(["drift", "01", "--executed", str(tmp_path / "nowhere")]) == 2
+    assert "no notebook at" in capsys.readouterr().err
