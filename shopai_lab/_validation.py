@@ -327,6 +327,25 @@ def require_same_length(**arrays: Any) -> int:
     return next(iter(lengths.values()), 0)
 
 
+def require_broadcastable(**arrays: np.ndarray) -> tuple[int, ...]:
+    """Raise ``ValueError`` unless the arrays have one shape (or single numbers); return the common shape.
+
+    Examples
+    --------
+    >>> require_broadcastable(mean=np.ones(2), std=np.ones(3))
+    Traceback (most recent call last):
+    ...
+    ValueError: mean and std must have the same shape (or be single numbers), got (2,) and (3,)
+    """
+    try:
+        return np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+    except ValueError:
+        shapes = " and ".join(str(np.shape(a)) for a in arrays.values())
+        raise ValueError(
+            f"{' and '.join(arrays)} must have the same shape (or be single numbers), got {shapes}"
+        ) from None
+
+
 def require_one_of(value: Any, name: str, allowed: Iterable[Any]) -> Any:
     """Return ``value`` if it is one of ``allowed``; raise ``ValueError`` listing them otherwise."""
     allowed = list(allowed)

@@ -26,6 +26,7 @@ from tqdm import tqdm
 from shopai_lab._validation import (
     as_float_array,
     require_bool,
+    require_broadcastable,
     require_columns,
     require_number,
     require_one_of,
@@ -183,12 +184,7 @@ def msprt_statistic(estimate: Any, variance: Any, tau: float) -> np.ndarray:
     tau = require_positive(tau, "tau")
     d = as_float_array(estimate, "estimate", ndim=None)
     V = as_float_array(variance, "variance", ndim=None, low=0, low_inclusive=False)
-    try:
-        np.broadcast_shapes(d.shape, V.shape)
-    except ValueError:
-        raise ValueError(
-            f"estimates and variances must have the same shape (one per look), got {d.shape} and {V.shape}"
-        ) from None
+    require_broadcastable(estimate=d, variance=V)
     return _msprt(d, V, tau)
 
 

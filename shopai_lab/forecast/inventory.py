@@ -28,6 +28,7 @@ from scipy.stats import norm
 from shopai_lab._validation import (
     as_float_array,
     require_bool,
+    require_broadcastable,
     require_callable,
     require_columns,
     require_instance,
@@ -83,12 +84,7 @@ def normal_order_up_to(mean, std, service_level: float, lead_time: int = 1):
     lead_time = require_positive_int(lead_time, "lead_time", minimum=0)
     mean = as_float_array(mean, "mean", ndim=None, low=0)
     std = as_float_array(std, "std", ndim=None, low=0)
-    try:
-        np.broadcast_shapes(mean.shape, std.shape)
-    except ValueError:
-        raise ValueError(
-            f"mean and std must have the same shape (or one be a single number), got {mean.shape} and {std.shape}"
-        ) from None
+    require_broadcastable(mean=mean, std=std)
     periods = lead_time + 1
     return periods * mean + norm.ppf(p) * std * np.sqrt(periods)
 

@@ -151,7 +151,7 @@ ROWS = [
         ex.always_valid_pvalues,
         {"estimates": [0.1, 0.2], "variances": [1.0, 0.5, 0.2], "tau": 1.0},
         ValueError,
-        "estimates and variances",
+        "estimate and variance must have the same shape",
     ),
     (ex.simulate_peeking, {"weekly": WEEKLY, "T": SPLITS.astype(float) * 0.7, "progress": False}, ValueError, "T"),
     (ex.simulate_peeking, {"weekly": WEEKLY, "T": SPLITS, "tau": 0.0, "progress": False}, ValueError, "tau"),
