@@ -9,12 +9,12 @@ import time
 import pandas as pd
 
 from shopai_lab import forecast
-from shopai_lab.data import load_online_retail
+from shopai_lab.data import NON_PRODUCT_PATTERN, load_online_retail
 
 
 def main(test_weeks: int = 8, validation_weeks: int = 8, horizon: int = 4) -> None:
     start = time.perf_counter()
-    full = forecast.weekly_panel(load_online_retail())
+    full = forecast.weekly_panel(load_online_retail(), NON_PRODUCT_PATTERN)
     n = len(full.weeks)
     items = forecast.select_products(full.units, full.weeks[n - test_weeks - validation_weeks - 1], 0.6)
     panel = full.subset(items)

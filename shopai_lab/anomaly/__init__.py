@@ -4,7 +4,8 @@ Modules (one job each):
 
 - :mod:`~shopai_lab.anomaly.features`: invoice-level features from canonical purchase lines.
 - :mod:`~shopai_lab.anomaly.detectors`: IsolationForest, LOF, robust z, rules and a rank ensemble
-  on one API (``fit``, ``score_samples``, ``fit_score``; higher = more anomalous).
+  on one API (``fit``, ``anomaly_score`` and ``fit_score``: higher = more anomalous; ``score_samples``
+  with scikit-learn's sign: higher = more normal).
 - :mod:`~shopai_lab.anomaly.inject`: plant labelled anomalies in real invoices.
 - :mod:`~shopai_lab.anomaly.evaluate`: metrics per kind over seeds, LOF neighbourhood choice,
   the real-data reversal label, paired bootstrap.

@@ -1,9 +1,12 @@
-"""Anomaly detectors on one API: ``fit(X)``, ``score_samples(X)`` (higher = more anomalous).
+"""Anomaly detectors on one API: ``fit(X)``, ``anomaly_score(X)`` (higher = more anomalous).
 
 ``X`` is a DataFrame of finite numbers, usually :func:`shopai_lab.anomaly.model_matrix`
-of the invoice features. Every detector also has ``fit_score(X)``: fit on ``X`` and score
-the same rows, which is what an audit of past invoices does (for the local outlier factor
-it uses the in-sample factor, where a row is not its own neighbour).
+of the invoice features. Every detector also has ``fit_score(X)``: fit on ``X`` and return the
+anomaly scores of the same rows, which is what an audit of past invoices does (for the local
+outlier factor it uses the in-sample factor, where a row is not its own neighbour), and
+``score_samples(X)`` with scikit-learn's sign (higher = more normal: minus ``anomaly_score``),
+so a detector reads like ``IsolationForest`` or ``LocalOutlierFactor`` where scikit-learn
+conventions are expected.
 
 * :class:`IsolationForestDetector`: random splits isolate rare rows in few steps
   (Liu, Ting & Zhou 2008); scikit-learn's ``IsolationForest``.
@@ -64,13 +67,21 @@ class _Detector(BaseEstimator):
             raise ValueError(f"X is missing column(s) {missing} the detector was fitted on")
         return X[list(self.feature_names_in_)].to_numpy(float)
 
+    def anomaly_score(self, X: pd.DataFrame) -> np.ndarray:
+        """How anomalous each row of ``X`` is (higher = more anomalous)."""
+        raise NotImplementedError
+
+    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
+        """scikit-learn's outlier score of each row of ``X``: higher = more normal (minus :meth:`anomaly_score`)."""
+        return -self.anomaly_score(X)
+
     def fit_score(self, X: pd.DataFrame) -> np.ndarray:
-        """Fit on ``X`` and return the scores of the same rows (higher = more anomalous)."""
-        return self.fit(X).score_samples(X)
+        """Fit on ``X`` and return the anomaly scores of the same rows (higher = more anomalous)."""
+        return self.fit(X).anomaly_score(X)
 
 
 class IsolationForestDetector(_Detector):
-    """Isolation forest; the score is minus scikit-learn's ``score_samples`` (higher = more anomalous).
+    """Isolation forest; the anomaly score is minus scikit-learn's ``score_samples`` (higher = more anomalous).
 
     Parameters
     ----------
@@ -111,7 +122,8 @@ class IsolationForestDetector(_Detector):
         ).fit(X.to_numpy(float))
         return self
 
-    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
+    def anomaly_score(self, X: pd.DataFrame) -> np.ndarray:
+        """Minus the forest's ``score_samples`` (higher = more anomalous)."""
         values = self._check_score_input(X)
         return quantize(-self.model_.score_samples(values))  # last-bit noise must not reorder invoices
 
@@ -155,8 +167,8 @@ class LOFDetector(_Detector):
         self.training_scores_ = quantize(outlier_factor(self.neighbors_, self.lrd_, self.lrd_))
         return self
 
-    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
-        """Scores of new rows (each row's neighbours are taken from the training rows)."""
+    def anomaly_score(self, X: pd.DataFrame) -> np.ndarray:
+        """Local outlier factors of new rows (neighbours taken from the training rows; higher = more anomalous)."""
         values = self._check_score_input(X)  # checks the model is fitted
         values = self.scaler_.transform(values)
         distances, neighbors = nearest_neighbors(self.reference_, int(self.n_neighbors), query=values)
@@ -205,7 +217,7 @@ class RobustZDetector(_Detector):
     >>> detector = RobustZDetector().fit(X)
     >>> detector.scale_.round(4).tolist()
     [1.4826, 0.2507]
-    >>> detector.score_samples(X).round(3).tolist()
+    >>> detector.anomaly_score(X).round(3).tolist()
     [1.349, 0.674, 0.0, 0.674, 65.426]
     """
 
@@ -230,7 +242,8 @@ class RobustZDetector(_Detector):
         values = self._check_score_input(X)
         return pd.DataFrame((values - self.median_) / self.scale_, index=X.index, columns=self.feature_names_in_)
 
-    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
+    def anomaly_score(self, X: pd.DataFrame) -> np.ndarray:
+        """The largest absolute (or, one-sided, positive) robust z-score of each row."""
         z = self.z_scores(X).to_numpy()
         return quantize((np.abs(z) if self.two_sided else np.maximum(z, 0.0)).max(axis=1))
 
@@ -259,7 +272,8 @@ class ColumnRule(_Detector):
             raise ValueError(f"X has no column {self.column!r} for the rule; found {list(X.columns)}")
         return self
 
-    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
+    def anomaly_score(self, X: pd.DataFrame) -> np.ndarray:
+        """The rule's column of ``X``."""
         values = self._check_score_input(X)
         return values[:, list(self.feature_names_in_).index(self.column)].copy()
 
@@ -399,7 +413,7 @@ class RankEnsemble(_Detector):
         columns = {}
         for name, detector in self.fitted_.items():
             raw = detector.training_scores_ if in_sample and isinstance(detector, LOFDetector) else None
-            scores = raw if raw is not None else detector.score_samples(X)
+            scores = raw if raw is not None else detector.anomaly_score(X)
             columns[name] = self._percentile(name, scores)
         return pd.DataFrame(columns, index=X.index)
 
@@ -409,7 +423,8 @@ class RankEnsemble(_Detector):
             return values.max(axis=1)
         return values @ self.weights_
 
-    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
+    def anomaly_score(self, X: pd.DataFrame) -> np.ndarray:
+        """The combined percentile of each row (0..1; higher = more anomalous)."""
         return self._combine(self.member_percentiles(X))
 
     def fit_score(self, X: pd.DataFrame) -> np.ndarray:

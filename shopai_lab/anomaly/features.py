@@ -18,9 +18,11 @@ One row per invoice. Three groups of columns:
   overlap when the previous invoice is less than a day old, else 0: the same basket
   placed again, as a double submission or a bot does).
 
-Non-product lines (postage, manual adjustments, bank charges, ...) are removed first:
-left in, a postage line priced far from "usual" or a manual line of thousands fills the
-top of every detector's list.
+Non-product lines (postage, manual adjustments, bank charges, ...) must be out first: left in, a
+postage line priced far from "usual" or a manual line of thousands fills the top of every detector's
+list. Clean lines have none (:func:`shopai_lab.data.clean_transactions` drops them); for other lines,
+name their codes with ``non_product_pattern`` (e.g. ``shopai_lab.data.NON_PRODUCT_PATTERN``, the
+bundled data's rule).
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ from shopai_lab._validation import (
     require_positive,
     require_strings,
 )
-from shopai_lab.data import NON_PRODUCT_PATTERN
 from shopai_lab.ranking import quantize
 
 LINE_COLUMNS: tuple[str, ...] = (
@@ -84,7 +85,7 @@ LOG_COLUMNS: dict[str, float] = {
 }
 
 
-def product_lines(lines: pd.DataFrame, non_product_pattern: str = NON_PRODUCT_PATTERN) -> pd.DataFrame:
+def product_lines(lines: pd.DataFrame, non_product_pattern: str | None = None) -> pd.DataFrame:
     """Purchase lines of products only: positive quantity and price, a product stock code.
 
     Parameters
@@ -92,7 +93,8 @@ def product_lines(lines: pd.DataFrame, non_product_pattern: str = NON_PRODUCT_PA
     lines
         Canonical lines (e.g. ``clean_transactions(...).purchases``). Not modified.
     non_product_pattern
-        Regular expression (full match) of stock codes that are not products.
+        Regular expression (full match) of stock codes that are not products, e.g.
+        ``shopai_lab.data.NON_PRODUCT_PATTERN``; ``None`` (clean lines): every code is a product.
 
     Returns
     -------
@@ -103,12 +105,12 @@ def product_lines(lines: pd.DataFrame, non_product_pattern: str = NON_PRODUCT_PA
     --------
     >>> lines = pd.DataFrame({"item_id": ["85123A", "POST", "M"], "quantity": [6, 1, 1],
     ...                       "unit_price": [2.55, 18.0, 0.5]})
-    >>> product_lines(lines)["item_id"].tolist()
+    >>> product_lines(lines, non_product_pattern="POST|M")["item_id"].tolist()
     ['85123A']
     """
     require_columns(lines, ["item_id", "quantity", "unit_price"], "lines")
     require_numeric_columns(lines, ["quantity", "unit_price"], "lines")
-    require_pattern(non_product_pattern, "non_product_pattern")
+    non_product_pattern = require_pattern(non_product_pattern, "non_product_pattern")
     keep = (lines["quantity"] > 0) & (lines["unit_price"] > 0)
     if non_product_pattern:
         keep &= ~lines["item_id"].astype("string").str.fullmatch(non_product_pattern).fillna(False)
@@ -187,7 +189,7 @@ def _line_features(kept: pd.DataFrame, price_tolerance: float) -> pd.DataFrame:
 def invoice_features(
     lines: pd.DataFrame,
     price_tolerance: float = 2.0,
-    non_product_pattern: str = NON_PRODUCT_PATTERN,
+    non_product_pattern: str | None = None,
 ) -> pd.DataFrame:
     """One row of anomaly features per invoice (see the module docstring).
 
@@ -201,7 +203,8 @@ def invoice_features(
         A line counts as off-price when its price is more than this factor away from
         the product's median price (> 1).
     non_product_pattern
-        Stock codes removed before anything is computed (see :func:`product_lines`).
+        Stock codes removed before anything is computed (see :func:`product_lines`); ``None`` for
+        clean lines.
 
     Returns
     -------

@@ -1,6 +1,5 @@
 """Customer value (notebook 05): BG/NBD and Gamma-Gamma, customer value, holdout diagnostics, simulators."""
 
-from shopai_lab.clv._fitting import ConvergenceError, IdentificationWarning, fit_and_note
 from shopai_lab.clv.bgnbd import BetaGeoModel
 from shopai_lab.clv.churn import (
     CHURN_FEATURES,
@@ -20,6 +19,7 @@ from shopai_lab.clv.diagnostics import (
     holdout_by_frequency,
     tracking_curve,
 )
+from shopai_lab.clv.fitting import ConvergenceError, IdentificationWarning, fit_and_note
 from shopai_lab.clv.gamma_gamma import GammaGammaModel
 from shopai_lab.clv.plots import plot_concentration, plot_differences, plot_holdout_by_frequency, plot_tracking
 from shopai_lab.clv.simulate import simulate_bgnbd, simulate_gamma_gamma

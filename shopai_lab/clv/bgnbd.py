@@ -15,7 +15,7 @@ from shopai_lab._validation import (
     require_number,
     require_positive_int,
 )
-from shopai_lab.clv._fitting import _BOUNDARY_LR_CRITICAL, IdentificationWarning, _fit, _nbd_loglik
+from shopai_lab.clv.fitting import _BOUNDARY_LR_CRITICAL, IdentificationWarning, _fit, _nbd_loglik
 from shopai_lab.clv.summary import _check_summary, _summary_arrays
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 from sklearn.utils.validation import check_is_fitted
 
 from shopai_lab._validation import (
@@ -109,14 +110,9 @@ def tracking_curve(
     return pd.DataFrame({"actual": actual, "expected": expected}, index=pd.Index(edges, name="date"))
 
 
-def _ranks(values: np.ndarray) -> np.ndarray:
-    """Average ranks (ties share the mean of their ranks), as ``scipy.stats.rankdata``."""
-    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    return (np.cumsum(counts) - (counts - 1) / 2.0)[inverse]
-
-
 def _spearman(y: np.ndarray, p: np.ndarray) -> float:
-    return _pearson(_ranks(y), _ranks(p))
+    """Pearson correlation of the average ranks (ties share the mean of their ranks)."""
+    return _pearson(rankdata(y), rankdata(p))
 
 
 def _pearson(y: np.ndarray, p: np.ndarray) -> float:

@@ -15,7 +15,7 @@ from shopai_lab._validation import (
     require_positive_int,
     require_same_length,
 )
-from shopai_lab.clv._fitting import IdentificationWarning, _fit
+from shopai_lab.clv.fitting import IdentificationWarning, _fit
 from shopai_lab.clv.summary import _check_summary
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 from shopai_lab._validation import file_error, require_frame
 from shopai_lab.data.columns import KNOWN_ALIASES, parse_column_map, to_canonical
-from shopai_lab.lab.paths import data_dir
+from shopai_lab.data.paths import data_dir
 from shopai_lab.schema import ID_COLUMNS
 
 ONLINE_RETAIL_FILE = "online_retail.parquet"

@@ -13,15 +13,22 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from statsmodels.stats.multitest import multipletests
 
 from shopai_lab._validation import as_float_array, require_instance, require_probability
 from shopai_lab.experiments.estimators import EffectEstimate
 
 ADJUSTMENTS = ("holm", "bh", "bonferroni", "none")
 
+#: Our names of the corrections -> statsmodels' ``multipletests`` methods.
+_STATSMODELS_METHODS = {"holm": "holm", "bh": "fdr_bh", "bonferroni": "bonferroni"}
+
 
 def adjust_pvalues(p_values: Any, method: str = "holm") -> np.ndarray:
-    """Adjusted p-values (same order as the input), as ``statsmodels.stats.multitest.multipletests``.
+    """Adjusted p-values (same order as the input), from ``statsmodels.stats.multitest.multipletests``.
+
+    ``"holm"`` (family-wise error), ``"bh"`` (Benjamini-Hochberg false discovery rate, statsmodels'
+    ``"fdr_bh"``), ``"bonferroni"``, or ``"none"`` (the p-values unchanged).
 
     Examples
     --------
@@ -31,22 +38,11 @@ def adjust_pvalues(p_values: Any, method: str = "holm") -> np.ndarray:
     [0.03, 0.04, 0.04]
     """
     p = as_float_array(p_values, "p_values", allow_empty=False, low=0, high=1)
-    m = len(p)
-    order = np.argsort(p, kind="stable")
-    ranked = p[order]
-    if method == "holm":
-        adjusted = np.maximum.accumulate((m - np.arange(m)) * ranked)
-    elif method == "bh":
-        adjusted = np.minimum.accumulate((m / np.arange(m, 0, -1) * ranked[::-1]))[::-1]
-    elif method == "bonferroni":
-        adjusted = m * ranked
-    elif method == "none":
-        adjusted = ranked
-    else:
+    if method not in ADJUSTMENTS:
         raise ValueError(f"method must be one of {ADJUSTMENTS}, got {method!r}")
-    out = np.empty(m)
-    out[order] = np.minimum(adjusted, 1.0)
-    return out
+    if method == "none" or len(p) == 0:
+        return p.copy()
+    return np.asarray(multipletests(p, method=_STATSMODELS_METHODS[method])[1], dtype=float)
 
 
 def metric_table(

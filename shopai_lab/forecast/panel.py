@@ -2,8 +2,9 @@
 
 Sales lines become demand through four explicit decisions, each reported:
 
-1. **Lines**: cancellations, non-product stock codes (postage, fees, manual lines),
-   zero or negative quantities and prices are out. Lines without a customer id
+1. **Lines**: cancellations, non-product stock codes (postage, fees, manual lines: the
+   data set's rule, passed as ``non_product_pattern``, e.g. ``shopai_lab.data.NON_PRODUCT_PATTERN``
+   for the bundled data), zero or negative quantities and prices are out. Lines without a customer id
    stay: an anonymous sale is still demand. Optionally (``net_cancelled``) the
    quantities a customer later cancelled are taken off the purchases they
    cancel, so an order entered by mistake and cancelled minutes later is not a
@@ -38,7 +39,7 @@ from shopai_lab._validation import (
     require_probability,
     to_timestamp,
 )
-from shopai_lab.data import NON_PRODUCT_PATTERN, net_of_returns
+from shopai_lab.data import net_of_returns
 
 __all__ = [
     "DemandPanel",
@@ -80,7 +81,7 @@ _LINE_COLUMNS = ("invoice_id", "item_id", "quantity", "unit_price", "timestamp")
 
 def demand_lines(
     transactions: pd.DataFrame,
-    non_product_pattern: str = NON_PRODUCT_PATTERN,
+    non_product_pattern: str | None = None,
     cancellation_prefix: str = "C",
     net_cancelled: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -91,7 +92,8 @@ def demand_lines(
     transactions
         Canonical transaction lines. Not modified.
     non_product_pattern
-        Full-match regular expression of stock codes that are not products.
+        Full-match regular expression of stock codes that are not products (e.g.
+        ``shopai_lab.data.NON_PRODUCT_PATTERN``); ``None``: every stock code is a product.
     cancellation_prefix
         Invoice-id prefix of a cancellation.
     net_cancelled
@@ -110,17 +112,17 @@ def demand_lines(
     ...     "item_id": ["x", "x", "x", "POST"], "quantity": [5, -2, 1, 1],
     ...     "unit_price": [1.0, 1.0, 2.0, 18.0],
     ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-03"])})
-    >>> lines, report = demand_lines(tx)
+    >>> lines, report = demand_lines(tx, non_product_pattern="POST")
     >>> lines["quantity"].tolist(), report["units"].tolist()
     ([3.0, 1.0], [-2.0, 1.0, 0.0, 2.0])
     """
     require_columns(transactions, _LINE_COLUMNS, "transactions")
     require_datetime(transactions, "timestamp", "transactions")
     require_numeric_columns(transactions, ["quantity", "unit_price"], "transactions")
-    require_pattern(non_product_pattern, "non_product_pattern")
     require_bool(net_cancelled, "net_cancelled")
     if not isinstance(cancellation_prefix, str) or not cancellation_prefix:
         raise ValueError(f"cancellation_prefix must be a non-empty string, got {cancellation_prefix!r}")
+    non_product_pattern = require_pattern(non_product_pattern, "non_product_pattern")
     lines = transactions.reset_index(drop=True)
     quantity = pd.to_numeric(lines["quantity"], errors="coerce").astype(float)
     price = pd.to_numeric(lines["unit_price"], errors="coerce").astype(float)
@@ -217,6 +219,7 @@ class DemandPanel:
 
 def weekly_panel(
     transactions: pd.DataFrame,
+    non_product_pattern: str | None = None,
     net_cancelled: bool = True,
     drop_partial_weeks: bool = True,
     closed_weeks: str = "drop",
@@ -227,7 +230,7 @@ def weekly_panel(
     ----------
     transactions
         Canonical transaction lines (raw: the rules of :func:`demand_lines` are applied).
-    net_cancelled
+    non_product_pattern, net_cancelled
         See :func:`demand_lines`.
     drop_partial_weeks
         Drop the first and last weeks when the data start after Monday 00:00 or
@@ -251,7 +254,7 @@ def weekly_panel(
     if closed_weeks not in ("drop", "keep"):
         raise ValueError(f"closed_weeks must be 'drop' or 'keep', got {closed_weeks!r}")
     require_bool(drop_partial_weeks, "drop_partial_weeks")
-    lines, report = demand_lines(transactions, net_cancelled=net_cancelled)
+    lines, report = demand_lines(transactions, non_product_pattern, net_cancelled=net_cancelled)
     require_not_empty(lines, "demand lines (transactions after removing cancellations and non-products)")
     first, last = transactions["timestamp"].min(), transactions["timestamp"].max()
     week = lines["timestamp"].dt.to_period("W-SUN").dt.start_time
@@ -330,13 +333,13 @@ def intermittency_classes(
     Returns
     -------
     pandas.DataFrame
-        Indexed by product: ``adi``, ``cv2``, ``klass`` (ordered categorical).
+        Indexed by product: ``adi``, ``cv2``, ``intermittency_class`` (ordered categorical).
         Products without any demand get ADI = inf and class "lumpy".
 
     Examples
     --------
     >>> units = pd.DataFrame({"steady": [4, 5, 4, 5], "rare": [0, 6, 0, 0]})
-    >>> intermittency_classes(units)["klass"].tolist()
+    >>> intermittency_classes(units)["intermittency_class"].tolist()
     ['smooth', 'intermittent']
     """
     require_demand(units, "units")
@@ -353,5 +356,5 @@ def intermittency_classes(
     high_adi = adi >= adi_cut
     high_cv2 = ~(cv2 < cv2_cut)
     index = np.where(high_adi, 2, 0) + np.where(high_cv2, 1, 0)
-    klass = pd.Categorical.from_codes(index, categories=list(INTERMITTENCY_CLASSES), ordered=True)
-    return pd.DataFrame({"adi": adi, "cv2": cv2, "klass": klass}, index=units.columns)
+    classes = pd.Categorical.from_codes(index, categories=list(INTERMITTENCY_CLASSES), ordered=True)
+    return pd.DataFrame({"adi": adi, "cv2": cv2, "intermittency_class": classes}, index=units.columns)

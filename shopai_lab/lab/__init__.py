@@ -1,5 +1,6 @@
 """The lab itself: where data and notebooks live, notebook records, the `shopai-lab` command."""
 
+from shopai_lab.data.paths import PROJECT_ROOT, data_dir
 from shopai_lab.lab.cli import (
     KERNEL_NAME,
     CliError,
@@ -12,7 +13,7 @@ from shopai_lab.lab.cli import (
     resolve_notebooks,
     write_html,
 )
-from shopai_lab.lab.paths import PROJECT_ROOT, data_dir, notebooks_dir
+from shopai_lab.lab.paths import notebooks_dir
 from shopai_lab.lab.records import METRIC_MIMETYPE, normalize_notebook, read_metrics, record
 from shopai_lab.report import compare, count, interval, money, percent, show, signed, verdict
 

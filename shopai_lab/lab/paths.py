@@ -1,13 +1,6 @@
-"""Where the bundled data and the notebooks live.
+"""Where the notebooks live (the data folder is :func:`shopai_lab.data.data_dir`).
 
-The package is installed in development mode (``pip install -e .``) from the
-project checkout, so both folders sit next to the package. Two environment
-variables move them for other layouts:
-
-``SHOPAI_LAB_DATA_DIR``
-    folder holding ``online_retail.parquet`` and ``online_shoppers_intention.csv``.
-``SHOPAI_LAB_NOTEBOOKS_DIR``
-    folder holding the numbered notebooks.
+``SHOPAI_LAB_NOTEBOOKS_DIR`` moves the folder of the numbered notebooks for other layouts.
 """
 
 from __future__ import annotations
@@ -15,12 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def data_dir() -> Path:
-    """Folder of the bundled data sets."""
-    return Path(os.environ.get("SHOPAI_LAB_DATA_DIR", PROJECT_ROOT / "data"))
+from shopai_lab.data.paths import PROJECT_ROOT
 
 
 def notebooks_dir() -> Path:

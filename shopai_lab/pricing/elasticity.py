@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from scipy.optimize import minimize
 from scipy.special import expit
 from scipy.stats import norm
@@ -72,20 +73,6 @@ def _design(p: np.ndarray, controls) -> np.ndarray:
     return x
 
 
-def _least_squares(x: np.ndarray, y: np.ndarray, robust: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coefficients, their covariance (HC1 when ``robust``, classical otherwise) and the residuals."""
-    n, k = x.shape
-    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
-    resid = y - x @ coef
-    xtx_inv = np.linalg.pinv(x.T @ x)
-    if robust:
-        meat = (x * resid[:, None] ** 2).T @ x
-        cov = xtx_inv @ meat @ xtx_inv * n / (n - k)
-    else:
-        cov = xtx_inv * (resid @ resid) / (n - k)
-    return coef, cov, resid
-
-
 def fit_loglog_elasticity(
     price,
     quantity,
@@ -94,7 +81,7 @@ def fit_loglog_elasticity(
     confidence: float = 0.95,
     robust: bool = True,
 ) -> ElasticityFit:
-    """Price elasticity from ``log q = a + e log p + controls`` by least squares.
+    """Price elasticity from ``log q = a + e log p + controls`` by least squares (statsmodels ``OLS``).
 
     Parameters
     ----------
@@ -106,7 +93,8 @@ def fit_loglog_elasticity(
     confidence
         Level of the confidence interval.
     robust
-        Heteroskedasticity-robust (HC1) standard errors; classical otherwise.
+        Heteroskedasticity-robust standard errors (statsmodels' ``cov_type="HC1"``); classical otherwise.
+        The interval uses the normal quantile either way.
 
     Returns
     -------
@@ -134,17 +122,17 @@ def fit_loglog_elasticity(
     require_number(confidence, "confidence", low=0, high=1, low_inclusive=False, high_inclusive=False)
     x = _design(p, controls)
     y = np.log(q)
-    coef, cov, resid = _least_squares(x, y, robust)
-    se = float(np.sqrt(cov[1, 1]))
+    fit = sm.OLS(y, x).fit(cov_type="HC1" if robust else "nonrobust")
+    coef, se = float(fit.params[1]), float(fit.bse[1])
     zcrit = float(norm.ppf(0.5 + confidence / 2))
     tss = float(((y - y.mean()) ** 2).sum())
     return ElasticityFit(
-        elasticity=float(coef[1]),
+        elasticity=coef,
         std_error=se,
-        ci_low=float(coef[1] - zcrit * se),
-        ci_high=float(coef[1] + zcrit * se),
+        ci_low=coef - zcrit * se,
+        ci_high=coef + zcrit * se,
         n=len(y),
-        r_squared=1.0 - float(resid @ resid) / tss if tss > 0 else float("nan"),
+        r_squared=1.0 - float(fit.ssr) / tss if tss > 0 else float("nan"),
     )
 
 

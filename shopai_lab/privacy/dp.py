@@ -13,6 +13,10 @@ For a production release use a maintained library (OpenDP, Tumult Analytics, Goo
 differential-privacy library): they handle floating-point attacks on naive Laplace
 sampling (Mironov 2012), budget accounting and contribution bounding. This module is for
 teaching and for checking those numbers.
+
+The functions take the count matrix to publish (e.g. ``behavior.cohort_retention(purchases,
+as_counts=True)``): how the counts are made is the analysis's business, how they are released is this
+module's.
 """
 
 from __future__ import annotations
@@ -32,7 +36,6 @@ from shopai_lab._validation import (
     require_positive,
     require_positive_int,
 )
-from shopai_lab.behavior import cohort_retention
 
 
 def laplace_scale(sensitivity: float, epsilon: float) -> float:
@@ -72,60 +75,79 @@ def retention_sensitivity(counts: pd.DataFrame) -> int:
     >>> retention_sensitivity(counts)
     3
     """
-    require_frame(counts, "counts")
-    require_not_empty(counts, "counts")
-    require_numeric_columns(counts, list(counts.columns), "counts")
-    if (counts < 0).any().any():
-        raise ValueError("counts must be >= 0: they count customers")
+    _check_counts(counts)
     return int(counts.notna().sum(axis=1).max())
 
 
+def _check_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """A cohort count matrix: numbers >= 0 (missing = not observed), every cohort's size (column 0) > 0."""
+    require_not_empty(require_frame(counts, "counts"), "counts")
+    if counts.shape[1] == 0:
+        raise ValueError("counts has no columns: column 0 must hold each cohort's size")
+    require_numeric_columns(counts, counts.columns, "counts")
+    values = counts.to_numpy(dtype=float, na_value=np.nan)
+    if (values[~np.isnan(values)] < 0).any():
+        raise ValueError("counts must be >= 0: it counts active customers")
+    if not (values[:, 0] > 0).all():
+        raise ValueError("counts' first column (each cohort's size) must be > 0 and not missing")
+    return counts
+
+
 def dp_cohort_retention(
-    purchases: pd.DataFrame,
+    counts: pd.DataFrame,
     epsilon: float,
     random_state=None,
     naive: bool = False,
-    counts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """An epsilon-DP cohort retention matrix: noisy counts, then shares (post-processing is free).
 
     Parameters
     ----------
-    purchases
-        Clean purchase lines (``customer_id``, ``timestamp``); see
-        :func:`shopai_lab.behavior.cohorts.cohort_retention`.
+    counts
+        Active customers per cohort (rows) and month since the first purchase (columns; column 0 is
+        the cohort's size, missing cells were not observed), as
+        :func:`shopai_lab.behavior.cohort_retention` gives with ``as_counts=True``.
     epsilon
         Privacy budget of the whole release (> 0).
+    random_state
+        Seed or generator of the noise.
     naive
         Calibrate the noise to sensitivity 1 per cell (the common mistake). The result is
         then only ``columns x epsilon``-DP.
-    counts
-        Pre-computed ``cohort_retention(purchases, as_counts=True)`` to save time.
 
     Returns
     -------
     pandas.DataFrame
-        Like :func:`~shopai_lab.behavior.cohorts.cohort_retention`: shares clipped to [0, 1], column 0
+        Like ``cohort_retention`` without ``as_counts``: shares clipped to [0, 1], column 0
         equal to 1; ``attrs["noise_scale"]`` holds the Laplace scale used.
+
+    Examples
+    --------
+    >>> counts = pd.DataFrame([[100.0, 40.0, 30.0], [80.0, 30.0, np.nan]])
+    >>> noisy = dp_cohort_retention(counts, epsilon=1.0, random_state=0)
+    >>> noisy.attrs["noise_scale"], noisy.isna().equals(counts.isna()), noisy[0].tolist()
+    (3.0, True, [1.0, 1.0])
     """
-    laplace_scale(1, epsilon)  # check the budget before any work
+    _check_counts(counts)
     require_bool(naive, "naive")
-    if counts is None:
-        counts = cohort_retention(purchases, as_counts=True)
-    else:
-        retention_sensitivity(counts)  # checks the table
     sensitivity = 1 if naive else retention_sensitivity(counts)
-    noisy = laplace_mechanism(counts.to_numpy(float), sensitivity, epsilon, random_state)
-    size = np.maximum(noisy[:, [0]], 1.0)
-    shares = np.clip(noisy / size, 0.0, 1.0)
-    shares[:, 0] = 1.0
+    shares = _noisy_shares(counts.to_numpy(float), sensitivity, epsilon, random_state)
     out = pd.DataFrame(shares, index=counts.index, columns=counts.columns)
     out.attrs["noise_scale"] = laplace_scale(sensitivity, epsilon)
     return out
 
 
+def _noisy_shares(counts: np.ndarray, sensitivity: float, epsilon: float, random_state) -> np.ndarray:
+    """Laplace noise on the counts, then shares of the noisy cohort size clipped to [0, 1]; column 0 is 1."""
+    noisy = laplace_mechanism(counts, sensitivity, epsilon, random_state)
+    size = np.maximum(noisy[:, [0]], 1.0)
+    shares = np.clip(noisy / size, 0.0, 1.0)
+    shares[:, 0] = 1.0
+    return shares
+
+
 def privacy_utility_curve(
-    purchases: pd.DataFrame,
+    counts: pd.DataFrame,
     epsilons: Sequence[float],
     n_draws: int = 20,
     random_state=None,
@@ -135,12 +157,16 @@ def privacy_utility_curve(
 
     Parameters
     ----------
-    purchases
-        Clean purchase lines.
+    counts
+        The cohort count matrix to publish (see :func:`dp_cohort_retention`).
     epsilons
         Budgets to try (each > 0).
     n_draws
         Noise draws averaged per budget.
+    random_state
+        Seed of the noise.
+    progress
+        Show a progress bar over the budgets.
 
     Returns
     -------
@@ -148,6 +174,7 @@ def privacy_utility_curve(
         Indexed by ``epsilon``: ``mae`` (correct sensitivity), ``mae_naive`` (sensitivity 1 per
         cell, which really spends ``columns x epsilon``), ``noise_scale`` and ``sensitivity``.
     """
+    _check_counts(counts)
     n_draws = require_positive_int(n_draws, "n_draws")
     require_bool(progress, "progress")
     if isinstance(epsilons, str) or not isinstance(epsilons, Sequence | np.ndarray | pd.Series):
@@ -155,24 +182,25 @@ def privacy_utility_curve(
     epsilons = [require_positive(e, "epsilons") for e in epsilons]
     if not epsilons:
         raise ValueError("epsilons must hold at least one budget")
-    counts = cohort_retention(purchases, as_counts=True)
-    truth = counts.div(counts[0], axis=0).to_numpy()[:, 1:]
+    values = counts.to_numpy(float)
+    truth = (values / values[:, [0]])[:, 1:]
     observed = ~np.isnan(truth)
+    sensitivity = retention_sensitivity(counts)
     rng = np.random.default_rng(random_state)
     rows = []
     for epsilon in tqdm(epsilons, desc="epsilon", disable=not progress):
         errors = {False: [], True: []}
         for _ in range(n_draws):
             for naive in (False, True):
-                noisy = dp_cohort_retention(purchases, epsilon, rng, naive=naive, counts=counts).to_numpy()[:, 1:]
+                noisy = _noisy_shares(values, 1 if naive else sensitivity, epsilon, rng)[:, 1:]
                 errors[naive].append(np.abs(noisy - truth)[observed].mean())
         rows.append(
             {
                 "epsilon": epsilon,
                 "mae": float(np.mean(errors[False])),
                 "mae_naive": float(np.mean(errors[True])),
-                "noise_scale": laplace_scale(retention_sensitivity(counts), epsilon),
-                "sensitivity": retention_sensitivity(counts),
+                "noise_scale": laplace_scale(sensitivity, epsilon),
+                "sensitivity": sensitivity,
             }
         )
     return pd.DataFrame(rows).set_index("epsilon")

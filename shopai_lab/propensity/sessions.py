@@ -16,7 +16,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 
 from shopai_lab._validation import (
     require_frame,
-    require_positive_int,
+    require_hidden_layers,
     require_probability,
     require_seed,
     require_string,
@@ -193,16 +193,6 @@ def preprocessor(features: Sequence[str] = SESSION_FEATURES) -> ColumnTransforme
     return ColumnTransformer([block for block in blocks if block[2]])
 
 
-def _layers(hidden_layers) -> tuple[int, ...]:
-    """``hidden_layers`` as a non-empty tuple of layer sizes >= 1; floats are refused, not truncated."""
-    if isinstance(hidden_layers, str) or not hasattr(hidden_layers, "__iter__"):
-        raise TypeError(f"hidden_layers must be a sequence of layer sizes, got {hidden_layers!r}")
-    layers = tuple(require_positive_int(n, "hidden_layers entries") for n in hidden_layers)
-    if not layers:
-        raise ValueError("hidden_layers must name at least one layer size")
-    return layers
-
-
 def session_models(
     *,
     random_state: int | None = 0,
@@ -230,7 +220,7 @@ def session_models(
     >>> sorted(session_models(hidden_layers=[8]))
     ['boosting', 'logistic', 'mlp']
     """
-    layers = _layers(hidden_layers)
+    layers = require_hidden_layers(hidden_layers)
     _sklearn_random_state(random_state)
     features = _features(features)
     return {

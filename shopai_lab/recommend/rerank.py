@@ -29,19 +29,20 @@ from sklearn.preprocessing import StandardScaler
 
 from shopai_lab._validation import (
     require_bool,
+    require_hidden_layers,
     require_instance,
     require_number,
     require_one_of,
     require_positive_int,
     require_seed,
 )
-from shopai_lab.behavior.rfm import rfm
 from shopai_lab.ranking import quantize
 from shopai_lab.recommend.evaluation import evaluate_lists, ranking_metrics
 from shopai_lab.recommend.factorization import ALS
 from shopai_lab.recommend.interactions import Split
 from shopai_lab.recommend.linear import EASE
 from shopai_lab.recommend.recipes import CANDIDATE_PARAMS, DEFAULT_TREND_WEIGHT, fit_house_blend
+from shopai_lab.schema import line_revenue
 from shopai_lab.stats import paired_bootstrap
 
 PAIR_FEATURES = (
@@ -123,10 +124,21 @@ def _candidate_params(params: dict | None, random_state) -> tuple[dict, dict]:
 
 
 def _customer_table(split: Split, customer_ids: pd.Index) -> pd.DataFrame:
+    """Per customer, from the training purchases (all before the cutoff): the RFM quantities at the cutoff
+    (whole days since the last purchase, distinct invoices, revenue; see :mod:`shopai_lab.schema`) and
+    the median unit price paid."""
     lines = split.train_purchases
-    customers = rfm(lines, reference_date=split.cutoff).reindex(customer_ids)
-    customers["median_paid"] = lines.groupby("customer_id", observed=True)["unit_price"].median().reindex(customer_ids)
-    return customers
+    by_customer = lines.groupby("customer_id", sort=True, observed=True)
+    days = (split.cutoff - by_customer["timestamp"].max()) / pd.Timedelta(days=1)
+    customers = pd.DataFrame(
+        {
+            "days_since_last": np.floor(days),
+            "invoices": by_customer["invoice_id"].nunique(),
+            "net_revenue": line_revenue(lines).groupby(lines["customer_id"], sort=True, observed=True).sum(),
+            "median_paid": by_customer["unit_price"].median(),
+        }
+    )
+    return customers.reindex(customer_ids)
 
 
 def _pair_features(
@@ -256,9 +268,7 @@ def reranker_models(random_state=0, hidden_layers=(32, 16)) -> dict[str, Pipelin
     >>> sorted(reranker_models(random_state=1))
     ['boosting', 'mlp']
     """
-    from shopai_lab.propensity.sessions import _layers
-
-    hidden_layers = _layers(hidden_layers)
+    hidden_layers = require_hidden_layers(hidden_layers)
     require_seed(random_state, "random_state")
     return {
         "mlp": Pipeline(

@@ -2,7 +2,8 @@
 
 Modules (one job each):
 
-- :mod:`~shopai_lab.support.loaders`: Bitext and Banking77, and an analyst's own labelled file.
+- :mod:`~shopai_lab.support.messages`: train, validation and test messages (the messages themselves are
+  loaded by :mod:`shopai_lab.data`: Bitext, Banking77 and an analyst's own labelled file).
 - :mod:`~shopai_lab.support.intents`: TF-IDF word/char n-gram pipelines, the house
   :class:`IntentClassifier` (linear SVM + perceptron vote) and temperature calibration.
 - :mod:`~shopai_lab.support.evaluate`: accuracy, macro-F1, per-intent report, confusions,
@@ -50,34 +51,22 @@ from shopai_lab.support.intents import (
     intent_models,
     text_features,
 )
-from shopai_lab.support.loaders import (
-    SPLITS,
-    check_intents,
-    customer_service_dir,
-    load_banking77,
-    load_bitext,
-    load_bitext_replies,
-    load_intents,
-    split_messages,
-)
+from shopai_lab.support.messages import split_messages
 from shopai_lab.support.plots import plot_automation_curve, plot_reliability
 from shopai_lab.support.routing import queue_map, routing_outcomes, routing_summary
 
 __all__ = [
     "ENTITY_LABELS",
-    "SPLITS",
     "EntityExtractor",
     "IntentClassifier",
     "NearestNeighbourScore",
     "TemperatureCalibrated",
     "automation_curve",
     "calibrate",
-    "check_intents",
     "choose_threshold",
     "compare_predictions",
     "compose_replies",
     "confused_pairs",
-    "customer_service_dir",
     "energy_score",
     "entity_scores",
     "expected_calibration_error",
@@ -87,10 +76,6 @@ __all__ = [
     "intent_models",
     "intent_report",
     "intent_scores",
-    "load_banking77",
-    "load_bitext",
-    "load_bitext_replies",
-    "load_intents",
     "max_probability",
     "normalise_entity",
     "out_of_scope_report",

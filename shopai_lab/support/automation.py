@@ -258,7 +258,8 @@ class NearestNeighbourScore(BaseEstimator):
 
     Rows are L2-normalised, so for TF-IDF features the score is the mean cosine similarity of
     a message to its ``k`` most similar training messages (Sun et al. 2022, "Out-of-distribution
-    detection with deep nearest neighbors"). Sparse input stays sparse.
+    detection with deep nearest neighbors"). Sparse input stays sparse. :meth:`score_samples`
+    follows scikit-learn's outlier detectors: one value per row, higher = more normal (in scope).
 
     Parameters
     ----------
@@ -271,7 +272,7 @@ class NearestNeighbourScore(BaseEstimator):
     --------
     >>> import numpy as np
     >>> score = NearestNeighbourScore(k=1).fit(np.array([[1.0, 0.0], [0.0, 1.0]]))
-    >>> np.round(score.score(np.array([[1.0, 0.0], [1.0, 1.0]])), 4).tolist()
+    >>> np.round(score.score_samples(np.array([[1.0, 0.0], [1.0, 1.0]])), 4).tolist()
     [1.0, 0.7071]
     """
 
@@ -289,8 +290,8 @@ class NearestNeighbourScore(BaseEstimator):
         self.train_ = normalize(X)
         return self
 
-    def score(self, X: Any) -> np.ndarray:  # type: ignore[override]
-        """Mean cosine similarity of each row of ``X`` to its ``k`` nearest training rows."""
+    def score_samples(self, X: Any) -> np.ndarray:
+        """Mean cosine similarity of each row of ``X`` to its ``k`` nearest training rows (higher = more in scope)."""
         check_is_fitted(self, "train_")
         X = normalize(sparse.csr_matrix(X) if sparse.issparse(X) else np.asarray(X, dtype=float))
         out = np.empty(X.shape[0])

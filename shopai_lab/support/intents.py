@@ -26,6 +26,7 @@ from scipy.special import logsumexp, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -339,7 +340,9 @@ class TemperatureCalibrated(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     model
-        A fitted classifier with ``classes_`` and ``decision_function`` (logits).
+        A fitted classifier with ``classes_`` and ``decision_function`` (logits). Wrap it in
+        :class:`sklearn.frozen.FrozenEstimator` (as :func:`calibrate` does) so that ``clone`` keeps
+        it fitted; a bare fitted model is cloned unfitted, as scikit-learn clones every parameter.
     bounds
         Search interval for ``T``.
 
@@ -349,7 +352,7 @@ class TemperatureCalibrated(ClassifierMixin, BaseEstimator):
     classes_ : ndarray
     """
 
-    def __init__(self, model: Any = None, *, bounds: tuple[float, float] = (0.01, 100.0)) -> None:
+    def __init__(self, *, model: Any = None, bounds: tuple[float, float] = (0.01, 100.0)) -> None:
         self.model = model
         self.bounds = bounds
 
@@ -402,6 +405,8 @@ class TemperatureCalibrated(ClassifierMixin, BaseEstimator):
 def calibrate(model: Any, texts: Any, intents: Any) -> TemperatureCalibrated:
     """Temperature-scale a fitted intent model on validation messages it was not trained on.
 
+    The model is held as ``FrozenEstimator(model)``: never refitted, and kept fitted through ``clone``.
+
     Examples
     --------
     >>> texts = ["where is my parcel", "track my order", "cancel my order", "stop the order now"] * 3
@@ -411,4 +416,4 @@ def calibrate(model: Any, texts: Any, intents: Any) -> TemperatureCalibrated:
     >>> calibrated.predict(["cancel it"]).tolist(), calibrated.temperature_ < 1
     (['cancel'], True)
     """
-    return TemperatureCalibrated(model).fit(texts, intents)
+    return TemperatureCalibrated(model=FrozenEstimator(model)).fit(texts, intents)

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from shopai_lab.anomaly import FEATURE_COLUMNS, invoice_features, model_matrix, product_lines
+from shopai_lab.data import NON_PRODUCT_PATTERN
 from tests.conftest import make_lines
 
 
@@ -21,7 +22,7 @@ def hand_lines():
 
 
 def test_hand_example_features():
-    f = invoice_features(hand_lines())
+    f = invoice_features(hand_lines(), non_product_pattern=NON_PRODUCT_PATTERN)
     assert f.index.tolist() == ["1", "2", "3", "4"]
     assert f["lines"].tolist() == [2, 1, 2, 1]  # the POST line is not a product line
     assert f["value"].tolist() == [5.0, 10.0, 6.0, 1.0]
@@ -45,18 +46,26 @@ def test_hand_example_features():
 def test_history_uses_no_future():
     lines = hand_lines()
     later = make_lines([("a", "9", "x", 1, 1.0, "2024-01-05 10:00")])
-    full = invoice_features(pd.concat([lines, later], ignore_index=True))
+    full = invoice_features(pd.concat([lines, later], ignore_index=True), non_product_pattern="POST")
     history = ["invoices_so_far", "days_since_last", "invoices_last_24h", "basket_overlap"]
-    pd.testing.assert_frame_equal(full.loc[["1", "2", "3", "4"], history], invoice_features(lines)[history])
+    expected = invoice_features(lines, non_product_pattern="POST")[history]
+    pd.testing.assert_frame_equal(full.loc[["1", "2", "3", "4"], history], expected)
 
 
 def test_input_not_modified_and_non_products_dropped():
     lines = hand_lines()
     before = lines.copy()
-    kept = product_lines(lines)
-    invoice_features(lines)
+    kept = product_lines(lines, NON_PRODUCT_PATTERN)
+    invoice_features(lines, non_product_pattern=NON_PRODUCT_PATTERN)
     pd.testing.assert_frame_equal(lines, before)
     assert kept.attrs["dropped_lines"] == 1 and "POST" not in set(kept["item_id"])
+    # the rule is the data set's, passed in: clean lines need none, and without it postage is a product
+    assert product_lines(lines).attrs["dropped_lines"] == 0
+    assert invoice_features(lines).loc["1", "lines"] == 3
+    with pytest.raises(ValueError, match="non_product_pattern"):
+        product_lines(lines, "(POST")
+    with pytest.raises(TypeError, match="non_product_pattern"):
+        invoice_features(lines, non_product_pattern=5)
 
 
 def test_real_data_shape(cleaned_retail):
@@ -89,7 +98,7 @@ def test_model_matrix_logs():
 def test_bad_input(mutate, error, match):
     lines = mutate if isinstance(mutate, str) else mutate(hand_lines())
     with pytest.raises(error, match=match):
-        invoice_features(lines)
+        invoice_features(lines, non_product_pattern="POST")
 
 
 def test_bad_price_tolerance():

@@ -12,6 +12,16 @@ def test_adjusted_pvalues_match_statsmodels(method, reference):
     np.testing.assert_allclose(ex.adjust_pvalues(p, method), multipletests(p, method=reference)[1], atol=1e-12)
 
 
+def test_adjusted_pvalues_by_hand_keep_the_input_order():
+    p = [0.04, 0.01, 0.03, 0.5]
+    # Holm: sorted 0.01, 0.03, 0.04, 0.5 times 4, 3, 2, 1 = 0.04, 0.09, 0.08, 0.5, then running maximum
+    assert ex.adjust_pvalues(p, "holm").tolist() == pytest.approx([0.09, 0.04, 0.09, 0.5])
+    # Benjamini-Hochberg: p * 4 / rank = 0.04, 0.06, 0.0533, 0.5, then running minimum from the top
+    assert ex.adjust_pvalues(p, "bh").tolist() == pytest.approx([0.16 / 3, 0.04, 0.16 / 3, 0.5])
+    assert ex.adjust_pvalues(p, "bonferroni").tolist() == pytest.approx([0.16, 0.04, 0.12, 1.0])
+    assert ex.adjust_pvalues(p, "none").tolist() == p
+
+
 def test_metric_table_flags_guardrail_harm():
     rng = np.random.default_rng(14)
     t = np.arange(2000) % 2 == 1

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from shopai_lab import forecast
-from shopai_lab.data import load_transactions
+from shopai_lab.data import NON_PRODUCT_PATTERN, load_transactions
 from shopai_lab.lab import cli, notebooks_dir, read_metrics
 from tests._other_shop import OTHER_SHOP_COLUMNS
 
@@ -82,7 +82,7 @@ def test_notebook_06_runs_on_another_shops_file(other_shop_file, tmp_path):
 
     import numpy as np
 
-    panel = forecast.weekly_panel(load_transactions(other_shop_file, column_map))
+    panel = forecast.weekly_panel(load_transactions(other_shop_file, column_map), NON_PRODUCT_PATTERN)
     n = len(panel.weeks)
     test_start = panel.weeks[n - 6]
     items = forecast.select_products(panel.units, panel.weeks[n - 13], 0.4)

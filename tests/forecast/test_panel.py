@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from shopai_lab import forecast
+from shopai_lab.data import NON_PRODUCT_PATTERN
 from tests.conftest import make_lines
 
 
@@ -27,7 +28,7 @@ def _tx():
 def test_weekly_panel_applies_the_rules_and_removes_the_closure():
     tx = _tx()
     before = tx.copy()
-    panel = forecast.weekly_panel(tx)
+    panel = forecast.weekly_panel(tx, "POST")
     pd.testing.assert_frame_equal(tx, before)  # not modified in place
     assert list(panel.units.index.strftime("%Y-%m-%d")) == ["2024-01-01", "2024-01-08", "2024-01-22"]
     assert [str(w.date()) for w in panel.closed_weeks] == ["2024-01-15"]
@@ -38,6 +39,10 @@ def test_weekly_panel_applies_the_rules_and_removes_the_closure():
     assert panel.revenue["x"].tolist() == [6.0, 9.0, 2.0]
     assert panel.price["y"].isna().tolist() == [False, True, False]
     assert panel.report.loc["cancelled quantity netted off purchases", "units"] == 2.0
+    # the non-product rule is the data set's, passed in: without it, postage is a product
+    assert forecast.weekly_panel(tx).units["POST"].tolist() == [1.0, 0.0, 0.0]
+    with pytest.raises(ValueError, match="non_product_pattern"):
+        forecast.weekly_panel(tx, "(POST")
 
 
 def test_closed_weeks_can_be_kept_as_zero_and_cancellations_left_unnetted():
@@ -56,7 +61,7 @@ def test_partial_first_and_last_weeks_are_dropped():
 
 
 def test_bundled_panel_has_52_full_weeks_one_closure_and_1441_active_products(online_retail):
-    panel = forecast.weekly_panel(online_retail)
+    panel = forecast.weekly_panel(online_retail, NON_PRODUCT_PATTERN)
     assert len(panel.units) + len(panel.closed_weeks) == 52  # the reference figure
     assert [str(w.date()) for w in panel.closed_weeks] == ["2010-12-27"]  # the week after Christmas
     items = forecast.select_products(panel.units, panel.weeks[-9], 0.6)
@@ -83,7 +88,7 @@ def test_intermittency_classes_match_hand_computed_adi_and_cv2():
         dtype=float,
     )
     table = forecast.intermittency_classes(units)
-    assert table["klass"].astype(str).tolist() == ["smooth", "erratic", "intermittent", "lumpy"]
+    assert table["intermittency_class"].astype(str).tolist() == ["smooth", "erratic", "intermittent", "lumpy"]
     assert table.loc["intermittent", "adi"] == 2.0
     sizes = np.array([1.0, 30.0])
     assert table.loc["lumpy", "cv2"] == pytest.approx(sizes.var() / sizes.mean() ** 2, rel=1e-12)

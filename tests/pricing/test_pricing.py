@@ -144,6 +144,24 @@ def test_loglog_matches_the_normal_equations_with_classical_errors():
     assert fit.std_error == pytest.approx(se, rel=1e-10)
 
 
+def test_loglog_robust_errors_are_the_hc1_sandwich_with_controls():
+    rng = np.random.default_rng(4)
+    n = 60
+    z = rng.normal(size=(n, 2))
+    p = np.exp(rng.normal(0, 0.3, n) + 0.2 * z[:, 0])
+    log_q = 1.0 - 1.5 * np.log(p) + z @ [0.4, -0.2] + rng.normal(0, 0.1 + 0.4 * np.abs(z[:, 1]), n)
+    fit = fit_loglog_elasticity(p, np.exp(log_q), controls=pd.DataFrame(z, columns=["a", "b"]), confidence=0.9)
+    x = np.column_stack([np.ones(n), np.log(p), z])
+    bread = np.linalg.inv(x.T @ x)
+    beta = bread @ x.T @ log_q
+    resid = log_q - x @ beta
+    cov = bread @ (x * resid[:, None] ** 2).T @ x @ bread * n / (n - 4)  # White's sandwich, HC1 factor
+    assert fit.elasticity == pytest.approx(beta[1], rel=1e-10)
+    assert fit.std_error == pytest.approx(np.sqrt(cov[1, 1]), rel=1e-10)
+    assert fit.ci_high - fit.elasticity == pytest.approx(1.6448536269514722 * fit.std_error, rel=1e-12)
+    assert fit.r_squared == pytest.approx(1 - resid @ resid / ((log_q - log_q.mean()) ** 2).sum(), rel=1e-10)
+
+
 @pytest.mark.parametrize(
     ("price", "quantity", "message"),
     [

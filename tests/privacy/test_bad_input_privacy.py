@@ -5,14 +5,13 @@ import pandas as pd
 import pytest
 
 from shopai_lab import privacy
-from tests._bad_input import check_row, row_ids, text_dates, tiny_transactions
+from tests._bad_input import check_row, row_ids
 
 KEY = "a key of at least 16 bytes"
 TABLE = pd.DataFrame(
     {"country": ["UK"] * 5 + ["FR"] * 2 + ["IS"], "month": ["2011-01"] * 4 + ["2011-02"] * 4, "n": range(8)}
 )
 COUNTS = pd.DataFrame([[5.0, 2.0, 1.0], [4.0, 1.0, np.nan]])
-PURCHASES = tiny_transactions()
 HASHED = privacy.plain_hash(["12346"])
 
 
@@ -29,20 +28,15 @@ ROWS = [
     (privacy.retention_sensitivity, {"counts": COUNTS.iloc[:0]}, ValueError, "counts is empty"),
     (privacy.retention_sensitivity, {"counts": COUNTS.assign(x="5")}, TypeError, r"counts\['x'\]"),
     (privacy.retention_sensitivity, {"counts": COUNTS * -1}, ValueError, "counts.*>= 0"),
-    (privacy.dp_cohort_retention, {"purchases": PURCHASES, "epsilon": 0}, ValueError, "epsilon"),
-    (privacy.dp_cohort_retention, {"purchases": PURCHASES, "epsilon": 1.0, "naive": "no"}, TypeError, "naive"),
-    (privacy.dp_cohort_retention, {"purchases": None, "epsilon": 1.0, "counts": [[1, 2]]}, TypeError, "counts"),
-    (privacy.dp_cohort_retention, {"purchases": text_dates(PURCHASES), "epsilon": 1.0}, TypeError, "timestamp"),
-    (privacy.privacy_utility_curve, {"purchases": PURCHASES, "epsilons": 1.0}, TypeError, "epsilons must be a list"),
-    (privacy.privacy_utility_curve, {"purchases": PURCHASES, "epsilons": []}, ValueError, "epsilons"),
-    (privacy.privacy_utility_curve, {"purchases": PURCHASES, "epsilons": [0.0]}, ValueError, "epsilons"),
-    (privacy.privacy_utility_curve, {"purchases": PURCHASES, "epsilons": [1.0], "n_draws": 0}, ValueError, "n_draws"),
-    (
-        privacy.privacy_utility_curve,
-        {"purchases": PURCHASES, "epsilons": [1.0], "progress": "no"},
-        TypeError,
-        "progress",
-    ),
+    (privacy.dp_cohort_retention, {"counts": COUNTS, "epsilon": 0}, ValueError, "epsilon"),
+    (privacy.dp_cohort_retention, {"counts": COUNTS, "epsilon": 1.0, "naive": "no"}, TypeError, "naive"),
+    (privacy.dp_cohort_retention, {"counts": [[1, 2]], "epsilon": 1.0}, TypeError, "counts"),
+    (privacy.dp_cohort_retention, {"counts": COUNTS.assign(**{"0": 0.0})[["0"]], "epsilon": 1.0}, ValueError, "count"),
+    (privacy.privacy_utility_curve, {"counts": COUNTS, "epsilons": 1.0}, TypeError, "epsilons must be a list"),
+    (privacy.privacy_utility_curve, {"counts": COUNTS, "epsilons": []}, ValueError, "epsilons"),
+    (privacy.privacy_utility_curve, {"counts": COUNTS, "epsilons": [0.0]}, ValueError, "epsilons"),
+    (privacy.privacy_utility_curve, {"counts": COUNTS, "epsilons": [1.0], "n_draws": 0}, ValueError, "n_draws"),
+    (privacy.privacy_utility_curve, {"counts": COUNTS, "epsilons": [1.0], "progress": "no"}, TypeError, "progress"),
     # k-anonymity
     (privacy.k_anonymity_report, {"table": TABLE, "quasi_identifiers": "country"}, TypeError, "quasi_identifiers"),
     (privacy.k_anonymity_report, {"table": TABLE, "quasi_identifiers": ["zip"]}, ValueError, r"\['zip'\]"),

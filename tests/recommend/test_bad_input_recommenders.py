@@ -68,13 +68,6 @@ def test_bad_input(call, kwargs, error, pattern):
     check_row(call, kwargs, error, pattern)
 
 
-def test_unfitted_use_raises_sklearns_not_fitted_error():
-    from sklearn.exceptions import NotFittedError
-
-    with pytest.raises(NotFittedError, match="ItemKNN is not fitted"):
-        rec.ItemKNN().recommend([0])
-
-
 @pytest.mark.parametrize(
     "model",
     [rec.ALS(factors=2, iterations=1, progress=False), rec.ItemKNN(), rec.EASE()],

@@ -106,11 +106,3 @@ def test_bad_als_settings(fitted):
         sk.SparkALS(reg_param=-1).fit(split_spark.train)
     with pytest.raises(TypeError, match="random_state"):
         sk.SparkALS(random_state=None).fit(split_spark.train)
-
-
-def test_recommend_needs_a_fitted_model(fitted):
-    from sklearn.exceptions import NotFittedError
-
-    split_spark = fitted[0]
-    with pytest.raises(NotFittedError):
-        sk.SparkALS().recommend(split_spark.eval_users, split_spark.train)

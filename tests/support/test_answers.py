@@ -3,12 +3,11 @@
 import pandas as pd
 import pytest
 
+from shopai_lab.data import load_bitext, load_bitext_replies
 from shopai_lab.support import (
     EntityExtractor,
     compose_replies,
     entity_scores,
-    load_bitext,
-    load_bitext_replies,
     reply_by_similarity,
 )
 

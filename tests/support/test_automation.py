@@ -69,7 +69,7 @@ def test_nearest_neighbour_score_matches_brute_force():
 
     sims = unit(test) @ unit(train).T
     expected = np.sort(sims, axis=1)[:, -3:].mean(axis=1)
-    assert scorer.score(test) == pytest.approx(expected)
+    assert scorer.score_samples(test) == pytest.approx(expected)
 
 
 def test_out_of_scope_report_perfect_separation():

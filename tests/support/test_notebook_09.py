@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from shopai_lab import support
+from shopai_lab import data, support
 from shopai_lab.lab import cli, notebooks_dir, read_metrics
 
 
@@ -37,7 +37,7 @@ COLUMNS = {"text": "Message", "intent": "Label"}
 def other_file(tmp_path_factory):
     """Bitext as an analyst's file: other column names, no split column."""
     path = tmp_path_factory.mktemp("support") / "messages.csv"
-    support.load_bitext()[["text", "intent"]].rename(columns=COLUMNS).to_csv(path, index=False)
+    data.load_bitext()[["text", "intent"]].rename(columns=COLUMNS).to_csv(path, index=False)
     return path
 
 
@@ -75,7 +75,7 @@ def test_notebook_09_runs_on_another_file_and_records_what_the_library_computes(
     assert cli.main(argv) == 0
     m = read_metrics(tmp_path / "09_customer_service.ipynb")
 
-    messages = support.load_intents(other_file, column_map)
+    messages = data.load_intents(other_file, column_map)
     train, test = support.split_messages(messages, 0.2, random_state=1)
     fit, _ = support.split_messages(train, 0.1, random_state=1, use_split=False)
     house = support.IntentClassifier(mlp_hidden=[32], mlp_max_iter=4, random_state=1)

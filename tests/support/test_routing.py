@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from shopai_lab.support import load_bitext, queue_map, routing_outcomes, routing_summary
+from shopai_lab.data import load_bitext
+from shopai_lab.support import queue_map, routing_outcomes, routing_summary
 
 
 def test_bitext_has_eleven_queues():

@@ -1,4 +1,5 @@
-"""Maximum-likelihood fitting shared by the customer-value models."""
+"""Maximum-likelihood fitting shared by the customer-value models: the optimiser, its errors and warnings, and
+:func:`fit_and_note`, which shows a fitted model's identification warnings as notes."""
 
 from __future__ import annotations
 

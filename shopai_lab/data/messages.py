@@ -1,4 +1,4 @@
-"""Customer-service messages: the two bundled intent sets and an analyst's own file.
+"""Customer-service messages (notebook 09): the two bundled intent sets and an analyst's own file.
 
 Every loader returns a tidy frame with one message per row and at least the columns
 ``text`` (the customer's message) and ``intent`` (its label), plus ``split`` (``train`` /
@@ -20,26 +20,23 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 from shopai_lab._validation import require_columns, require_frame, require_not_empty
-from shopai_lab.data import parse_column_map
-from shopai_lab.lab import data_dir
-from shopai_lab.support._checks import require_probability
+from shopai_lab.data.columns import parse_column_map
+from shopai_lab.data.paths import data_dir
 
 __all__ = [
-    "SPLITS",
+    "MESSAGE_SPLITS",
     "check_intents",
     "customer_service_dir",
     "load_banking77",
     "load_bitext",
     "load_bitext_replies",
     "load_intents",
-    "split_messages",
 ]
 
-#: Allowed values of the optional ``split`` column.
-SPLITS: tuple[str, ...] = ("train", "test")
+#: Allowed values of the optional ``split`` column of a frame of labelled messages.
+MESSAGE_SPLITS: tuple[str, ...] = ("train", "test")
 
 
 def customer_service_dir() -> Path:
@@ -63,7 +60,7 @@ def check_intents(frame: pd.DataFrame, name: str = "messages") -> pd.DataFrame:
     Parameters
     ----------
     frame
-        Columns ``text`` and ``intent`` (strings), optional ``split`` in :data:`SPLITS`.
+        Columns ``text`` and ``intent`` (strings), optional ``split`` in :data:`MESSAGE_SPLITS`.
         Other columns are kept.
     name
         What to call the frame in error messages.
@@ -78,7 +75,7 @@ def check_intents(frame: pd.DataFrame, name: str = "messages") -> pd.DataFrame:
     ------
     ValueError
         For missing columns, no rows, an empty or missing message or intent (naming the
-        row), fewer than two intents, or a ``split`` value outside :data:`SPLITS`.
+        row), fewer than two intents, or a ``split`` value outside :data:`MESSAGE_SPLITS`.
 
     Examples
     --------
@@ -90,6 +87,12 @@ def check_intents(frame: pd.DataFrame, name: str = "messages") -> pd.DataFrame:
     require_columns(frame, ["text", "intent"], name)
     require_not_empty(frame, name)
     out = frame.reset_index(drop=True).copy()
+    not_text = out["text"].notna() & ~out["text"].map(lambda value: isinstance(value, str))
+    if not_text.any():
+        row = int(not_text.to_numpy().nonzero()[0][0])
+        raise TypeError(
+            f"{name}['text'] must hold the customers' messages as text; row {row} holds {out['text'].tolist()[row]!r}"
+        )
     for column in ("text", "intent"):
         values = out[column]
         missing = values.isna()
@@ -110,9 +113,9 @@ def check_intents(frame: pd.DataFrame, name: str = "messages") -> pd.DataFrame:
         )
     if "split" in out.columns:
         split = out["split"].astype("string").str.strip().str.lower()
-        unknown = sorted(set(split.dropna()) - set(SPLITS)) + (["<missing>"] if split.isna().any() else [])
+        unknown = sorted(set(split.dropna()) - set(MESSAGE_SPLITS)) + (["<missing>"] if split.isna().any() else [])
         if unknown:
-            raise ValueError(f"{name}['split'] has unknown value(s) {unknown}; allowed: {list(SPLITS)}")
+            raise ValueError(f"{name}['split'] has unknown value(s) {unknown}; allowed: {list(MESSAGE_SPLITS)}")
         out["split"] = split.astype(str)
     return out
 
@@ -197,48 +200,3 @@ def load_intents(path: str | Path, column_map: Mapping[str, str] | str | None = 
     if absent:
         raise ValueError(f"column_map names column(s) {absent} not in the file; found {list(raw.columns)}")
     return check_intents(raw.rename(columns=mapping), f"file {path.name!r}")
-
-
-def split_messages(
-    frame: pd.DataFrame, test_size: float = 0.2, random_state: int = 0, use_split: bool = True
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Train and test messages: the file's own ``split`` when it has one, else a stratified cut.
-
-    Parameters
-    ----------
-    frame
-        Checked messages (see :func:`check_intents`).
-    test_size
-        Share of messages held out, per intent (stratified), when there is no ``split``
-        column or ``use_split`` is False.
-    random_state
-        Seed of the stratified cut.
-    use_split
-        Use the ``split`` column when present (e.g. Banking77's official split).
-
-    Returns
-    -------
-    train, test
-        New frames (index kept). Use the function again on ``train`` with
-        ``use_split=False`` to cut a validation set.
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"text": list("abcdefgh"), "intent": list("xxxxyyyy")})
-    >>> train, test = split_messages(frame, test_size=0.25)
-    >>> len(train), sorted(test["intent"])
-    (6, ['x', 'y'])
-    """
-    frame = check_intents(frame)
-    if use_split and "split" in frame.columns:
-        train, test = frame[frame["split"] == "train"], frame[frame["split"] == "test"]
-        if train.empty or test.empty:
-            raise ValueError("the 'split' column must mark both 'train' and 'test' messages")
-        return train.copy(), test.copy()
-    share = require_probability(test_size, "test_size")
-    counts = frame["intent"].value_counts()
-    rare = sorted(counts[counts < 2].index)
-    if rare:
-        raise ValueError(f"intent(s) {rare[:5]} have a single message; a stratified split needs two per intent")
-    train, test = train_test_split(frame, test_size=share, stratify=frame["intent"], random_state=random_state)
-    return train.sort_index(), test.sort_index()

@@ -1,4 +1,4 @@
-"""Loaders: bundled sets match their README, an analyst's file is checked and mapped."""
+"""Message loaders: bundled sets match their README, an analyst's file is checked and mapped."""
 
 import hashlib
 import json
@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from shopai_lab.support import (
+from shopai_lab.data import (
     check_intents,
     customer_service_dir,
     load_banking77,

@@ -1,6 +1,8 @@
-"""The bandit policies follow scikit-learn's conventions; the demand models are keyword-only value objects."""
+"""The bandit policies' select/update protocol and names; the demand models are keyword-only value objects.
 
-import pickle
+The scikit-learn conventions of the policies (keyword-only parameters, clone, NotFittedError, fit returns self,
+the same rng giving the same choices, pickle) are checked for every estimator in tests/test_estimators.py.
+"""
 
 import numpy as np
 import pytest
@@ -26,39 +28,12 @@ def fit(policy, n_runs=3, seed=0):
     return policy.fit(MARGINS, n_runs=n_runs, rng=np.random.default_rng(seed), inventory=50.0, horizon=200)
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        lambda: pricing.ThompsonSampling(1.0),
-        lambda: pricing.EpsilonGreedy(0.1),
-        lambda: pricing.ExploreThenCommit(100),
-        lambda: pricing.InventoryThompsonSampling(False),
-    ],
-)
-def test_hyper_parameters_are_keyword_only(make):
-    with pytest.raises(TypeError):
-        make()
-
-
 @pytest.mark.parametrize("policy", POLICIES, ids=lambda p: type(p).__name__)
-def test_params_clone_and_set_params(policy):
-    params = policy.get_params()
-    copy = clone(policy)
-    assert copy is not policy and copy.get_params() == params
-    assert copy.set_params(**params) is copy
-    if params:
-        name = sorted(params)[0]
-        assert clone(policy).set_params(**{name: params[name]}).get_params()[name] == params[name]
-
-
-@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: type(p).__name__)
-def test_not_fitted_until_fit_and_fit_returns_self(policy):
+def test_update_needs_a_fit_and_fit_sizes_the_counts(policy):
     policy = clone(policy)
     with pytest.raises(NotFittedError):
-        policy.select(0)
-    with pytest.raises(NotFittedError):
         policy.update(np.zeros(3, int), np.zeros(3))
-    assert fit(policy) is policy
+    fit(policy)
     assert policy.pulls_.shape == (3, 4) and policy.n_arms_ == 4
 
 
@@ -70,18 +45,6 @@ def test_select_and_update_by_hand(policy):
         assert arms.shape == (3,) and ((arms >= -1) & (arms < 4)).all()
         policy.update(arms, (arms >= 0).astype(float))
     assert policy.pulls_.sum() <= 90 and (policy.sales_ <= policy.pulls_).all()
-
-
-@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: type(p).__name__)
-def test_same_rng_same_choices_and_pickle_round_trip(policy):
-    a, b = fit(clone(policy), seed=7), fit(clone(policy), seed=7)
-    restored = pickle.loads(pickle.dumps(a))
-    for t in range(20):
-        arms = a.select(t, inventory=np.full(3, 50.0), periods_left=200 - t)
-        np.testing.assert_array_equal(arms, b.select(t, inventory=np.full(3, 50.0), periods_left=200 - t))
-        np.testing.assert_array_equal(arms, restored.select(t, inventory=np.full(3, 50.0), periods_left=200 - t))
-        for p in (a, b, restored):
-            p.update(arms, np.ones(3))
 
 
 def test_simulate_pricing_leaves_the_callers_policy_untouched():
