@@ -26,9 +26,7 @@ the exceptions listed in :data:`PRIVATE_IMPORTS`.
 from __future__ import annotations
 
 #: The shared layer: imports no domain, no ``data`` and no ``lab``.
-SHARED: frozenset[str] = frozenset(
-    {"schema", "_validation", "_validation_extra", "stats", "ranking", "report", "plotting", "_layers"}
-)
+SHARED: frozenset[str] = frozenset({"schema", "_validation", "stats", "ranking", "report", "plotting", "_layers"})
 
 #: Files in, tidy frames out; imports only :data:`SHARED`.
 DATA = "data"

@@ -6,17 +6,24 @@ instead of a traceback from deep inside pandas, numpy or scipy. Checks never
 modify their input; the ones that convert return a new object.
 
 Families covered: frames and columns (:func:`require_columns`,
-:func:`require_numeric_columns`, :func:`require_datetime`,
-:func:`require_transactions`), scalars (:func:`require_positive_int`,
-:func:`require_number`, :func:`require_probability`), arrays
-(:func:`as_float_array`, :func:`require_probabilities`,
-:func:`require_same_length`); fitted state is checked by scikit-learn's ``check_is_fitted``.
+:func:`require_numeric_columns`, :func:`require_numeric_frame`, :func:`require_datetime`,
+:func:`require_ordered_index`, :func:`require_transactions`), scalars
+(:func:`require_positive_int`, :func:`require_number`, :func:`require_probability`,
+:func:`require_bool`, :func:`require_string`, :func:`require_pattern`), arrays
+(:func:`as_float_array`, :func:`require_probabilities`, :func:`require_same_length`),
+labels versus scores (:func:`as_bool_array`, :func:`require_binary`: scores or
+probabilities passed where 0/1 labels belong are refused, never cast), lists and
+texts (:func:`require_strings`, :func:`require_texts`, :func:`require_labels`: a lone
+string is refused, a missing label is not the label ``"None"``); fitted state is
+checked by scikit-learn's ``check_is_fitted``. Domains keep only checks that are
+genuinely theirs (a demand panel, a treatment assignment) and build them from these.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -183,7 +190,7 @@ def require_number(
         raise TypeError(f"{name} must be a number, got {value!r}")
     number = float(value)
     if not np.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {value!r}")
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
     too_low = low is not None and (number < low if low_inclusive else number <= low)
     too_high = high is not None and (number > high if high_inclusive else number >= high)
     if too_low or too_high:
@@ -191,9 +198,22 @@ def require_number(
     return number
 
 
-def require_probability(value: Any, name: str, *, open_interval: bool = True) -> float:
-    """Return ``value`` as a float in (0, 1) (or [0, 1] when not ``open_interval``)."""
-    return require_number(value, name, low=0, high=1, low_inclusive=not open_interval, high_inclusive=not open_interval)
+def require_probability(value: Any, name: str, *, allow_zero: bool = False, allow_one: bool = False) -> float:
+    """Return ``value`` as a float in (0, 1), or raise naming ``name``.
+
+    ``allow_zero`` and ``allow_one`` close the interval at either end: a share of
+    traffic is in (0, 1), a target accuracy in (0, 1], a mixing weight in [0, 1].
+
+    Examples
+    --------
+    >>> require_probability(1.0, "target_accuracy", allow_one=True)
+    1.0
+    >>> require_probability(1.0, "alpha")
+    Traceback (most recent call last):
+    ...
+    ValueError: alpha must be in (0, 1), got 1.0
+    """
+    return require_number(value, name, low=0, high=1, low_inclusive=allow_zero, high_inclusive=allow_one)
 
 
 def as_float_array(
@@ -307,6 +327,25 @@ def require_same_length(**arrays: Any) -> int:
     return next(iter(lengths.values()), 0)
 
 
+def require_broadcastable(**arrays: np.ndarray) -> tuple[int, ...]:
+    """Raise ``ValueError`` unless the arrays have one shape (or single numbers); return the common shape.
+
+    Examples
+    --------
+    >>> require_broadcastable(mean=np.ones(2), std=np.ones(3))
+    Traceback (most recent call last):
+    ...
+    ValueError: mean and std must have the same shape (or be single numbers), got (2,) and (3,)
+    """
+    try:
+        return np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+    except ValueError:
+        shapes = " and ".join(str(np.shape(a)) for a in arrays.values())
+        raise ValueError(
+            f"{' and '.join(arrays)} must have the same shape (or be single numbers), got {shapes}"
+        ) from None
+
+
 def require_one_of(value: Any, name: str, allowed: Iterable[Any]) -> Any:
     """Return ``value`` if it is one of ``allowed``; raise ``ValueError`` listing them otherwise."""
     allowed = list(allowed)
@@ -378,6 +417,107 @@ def require_strings(values: Any, name: str) -> list[str]:
     return values
 
 
+def require_texts(values: Any, name: str = "texts") -> list[str]:
+    """``values`` as a list of non-empty strings (e.g. customers' messages); raise naming the first bad one.
+
+    A lone string is refused (it would be read as a sequence of characters), and so are
+    numbers, missing values and blank strings: a message of ``123`` is a data error, not text.
+
+    Examples
+    --------
+    >>> require_texts(["where is my parcel", 123], "X")
+    Traceback (most recent call last):
+    ...
+    TypeError: X[1] must be a string, got 123
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray, pd.Series, pd.Index)):
+        raise TypeError(f"{name} must be a list, array or Series of strings, got {type(values).__name__}")
+    texts = list(values)
+    if not texts:
+        raise ValueError(f"{name} is empty: it has no messages")
+    for position, value in enumerate(texts):
+        if not isinstance(value, str):
+            raise TypeError(f"{name}[{position}] must be a string, got {value!r}")
+        if not value.strip():
+            raise ValueError(f"{name}[{position}] is an empty message")
+    return texts
+
+
+def require_labels(values: Any, name: str) -> np.ndarray:
+    """``values`` as a 1-D object array of class labels with none missing (``None``, NaN, ``pd.NA``).
+
+    A missing prediction is not the label ``"None"``: it is refused, naming the first position.
+
+    Examples
+    --------
+    >>> require_labels(["a", None], "y_pred")
+    Traceback (most recent call last):
+    ...
+    ValueError: y_pred has 1 missing label(s), first at position 1
+    """
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a list, array or Series of labels, got the single string {values!r}")
+    array = np.asarray(values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else list(values), dtype=object)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
+    missing = pd.isna(array)
+    if missing.any():
+        raise ValueError(
+            f"{name} has {int(missing.sum())} missing label(s), first at position {int(np.flatnonzero(missing)[0])}"
+        )
+    return array
+
+
+def require_pattern(value: Any, name: str) -> str | None:
+    """``value`` as a valid regular expression, or ``None`` (``""`` also means no pattern).
+
+    Examples
+    --------
+    >>> require_pattern(r"POST|DOT", "non_product_pattern")
+    'POST|DOT'
+    >>> require_pattern("(POST", "non_product_pattern")
+    Traceback (most recent call last):
+    ...
+    ValueError: non_product_pattern is not a valid regular expression: missing ), ...
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a regular expression (a string) or None, got {type(value).__name__}")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{name} is not a valid regular expression: {exc}") from None
+    return value
+
+
+def require_hidden_layers(value: Any, name: str = "hidden_layers") -> tuple[int, ...]:
+    """``value`` as a non-empty tuple of layer sizes >= 1; floats are refused, not truncated.
+
+    Examples
+    --------
+    >>> require_hidden_layers([32, 16])
+    (32, 16)
+    >>> require_hidden_layers(32)
+    Traceback (most recent call last):
+    ...
+    TypeError: hidden_layers must be a sequence of layer sizes, got 32
+    """
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of layer sizes, got {value!r}")
+    layers = tuple(require_positive_int(n, f"{name} entries") for n in value)
+    if not layers:
+        raise ValueError(f"{name} must name at least one layer size")
+    return layers
+
+
+def require_callable(value: Any, name: str) -> Any:
+    """Return ``value`` if it can be called; ``TypeError`` naming ``name`` otherwise."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a function, got {type(value).__name__}")
+    return value
+
+
 def require_instance(value: Any, kind: type | tuple[type, ...], name: str) -> Any:
     """Return ``value`` if it is an instance of ``kind``; ``TypeError`` naming ``name`` otherwise."""
     if not isinstance(value, kind):
@@ -393,6 +533,41 @@ def require_seed(value: Any, name: str = "seed") -> Any:
     return require_positive_int(value, name, minimum=0)
 
 
+def as_bool_array(values: Any, name: str, *, ndim: int | None = 1, allow_empty: bool = True) -> np.ndarray:
+    """``values`` as a new boolean array of labels; booleans and 0/1 numbers are accepted.
+
+    Anything else is refused rather than cast: ``np.asarray(scores, dtype=bool)`` would turn
+    every non-zero score or probability into True, so probabilities or scores passed
+    where labels belong give an answer instead of an error.
+
+    Examples
+    --------
+    >>> as_bool_array([0, 1, 1.0], "is_anomaly").tolist()
+    [False, True, True]
+    >>> as_bool_array([0.2, 0.9], "selected")
+    Traceback (most recent call last):
+    ...
+    ValueError: selected must be binary labels (0/1 or True/False), got values [0.2, 0.9] (scores or ...
+    """
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must hold labels 0/1 or True/False, got text {values!r}")
+    raw = values.to_numpy() if isinstance(values, (pd.Series, pd.Index, pd.DataFrame)) else values
+    array = np.asarray(raw)
+    if array.dtype.kind == "b":
+        array = array.copy()
+        if ndim is not None and array.ndim != ndim:
+            raise ValueError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
+        if not allow_empty and array.size == 0:
+            raise ValueError(f"{name} is empty")
+        return array
+    numbers = as_float_array(raw, name, ndim=ndim, allow_empty=allow_empty)
+    if not np.isin(numbers, (0.0, 1.0)).all():
+        shown = np.unique(numbers)[:5].tolist()
+        hint = " (scores or probabilities? threshold them first)" if ((numbers > 0) & (numbers < 1)).any() else ""
+        raise ValueError(f"{name} must be binary labels (0/1 or True/False), got values {shown}{hint}")
+    return numbers.astype(bool)
+
+
 def require_binary(values: Any, name: str) -> np.ndarray:
     """``values`` as a float array of 0/1 labels (booleans allowed); raise naming ``name`` otherwise.
 
@@ -403,14 +578,7 @@ def require_binary(values: Any, name: str) -> np.ndarray:
     ...
     ValueError: y_true must be binary labels (0/1 or True/False), got values [0.0, 1.0, 2.0]
     """
-    array = np.asarray(values)
-    if array.dtype.kind == "b":
-        array = array.astype(float)
-    array = as_float_array(array, name)
-    if not np.isin(array, (0.0, 1.0)).all():
-        shown = np.unique(array)[:5].tolist()
-        raise ValueError(f"{name} must be binary labels (0/1 or True/False), got values {shown}")
-    return array
+    return as_bool_array(values, name).astype(float)
 
 
 def as_index_array(
@@ -467,8 +635,10 @@ def require_non_negative(value: Any, name: str) -> float:
     return require_number(value, name, low=0)
 
 
-def require_numeric_frame(X: Any, name: str) -> pd.DataFrame:
-    """Raise unless ``X`` is a non-empty DataFrame of finite numbers (booleans refused).
+def require_numeric_frame(X: Any, name: str, *, low: float | None = None) -> pd.DataFrame:
+    """Raise unless ``X`` is a non-empty DataFrame of finite numbers (booleans refused), all >= ``low``.
+
+    Columns must be unique (a repeated name hides which column is meant).
 
     Examples
     --------
@@ -479,6 +649,9 @@ def require_numeric_frame(X: Any, name: str) -> pd.DataFrame:
     """
     require_frame(X, name)
     require_not_empty(X, name)
+    if X.shape[1] == 0:
+        raise ValueError(f"{name} has no columns")
+    require_unique(X.columns, f"{name}'s columns")
     bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c])]
     if bad:
         raise TypeError(f"{name} must hold numeric columns only; column(s) {bad} are not numeric")
@@ -486,4 +659,30 @@ def require_numeric_frame(X: Any, name: str) -> pd.DataFrame:
     if not np.isfinite(values).all():
         column = X.columns[np.flatnonzero(~np.isfinite(values).all(axis=0))[0]]
         raise ValueError(f"{name}[{column!r}] has missing or infinite values")
+    if low is not None and (values < low).any():
+        column = X.columns[np.flatnonzero((values < low).any(axis=0))[0]]
+        raise ValueError(f"{name}[{column!r}] has values below {low:g}; every value must be >= {low:g}")
     return X
+
+
+def require_ordered_index(df: Any, name: str, what: str = "rows") -> None:
+    """Raise ``ValueError`` unless the index of ``df`` is strictly increasing (time order, no repeats).
+
+    Examples
+    --------
+    >>> require_ordered_index(pd.DataFrame({"x": [1, 2]}, index=[2, 1]), "demand", "weeks")
+    Traceback (most recent call last):
+    ...
+    ValueError: demand's weeks (index) must be in increasing order without repeats; got 2 before 1
+    """
+    index = df.index
+    if index.is_monotonic_increasing and index.is_unique:
+        return
+    position = next(
+        (i for i in range(1, len(index)) if not index[i - 1] < index[i]),
+        1,
+    )
+    raise ValueError(
+        f"{name}'s {what} (index) must be in increasing order without repeats; "
+        f"got {index[position - 1]} before {index[position]}"
+    )

@@ -10,10 +10,11 @@ money amount or a ranking is built from the numbers with these helpers and shown
 
 from __future__ import annotations
 
+import math
 import textwrap
 from typing import Any
 
-from shopai_lab._validation import require_bool, require_positive_int, require_string
+from shopai_lab._validation import require_bool, require_number, require_positive_int, require_string
 from shopai_lab.stats import Interval
 
 __all__ = ["compare", "count", "interval", "money", "percent", "show", "signed", "verdict"]
@@ -39,15 +40,30 @@ def show(text: str) -> None:
         display(Markdown(text))
 
 
+def _digits(digits: int) -> int:
+    return require_positive_int(digits, "digits", minimum=0)
+
+
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """``"1 customer"``, ``"4,334 customers"``.
+
+    ``n`` is a whole number >= 0 (``3.0`` is accepted, ``2.7`` is an error: a count is
+    never rounded silently).
 
     Examples
     --------
     >>> count(4334, "customer"), count(1, "week"), count(2, "category", "categories")
     ('4,334 customers', '1 week', '2 categories')
     """
-    n = int(n)
+    value = require_number(n, "n")
+    if value != math.floor(value):
+        raise ValueError(f"n must be a whole number, got {n!r}: a count is not rounded")
+    if value < 0:
+        raise ValueError(f"n must be >= 0, got {n!r}")
+    require_string(noun, "noun")
+    if plural is not None:
+        require_string(plural, "plural")
+    n = int(value)
     return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
 
 
@@ -59,7 +75,7 @@ def percent(share: float, digits: int = 1) -> str:
     >>> percent(0.2134), percent(0.5, 0)
     ('21.3%', '50%')
     """
-    return f"{100 * float(share):.{digits}f}%"
+    return f"{100 * require_number(share, 'share'):.{_digits(digits)}f}%"
 
 
 def signed(value: float, digits: int = 3, as_percent: bool = False) -> str:
@@ -70,8 +86,9 @@ def signed(value: float, digits: int = 3, as_percent: bool = False) -> str:
     >>> signed(0.0081), signed(-0.012, 1, as_percent=True)
     ('+0.008', '-1.2%')
     """
-    value = float(value)
-    if as_percent:
+    value = require_number(value, "value")
+    digits = _digits(digits)
+    if require_bool(as_percent, "as_percent"):
         return f"{100 * value:+.{digits}f}%"
     return f"{value:+.{digits}f}"
 
@@ -88,7 +105,8 @@ def money(value: float, currency: str, digits: int = 0) -> str:
     ('GBP 1,234', 'EUR -3.46', 'GBP 4.25 million')
     """
     currency = require_string(currency, "currency")
-    value = float(value)
+    value = require_number(value, "value")
+    digits = _digits(digits)
     if abs(value) >= 1e6:
         return f"{currency} {value / 1e6:,.2f} million"
     return f"{currency} {value:,.{digits}f}"

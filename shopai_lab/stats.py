@@ -44,14 +44,16 @@ def robust_z(values: pd.Series | np.ndarray) -> np.ndarray:
     """Modified z-score of Iglewicz & Hoaglin (1993): ``0.6745 (x - median) / MAD``.
 
     A MAD of zero (more than half the values equal) gives z = 0 for values at
-    the median and +/- inf elsewhere.
+    the median and +/- inf elsewhere. Missing values (NaN: a value that cannot be
+    scored, such as the log of 0) are left out of the median and MAD and get a
+    missing z; infinite values are refused. No values give no z-scores.
 
     Examples
     --------
     >>> robust_z(np.array([1.0, 2.0, 3.0, 4.0, 100.0])).round(3).tolist()
     [-1.349, -0.674, 0.0, 0.674, 65.427]
     """
-    x = as_float_array(values, "values", ndim=None, allow_nan=True)
+    x = as_float_array(values, "values", allow_nan=True)
     if x.size == 0 or np.isnan(x).all():
         return np.full(x.shape, np.nan)
     median = np.nanmedian(x)
@@ -66,22 +68,22 @@ def holdout_metrics(actual, predicted) -> dict[str, float]:
 
     Returns ``corr`` (Pearson), ``mae``, ``rmse``, and ``total_error``: the
     relative error of the predicted total, ``(sum(predicted) - sum(actual)) / sum(actual)``.
+    ``corr`` is NaN when either side is constant (no correlation is defined) and
+    ``total_error`` when the actual total is 0 (nothing to be relative to).
 
     Examples
     --------
     >>> holdout_metrics([0, 1, 3], [0.5, 1.0, 2.5])["total_error"]
     0.0
     """
-    actual = as_float_array(actual, "actual", allow_nan=True)
-    predicted = as_float_array(predicted, "predicted", allow_nan=True)
-    require_same_length(actual=actual, predicted=predicted)
-    if actual.shape != predicted.shape or actual.size < 2:
-        raise ValueError("actual and predicted must have the same length, at least 2")
-    if not (np.isfinite(actual).all() and np.isfinite(predicted).all()):
-        raise ValueError("actual and predicted must be finite")
+    actual = as_float_array(actual, "actual")
+    predicted = as_float_array(predicted, "predicted")
+    if require_same_length(actual=actual, predicted=predicted) < 2:
+        raise ValueError(f"actual and predicted must hold at least 2 values each, got {len(actual)}")
     error = predicted - actual
+    constant = actual.std() == 0 or predicted.std() == 0
     return {
-        "corr": float(np.corrcoef(actual, predicted)[0, 1]),
+        "corr": float("nan") if constant else float(np.corrcoef(actual, predicted)[0, 1]),
         "mae": float(np.abs(error).mean()),
         "rmse": float(np.sqrt((error**2).mean())),
         "total_error": float(error.sum() / actual.sum()) if actual.sum() else float("nan"),
@@ -116,15 +118,15 @@ def shrink_estimates(estimates, std_errors, groups=None) -> pd.DataFrame:
     >>> bool(abs(out["shrunk"][1] - out["prior_mean"][1]) < abs(-3.0 - out["prior_mean"][1]))
     True
     """
-    est = as_float_array(estimates, "estimates", ndim=None, allow_nan=True, allow_inf=True)
-    se = as_float_array(std_errors, "std_errors", ndim=None, allow_nan=True, allow_inf=True)
-    if est.shape != se.shape or est.ndim != 1 or est.size == 0:
-        raise ValueError("estimates and std_errors must be 1-D, non-empty and of equal length")
-    if not (np.isfinite(est).all() and np.isfinite(se).all()) or (se <= 0).any():
-        raise ValueError("estimates must be finite and std_errors finite and positive")
+    est = as_float_array(estimates, "estimates", allow_empty=False)
+    se = as_float_array(std_errors, "std_errors", low=0, low_inclusive=False)
+    require_same_length(estimates=est, std_errors=se)
     labels = np.zeros(est.size, dtype=int) if groups is None else np.asarray(groups)
     if labels.shape != est.shape:
-        raise ValueError("groups must have one label per estimate")
+        raise ValueError(f"groups must have one label per estimate ({est.size}), got shape {labels.shape}")
+    missing = pd.isna(pd.Series(list(groups), dtype=object)).to_numpy() if groups is not None else labels < 0
+    if missing.any():
+        raise ValueError(f"groups has {int(missing.sum())} missing label(s); every estimate needs a group")
     out = pd.DataFrame({"estimate": est, "std_error": se, "group": labels})
     prior_mean = np.empty(est.size)
     prior_sd = np.empty(est.size)

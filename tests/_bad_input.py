@@ -46,3 +46,8 @@ def check_row(call, kwargs, error, pattern):
             assert value.equals(before[key]), f"{key} was modified"
         elif isinstance(value, np.ndarray):
             np.testing.assert_array_equal(value, before[key])
+
+
+def row_ids(rows) -> list[str]:
+    """Readable test ids for table rows: the function's name and the row's position."""
+    return [f"{getattr(row[0], '__qualname__', getattr(row[0], '__name__', 'call'))}-{i}" for i, row in enumerate(rows)]

@@ -32,7 +32,16 @@ from sklearn.ensemble import IsolationForest
 from sklearn.preprocessing import RobustScaler
 from sklearn.utils.validation import check_is_fitted
 
-from shopai_lab._validation import require_number, require_numeric_frame, require_positive, require_positive_int
+from shopai_lab._validation import (
+    as_float_array,
+    require_bool,
+    require_number,
+    require_numeric_frame,
+    require_positive,
+    require_positive_int,
+    require_seed,
+    require_string,
+)
 from shopai_lab.ranking import nearest_neighbors, quantize
 
 #: Consistency constant: ``1.4826 * MAD`` estimates the standard deviation of normal data.
@@ -219,6 +228,7 @@ class RobustZDetector(_Detector):
     def fit(self, X: pd.DataFrame, y=None) -> RobustZDetector:
         X = self._check_fit_input(X)
         floor = require_positive(self.scale_floor, "scale_floor")
+        require_bool(self.two_sided, "two_sided")
         values = X.to_numpy(float)
         self.median_ = np.median(values, axis=0)
         deviation = np.abs(values - self.median_)
@@ -257,6 +267,7 @@ class ColumnRule(_Detector):
 
     def fit(self, X: pd.DataFrame, y=None) -> ColumnRule:
         X = self._check_fit_input(X)
+        require_string(self.column, "column")
         if self.column not in X.columns:
             raise ValueError(f"X has no column {self.column!r} for the rule; found {list(X.columns)}")
         return self
@@ -295,8 +306,8 @@ def percentiles(reference: np.ndarray, scores: np.ndarray) -> np.ndarray:
     >>> percentiles(np.array([1.0, 2.0, 2.0, 3.0]), np.array([2.0, 3.0, 9.0])).tolist()
     [0.5, 0.875, 1.0]
     """
-    ref = np.sort(np.asarray(reference, dtype=float))
-    scores = np.asarray(scores, dtype=float)
+    ref = np.sort(as_float_array(reference, "reference", allow_empty=False))
+    scores = as_float_array(scores, "scores", ndim=None)
     below = np.searchsorted(ref, scores, side="left")
     upto = np.searchsorted(ref, scores, side="right")
     return (below + upto) / (2.0 * len(ref))
@@ -316,11 +327,21 @@ def rank_combine(scores: pd.DataFrame, combine: str = "mean", weights: Sequence[
     """
     if combine not in ("mean", "max"):
         raise ValueError(f"combine must be 'mean' or 'max', got {combine!r}")
+    require_numeric_frame(scores, "scores")
+    if weights is not None:
+        weights = _weights(weights, scores.shape[1])
     P = np.column_stack([percentiles(scores[c].to_numpy(float), scores[c].to_numpy(float)) for c in scores])
     if combine == "max":
         return P.max(axis=1)
-    w = np.full(P.shape[1], 1.0 / P.shape[1]) if weights is None else np.asarray(weights, float) / np.sum(weights)
-    return P @ w
+    return P @ (np.full(P.shape[1], 1.0 / P.shape[1]) if weights is None else weights)
+
+
+def _weights(weights, n: int) -> np.ndarray:
+    """Ensemble weights: ``n`` non-negative numbers, not all 0, normalised to sum 1."""
+    w = as_float_array(weights, "weights", low=0)
+    if w.shape != (n,) or w.sum() <= 0:
+        raise ValueError(f"weights must have {n} non-negative numbers, not all 0; got {weights!r}")
+    return w / w.sum()
 
 
 class RankEnsemble(_Detector):
@@ -361,14 +382,16 @@ class RankEnsemble(_Detector):
             raise ValueError(f"combine must be 'mean' or 'max', got {self.combine!r}")
         if len(self.detectors) == 0:
             raise ValueError("detectors must name at least one (name, detector) pair")
+        for i, pair in enumerate(self.detectors):
+            if not (isinstance(pair, tuple | list) and len(pair) == 2 and isinstance(pair[0], str)):
+                raise TypeError(f"detectors[{i}] must be a (name, detector) pair, got {pair!r}")
+            if not isinstance(pair[1], _Detector):
+                raise TypeError(f"detectors[{i}] ({pair[0]!r}) must be a detector of this module, got {pair[1]!r}")
         names = [name for name, _ in self.detectors]
         if len(set(names)) != len(names):
             raise ValueError(f"detector names must be unique, got {names}")
         if self.weights is not None:
-            weights = np.asarray(self.weights, dtype=float)
-            if weights.shape != (len(names),) or (weights < 0).any() or weights.sum() <= 0:
-                raise ValueError(f"weights must be {len(names)} non-negative numbers, not all 0; got {self.weights!r}")
-            self.weights_ = weights / weights.sum()
+            self.weights_ = _weights(self.weights, len(names))
         else:
             self.weights_ = np.full(len(names), 1.0 / len(names))
         self.fitted_ = {}
@@ -386,6 +409,7 @@ class RankEnsemble(_Detector):
     def member_percentiles(self, X: pd.DataFrame, in_sample: bool = False) -> pd.DataFrame:
         """Each member's percentile (0..1) for the rows of ``X``."""
         self._check_score_input(X)
+        require_bool(in_sample, "in_sample")
         columns = {}
         for name, detector in self.fitted_.items():
             raw = detector.training_scores_ if in_sample and isinstance(detector, LOFDetector) else None
@@ -416,6 +440,8 @@ def default_detectors(n_neighbors: int = 50, random_state: int | None = 0) -> di
     >>> list(default_detectors())
     ['IsolationForest', 'LOF', 'robust z', 'price rule', 'quantity rule', 'repeat rule']
     """
+    require_positive_int(n_neighbors, "n_neighbors")
+    require_seed(random_state, "random_state")
     return {
         "IsolationForest": IsolationForestDetector(random_state=random_state),
         "LOF": LOFDetector(n_neighbors=n_neighbors),
@@ -435,7 +461,5 @@ def contamination_threshold(scores: np.ndarray, contamination: float) -> float:
     94.05
     """
     contamination = require_number(contamination, "contamination", low=0.0, high=0.5, low_inclusive=False)
-    scores = np.asarray(scores, dtype=float)
-    if scores.size == 0:
-        raise ValueError("scores is empty")
+    scores = as_float_array(scores, "scores", allow_empty=False)
     return float(np.quantile(scores, 1.0 - contamination))

@@ -27,7 +27,21 @@ from sklearn.preprocessing import RobustScaler
 from tqdm import tqdm
 
 from shopai_lab import ranking
-from shopai_lab._validation import require_columns, require_number, require_numeric_frame, require_positive_int
+from shopai_lab._validation import (
+    as_bool_array,
+    as_float_array,
+    require_bool,
+    require_columns,
+    require_datetime,
+    require_instance,
+    require_number,
+    require_numeric_columns,
+    require_numeric_frame,
+    require_positive_int,
+    require_same_length,
+    require_seed,
+    require_strings,
+)
 from shopai_lab.anomaly.detectors import outlier_factor, rank_combine, reachability_density
 from shopai_lab.anomaly.features import invoice_features, model_matrix
 from shopai_lab.anomaly.inject import KINDS, inject_anomalies
@@ -47,8 +61,19 @@ def precision_at_k(is_anomaly: np.ndarray, scores: np.ndarray, k: int) -> float:
     >>> precision_at_k(np.array([1, 0, 1, 0]), np.array([0.9, 0.5, 0.5, 0.1]), 2)
     0.75
     """
-    y = np.asarray(is_anomaly, dtype=bool)
-    s = np.asarray(scores, dtype=float)
+    y, s = _labels_and_scores(is_anomaly, scores)
+    return _precision_at_k(y, s, k)
+
+
+def _labels_and_scores(is_anomaly, scores) -> tuple[np.ndarray, np.ndarray]:
+    """0/1 or boolean labels (probabilities refused, not cast) and finite scores of the same rows."""
+    y = as_bool_array(is_anomaly, "is_anomaly")
+    s = as_float_array(scores, "scores")
+    require_same_length(is_anomaly=y, scores=s)
+    return y, s
+
+
+def _precision_at_k(y: np.ndarray, s: np.ndarray, k: int) -> float:
     k = require_positive_int(k, "k")
     if k > len(s):
         raise ValueError(f"k={k} is larger than the number of rows ({len(s)})")
@@ -77,19 +102,14 @@ def detection_metrics(is_anomaly, scores, k: int | None = None) -> dict[str, flo
     >>> m["roc_auc"], round(m["average_precision"], 3), m["precision_at_k"]
     (0.75, 0.833, 0.5)
     """
-    y = np.asarray(is_anomaly, dtype=bool)
-    s = np.asarray(scores, dtype=float)
-    if y.shape != s.shape or y.ndim != 1:
-        raise ValueError(f"is_anomaly and scores must be 1-d of the same length, got {y.shape} and {s.shape}")
+    y, s = _labels_and_scores(is_anomaly, scores)
     if y.all() or not y.any():
         raise ValueError("is_anomaly must hold both anomalies and normal rows")
-    if not np.isfinite(s).all():
-        raise ValueError("scores has missing or infinite values")
     k = int(y.sum()) if k is None else k
     return {
         "roc_auc": float(roc_auc_score(y, s)),
         "average_precision": float(average_precision_score(y, s)),
-        "precision_at_k": precision_at_k(y, s, k),
+        "precision_at_k": _precision_at_k(y, s, k),
     }
 
 
@@ -111,8 +131,12 @@ def metrics_by_kind(scores: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``detector``, ``kind``, ``anomalies`` and :data:`METRICS`.
     """
+    require_numeric_frame(scores, "scores")
+    require_instance(labels, pd.Series, "labels")
     if len(scores) != len(labels):
         raise ValueError(f"scores has {len(scores)} rows but labels has {len(labels)}")
+    if labels.isna().any():
+        raise ValueError(f"labels has {int(labels.isna().sum())} missing value(s); every row needs 'normal' or a kind")
     kinds = [k for k in KINDS if (labels == k).any()] + sorted(set(labels) - set(KINDS) - {"normal"})
     label = labels.to_numpy()
     rows = []
@@ -156,13 +180,27 @@ def score_all(
         One column per detector and ensemble, indexed like ``X``.
     """
     require_numeric_frame(X, "X")
+    require_instance(detectors, Mapping, "detectors")
+    ensembles = _ensembles(ensembles)
     scores = pd.DataFrame({name: det.fit_score(X) for name, det in detectors.items()}, index=X.index)
-    for name, (members, combine) in (ensembles or {}).items():
+    for name, (members, combine) in ensembles.items():
         missing = [m for m in members if m not in scores.columns]
         if missing:
             raise ValueError(f"ensemble {name!r} names unknown detector(s) {missing}; known: {list(scores.columns)}")
         scores[name] = rank_combine(scores[list(members)], combine)
     return scores
+
+
+def _ensembles(ensembles) -> dict:
+    """``{name: (member names, combine)}``, checked (``None``: no ensembles)."""
+    if ensembles is None:
+        return {}
+    require_instance(ensembles, Mapping, "ensembles")
+    for name, spec in ensembles.items():
+        if not (isinstance(spec, tuple | list) and len(spec) == 2):
+            raise TypeError(f"ensembles[{name!r}] must be a pair (member names, 'mean' or 'max'), got {spec!r}")
+        require_strings(spec[0], f"ensembles[{name!r}] members")
+    return dict(ensembles)
 
 
 def injection_study(
@@ -201,8 +239,13 @@ def injection_study(
         ``return_scores``).
     """
     rate = require_number(rate, "rate", low=0.0, high=0.5, low_inclusive=False)
+    require_bool(progress, "progress")
+    require_bool(return_scores, "return_scores")
+    if isinstance(seeds, str) or not isinstance(seeds, Sequence):
+        raise TypeError(f"seeds must be a list of integer seeds, got {seeds!r}")
     if len(seeds) == 0:
         raise ValueError("seeds must hold at least one seed")
+    seeds = [require_seed(seed, "seeds") for seed in seeds]
     frames, kept = [], {}
     for seed in tqdm(list(seeds), desc="seeds", disable=not progress):
         injected = inject_anomalies(lines, rate=rate, random_state=seed, **inject_options)
@@ -255,6 +298,8 @@ def local_outlier_factors(X: pd.DataFrame, n_neighbors: Sequence[int]) -> pd.Dat
     (40, 40)
     """
     require_numeric_frame(X, "X")
+    if isinstance(n_neighbors, str) or not isinstance(n_neighbors, Sequence | np.ndarray):
+        raise TypeError(f"n_neighbors must be a list of neighbourhood sizes, got {n_neighbors!r}")
     ks = sorted({require_positive_int(k, "n_neighbors") for k in n_neighbors})
     if not ks or ks[-1] >= len(X):
         raise ValueError(f"n_neighbors must be non-empty and below the number of rows ({len(X)}), got {n_neighbors!r}")
@@ -283,6 +328,7 @@ def choose_n_neighbors(
     """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {list(METRICS)}, got {metric!r}")
+    require_instance(labels, pd.Series, "labels")
     lof = local_outlier_factors(X, candidates)
     lof.columns = [int(k) for k in lof.columns]
     table = metrics_by_kind(lof, labels.reindex(X.index))
@@ -321,8 +367,10 @@ def reversal_labels(
     [True, False]
     """
     columns = ["customer_id", "invoice_id", "item_id", "quantity", "timestamp"]
-    require_columns(purchases, columns, "purchases")
-    require_columns(returns, columns, "returns")
+    for name, frame in (("purchases", purchases), ("returns", returns)):
+        require_columns(frame, columns, name)
+        require_numeric_columns(frame, ["quantity"], name, allow_nan=False)
+        require_datetime(frame, "timestamp", name)
     if max_days is not None:
         max_days = require_number(max_days, "max_days", low=0.0, high=np.inf, low_inclusive=False)
     keys = ["customer_id", "item_id", "quantity"]

@@ -30,8 +30,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from shopai_lab._validation import require_columns, require_datetime, require_not_empty, require_positive
-from shopai_lab._validation_extra import require_pattern
+from shopai_lab._validation import (
+    require_columns,
+    require_datetime,
+    require_not_empty,
+    require_numeric_columns,
+    require_pattern,
+    require_positive,
+    require_strings,
+)
 from shopai_lab.ranking import quantize
 
 LINE_COLUMNS: tuple[str, ...] = (
@@ -102,6 +109,7 @@ def product_lines(lines: pd.DataFrame, non_product_pattern: str | None = None) -
     ['85123A']
     """
     require_columns(lines, ["item_id", "quantity", "unit_price"], "lines")
+    require_numeric_columns(lines, ["quantity", "unit_price"], "lines")
     non_product_pattern = require_pattern(non_product_pattern, "non_product_pattern")
     keep = (lines["quantity"] > 0) & (lines["unit_price"] > 0)
     if non_product_pattern:
@@ -145,6 +153,7 @@ def _check_lines(lines: pd.DataFrame, price_tolerance: float) -> float:
     """Validate :func:`invoice_features`' input; return the price tolerance as a float."""
     require_columns(lines, LINE_COLUMNS, "lines")
     require_datetime(lines, "timestamp", "lines")
+    require_numeric_columns(lines, ["quantity", "unit_price"], "lines")
     price_tolerance = require_positive(price_tolerance, "price_tolerance")
     if price_tolerance <= 1:
         raise ValueError(f"price_tolerance must be > 1, got {price_tolerance!r}")
@@ -281,8 +290,9 @@ def model_matrix(features: pd.DataFrame, columns: tuple[str, ...] | list[str] = 
     0    1.0  10.0
     1    2.0  11.5
     """
-    columns = list(columns)
+    columns = require_strings(columns, "columns")
     require_columns(features, columns, "features")
+    require_numeric_columns(features, columns, "features", allow_nan=False)
     X = features[columns].astype(float)
     logged = [c for c in columns if c in LOG_COLUMNS]
     if (X[logged] < 0).any().any():

@@ -26,6 +26,7 @@ from shopai_lab._validation import (
     require_not_empty,
     require_number,
     require_positive_int,
+    require_seed,
 )
 from shopai_lab.anomaly.features import LINE_COLUMNS, product_lines
 
@@ -58,11 +59,13 @@ class InjectedLines:
         return f"InjectedLines({shown})"
 
 
-def _check_range(value: Sequence[float], name: str, minimum: float) -> tuple[float, float]:
+def _check_range(value: Sequence[float], name: str, minimum: float, whole: bool = False) -> tuple[float, float]:
+    kind = "integers" if whole else "numbers"
     try:
-        low, high = (float(v) for v in value)
+        low, high = value
+        low, high = (require_positive_int(v, name) if whole else require_number(v, name) for v in (low, high))
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a pair (low, high) of numbers, got {value!r}") from exc
+        raise TypeError(f"{name} must be a pair (low, high) of {kind}, got {value!r}") from exc
     if not (minimum <= low <= high) or not np.isfinite(high):
         raise ValueError(f"{name} must satisfy {minimum} <= low <= high, got {value!r}")
     return low, high
@@ -114,13 +117,16 @@ def inject_anomalies(
     require_columns(lines, LINE_COLUMNS, "lines")
     require_datetime(lines, "timestamp", "lines")
     rate = require_number(rate, "rate", low=0.0, high=0.5, low_inclusive=False)
+    if isinstance(kinds, str):
+        raise TypeError(f"kinds must be a list of kinds, got the single string {kinds!r}")
     kinds = list(kinds)
     unknown = sorted(set(kinds) - set(KINDS))
     if unknown or not kinds:
         raise ValueError(f"kinds must be a non-empty subset of {list(KINDS)}, got {kinds!r}")
     q_low, q_high = _check_range(quantity_factor, "quantity_factor", 1.0)
-    b_low, b_high = _check_range(burst_size, "burst_size", 2)
+    b_low, b_high = _check_range(burst_size, "burst_size", 2, whole=True)
     burst_minutes = require_positive_int(burst_minutes, "burst_minutes")
+    require_seed(random_state, "random_state")
     rng = np.random.default_rng(random_state)
 
     base = product_lines(lines).copy()

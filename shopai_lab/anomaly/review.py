@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from shopai_lab import ranking
-from shopai_lab._validation import require_columns, require_positive_int
+from shopai_lab._validation import (
+    as_float_array,
+    require_columns,
+    require_frame,
+    require_number,
+    require_positive_int,
+    require_string,
+)
 from shopai_lab.anomaly.detectors import RobustZDetector
 from shopai_lab.anomaly.features import FEATURE_COLUMNS, model_matrix
 
@@ -80,6 +87,10 @@ def explain(
         ``"no single feature stands out (unusual combination)"``.
     """
     n_reasons = require_positive_int(n_reasons, "n_reasons")
+    min_z = require_number(min_z, "min_z", low=0)
+    require_string(currency, "currency")
+    if isinstance(rows, str) or np.ndim(rows) != 1:
+        raise TypeError(f"rows must be a list or Index of invoice ids, got {rows!r}")
     X = model_matrix(features, columns)
     missing = [r for r in rows if r not in X.index]
     if missing:
@@ -145,12 +156,15 @@ def review_queue(
     """
     require_columns(features, ["customer_id", "timestamp", *FEATURE_COLUMNS], "features")
     top_n = require_positive_int(top_n, "top_n")
+    if extra is not None:
+        require_frame(extra, "extra")
     if isinstance(scores, pd.Series):
         score = scores.reindex(features.index)
         if score.isna().any():
             raise ValueError("scores has no value for some invoices of features")
+        as_float_array(score, "scores")
     else:
-        values = np.asarray(scores, dtype=float)
+        values = as_float_array(scores, "scores", ndim=None)
         if values.shape != (len(features),):
             raise ValueError(f"scores must have one value per invoice ({len(features)}), got shape {values.shape}")
         score = pd.Series(values, index=features.index)

@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import (
+    require_pattern,
     require_positive,
     require_transactions,
 )
-from shopai_lab._validation_extra import require_pattern
 from shopai_lab.schema import REQUIRED_COLUMNS, line_revenue
 from shopai_lab.stats import robust_z
 

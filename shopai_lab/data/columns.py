@@ -76,9 +76,18 @@ def resolve_column_map(columns: list[str], column_map: Mapping[str, str] | str |
     ------
     ValueError
         When a map entry names a column the file does not have or a target that
-        is not canonical, when two file columns map to one target, or when a
-        required canonical column cannot be found. The message lists the
-        columns that were found.
+        is not canonical, when two file columns map to one target, when a
+        required canonical column cannot be found, or when two known aliases of
+        one column (``Price`` and ``UnitPrice``) are both in the file and neither
+        the map nor a column with the canonical name says which one is meant.
+        The message lists the columns that were found.
+
+    Examples
+    --------
+    >>> resolve_column_map(["Invoice", "StockCode", "Quantity", "Price", "UnitPrice", "InvoiceDate", "Customer ID"])
+    Traceback (most recent call last):
+    ...
+    ValueError: the file has both 'UnitPrice' and 'Price', known names of 'unit_price': say which one ...
     """
     explicit = parse_column_map(column_map)
     found = list(columns)
@@ -88,11 +97,16 @@ def resolve_column_map(columns: list[str], column_map: Mapping[str, str] | str |
     for canonical in CANONICAL_COLUMNS:
         if canonical in claimed:
             continue
-        for candidate in (canonical, *KNOWN_ALIASES.get(canonical, ())):
-            if candidate in found and candidate not in mapping:
-                mapping[candidate] = canonical
-                claimed.add(canonical)
-                break
+        candidates = [c for c in (canonical, *KNOWN_ALIASES.get(canonical, ())) if c in found and c not in mapping]
+        if canonical not in candidates and len(candidates) > 1:
+            both = " and ".join(repr(c) for c in candidates)
+            raise ValueError(
+                f"the file has both {both}, known names of {canonical!r}: say which one is meant with "
+                f'column_map, e.g. {{"{candidates[0]}": "{canonical}"}}; found columns {found}'
+            )
+        if candidates:
+            mapping[candidates[0]] = canonical
+            claimed.add(canonical)
 
     missing = [c for c in REQUIRED_COLUMNS if c not in claimed]
     if missing:

@@ -87,6 +87,12 @@ def check_intents(frame: pd.DataFrame, name: str = "messages") -> pd.DataFrame:
     require_columns(frame, ["text", "intent"], name)
     require_not_empty(frame, name)
     out = frame.reset_index(drop=True).copy()
+    not_text = out["text"].notna() & ~out["text"].map(lambda value: isinstance(value, str))
+    if not_text.any():
+        row = int(not_text.to_numpy().nonzero()[0][0])
+        raise TypeError(
+            f"{name}['text'] must hold the customers' messages as text; row {row} holds {out['text'].tolist()[row]!r}"
+        )
     for column in ("text", "intent"):
         values = out[column]
         missing = values.isna()

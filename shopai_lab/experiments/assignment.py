@@ -16,9 +16,63 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from shopai_lab._validation import (
+    as_bool_array,
+    as_float_array,
+    require_instance,
+)
 from shopai_lab.experiments.srm import SRMResult, srm_test
 
 N_BUCKETS = 10_000
+
+
+def as_treatment(treatment: Any, n: int | None = None, name: str = "treatment", min_per_arm: int = 2) -> np.ndarray:
+    """``treatment`` as a new boolean array (True = treated); 0/1 and booleans are accepted.
+
+    Scores or probabilities are refused, not cast (every non-zero value would become
+    "treated"). Raises when the length differs from ``n`` or an arm has fewer than
+    ``min_per_arm`` units.
+
+    Examples
+    --------
+    >>> as_treatment([0, 1, 1, 0]).tolist()
+    [False, True, True, False]
+    """
+    array = as_bool_array(treatment, name)
+    if n is not None and len(array) != n:
+        raise ValueError(f"{name} has {len(array)} values but the metric has {n}; the arrays must be equal")
+    treated = int(array.sum())
+    if min(treated, len(array) - treated) < min_per_arm:
+        raise ValueError(
+            f"{name} has {treated} treated and {len(array) - treated} control units; "
+            f"each arm needs at least {min_per_arm}"
+        )
+    return array
+
+
+def as_assignments(T: Any, n: int, name: str = "T") -> np.ndarray:
+    """A boolean ``(n_splits, n)`` assignment matrix (a 1-D assignment becomes one row), two units per arm.
+
+    Examples
+    --------
+    >>> as_assignments([[1, 0, 1, 0]], 4).tolist()
+    [[True, False, True, False]]
+    """
+    array = as_bool_array(T, name, ndim=None)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[1] != n:
+        raise ValueError(f"{name} must have shape (n_splits, {n}), got {array.shape}")
+    treated = array.sum(axis=1)
+    if (np.minimum(treated, n - treated) < 2).any():
+        raise ValueError(f"every row of {name} needs at least 2 treated and 2 control units")
+    return array
+
+
+def _ids(unit_ids: Any) -> pd.Series:
+    if isinstance(unit_ids, (str, bytes)) or np.ndim(unit_ids) != 1:
+        raise TypeError(f"unit_ids must be a list, array or Series of ids, got {unit_ids!r}")
+    return pd.Series(unit_ids)
 
 
 def hash_buckets(unit_ids: Any, salt: str, n_buckets: int = N_BUCKETS) -> np.ndarray:
@@ -34,7 +88,7 @@ def hash_buckets(unit_ids: Any, salt: str, n_buckets: int = N_BUCKETS) -> np.nda
         raise ValueError(f"salt must be a non-empty string (one per experiment), got {salt!r}")
     if isinstance(n_buckets, bool) or not isinstance(n_buckets, int) or n_buckets < 2:
         raise ValueError(f"n_buckets must be an integer >= 2, got {n_buckets!r}")
-    ids = pd.Series(unit_ids)
+    ids = _ids(unit_ids)
     if ids.isna().any():
         raise ValueError("unit_ids has missing values; every unit needs an id to be assigned")
     digests = (hashlib.sha256(f"{salt}:{uid}".encode()).digest()[:8] for uid in ids.astype(str))
@@ -68,11 +122,13 @@ def assign(
     >>> sorted(arms.unique().tolist()), bool(abs((arms == "treatment").mean() - 0.5) < 0.02)
     (['control', 'treatment'], True)
     """
+    if isinstance(arms, str):
+        raise TypeError(f"arms must be a list of arm names, got the single string {arms!r}")
     arms = list(arms)
     if len(arms) < 2 or len(set(arms)) != len(arms):
         raise ValueError(f"arms must be at least two distinct names, got {arms!r}")
-    w = np.full(len(arms), 1.0) if weights is None else np.asarray(weights, dtype=float)
-    if w.shape != (len(arms),) or (w <= 0).any() or not np.isfinite(w).all():
+    w = np.full(len(arms), 1.0) if weights is None else as_float_array(weights, "weights", ndim=None)
+    if w.shape != (len(arms),) or (w <= 0).any():
         raise ValueError(f"weights must be {len(arms)} positive numbers, got {weights!r}")
     edges = np.round(np.cumsum(w / w.sum()) * n_buckets).astype(int)
     buckets = hash_buckets(unit_ids, salt, n_buckets)
@@ -93,7 +149,14 @@ def balance_check(
 
     ``names`` fixes the arm order (default sorted arm names), matching ``weights``.
     """
-    names = sorted(pd.unique(arms)) if names is None else list(names)
+    require_instance(arms, pd.Series, "arms")
+    if arms.isna().any():
+        raise ValueError(f"arms has {int(arms.isna().sum())} missing value(s); every unit needs an arm")
+    present = sorted(pd.unique(arms))
+    names = present if names is None else list(names)
+    left_out = [a for a in present if a not in names]
+    if left_out:
+        raise ValueError(f"names leaves out arm(s) {left_out} present in arms; list every arm")
     counts = [int((arms == name).sum()) for name in names]
     return srm_test(counts, weights, threshold=threshold)
 
@@ -112,6 +175,8 @@ def independence_check(first: pd.Series, second: pd.Series) -> tuple[float, floa
     >>> p > 0.001
     True
     """
+    require_instance(first, pd.Series, "first")
+    require_instance(second, pd.Series, "second")
     if not first.index.equals(second.index):
         missing = first.index.difference(second.index)
         if len(missing):

@@ -19,11 +19,14 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from shopai_lab.experiments._checks import (
+from shopai_lab._validation import (
+    as_bool_array,
     as_float_array,
-    as_treatment,
-    require_alpha,
+    require_number,
+    require_one_of,
+    require_probability,
 )
+from shopai_lab.experiments.assignment import as_treatment
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,8 @@ def winsorize(values: Any, cap: float) -> np.ndarray:
     >>> winsorize([1.0, 5.0, 100.0], cap=10.0).tolist()
     [1.0, 5.0, 10.0]
     """
-    array = as_float_array(values, "values")
-    if not np.isfinite(cap):
-        raise ValueError(f"cap must be a finite number, got {cap!r}")
-    return np.minimum(array, float(cap))
+    array = as_float_array(values, "values", allow_empty=False)
+    return np.minimum(array, require_number(cap, "cap"))
 
 
 def capping_threshold(values: Any, quantile: float = 0.99) -> float:
@@ -107,17 +108,45 @@ def capping_threshold(values: Any, quantile: float = 0.99) -> float:
     >>> capping_threshold(np.arange(101.0), 0.9)
     90.0
     """
-    q = require_alpha(quantile, "quantile")
-    return float(np.quantile(as_float_array(values, "values"), q))
+    q = require_probability(quantile, "quantile")
+    return float(np.quantile(as_float_array(values, "values", allow_empty=False), q))
 
 
 def _prepare(y: Any, treatment: Any, alpha: float, cap: float | None, name: str = "y"):
-    alpha = require_alpha(alpha)
-    y = as_float_array(y, name)
+    alpha = require_probability(alpha, "alpha")
+    y = as_float_array(y, name, allow_empty=False)
     t = as_treatment(treatment, len(y))
     if cap is not None:
         y = winsorize(y, cap)
     return y, t, alpha
+
+
+def check_arrays(T: Any, alpha: float, **arrays: Any) -> int:
+    """Checks of the vectorised cores (``*_arrays``), cheap next to their work; returns the number of units.
+
+    ``T`` must be a boolean ``(n_splits, n_units)`` array (see
+    :func:`~shopai_lab.experiments.assignment.as_assignments`); each of ``arrays`` holds one
+    finite number per unit (shape ``(n_units,)``) or per split and unit (the shape of ``T``).
+    """
+    if not isinstance(T, np.ndarray) or T.dtype != bool:
+        raise TypeError(
+            "T must be a boolean numpy array of assignments (n_splits, n_units), got "
+            f"{getattr(T, 'dtype', type(T).__name__)}; see experiments.as_assignments"
+        )
+    if T.ndim != 2:
+        raise ValueError(f"T must be 2-dimensional (n_splits, n_units), got shape {T.shape}")
+    require_probability(alpha, "alpha")
+    n = T.shape[1]
+    for name, values in arrays.items():
+        array = np.asarray(values)
+        if array.shape not in ((n,), T.shape):
+            raise ValueError(f"{name} must have {n} values (one per unit of T) or the shape of T, got {array.shape}")
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
+        bad = ~np.isfinite(array)
+        if bad.any():
+            raise ValueError(f"{name} has {int(bad.sum())} missing (NaN) or infinite value(s)")
+    return n
 
 
 def _estimand(base: str, cap: float | None) -> str:
@@ -184,6 +213,8 @@ def welch_arrays(
 
     ``treated_scale``: see :func:`arm_moments`.
     """
+    check_arrays(T, alpha, Y=Y)
+    require_number(treated_scale, "treated_scale", low=0, low_inclusive=False)
     return welch_from_moments(arm_moments(Y, T, treated_scale), alpha)
 
 
@@ -215,6 +246,7 @@ def proportions_arrays(Y: np.ndarray, T: np.ndarray, alpha: float = 0.05) -> dic
     The p-value is that of ``statsmodels.stats.proportion.proportions_ztest``; the
     interval is the Wald interval of ``confint_proportions_2indep(method="wald")``.
     """
+    check_arrays(T, alpha, Y=Y)
     m = arm_moments(Y, T)
     return proportions_from_counts(m["mean_t"] * m["n_t"], m["n_t"], m["mean_c"] * m["n_c"], m["n_c"], alpha)
 
@@ -246,8 +278,9 @@ def relative_lift_arrays(
     ``r +/- z se`` with ``se^2 = v_t / m_c^2 + m_t^2 v_c / m_c^4``; the reported
     ``se`` is always this one.
     """
-    if interval not in ("fieller", "delta"):
-        raise ValueError(f"interval must be 'fieller' or 'delta', got {interval!r}")
+    require_one_of(interval, "interval", ("fieller", "delta"))
+    check_arrays(T, alpha, Y=Y)
+    require_number(treated_scale, "treated_scale", low=0, low_inclusive=False)
     m = arm_moments(Y, T, treated_scale)
     v_t, v_c = m["var_t"] / m["n_t"], m["var_c"] / m["n_c"]
     m_t, m_c = m["mean_t"], m["mean_c"]
@@ -285,6 +318,7 @@ def ratio_arrays(N: np.ndarray, D: np.ndarray, T: np.ndarray, alpha: float = 0.0
     (Deng, Knoblich & Lu 2018): the unit of randomisation (customer) differs from the
     unit of analysis (order), so a naive per-order t-test understates the variance.
     """
+    check_arrays(T, alpha, N=N, D=D)
     Tf = T.astype(float)
     out = {}
     for arm, w in (("t", Tf), ("c", 1.0 - Tf)):
@@ -315,9 +349,11 @@ def _single(
     t: np.ndarray,
     alpha: float,
     extra_keys: tuple[str, ...] = (),
+    outcome: str = "y",
     **extra: float,
 ) -> EffectEstimate:
     pick = {k: float(np.asarray(v).ravel()[0]) for k, v in res.items()}
+    require_standard_error(pick["se"], outcome)
     return EffectEstimate(
         method=method,
         estimand=estimand,
@@ -333,6 +369,19 @@ def _single(
         mean_treatment=pick["mean_t"],
         extra={**{k: pick[k] for k in extra_keys}, **extra},
     )
+
+
+def require_standard_error(se: float, outcome: str) -> None:
+    """Refuse a zero (or undefined) standard error: no variance within either arm cannot give a test.
+
+    With every unit of each arm alike (means 0 and 1, say) the standard error is 0, so the
+    interval would have zero width and the test no meaning.
+    """
+    if not se > 0:
+        raise ValueError(
+            f"{outcome} has no variance within either arm (treatment and control): the standard error is "
+            f"{se:g}, and a standard error of zero cannot give a test or an interval"
+        )
 
 
 def difference_in_means(y: Any, treatment: Any, *, alpha: float = 0.05, cap: float | None = None) -> EffectEstimate:
@@ -372,10 +421,9 @@ def two_proportions(converted: Any, treatment: Any, *, alpha: float = 0.05) -> E
     (0.15, 0.0285)
     """
     y, t, alpha = _prepare(converted, treatment, alpha, None, "converted")
-    if not np.isin(y, (0.0, 1.0)).all():
-        raise ValueError("converted must hold 0/1 or booleans only")
+    y = as_bool_array(y, "converted").astype(float)
     res = proportions_arrays(y, t[None, :], alpha)
-    return _single("two proportions", "difference in conversion rates", res, t, alpha)
+    return _single("two proportions", "difference in conversion rates", res, t, alpha, outcome="converted")
 
 
 def relative_lift(
@@ -420,13 +468,20 @@ def ratio_metric(numerator: Any, denominator: Any, treatment: Any, *, alpha: flo
     >>> res.method, res.low < res.estimate < res.high
     ('delta method ratio', True)
     """
-    alpha = require_alpha(alpha)
-    num = as_float_array(numerator, "numerator")
-    den = as_float_array(denominator, "denominator")
+    alpha = require_probability(alpha, "alpha")
+    num = as_float_array(numerator, "numerator", allow_empty=False)
+    den = as_float_array(denominator, "denominator", allow_empty=False)
     if len(num) != len(den):
         raise ValueError(f"numerator has {len(num)} values but denominator has {len(den)}; the arrays must be equal")
     t = as_treatment(treatment, len(num))
     if (den < 0).any() or den[t].sum() <= 0 or den[~t].sum() <= 0:
         raise ValueError("denominator must be non-negative with a positive sum in each arm")
     res = ratio_arrays(num, den, t[None, :], alpha)
-    return _single("delta method ratio", "difference in sum(numerator) / sum(denominator)", res, t, alpha)
+    return _single(
+        "delta method ratio",
+        "difference in sum(numerator) / sum(denominator)",
+        res,
+        t,
+        alpha,
+        outcome="the ratio metric (numerator - ratio x denominator)",
+    )

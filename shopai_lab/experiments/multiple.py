@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from shopai_lab.experiments._checks import as_float_array, require_alpha
+from shopai_lab._validation import as_float_array, require_instance, require_probability
+from shopai_lab.experiments.estimators import EffectEstimate
 
 ADJUSTMENTS = ("holm", "bh", "bonferroni", "none")
 
@@ -36,9 +37,7 @@ def adjust_pvalues(p_values: Any, method: str = "holm") -> np.ndarray:
     >>> adjust_pvalues([0.01, 0.04, 0.03], "bh").round(3).tolist()
     [0.03, 0.04, 0.04]
     """
-    p = as_float_array(p_values, "p_values")
-    if ((p < 0) | (p > 1)).any():
-        raise ValueError("p_values must lie in [0, 1]")
+    p = as_float_array(p_values, "p_values", allow_empty=False, low=0, high=1)
     if method not in ADJUSTMENTS:
         raise ValueError(f"method must be one of {ADJUSTMENTS}, got {method!r}")
     if method == "none" or len(p) == 0:
@@ -60,9 +59,14 @@ def metric_table(
     guardrails
         Metrics that must not get worse: flagged ``"harm"`` when significantly negative.
     """
-    alpha = require_alpha(alpha)
+    alpha = require_probability(alpha, "alpha")
+    require_instance(results, dict, "results")
     if not results:
         raise ValueError("results is empty: pass at least one metric")
+    for name, result in results.items():
+        require_instance(result, EffectEstimate, f"results[{name!r}]")
+    if isinstance(guardrails, str):
+        raise TypeError(f"guardrails must be a list of metric names, got the single string {guardrails!r}")
     unknown = [g for g in guardrails if g not in results]
     if unknown:
         raise ValueError(f"guardrails {unknown} are not among the metrics {list(results)}")

@@ -6,12 +6,20 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from shopai_lab._validation import require_columns
+from shopai_lab._validation import (
+    require_columns,
+    require_instance,
+    require_positive_int,
+    require_probability,
+    require_strings,
+)
 
 
 def plot_pvalue_histograms(results: pd.DataFrame, methods: list[str], bins: int = 20) -> plt.Axes:
     """Histogram of A/A p-values per method: flat when the test is calibrated."""
     require_columns(results, ["method", "p_value"], "results")
+    methods = require_strings(methods, "methods")
+    bins = require_positive_int(bins, "bins")
     fig, ax = plt.subplots(figsize=(8, 4))
     edges = np.linspace(0, 1, bins + 1)
     for method in methods:
@@ -26,6 +34,8 @@ def plot_pvalue_histograms(results: pd.DataFrame, methods: list[str], bins: int 
 def plot_power(table: pd.DataFrame, analytic: pd.Series | None = None) -> plt.Axes:
     """Simulated power by relative lift (one line per method), with an analytic curve if given."""
     require_columns(table, ["lift", "method", "power"], "table")
+    if analytic is not None:
+        require_instance(analytic, pd.Series, "analytic")
     fig, ax = plt.subplots(figsize=(8, 4))
     for method, part in table.groupby("method", sort=False):
         ax.plot(100 * part["lift"], part["power"], marker="o", label=f"{method} (simulated)")
@@ -51,6 +61,7 @@ def plot_power(table: pd.DataFrame, analytic: pd.Series | None = None) -> plt.Ax
 def plot_peeking(bounds: pd.DataFrame, alpha: float, weeks_label: str = "week") -> plt.Axes:
     """Critical |z| per look of a group-sequential design against the fixed-horizon value."""
     require_columns(bounds, ["look", "critical_z"], "bounds")
+    alpha = require_probability(alpha, "alpha")
     from scipy import stats
 
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -63,6 +74,7 @@ def plot_peeking(bounds: pd.DataFrame, alpha: float, weeks_label: str = "week") 
 
 def plot_qini(curves: dict[str, pd.DataFrame]) -> plt.Axes:
     """Qini curves (incremental conversions by share targeted), with the random-targeting line."""
+    require_instance(curves, dict, "curves")
     fig, ax = plt.subplots(figsize=(8, 4))
     last = None
     for name, curve in curves.items():

@@ -20,6 +20,7 @@ from shopai_lab._validation import (
     require_columns,
     require_datetime,
     require_not_empty,
+    require_numeric_columns,
     require_positive_int,
     to_timestamp,
 )
@@ -81,6 +82,7 @@ def default_pre_period_end(purchases: pd.DataFrame, experiment_weeks: int = 13) 
     """Last pre-period day that leaves ``experiment_weeks`` full weeks up to the data's last day."""
     require_columns(purchases, ["timestamp"], "purchases")
     require_not_empty(purchases, "purchases")
+    require_datetime(purchases, "timestamp", "purchases")
     weeks = require_positive_int(experiment_weeks, "experiment_weeks")
     last_day = purchases["timestamp"].max().normalize()
     return last_day - pd.Timedelta(weeks=weeks)
@@ -142,9 +144,11 @@ def experiment_population(
 def _purchase_lines(purchases: pd.DataFrame) -> pd.DataFrame:
     """Customer, invoice, product, time and revenue of each purchase line with a known customer."""
     if "revenue" in purchases.columns:
+        require_numeric_columns(purchases, ["revenue"], "purchases", allow_nan=False)
         revenue = purchases["revenue"].to_numpy(dtype=float)
     else:
         require_columns(purchases, ["quantity", "unit_price"], "purchases")
+        require_numeric_columns(purchases, ["quantity", "unit_price"], "purchases", allow_nan=False)
         revenue = (purchases["quantity"] * purchases["unit_price"]).to_numpy(dtype=float)
     lines = pd.DataFrame(
         {

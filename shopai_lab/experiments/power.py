@@ -15,18 +15,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from shopai_lab.experiments._checks import require_alpha
+from shopai_lab._validation import as_float_array, require_number, require_positive, require_probability
 from shopai_lab.experiments.simulate import random_assignments, simulate_splits
 
 
 def _z(alpha: float, power: float) -> tuple[float, float]:
-    return stats.norm.isf(require_alpha(alpha) / 2), stats.norm.ppf(require_alpha(power, "power"))
-
-
-def _positive(value: float, name: str) -> float:
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
+    return stats.norm.isf(require_probability(alpha, "alpha") / 2), stats.norm.ppf(require_probability(power, "power"))
 
 
 def power_means(n_per_arm: float, sd: float, effect: float, alpha: float = 0.05) -> float:
@@ -37,9 +31,9 @@ def power_means(n_per_arm: float, sd: float, effect: float, alpha: float = 0.05)
     >>> round(power_means(393, sd=1.0, effect=0.2), 3)
     0.801
     """
-    se = _positive(sd, "sd") * math.sqrt(2 / _positive(n_per_arm, "n_per_arm"))
-    z = stats.norm.isf(require_alpha(alpha) / 2)
-    shift = abs(effect) / se
+    se = require_positive(sd, "sd") * math.sqrt(2 / require_positive(n_per_arm, "n_per_arm"))
+    z = stats.norm.isf(require_probability(alpha, "alpha") / 2)
+    shift = abs(require_number(effect, "effect")) / se
     return float(stats.norm.sf(z - shift) + stats.norm.cdf(-z - shift))
 
 
@@ -52,7 +46,10 @@ def sample_size_means(sd: float, effect: float, alpha: float = 0.05, power: floa
     393
     """
     za, zb = _z(alpha, power)
-    return int(math.ceil(2 * (za + zb) ** 2 * _positive(sd, "sd") ** 2 / _positive(abs(effect), "effect") ** 2))
+    effect = require_number(effect, "effect")
+    if effect == 0:
+        raise ValueError("effect must be non-zero: no sample detects an effect of 0")
+    return int(math.ceil(2 * (za + zb) ** 2 * require_positive(sd, "sd") ** 2 / effect**2))
 
 
 def mde_means(n_per_arm: float, sd: float, alpha: float = 0.05, power: float = 0.8) -> float:
@@ -64,7 +61,7 @@ def mde_means(n_per_arm: float, sd: float, alpha: float = 0.05, power: float = 0
     0.2
     """
     za, zb = _z(alpha, power)
-    return float((za + zb) * _positive(sd, "sd") * math.sqrt(2 / _positive(n_per_arm, "n_per_arm")))
+    return float((za + zb) * require_positive(sd, "sd") * math.sqrt(2 / require_positive(n_per_arm, "n_per_arm")))
 
 
 def sample_size_proportions(p_control: float, points: float, alpha: float = 0.05, power: float = 0.8) -> int:
@@ -77,7 +74,8 @@ def sample_size_proportions(p_control: float, points: float, alpha: float = 0.05
     >>> sample_size_proportions(0.10, 0.02)
     3841
     """
-    p0 = require_alpha(p_control, "p_control")
+    p0 = require_probability(p_control, "p_control")
+    points = require_number(points, "points")
     p1 = p0 + points
     if not 0 < p1 < 1 or points == 0:
         raise ValueError(f"points must be non-zero and keep the rate in (0, 1), got {points!r}")
@@ -95,17 +93,26 @@ def power_proportions(n_per_arm: float, p_control: float, points: float, alpha: 
     >>> round(power_proportions(3841, 0.10, 0.02), 2)
     0.8
     """
-    p0 = require_alpha(p_control, "p_control")
+    p0 = require_probability(p_control, "p_control")
+    points = require_number(points, "points")
     p1 = p0 + points
     if not 0 < p1 < 1:
         raise ValueError(f"points must keep the rate in (0, 1), got {points!r}")
-    n = _positive(n_per_arm, "n_per_arm")
-    za = stats.norm.isf(require_alpha(alpha) / 2)
+    n = require_positive(n_per_arm, "n_per_arm")
+    za = stats.norm.isf(require_probability(alpha, "alpha") / 2)
     pbar = (p0 + p1) / 2
     se0 = math.sqrt(2 * pbar * (1 - pbar) / n)
     se1 = math.sqrt((p0 * (1 - p0) + p1 * (1 - p1)) / n)
     d = abs(points)
     return float(stats.norm.sf((za * se0 - d) / se1) + stats.norm.cdf((-za * se0 - d) / se1))
+
+
+def _lifts(lifts) -> list[float]:
+    """Relative lifts as a non-empty list of finite numbers above -1 (a lift of -100% leaves no revenue)."""
+    if isinstance(lifts, str) or np.ndim(lifts) != 1:
+        raise TypeError(f"lifts must be a list of relative lifts, got {lifts!r}")
+    values = as_float_array(lifts, "lifts", allow_empty=False, low=-1, low_inclusive=False)
+    return values.tolist()
 
 
 def simulated_power(
@@ -127,6 +134,7 @@ def simulated_power(
     and ``coverage`` of the true effect. The same splits are used for every
     lift, so differences between lifts are not noise from new splits.
     """
+    lifts = _lifts(lifts)
     # independent streams for the splits and for the injected conversions
     split_seed, effect_seed = np.random.SeedSequence(random_state).spawn(2)
     T = random_assignments(len(customers), n_splits, random_state=np.random.default_rng(split_seed))

@@ -23,14 +23,25 @@ import pandas as pd
 from scipy import optimize, stats
 from tqdm import tqdm
 
-from shopai_lab.experiments._checks import as_float_array, require_alpha
+from shopai_lab._validation import (
+    as_float_array,
+    require_bool,
+    require_broadcastable,
+    require_columns,
+    require_number,
+    require_one_of,
+    require_positive,
+    require_positive_int,
+    require_probability,
+)
+from shopai_lab.experiments.assignment import as_assignments
 from shopai_lab.experiments.estimators import moments_from_sums, proportions_from_counts, welch_from_moments
 
 SPENDING = ("obrien-fleming", "pocock")
 
 
 def _fractions(information: Any) -> np.ndarray:
-    t = as_float_array(information, "information")
+    t = as_float_array(information, "information", allow_empty=False)
     if (np.diff(t) <= 0).any() or t[0] <= 0:
         raise ValueError(f"information must be positive and strictly increasing, got {t.tolist()}")
     return t / t[-1]
@@ -48,10 +59,8 @@ def alpha_spent(t: Any, alpha: float = 0.05, spending: str = "obrien-fleming") -
     >>> alpha_spent([0.5, 1.0]).round(4).tolist()
     [0.0031, 0.05]
     """
-    alpha = require_alpha(alpha)
-    t = np.asarray(t, dtype=float)
-    if ((t <= 0) | (t > 1)).any():
-        raise ValueError("information fractions must be in (0, 1]")
+    alpha = require_probability(alpha, "alpha")
+    t = as_float_array(t, "t", ndim=None, low=0, low_inclusive=False, high=1)
     if spending == "obrien-fleming":
         return 2 * (2 - 2 * stats.norm.cdf(stats.norm.isf(alpha / 4) / np.sqrt(t)))
     if spending == "pocock":
@@ -99,8 +108,9 @@ def group_sequential_bounds(
     >>> group_sequential_bounds([1, 2, 3, 4, 5])["critical_z"].round(2).tolist()
     [4.88, 3.36, 2.68, 2.29, 2.03]
     """
-    alpha = require_alpha(alpha)
-    if grid_points < 51 or grid_points % 2 == 0:
+    alpha = require_probability(alpha, "alpha")
+    require_one_of(spending, "spending", SPENDING)
+    if require_positive_int(grid_points, "grid_points", minimum=51) % 2 == 0:
         raise ValueError(f"grid_points must be an odd integer >= 51, got {grid_points!r}")
     t = _fractions(information)
     spent = alpha_spent(t, alpha, spending)
@@ -153,11 +163,10 @@ def mixture_halfwidth(variance: Any, tau: float, alpha: float = 0.05) -> np.ndar
     >>> float(mixture_halfwidth(1.0, 1.0).round(3))
     3.656
     """
-    alpha = require_alpha(alpha)
-    if not np.isfinite(tau) or tau <= 0:
-        raise ValueError(f"tau must be a positive number, got {tau!r}")
-    V = np.asarray(variance, dtype=float)
-    tau2 = float(tau) ** 2
+    alpha = require_probability(alpha, "alpha")
+    tau = require_positive(tau, "tau")
+    V = as_float_array(variance, "variance", ndim=None, low=0, low_inclusive=False)
+    tau2 = tau**2
     return np.sqrt(V * (V + tau2) / tau2 * (np.log((V + tau2) / V) + 2 * np.log(1 / alpha)))
 
 
@@ -172,16 +181,32 @@ def msprt_statistic(estimate: Any, variance: Any, tau: float) -> np.ndarray:
     >>> float(msprt_statistic(0.0, 1.0, 1.0).round(4))
     0.7071
     """
-    d = np.asarray(estimate, dtype=float)
-    V = np.asarray(variance, dtype=float)
+    tau = require_positive(tau, "tau")
+    d = as_float_array(estimate, "estimate", ndim=None)
+    V = as_float_array(variance, "variance", ndim=None, low=0, low_inclusive=False)
+    require_broadcastable(estimate=d, variance=V)
+    return _msprt(d, V, tau)
+
+
+def _msprt(d: np.ndarray, V: np.ndarray, tau: float) -> np.ndarray:
+    """The mixture likelihood ratio without input checks (the simulation's inner loop)."""
     tau2 = float(tau) ** 2
     return np.sqrt(V / (V + tau2)) * np.exp(tau2 * d**2 / (2 * V * (V + tau2)))
 
 
+def _always_valid(d: np.ndarray, V: np.ndarray, tau: float) -> np.ndarray:
+    return np.minimum.accumulate(np.minimum(1.0, 1.0 / _msprt(d, V, tau)), axis=-1)
+
+
 def always_valid_pvalues(estimates: Any, variances: Any, tau: float) -> np.ndarray:
-    """Always-valid p-values along the looks (last axis): running min of ``1 / msprt_statistic``, <= 1."""
-    lam = msprt_statistic(estimates, variances, tau)
-    return np.minimum.accumulate(np.minimum(1.0, 1.0 / lam), axis=-1)
+    """Always-valid p-values along the looks (last axis): running min of ``1 / msprt_statistic``, <= 1.
+
+    Examples
+    --------
+    >>> always_valid_pvalues([0.5, 1.5, 1.0], [1.0, 0.5, 0.25], tau=1.0).round(3).tolist()
+    [1.0, 0.386, 0.386]
+    """
+    return np.minimum.accumulate(np.minimum(1.0, 1.0 / msprt_statistic(estimates, variances, tau)), axis=-1)
 
 
 def _first_true(mask: np.ndarray) -> np.ndarray:
@@ -228,15 +253,21 @@ def simulate_peeking(
         with ``p < alpha``), ``sequential`` (group-sequential) and ``msprt``:
         ``*_reject`` and ``*_stop`` (look at which it stopped, 1-based; the last look if never).
     """
-    alpha = require_alpha(alpha)
-    weekly = as_float_array(weekly, "weekly", ndim=2)
-    T = np.asarray(T, dtype=bool)
+    alpha = require_probability(alpha, "alpha")
+    weekly = as_float_array(weekly, "weekly", ndim=2, allow_empty=False)
     n, looks = weekly.shape
-    if T.ndim != 2 or T.shape[1] != n:
-        raise ValueError(f"T must have shape (n_splits, {n}), got {T.shape}")
-    if metric not in ("revenue", "conversion"):
-        raise ValueError(f"metric must be 'revenue' or 'conversion', got {metric!r}")
-    crit = np.full(looks, np.inf) if critical_z is None else as_float_array(critical_z, "critical_z")
+    T = as_assignments(T, n)
+    require_one_of(metric, "metric", ("revenue", "conversion"))
+    lift = require_number(lift, "lift", low=-1, low_inclusive=False)
+    conversion_points = require_number(conversion_points, "conversion_points", low=0)
+    chunk_size = require_positive_int(chunk_size, "chunk_size")
+    require_bool(progress, "progress")
+    tau = None if tau is None else require_positive(tau, "tau")
+    crit = (
+        np.full(looks, np.inf)
+        if critical_z is None
+        else as_float_array(critical_z, "critical_z", allow_inf=True, low=0, allow_empty=False)
+    )
     if len(crit) != looks:
         raise ValueError(f"critical_z has {len(crit)} values for {looks} looks")
     rng = np.random.default_rng(random_state)
@@ -277,7 +308,7 @@ def simulate_peeking(
             z[:, k] = res["statistic"]
         peek = _first_true(p < alpha)
         seq = _first_true(np.abs(z) >= crit[None, :])
-        msprt = _first_true(always_valid_pvalues(est, var, scale) < alpha)
+        msprt = _first_true(_always_valid(est, var, scale) < alpha)
         chunk = pd.DataFrame({"split": np.arange(start, start + len(Tc)), "fixed_reject": p[:, -1] < alpha})
         for name, first in (("peeking", peek), ("sequential", seq), ("msprt", msprt)):
             chunk[f"{name}_reject"] = first >= 0
@@ -290,6 +321,7 @@ def simulate_peeking(
 def summarize_peeking(results: pd.DataFrame) -> pd.DataFrame:
     """Rejection rate (false positives under A/A, power under A/B) and mean stopping look per procedure."""
     names = ["fixed", "peeking", "sequential", "msprt"]
+    require_columns(results, [f"{k}_{part}" for k in names for part in ("reject", "stop")], "results")
     return pd.DataFrame(
         {
             "rejection_rate": [results[f"{k}_reject"].mean() for k in names],

@@ -18,8 +18,17 @@ import pandas as pd
 from tqdm import tqdm
 
 from shopai_lab import ranking
-from shopai_lab._validation import require_columns, require_positive_int
-from shopai_lab.experiments._checks import as_float_array, require_alpha
+from shopai_lab._validation import (
+    as_float_array,
+    require_bool,
+    require_columns,
+    require_number,
+    require_positive,
+    require_positive_int,
+    require_probability,
+    require_strings,
+)
+from shopai_lab.experiments.assignment import as_assignments
 from shopai_lab.experiments.estimators import (
     proportions_from_counts,
     ratio_arrays,
@@ -63,7 +72,7 @@ def random_assignments(
     """
     n = require_positive_int(n_units, "n_units", minimum=4)
     s = require_positive_int(n_splits, "n_splits")
-    share = require_alpha(share, "share")
+    share = require_probability(share, "share")
     rng = np.random.default_rng(random_state)
     if design == "bernoulli":
         T = rng.random((s, n)) < share
@@ -159,19 +168,24 @@ def simulate_splits(
         One row per split and method: ``estimate``, ``se``, ``low``,
         ``high``, ``p_value``, ``truth``, ``reject``, ``covered``.
     """
-    alpha = require_alpha(alpha)
+    alpha = require_probability(alpha, "alpha")
+    methods = require_strings(methods, "methods")
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise ValueError(f"unknown method(s) {unknown}; choose from {list(METHODS)}")
+    covariates = require_strings(covariates, "covariates")
     require_columns(customers, ["revenue", "converted", "orders", pre, *covariates], "customers")
-    y = as_float_array(customers["revenue"], "customers['revenue']")
-    conv = as_float_array(customers["converted"], "customers['converted']")
-    orders = as_float_array(customers["orders"], "customers['orders']")
-    x = as_float_array(customers[pre], f"customers[{pre!r}]")
-    X = as_float_array(customers[list(covariates)], "covariates", ndim=2)
-    T = np.asarray(T, dtype=bool)
-    if T.ndim != 2 or T.shape[1] != len(y):
-        raise ValueError(f"T must have shape (n_splits, {len(y)}), got {T.shape}")
+    lift = require_number(lift, "lift", low=-1, low_inclusive=False)
+    conversion_points = require_number(conversion_points, "conversion_points", low=0)
+    cap = None if cap is None else require_number(cap, "cap")
+    chunk_size = require_positive_int(chunk_size, "chunk_size")
+    require_bool(progress, "progress")
+    y = as_float_array(customers["revenue"], "customers['revenue']", allow_empty=False)
+    conv = as_float_array(customers["converted"], "customers['converted']", allow_empty=False)
+    orders = as_float_array(customers["orders"], "customers['orders']", allow_empty=False)
+    x = as_float_array(customers[pre], f"customers[{pre!r}]", allow_empty=False)
+    X = as_float_array(customers[list(covariates)], "covariates", ndim=2, allow_empty=False)
+    T = as_assignments(T, len(y))
     if any("capped" in m for m in methods) and cap is None:
         raise ValueError("cap is required for the '(capped)' methods")
     capped = None if cap is None else np.minimum(y, cap)
@@ -222,7 +236,7 @@ def summarize_splits(results: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame
     ``se_ratio`` is the mean reported standard error over the standard deviation of the
     estimates across splits (1 when the reported errors are honest).
     """
-    alpha = require_alpha(alpha)
+    alpha = require_probability(alpha, "alpha")
     require_columns(results, ["method", "estimate", "se", "reject", "covered", "truth"], "results")
     grouped = results.groupby("method", sort=False)
     table = pd.DataFrame(
@@ -246,8 +260,9 @@ def aa_tolerance(alpha: float, n_splits: int, z: float = 3.0) -> tuple[float, fl
     >>> [round(v, 4) for v in aa_tolerance(0.05, 2000)]
     [0.0354, 0.0646]
     """
-    alpha = require_alpha(alpha)
+    alpha = require_probability(alpha, "alpha")
     n = require_positive_int(n_splits, "n_splits")
+    z = require_positive(z, "z")
     half = z * np.sqrt(alpha * (1 - alpha) / n)
     return float(alpha - half), float(alpha + half)
 
@@ -269,13 +284,13 @@ def drop_top_treated(
     """
     from shopai_lab.experiments.srm import srm_test
 
-    alpha = require_alpha(alpha)
+    alpha = require_probability(alpha, "alpha")
     require_columns(customers, [by, metric], "customers")
     k = require_positive_int(n_dropped, "n_dropped", minimum=0)
-    y = as_float_array(customers[metric], f"customers[{metric!r}]")
-    order = ranking.descending_order(customers[by].to_numpy(dtype=float))
+    y = as_float_array(customers[metric], f"customers[{metric!r}]", allow_empty=False)
+    order = ranking.descending_order(as_float_array(customers[by], f"customers[{by!r}]"))
     rows = []
-    for split, t in enumerate(np.asarray(T, dtype=bool)):
+    for split, t in enumerate(as_assignments(T, len(y))):
         treated_in_order = order[t[order]]
         keep = np.ones(len(y), dtype=bool)
         keep[treated_in_order[:k]] = False

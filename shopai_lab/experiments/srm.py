@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from shopai_lab.experiments._checks import require_alpha
+from shopai_lab._validation import as_float_array, require_positive_int, require_probability
 
 DEFAULT_SRM_THRESHOLD = 0.001
 
@@ -79,12 +79,14 @@ def srm_test(counts: Any, expected_shares: Any = None, *, threshold: float = DEF
     >>> print(srm_test([5_000, 5_000]).mismatch, srm_test([5_000, 5_400]).mismatch)
     False True
     """
-    threshold = require_alpha(threshold, "threshold")
+    threshold = require_probability(threshold, "threshold")
     values = np.asarray(counts)
-    if values.dtype == bool or (values.ndim == 1 and len(values) > 2 and np.isin(values, (0, 1)).all()):
+    if values.dtype == bool or (
+        values.ndim == 1 and len(values) > 2 and values.dtype.kind in "iuf" and np.isin(values, (0, 1)).all()
+    ):
         treated = int(values.astype(bool).sum())
         values = np.array([len(values) - treated, treated])
-    values = np.asarray(values, dtype=float)
+    values = as_float_array(values, "counts", ndim=None)
     if values.ndim != 1 or len(values) < 2:
         raise ValueError(f"counts must list at least two arms, got {counts!r}")
     if (values < 0).any() or not np.allclose(values, np.round(values)) or values.sum() <= 0:
@@ -92,7 +94,7 @@ def srm_test(counts: Any, expected_shares: Any = None, *, threshold: float = DEF
     if expected_shares is None:
         shares = np.full(len(values), 1 / len(values))
     else:
-        shares = np.asarray(expected_shares, dtype=float)
+        shares = as_float_array(expected_shares, "expected_shares", ndim=None)
         if shares.shape != values.shape or (shares <= 0).any() or not np.isfinite(shares).all():
             raise ValueError(f"expected_shares must be {len(values)} positive numbers, got {expected_shares!r}")
         shares = shares / shares.sum()
@@ -118,8 +120,9 @@ def srm_power(n: int, observed_share: float, *, threshold: float = DEFAULT_SRM_T
     >>> round(srm_power(3_000, 0.505), 3) < 0.05 < round(srm_power(1_000_000, 0.505), 3)
     True
     """
-    require_alpha(threshold, "threshold")
-    require_alpha(observed_share, "observed_share")
+    n = require_positive_int(n, "n")
+    require_probability(threshold, "threshold")
+    require_probability(observed_share, "observed_share")
     crit = stats.norm.isf(threshold / 2) * np.sqrt(0.25 / n)
     sd = np.sqrt(observed_share * (1 - observed_share) / n)
     delta = observed_share - 0.5

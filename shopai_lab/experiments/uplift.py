@@ -23,8 +23,18 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from shopai_lab import ranking
-from shopai_lab._validation import require_columns, require_positive_int
-from shopai_lab.experiments._checks import as_float_array, as_treatment
+from shopai_lab._validation import (
+    as_bool_array,
+    as_float_array,
+    require_columns,
+    require_not_empty,
+    require_number,
+    require_numeric_columns,
+    require_positive,
+    require_positive_int,
+    require_probability,
+)
+from shopai_lab.experiments.assignment import as_treatment
 
 #: Customer features the simulator and the learners use: pre-period recency, frequency and monetary value.
 UPLIFT_FEATURES = ("pre_days_since_last", "pre_invoices", "pre_mean_invoice")
@@ -96,9 +106,14 @@ def simulate_incentive(
     ((1000, 3), True)
     """
     require_columns(customers, list(UPLIFT_FEATURES), "customers")
+    require_not_empty(customers, "customers")
+    require_numeric_columns(customers, list(UPLIFT_FEATURES), "customers", allow_nan=False)
+    for column, low in (("pre_days_since_last", 0.0), ("pre_invoices", 1.0)):
+        if (customers[column] < low).any():
+            raise ValueError(f"customers[{column!r}] must be >= {low:g}, got e.g. {customers[column].min()!r}")
     n = require_positive_int(n_customers, "n_customers", minimum=10)
-    if not 0 < max_effect < 1:
-        raise ValueError(f"max_effect must be in (0, 1), got {max_effect!r}")
+    max_effect = require_probability(max_effect, "max_effect")
+    share_treated = require_probability(share_treated, "share_treated")
     rng = np.random.default_rng(random_state)
     rows = rng.integers(0, len(customers), n)
     features = customers[list(UPLIFT_FEATURES)].iloc[rows].reset_index(drop=True).astype(float)
@@ -115,12 +130,10 @@ def simulate_incentive(
 
 
 def _check_xy(X: Any, y: Any, treatment: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    X = as_float_array(X, "X", ndim=2)
-    y = as_float_array(y, "y")
+    X = as_float_array(X, "X", ndim=2, allow_empty=False)
+    y = as_bool_array(y, "y", allow_empty=False)
     if len(y) != len(X):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)} values; the arrays must be equal")
-    if not np.isin(y, (0.0, 1.0)).all():
-        raise ValueError("y must hold 0/1 outcomes")
     t = as_treatment(treatment, len(y), min_per_arm=10)
     for arm, name in ((t, "treated"), (~t, "control")):
         if len(np.unique(y[arm])) < 2:
@@ -177,7 +190,7 @@ class TLearner(BaseEstimator):
     def predict(self, X: Any) -> np.ndarray:
         """Estimated uplift (change in purchase probability) of each row."""
         check_is_fitted(self, "model_treated_")
-        X = as_float_array(X, "X", ndim=2)
+        X = as_float_array(X, "X", ndim=2, allow_empty=False)
         with threadpool_limits(1):
             return self.model_treated_.predict_proba(X)[:, 1] - self.model_control_.predict_proba(X)[:, 1]
 
@@ -223,9 +236,9 @@ class XLearner(BaseEstimator):
 
     def fit(self, X: Any, y: Any, treatment: Any) -> XLearner:
         """Fit the outcome models, then the effect models on the imputed effects."""
+        if self.propensity is not None:
+            require_probability(self.propensity, "propensity")
         X, y, t = _check_xy(X, y, treatment)
-        if self.propensity is not None and not 0 < self.propensity < 1:
-            raise ValueError(f"propensity must be in (0, 1), got {self.propensity!r}")
         clf = self.classifier if self.classifier is not None else _default_classifier(self.random_state)
         reg = (
             self.regressor
@@ -253,7 +266,7 @@ class XLearner(BaseEstimator):
     def predict(self, X: Any) -> np.ndarray:
         """Estimated uplift of each row."""
         check_is_fitted(self, "effect_treated_")
-        X = as_float_array(X, "X", ndim=2)
+        X = as_float_array(X, "X", ndim=2, allow_empty=False)
         g = self.propensity_
         with threadpool_limits(1):
             return g * self.effect_control_.predict(X) + (1 - g) * self.effect_treated_.predict(X)
@@ -273,8 +286,8 @@ def uplift_curve(y: Any, treatment: Any, score: Any) -> pd.DataFrame:
     >>> uplift_curve([1, 0, 1, 0], [1, 1, 0, 0], [0.9, 0.8, 0.7, 0.6])["qini"].tolist()
     [0.0, 0.0, -1.0, 0.0]
     """
-    y = as_float_array(y, "y")
-    s = as_float_array(score, "score")
+    y = as_float_array(y, "y", allow_empty=False)
+    s = as_float_array(score, "score", allow_empty=False)
     if len(s) != len(y):
         raise ValueError(f"score has {len(s)} values but y has {len(y)}; the arrays must be equal")
     t = as_treatment(treatment, len(y), min_per_arm=1)
@@ -308,10 +321,10 @@ def targeting_profit(effect: Any, selected: Any, *, conversion_value: float, inc
     >>> targeting_profit([0.2, 0.0, -0.01], [True, True, False], conversion_value=50, incentive_cost=2)
     6.0
     """
-    tau = as_float_array(effect, "effect")
-    chosen = np.asarray(selected, dtype=bool)
+    tau = as_float_array(effect, "effect", allow_empty=False)
+    chosen = as_bool_array(selected, "selected")
     if chosen.shape != tau.shape:
         raise ValueError(f"selected has shape {chosen.shape} but effect has {tau.shape}")
-    if incentive_cost < 0 or conversion_value <= 0:
-        raise ValueError("conversion_value must be positive and incentive_cost non-negative")
+    conversion_value = require_positive(conversion_value, "conversion_value")
+    incentive_cost = require_number(incentive_cost, "incentive_cost", low=0)
     return float(np.sum(conversion_value * tau[chosen] - incentive_cost))

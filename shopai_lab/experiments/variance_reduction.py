@@ -16,11 +16,14 @@ import numpy as np
 import statsmodels.api as sm
 from scipy import stats
 
-from shopai_lab.experiments._checks import as_float_array, as_treatment, require_alpha
+from shopai_lab._validation import as_float_array, require_one_of, require_probability
+from shopai_lab.experiments.assignment import as_treatment
 from shopai_lab.experiments.estimators import (
     EffectEstimate,
     _estimand,
     _single,
+    check_arrays,
+    require_standard_error,
     welch_arrays,
     winsorize,
 )
@@ -34,6 +37,9 @@ def cuped_arrays(Y: np.ndarray, x: np.ndarray, T: np.ndarray, alpha: float = 0.0
     ``theta = cov(Y, x) / var(x)`` is pooled over both arms (one theta per split),
     which keeps the adjusted difference unbiased under randomisation.
     """
+    check_arrays(T, alpha, Y=Y, x=x)
+    if np.asarray(x).ndim != 1:
+        raise ValueError(f"x must be one covariate value per unit (1-dimensional), got shape {np.shape(x)}")
     xc = x - x.mean()
     sxx = float(xc @ xc)
     if Y.ndim == 1:
@@ -69,8 +75,12 @@ def regression_arrays(
     with HC weights ``w_i``. Same numbers as ``statsmodels`` OLS ``fit(cov_type=...)``
     (normal reference distribution, as statsmodels uses for robust covariances).
     """
-    if cov_type not in COV_TYPES:
-        raise ValueError(f"cov_type must be one of {COV_TYPES}, got {cov_type!r}")
+    require_one_of(cov_type, "cov_type", COV_TYPES)
+    n_units = check_arrays(T, alpha, Y=Y)
+    covariates = np.asarray(covariates)
+    if covariates.ndim not in (1, 2) or len(covariates) != n_units:
+        raise ValueError(f"covariates must have {n_units} rows (one per unit of T), got shape {covariates.shape}")
+    as_float_array(covariates, "covariates", ndim=None)
     Q, leverage = _design(covariates)
     n, k = Q.shape
     Tf = T.astype(float)
@@ -138,9 +148,9 @@ def cuped(y: Any, pre: Any, treatment: Any, *, alpha: float = 0.05, cap: float |
     >>> round(res.extra["variance_reduction"], 1)
     0.5
     """
-    alpha = require_alpha(alpha)
-    y = as_float_array(y, "y")
-    x = as_float_array(pre, "pre")
+    alpha = require_probability(alpha, "alpha")
+    y = as_float_array(y, "y", allow_empty=False)
+    x = as_float_array(pre, "pre", allow_empty=False)
     if len(x) != len(y):
         raise ValueError(f"pre has {len(x)} values but y has {len(y)}; the arrays must be equal")
     t = as_treatment(treatment, len(y))
@@ -159,6 +169,7 @@ def cuped(y: Any, pre: Any, treatment: Any, *, alpha: float = 0.05, cap: float |
         t,
         alpha,
         ("df",),
+        outcome="y adjusted by pre",
         theta=theta,
         variance_reduction=float(reduction),
     )
@@ -211,11 +222,10 @@ def regression_adjustment(
     >>> res.low < 0.3 < res.high
     True
     """
-    alpha = require_alpha(alpha)
-    if cov_type not in COV_TYPES:
-        raise ValueError(f"cov_type must be one of {COV_TYPES}, got {cov_type!r}")
-    y = as_float_array(y, "y")
-    X = as_float_array(covariates, "covariates", ndim=2)
+    alpha = require_probability(alpha, "alpha")
+    require_one_of(cov_type, "cov_type", COV_TYPES)
+    y = as_float_array(y, "y", allow_empty=False)
+    X = as_float_array(covariates, "covariates", ndim=2, allow_empty=False)
     if len(X) != len(y):
         raise ValueError(f"covariates has {len(X)} rows but y has {len(y)}; the arrays must be equal")
     t = as_treatment(treatment, len(y))
@@ -225,6 +235,7 @@ def regression_adjustment(
     design = np.column_stack([np.ones(len(y)), t.astype(float), X])
     fit = sm.OLS(y, design).fit(cov_type=cov_type)
     beta, se = float(fit.params[1]), float(fit.bse[1])
+    require_standard_error(se, "y after the covariates")
     low, high = (float(v) for v in fit.conf_int(alpha=alpha)[1])
     welch = welch_arrays(y, t[None, :], alpha)
     extra = {

@@ -28,9 +28,19 @@ import pandas as pd
 from sklearn.base import clone
 from tqdm import tqdm
 
-from shopai_lab._validation import require_columns, require_positive_int
-from shopai_lab.forecast._checks import require_demand
+from shopai_lab._validation import (
+    as_float_array,
+    require_bool,
+    require_columns,
+    require_instance,
+    require_numeric_columns,
+    require_positive_int,
+    require_string,
+    require_strings,
+)
+from shopai_lab.forecast.gbm import require_prices
 from shopai_lab.forecast.models import Forecaster
+from shopai_lab.forecast.panel import require_demand
 from shopai_lab.stats import Interval, paired_bootstrap
 
 __all__ = [
@@ -107,6 +117,11 @@ def rolling_origin(
         raise ValueError(f"end ({end}) is beyond the {len(demand)} weeks of demand")
     if not isinstance(forecasters, Mapping) or not forecasters:
         raise ValueError("forecasters must be a non-empty dict {name: forecaster}")
+    for name, model in forecasters.items():
+        require_instance(model, Forecaster, f"forecasters[{name!r}]")
+    if prices is not None:
+        require_prices(prices, demand)
+    require_bool(progress, "progress")
     start = end - n_origins
     shortest = max(f.min_history for f in forecasters.values())
     if start < shortest:
@@ -195,8 +210,12 @@ def product_errors(backtest: pd.DataFrame, scales: pd.DataFrame) -> pd.DataFrame
         Indexed by ``model, h, item_id``: ``mase``, ``rmsse``, ``abs_error``,
         ``actual``, ``forecast`` (sums over origins) and ``n`` (forecasts).
     """
-    require_columns(backtest, _BACKTEST_COLUMNS, "backtest")
+    _require_backtest(backtest)
     require_columns(scales, ["mae", "mse"], "scales")
+    require_numeric_columns(scales, ["mae", "mse"], "scales", allow_nan=False)
+    for column in ("mae", "mse"):
+        if (scales[column] < 0).any():
+            raise ValueError(f"scales[{column!r}] has negative values; naive errors are >= 0 (see naive_scales)")
     unknown = set(backtest["item_id"].unique()) - set(scales.index)
     if unknown:
         raise ValueError(f"scales has no row for product(s) {sorted(unknown)[:5]}")
@@ -238,6 +257,11 @@ def summarize_errors(
     [{'mase': 2.0, 'rmsse': 1.5, 'wrmsse': 1.25, 'wape': 1.0, 'bias': 0.5, 'products': 2}]
     """
     require_columns(errors, ["mase", "rmsse", "abs_error", "actual", "forecast"], "errors")
+    if weights is not None:
+        require_instance(weights, pd.Series, "weights")
+        as_float_array(weights, "weights", low=0)
+    if groups is not None:
+        require_instance(groups, pd.Series, "groups")
     frame = errors.reset_index()
     keys = ["model", "h"]
     if groups is not None:
@@ -332,6 +356,8 @@ def inverse_error_weights(summary: pd.DataFrame, models, metric: str = "mase", h
     >>> {k: round(v, 3) for k, v in inverse_error_weights(s, ["a", "b"]).items()}
     {'a': 0.667, 'b': 0.333}
     """
+    require_columns(summary, [metric], "summary")
+    models = require_strings(models, "models")
     table = summary[metric]
     if h is not None:
         table = table.xs(h, level="h")
@@ -340,7 +366,11 @@ def inverse_error_weights(summary: pd.DataFrame, models, metric: str = "mase", h
     missing = [m for m in models if m not in table.index]
     if missing:
         raise ValueError(f"no {metric} for model(s) {missing} in the summary")
-    inv = {m: 1.0 / float(table.loc[m]) for m in models}
+    errors = as_float_array([float(table.loc[m]) for m in models], metric)
+    bad = [m for m, e in zip(models, errors, strict=True) if e <= 0]
+    if bad:
+        raise ValueError(f"{metric} of model(s) {bad} must be positive to weigh by its inverse")
+    inv = {m: 1.0 / float(e) for m, e in zip(models, errors, strict=True)}
     total = sum(inv.values())
     return {m: v / total for m, v in inv.items()}
 
@@ -360,8 +390,9 @@ def combine_forecasts(
     >>> combine_forecasts(bt, ["a", "b"], "mean", "weighted", {"a": 1, "b": 1})["forecast"].tolist()
     [2.0, 4.0, 3.0]
     """
-    require_columns(backtest, _BACKTEST_COLUMNS, "backtest")
-    members = list(members)
+    _require_backtest(backtest)
+    members = require_strings(members, "members")
+    require_string(name, "name")
     present = {str(m) for m in backtest["model"].unique()}
     missing = [m for m in members if m not in present]
     if not members or missing:
@@ -378,7 +409,7 @@ def combine_forecasts(
     else:
         if not isinstance(weights, dict) or set(weights) != set(members):
             raise ValueError("weights must give one weight per member")
-        w = pd.Series(weights, dtype=float)[members]
+        w = pd.Series(as_float_array([weights[m] for m in members], "weights"), index=members)
         if (w < 0).any() or w.sum() <= 0:
             raise ValueError(f"weights must be non-negative with a positive sum, got {weights}")
         combined = wide.mul(w / w.sum(), axis=1).sum(axis=1)
@@ -387,6 +418,13 @@ def combine_forecasts(
     old = backtest.assign(model=pd.Categorical(backtest["model"].astype(object), categories=categories))
     rows["model"] = pd.Categorical(rows["model"], categories=categories)
     return pd.concat([old, rows[_BACKTEST_COLUMNS]], ignore_index=True)
+
+
+def _require_backtest(backtest: pd.DataFrame) -> None:
+    """A backtest of :func:`rolling_origin`: its columns, finite forecasts, numeric actuals (NaN: unobserved)."""
+    require_columns(backtest, _BACKTEST_COLUMNS, "backtest")
+    require_numeric_columns(backtest, ["forecast"], "backtest", allow_nan=False)
+    require_numeric_columns(backtest, ["actual"], "backtest")
 
 
 def evaluation_window(backtest: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -402,7 +440,7 @@ def evaluation_window(backtest: pd.DataFrame, start, end) -> pd.DataFrame:
     >>> evaluation_window(bt, 0, 1)["actual"].tolist()
     [1.0, nan]
     """
-    require_columns(backtest, _BACKTEST_COLUMNS, "backtest")
+    _require_backtest(backtest)
     rows = backtest[(backtest["origin"] >= start) & (backtest["origin"] < end)].copy()
     if rows.empty:
         raise ValueError(f"no backtest origin in [{start}, {end})")

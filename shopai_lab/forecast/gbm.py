@@ -28,9 +28,15 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from shopai_lab._validation import require_positive_int
-from shopai_lab.forecast._checks import require_demand
+from shopai_lab._validation import (
+    require_bool,
+    require_frame,
+    require_numeric_columns,
+    require_one_of,
+    require_positive_int,
+)
 from shopai_lab.forecast.models import Forecaster
+from shopai_lab.forecast.panel import require_demand
 
 __all__ = ["GlobalBoosting", "FEATURES"]
 
@@ -101,6 +107,30 @@ def _features(
             extra.append(np.full((n, 1), float(target.isocalendar().week)))
         blocks.append(np.hstack([base, *extra]))
     return np.vstack(blocks), scale
+
+
+_LOSSES = ("poisson", "squared_error", "absolute_error", "gamma")
+
+
+def require_prices(prices, demand: pd.DataFrame) -> None:
+    """Check weekly prices for ``demand``: a frame with every week and product, prices > 0 or missing.
+
+    Missing prices are weeks without sales (:attr:`DemandPanel.price`); text, infinite,
+    zero or negative prices are refused.
+    """
+    require_frame(prices, "prices")
+    missing = [c for c in demand.columns if c not in prices.columns]
+    if missing:
+        raise ValueError(f"prices has no column for product(s) {missing[:5]}")
+    absent = demand.index.difference(prices.index)
+    if len(absent):
+        raise ValueError(f"prices has no row for week(s) {[str(w) for w in absent[:3]]} of demand")
+    require_numeric_columns(prices, list(demand.columns), "prices")
+    values = prices[list(demand.columns)].to_numpy(dtype=float)
+    bad = values <= 0
+    if bad.any():
+        column = demand.columns[np.flatnonzero(bad.any(axis=0))[0]]
+        raise ValueError(f"prices[{column!r}] has prices <= 0; every price must be > 0 (or missing)")
 
 
 class _quiet:
@@ -181,6 +211,8 @@ class GlobalBoosting(Forecaster):
     def _check_params(self):
         require_positive_int(self.horizon, "horizon")
         require_positive_int(self.min_history, "min_history", minimum=2)
+        require_one_of(self.loss, "loss", _LOSSES)
+        require_bool(self.calendar, "calendar")
 
     def fit(self, demand: pd.DataFrame, prices: pd.DataFrame | None = None) -> GlobalBoosting:
         """Train on every origin of ``demand`` with ``min_history`` weeks before it."""
@@ -228,11 +260,7 @@ class GlobalBoosting(Forecaster):
     def _prices(prices, demand):
         if prices is None:
             return None
-        if not isinstance(prices, pd.DataFrame):
-            raise TypeError(f"prices must be a pandas DataFrame or None, got {type(prices).__name__}")
-        missing = [c for c in demand.columns if c not in prices.columns]
-        if missing:
-            raise ValueError(f"prices has no column for product(s) {missing[:5]}")
+        require_prices(prices, demand)
         return prices.reindex(index=demand.index)[demand.columns].to_numpy(dtype=float)
 
     def _predict(self, horizon):

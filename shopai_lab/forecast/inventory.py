@@ -18,13 +18,28 @@ measured demand of the past (sales) understates the demand of stocked-out weeks.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from shopai_lab._validation import require_non_negative, require_positive_int, require_probability
+from shopai_lab._validation import (
+    as_float_array,
+    require_bool,
+    require_broadcastable,
+    require_callable,
+    require_columns,
+    require_instance,
+    require_non_negative,
+    require_not_empty,
+    require_number,
+    require_numeric_columns,
+    require_positive_int,
+    require_probability,
+)
+from shopai_lab.forecast.panel import require_demand
 
 __all__ = [
     "critical_ratio",
@@ -67,10 +82,9 @@ def normal_order_up_to(mean, std, service_level: float, lead_time: int = 1):
     """
     p = require_probability(service_level, "service_level")
     lead_time = require_positive_int(lead_time, "lead_time", minimum=0)
-    mean = np.asarray(mean, dtype=float)
-    std = np.asarray(std, dtype=float)
-    if (mean < 0).any() or (std < 0).any():
-        raise ValueError("mean and std of demand must be >= 0")
+    mean = as_float_array(mean, "mean", ndim=None, low=0)
+    std = as_float_array(std, "std", ndim=None, low=0)
+    require_broadcastable(mean=mean, std=std)
     periods = lead_time + 1
     return periods * mean + norm.ppf(p) * std * np.sqrt(periods)
 
@@ -143,6 +157,7 @@ def simulate_order_up_to(
     ([10.0, 0.0, 0.0, 0.0], 0.6667)
     """
     D, S, stock, lead_time = _check_policy_inputs(demand, order_up_to, lead_time, initial_stock)
+    require_bool(lost_sales, "lost_sales")
     after_receipt, served, on_hand, orders = _run_policy(D, S, stock, lead_time, lost_sales)
     frame = lambda values: pd.DataFrame(values, index=demand.index, columns=demand.columns)  # noqa: E731
     return InventoryResult(
@@ -154,8 +169,6 @@ def simulate_order_up_to(
 
 def _check_policy_inputs(demand, order_up_to, lead_time, initial_stock):
     """Demand and levels as arrays (weeks x products), the starting stock and the lead time, checked."""
-    from shopai_lab.forecast._checks import require_demand
-
     demand = require_demand(demand, "demand")
     if not isinstance(order_up_to, pd.DataFrame):
         raise TypeError(f"order_up_to must be a pandas DataFrame, got {type(order_up_to).__name__}")
@@ -169,6 +182,8 @@ def _check_policy_inputs(demand, order_up_to, lead_time, initial_stock):
     if not np.isfinite(S).all():
         raise ValueError("order_up_to has missing or infinite levels")
     lead_time = require_positive_int(lead_time, "lead_time", minimum=0)
+    if initial_stock is not None:
+        require_instance(initial_stock, pd.Series, "initial_stock")
     stock = S[0].copy() if initial_stock is None else initial_stock.reindex(demand.columns).to_numpy(dtype=float)
     if not np.isfinite(stock).all() or (stock < 0).any():
         raise ValueError("initial_stock must be >= 0 for every product")
@@ -249,9 +264,14 @@ def service_curve(
     >>> curve["fill_rate"].round(3).tolist()
     [0.9, 1.0]
     """
+    require_callable(levels_for, "levels_for")
+    if isinstance(service_levels, str) or not isinstance(service_levels, Iterable):
+        raise TypeError(f"service_levels must be a list of target service levels, got {service_levels!r}")
+    service_levels = [require_probability(p, "service_levels") for p in service_levels]
+    if not service_levels:
+        raise ValueError("service_levels is empty: give at least one target service level")
     rows = []
     for p in service_levels:
-        p = require_probability(p, "service_levels")
         result = simulate_order_up_to(demand, levels_for(p), lead_time, lost_sales)
         rows.append({"target": p, **result.summary()})
     return pd.DataFrame(rows)
@@ -266,6 +286,10 @@ def fill_rate_at_stock(curve: pd.DataFrame, weeks_of_stock: float) -> float:
     >>> round(fill_rate_at_stock(curve, 2.0), 6)
     0.85
     """
+    require_columns(curve, ["weeks_of_stock", "fill_rate"], "curve")
+    require_not_empty(curve, "curve")
+    require_numeric_columns(curve, ["weeks_of_stock", "fill_rate"], "curve", allow_nan=False)
+    weeks_of_stock = require_number(weeks_of_stock, "weeks_of_stock")
     c = curve.sort_values("weeks_of_stock", kind="stable")
     x, y = c["weeks_of_stock"].to_numpy(), c["fill_rate"].to_numpy()
     if not x[0] <= weeks_of_stock <= x[-1]:
@@ -285,8 +309,6 @@ def levels_frame(rows: pd.DataFrame, column: str, weeks=None, items=None) -> pd.
     >>> levels_frame(rows, "q").to_numpy().tolist()
     [[1.0, 2.0], [3.0, 4.0]]
     """
-    from shopai_lab._validation import require_columns
-
     require_columns(rows, ["origin", "item_id", column], "rows")
     if rows.duplicated(["origin", "item_id"]).any():
         raise ValueError("rows has more than one level per origin and product; filter one model and h first")

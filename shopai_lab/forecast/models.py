@@ -15,16 +15,14 @@ fixed parameters and to the optimiser's SSE when the parameters are estimated.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from shopai_lab import ranking
-from shopai_lab._validation import require_positive_int
-from shopai_lab.forecast._checks import require_demand
+from shopai_lab._validation import require_positive_int, require_probability
+from shopai_lab.forecast.panel import require_demand
 
 __all__ = [
     "Forecaster",
@@ -39,13 +37,11 @@ __all__ = [
 ]
 
 
-def _unit_interval(value, name: str, allow_none: bool = False, closed_right: bool = True) -> None:
+def _unit_interval(value, name: str, allow_none: bool = False) -> None:
+    """A smoothing parameter: a number in (0, 1] (or ``None`` = estimated, when ``allow_none``)."""
     if value is None and allow_none:
         return
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number in (0, 1], got {value!r}")
-    if not (0 < value < 1 or (closed_right and value == 1)):
-        raise ValueError(f"{name} must be in (0, 1{']' if closed_right else ')'}, got {value!r}")
+    require_probability(value, name, allow_one=True)
 
 
 class Forecaster(BaseEstimator):

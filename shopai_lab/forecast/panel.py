@@ -27,15 +27,19 @@ import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import (
+    require_bool,
     require_columns,
     require_datetime,
     require_not_empty,
+    require_numeric_columns,
+    require_numeric_frame,
+    require_ordered_index,
+    require_pattern,
+    require_positive,
     require_probability,
     to_timestamp,
 )
-from shopai_lab._validation_extra import require_pattern
 from shopai_lab.data import net_of_returns
-from shopai_lab.forecast._checks import require_demand
 
 __all__ = [
     "DemandPanel",
@@ -45,6 +49,29 @@ __all__ = [
     "intermittency_classes",
     "INTERMITTENCY_CLASSES",
 ]
+
+
+def require_demand(demand, name: str = "demand", min_length: int = 1) -> pd.DataFrame:
+    """Check a weeks x products frame of demand (or revenue, units): what every forecaster is fitted on.
+
+    Numbers only (booleans and text refused), finite, non-negative, unique product columns,
+    weeks (the index) in increasing order without repeats, at least ``min_length`` weeks.
+    Returns the frame as float64 (a new frame when a conversion was needed); the caller's
+    frame is never modified.
+
+    Examples
+    --------
+    >>> require_demand(pd.DataFrame({"x": [1, 2]}, index=[1, 0]))
+    Traceback (most recent call last):
+    ...
+    ValueError: demand's weeks (index) must be in increasing order without repeats; got 1 before 0
+    """
+    require_numeric_frame(demand, name, low=0)
+    require_ordered_index(demand, name, "weeks")
+    if len(demand) < min_length:
+        raise ValueError(f"{name} has {len(demand)} weeks of history; at least {min_length} are needed")
+    return demand.astype(float)
+
 
 #: Syntetos-Boylan-Croston classes in the order smooth, erratic, intermittent, lumpy.
 INTERMITTENCY_CLASSES: tuple[str, ...] = ("smooth", "erratic", "intermittent", "lumpy")
@@ -91,6 +118,8 @@ def demand_lines(
     """
     require_columns(transactions, _LINE_COLUMNS, "transactions")
     require_datetime(transactions, "timestamp", "transactions")
+    require_numeric_columns(transactions, ["quantity", "unit_price"], "transactions")
+    require_bool(net_cancelled, "net_cancelled")
     if not isinstance(cancellation_prefix, str) or not cancellation_prefix:
         raise ValueError(f"cancellation_prefix must be a non-empty string, got {cancellation_prefix!r}")
     non_product_pattern = require_pattern(non_product_pattern, "non_product_pattern")
@@ -166,6 +195,8 @@ class DemandPanel:
 
     def subset(self, items) -> DemandPanel:
         """The panel restricted to ``items`` (in that order); unknown products raise ``ValueError``."""
+        if isinstance(items, str):
+            raise TypeError(f"items must be a list of products, got the single string {items!r}")
         items = list(items)
         unknown = [i for i in items if i not in self.units.columns]
         if unknown:
@@ -222,6 +253,7 @@ def weekly_panel(
     """
     if closed_weeks not in ("drop", "keep"):
         raise ValueError(f"closed_weeks must be 'drop' or 'keep', got {closed_weeks!r}")
+    require_bool(drop_partial_weeks, "drop_partial_weeks")
     lines, report = demand_lines(transactions, non_product_pattern, net_cancelled=net_cancelled)
     require_not_empty(lines, "demand lines (transactions after removing cancellations and non-products)")
     first, last = transactions["timestamp"].min(), transactions["timestamp"].max()
@@ -275,7 +307,7 @@ def select_products(
     ['a']
     """
     require_demand(units, "units")
-    share = require_probability(min_active_share, "min_active_share") if min_active_share != 1 else 1.0
+    share = require_probability(min_active_share, "min_active_share", allow_one=True)
     end = to_timestamp(train_end, "train_end")
     train = units.loc[units.index <= end]
     if len(train) == 0:
@@ -311,6 +343,8 @@ def intermittency_classes(
     ['smooth', 'intermittent']
     """
     require_demand(units, "units")
+    adi_cut = require_positive(adi_cut, "adi_cut")
+    cv2_cut = require_positive(cv2_cut, "cv2_cut")
     values = units.to_numpy(dtype=float)
     nonzero = values > 0
     count = nonzero.sum(axis=0)

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 
-from shopai_lab._validation import require_columns
+from shopai_lab._validation import require_columns, require_frame, require_instance
 
 __all__ = ["plot_weekly_total", "plot_errors_by_horizon", "plot_service_curves"]
 
@@ -21,6 +21,7 @@ def plot_weekly_total(
     units: pd.DataFrame, closed_weeks=(), test_start=None, validation_start=None, ax: Axes | None = None
 ) -> Axes:
     """Total weekly units of the panel's products, closures marked, validation and test weeks shaded."""
+    require_frame(units, "units")
     ax = _axes(ax)
     total = units.sum(axis=1)
     ax.plot(total.index, total.to_numpy(), marker="o", ms=3, color="C0", label="units sold")
@@ -64,6 +65,7 @@ def plot_service_curves(
     curves: dict, target_fill: float | None = None, max_weeks: float | None = None, ax: Axes | None = None
 ) -> Axes:
     """Fill rate against weeks of stock for each forecaster's policy family (:func:`service_curve`)."""
+    require_instance(curves, dict, "curves")
     ax = _axes(ax)
     for i, (name, curve) in enumerate(curves.items()):
         require_columns(curve, ["weeks_of_stock", "fill_rate"], f"curves[{name!r}]")

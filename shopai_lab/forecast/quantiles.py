@@ -14,12 +14,20 @@ autumn ramp-up) with a lag and never look ahead.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from shopai_lab._validation import require_columns, require_positive_int, require_probability
+from shopai_lab._validation import (
+    as_float_array,
+    require_columns,
+    require_instance,
+    require_numeric_columns,
+    require_positive_int,
+    require_probability,
+    require_strings,
+)
 
 __all__ = [
     "pinball_loss",
@@ -41,8 +49,8 @@ def pinball_loss(actual, quantile, tau: float) -> float:
     1.1
     """
     tau = require_probability(tau, "tau")
-    y = np.asarray(actual, dtype=float)
-    q = np.asarray(quantile, dtype=float)
+    y = as_float_array(actual, "actual", ndim=None, allow_empty=False)
+    q = as_float_array(quantile, "quantile", ndim=None, allow_empty=False)
     if y.shape != q.shape:
         raise ValueError(f"actual and quantile differ in shape: {y.shape} vs {q.shape}")
     diff = y - q
@@ -57,8 +65,8 @@ def coverage(actual, upper) -> float:
     >>> coverage([1, 5, 9, 12], [10, 10, 10, 10])
     0.75
     """
-    y = np.asarray(actual, dtype=float)
-    q = np.asarray(upper, dtype=float)
+    y = as_float_array(actual, "actual", ndim=None, allow_empty=False)
+    q = as_float_array(upper, "upper", ndim=None, allow_empty=False)
     if y.shape != q.shape:
         raise ValueError(f"actual and upper differ in shape: {y.shape} vs {q.shape}")
     return float(np.mean(y <= q))
@@ -90,6 +98,15 @@ def cumulative_forecasts(backtest: pd.DataFrame, periods: int) -> pd.DataFrame:
     out = out.reset_index()
     out["h"] = periods
     return out[["model", "origin", "h", "week", "item_id", "forecast", "actual"]]
+
+
+def _levels(levels) -> list[float]:
+    """Quantile levels as a non-empty list of floats in (0, 1)."""
+    if isinstance(levels, str) or not isinstance(levels, Sequence | np.ndarray | pd.Index | pd.Series):
+        raise TypeError(f"levels must be a list of quantile levels in (0, 1), got {levels!r}")
+    if len(levels) == 0:
+        raise ValueError("levels is empty: give at least one quantile level")
+    return [require_probability(t, "levels") for t in levels]
 
 
 def _conformal_residual(residuals: np.ndarray, tau: float) -> float:
@@ -134,9 +151,14 @@ def conformal_quantiles(
     >>> conformal_quantiles(cal, tgt, pd.Series({"x": 1.0}), levels=[0.9])["q0.9"].tolist()
     [18.0]
     """
+    by = require_strings(by, "by")
     require_columns(calibration, ["item_id", "forecast", "actual", *by], "calibration")
     require_columns(target, ["item_id", "forecast", *by], "target")
-    levels = [require_probability(t, "levels") for t in levels]
+    require_numeric_columns(calibration, ["forecast"], "calibration", allow_nan=False)
+    require_numeric_columns(calibration, ["actual"], "calibration")
+    require_numeric_columns(target, ["forecast"], "target", allow_nan=False)
+    require_instance(scale, pd.Series, "scale")
+    levels = _levels(levels)
     s = scale.reindex(target["item_id"]).to_numpy(dtype=float)
     s_cal = scale.reindex(calibration["item_id"]).to_numpy(dtype=float)
     for name, values, frame in (("target", s, target), ("calibration", s_cal, calibration)):
@@ -147,7 +169,6 @@ def conformal_quantiles(
             )
     cal = calibration.assign(_r=(calibration["actual"] - calibration["forecast"]) / s_cal)
     cal = cal[cal["actual"].notna()]
-    by = list(by)
     values = np.full((len(target), len(levels)), np.nan)
     forecast = target["forecast"].to_numpy(dtype=float)
 
@@ -185,6 +206,11 @@ def rolling_conformal(
         The backtest rows of ``origins`` with one column per level.
     """
     require_columns(backtest, ["model", "origin", "h", "week", "item_id", "forecast", "actual"], "backtest")
+    if isinstance(origins, str) or not isinstance(origins, Iterable):
+        raise TypeError(f"origins must be a list of origin weeks of the backtest, got {origins!r}")
+    origins = list(origins)
+    if not origins:
+        raise ValueError("origins is empty: give at least one origin of the backtest")
     parts = []
     all_origins = np.sort(backtest["origin"].unique())
     for origin in origins:

@@ -28,6 +28,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from shopai_lab._validation import (
+    as_float_array,
     require_bool,
     require_frame,
     require_not_empty,
@@ -57,7 +58,7 @@ def laplace_mechanism(values, sensitivity: float, epsilon: float, random_state=N
     [10.32, nan]
     """
     scale = laplace_scale(sensitivity, epsilon)
-    x = np.asarray(values, dtype=float)
+    x = as_float_array(values, "values", ndim=None, allow_nan=True)
     rng = np.random.default_rng(random_state)
     return x + rng.laplace(0.0, scale, size=x.shape) * np.where(np.isnan(x), np.nan, 1.0)
 
@@ -74,6 +75,7 @@ def retention_sensitivity(counts: pd.DataFrame) -> int:
     >>> retention_sensitivity(counts)
     3
     """
+    _check_counts(counts)
     return int(counts.notna().sum(axis=1).max())
 
 
@@ -174,6 +176,9 @@ def privacy_utility_curve(
     """
     _check_counts(counts)
     n_draws = require_positive_int(n_draws, "n_draws")
+    require_bool(progress, "progress")
+    if isinstance(epsilons, str) or not isinstance(epsilons, Sequence | np.ndarray | pd.Series):
+        raise TypeError(f"epsilons must be a list of privacy budgets, got {epsilons!r}")
     epsilons = [require_positive(e, "epsilons") for e in epsilons]
     if not epsilons:
         raise ValueError("epsilons must hold at least one budget")

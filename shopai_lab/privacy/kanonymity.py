@@ -14,14 +14,28 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
-from shopai_lab._validation import require_columns, require_not_empty, require_positive_int
+from shopai_lab._validation import (
+    require_callable,
+    require_columns,
+    require_instance,
+    require_not_empty,
+    require_number,
+    require_positive_int,
+    require_string,
+    require_strings,
+)
 
 
-def _check(table: pd.DataFrame, quasi_identifiers: Sequence[str], k: int) -> tuple[list[str], int]:
-    quasi_identifiers = list(quasi_identifiers)
+def _columns(table: pd.DataFrame, quasi_identifiers: Sequence[str]) -> list[str]:
+    quasi_identifiers = require_strings(quasi_identifiers, "quasi_identifiers")
     if not quasi_identifiers:
         raise ValueError("quasi_identifiers must name at least one column")
     require_columns(table, quasi_identifiers, "table")
+    return quasi_identifiers
+
+
+def _check(table: pd.DataFrame, quasi_identifiers: Sequence[str], k: int) -> tuple[list[str], int]:
+    quasi_identifiers = _columns(table, quasi_identifiers)
     require_not_empty(table, "table")
     return quasi_identifiers, require_positive_int(k, "k", minimum=2)
 
@@ -31,6 +45,7 @@ def group_sizes(table: pd.DataFrame, quasi_identifiers: Sequence[str]) -> pd.Ser
 
     Missing values form their own group.
     """
+    quasi_identifiers = _columns(table, quasi_identifiers)
     keys = [table[c].astype(object).where(table[c].notna(), "<missing>") for c in quasi_identifiers]
     return pd.Series(
         pd.DataFrame(dict(zip(quasi_identifiers, keys)))
@@ -74,17 +89,28 @@ def k_anonymity_report(table: pd.DataFrame, quasi_identifiers: Sequence[str], k:
 
 def month_to_quarter(values: pd.Series) -> pd.Series:
     """``"2011-03"`` (or a monthly Period) -> ``"2011Q1"``."""
-    return pd.PeriodIndex(values.astype(str), freq="M").asfreq("Q").astype(str).to_series(index=values.index)
+    require_instance(values, pd.Series, "values")
+    try:
+        months = pd.PeriodIndex(values.astype(str), freq="M")
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"values must be months such as '2011-03': {exc}") from None
+    return months.asfreq("Q").astype(str).to_series(index=values.index)
 
 
 def month_to_year(values: pd.Series) -> pd.Series:
     """``"2011-03"`` or ``"2011Q1"`` -> ``"2011"``."""
-    return values.astype(str).str[:4]
+    require_instance(values, pd.Series, "values")
+    text = values.astype(str)
+    bad = ~text.str.fullmatch(r"\d{4}(?:-\d{2}|Q[1-4])?")
+    if bad.any():
+        raise ValueError(f"values must be months ('2011-03') or quarters ('2011Q1'), got e.g. {text[bad].iloc[0]!r}")
+    return text.str[:4]
 
 
 def top_categories(n: int, other: str = "Other") -> Callable[[pd.Series], pd.Series]:
     """A generaliser keeping the ``n`` most frequent values and replacing the rest by ``other``."""
     n = require_positive_int(n, "n")
+    require_string(other, "other")
 
     def generalise(values: pd.Series) -> pd.Series:
         keep = values.value_counts(sort=True).index[:n]
@@ -96,6 +122,7 @@ def top_categories(n: int, other: str = "Other") -> Callable[[pd.Series], pd.Ser
 
 def suppress_all(values: pd.Series) -> pd.Series:
     """The last level of every hierarchy: the column is dropped from the release (``"*"``)."""
+    require_instance(values, pd.Series, "values")
     return pd.Series("*", index=values.index, dtype=object)
 
 
@@ -143,8 +170,13 @@ def anonymize(
     (2, 8, ['-', 'month'])
     """
     quasi_identifiers, k = _check(table, quasi_identifiers, k)
-    if not 0 <= max_suppression < 1:
-        raise ValueError(f"max_suppression must be in [0, 1), got {max_suppression!r}")
+    max_suppression = require_number(max_suppression, "max_suppression", low=0, high=1, high_inclusive=False)
+    require_instance(hierarchies, Mapping, "hierarchies")
+    for column, steps in hierarchies.items():
+        if not isinstance(steps, list | tuple):
+            raise TypeError(f"hierarchies[{column!r}] must be a list of generalisation steps, got {steps!r}")
+        for i, step in enumerate(steps):
+            require_callable(step, f"hierarchies[{column!r}][{i}]")
     unknown = sorted(set(hierarchies) - set(quasi_identifiers))
     if unknown:
         raise ValueError(f"hierarchies names column(s) {unknown} that are not quasi-identifiers")

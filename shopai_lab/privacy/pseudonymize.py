@@ -21,7 +21,13 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from shopai_lab._validation import require_columns, require_positive_int
+from shopai_lab._validation import (
+    require_callable,
+    require_columns,
+    require_instance,
+    require_positive_int,
+    require_strings,
+)
 
 #: Environment variable read when no key is passed.
 KEY_ENV_VAR = "SHOPAI_PSEUDONYM_KEY"
@@ -56,7 +62,9 @@ def resolve_key(key: str | bytes | None = None, env_var: str = KEY_ENV_VAR) -> b
     return key
 
 
-def _as_text(values: Iterable) -> pd.Series:
+def _as_text(values: Iterable, name: str = "values") -> pd.Series:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a list, array or Series of ids, got {values!r}")
     series = pd.Series(values) if not isinstance(values, pd.Series) else values
     if series.isna().any():
         raise ValueError("values has missing ids; drop or fill them before pseudonymising")
@@ -98,7 +106,8 @@ def pseudonymize_frame(
     length: int = 16,
 ) -> pd.DataFrame:
     """A copy of ``frame`` with ``columns`` replaced by their pseudonyms (missing ids stay missing)."""
-    columns = list(columns)
+    columns = require_strings(columns, "columns")
+    require_positive_int(length, "length", minimum=8)
     require_columns(frame, columns, "frame")
     out = frame.copy()
     for column in columns:
@@ -153,6 +162,8 @@ def enumeration_attack(
     >>> enumeration_attack(plain_hash(["12346"]), (str(i) for i in range(10_000, 20_000))).tolist()
     ['12346']
     """
-    candidates = _as_text(list(candidates))
+    require_instance(hashed, pd.Series, "hashed")
+    require_callable(hash_fn, "hash_fn")
+    candidates = _as_text(candidates if isinstance(candidates, str) else list(candidates), "candidates")
     lookup = dict(zip(hash_fn(candidates).to_numpy(), candidates.to_numpy()))
     return pd.Series([lookup.get(h) for h in hashed], index=hashed.index, dtype=object)

@@ -16,12 +16,12 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 
 from shopai_lab._validation import (
     require_frame,
+    require_hidden_layers,
     require_probability,
     require_seed,
     require_string,
     require_strings,
 )
-from shopai_lab._validation_extra import require_hidden_layers
 
 LABEL = "Revenue"
 

@@ -29,13 +29,13 @@ from sklearn.preprocessing import StandardScaler
 
 from shopai_lab._validation import (
     require_bool,
+    require_hidden_layers,
     require_instance,
     require_number,
     require_one_of,
     require_positive_int,
     require_seed,
 )
-from shopai_lab._validation_extra import require_hidden_layers
 from shopai_lab.ranking import quantize
 from shopai_lab.recommend.evaluation import evaluate_lists, ranking_metrics
 from shopai_lab.recommend.factorization import ALS

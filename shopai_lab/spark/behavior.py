@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from shopai_lab._validation import require_bool, require_positive_int, to_timestamp
+from shopai_lab._validation import require_bool, require_positive_int, require_string, to_timestamp
 from shopai_lab.behavior import PURCHASE_COLUMNS, RFM_COLUMNS, SEGMENT_GRID
 from shopai_lab.spark.cleaning import _check_frame
 from shopai_lab.spark.session import require_pyspark
@@ -42,7 +42,7 @@ def reference_date(purchases: DataFrame, reference_date: str | pd.Timestamp | No
     require_pyspark()
     from pyspark.sql import functions as F
 
-    _check_frame(purchases, "purchases", ["timestamp"])
+    _check_frame(purchases, "purchases", ["timestamp"], timestamps=["timestamp"])
     if reference_date is not None:
         return to_timestamp(reference_date, "reference_date")
     last = purchases.agg(F.max(_micros(F.col("timestamp"))).alias("last")).first()["last"]
@@ -84,7 +84,7 @@ def rfm(
     require_pyspark()
     from pyspark.sql import functions as F
 
-    _check_frame(purchases, "purchases", PURCHASE_COLUMNS)
+    _check_frame(purchases, "purchases", PURCHASE_COLUMNS, ["quantity", "unit_price", "revenue"], ["timestamp"])
     ref = _resolve(purchases, reference_date)
     ref_micros = int(ref.value // 1000)
     revenue = F.col("revenue") if "revenue" in purchases.columns else F.col("quantity") * F.col("unit_price")
@@ -96,7 +96,13 @@ def rfm(
         F.sum(revenue).alias("net_revenue"),
     )
     if returns is not None:
-        _check_frame(returns, "returns", ["customer_id", "quantity", "unit_price", "timestamp"])
+        _check_frame(
+            returns,
+            "returns",
+            ["customer_id", "quantity", "unit_price", "timestamp"],
+            ["quantity", "unit_price", "revenue"],
+            ["timestamp"],
+        )
         refund_revenue = F.col("revenue") if "revenue" in returns.columns else F.col("quantity") * F.col("unit_price")
         refunds = (
             returns.where((_micros(F.col("timestamp")) < ref_micros) & F.col("customer_id").isNotNull())
@@ -151,6 +157,10 @@ def quantile_scores(table: DataFrame, column: str, n_bins: int = 5, higher_is_be
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    require_string(column, "column")
+    _check_frame(table, "table", [column], [column])
+    n_bins = require_positive_int(n_bins, "n_bins", minimum=2)
+    require_bool(higher_is_better, "higher_is_better")
     order = F.col(column).asc() if higher_is_better else F.col(column).desc()
     first_rank = F.rank().over(Window.orderBy(order))
     ties = F.count(F.lit(1)).over(Window.partitionBy(column))
@@ -171,7 +181,7 @@ def rfm_scores(table: DataFrame, n_bins: int = 5) -> DataFrame:
     from pyspark.sql import functions as F
 
     n_bins = require_positive_int(n_bins, "n_bins", minimum=2)
-    _check_frame(table, "table", RFM_COLUMNS)
+    _check_frame(table, "table", RFM_COLUMNS, RFM_COLUMNS)
     nulls = table.agg(*[F.sum(F.col(c).isNull().cast("long")).alias(c) for c in RFM_COLUMNS]).first()
     bad = {c: int(nulls[c]) for c in RFM_COLUMNS if nulls[c]}
     if bad:
@@ -243,7 +253,7 @@ def cohort_retention(purchases: DataFrame, complete_months_only: bool = True, as
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    _check_frame(purchases, "purchases", ["customer_id", "timestamp"])
+    _check_frame(purchases, "purchases", ["customer_id", "timestamp"], timestamps=["timestamp"])
     require_bool(complete_months_only, "complete_months_only")
     require_bool(as_counts, "as_counts")
     stats = purchases.agg(

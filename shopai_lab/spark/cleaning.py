@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from shopai_lab._validation_extra import require_pattern
+from shopai_lab._validation import require_pattern
 from shopai_lab.data import NON_PRODUCT_PATTERN, RULES
 from shopai_lab.schema import REQUIRED_COLUMNS
 from shopai_lab.spark.session import require_pyspark
@@ -36,7 +36,11 @@ class SparkCleaned:
         return f"SparkCleaned(purchases={kept:,} lines, dropped={dropped:,} of {kept + dropped:,})"
 
 
-def _check_frame(lines, name: str, columns) -> None:
+_NUMBER_TYPES = ("tinyint", "smallint", "int", "bigint", "float", "double")
+
+
+def _check_frame(lines, name: str, columns, numeric=(), timestamps=()) -> None:
+    """A Spark DataFrame with ``columns``; those in ``numeric`` hold numbers, those in ``timestamps`` times."""
     from pyspark.sql import DataFrame
 
     if not isinstance(lines, DataFrame):
@@ -44,10 +48,27 @@ def _check_frame(lines, name: str, columns) -> None:
     missing = [c for c in columns if c not in lines.columns]
     if missing:
         raise ValueError(f"{name} is missing column(s) {missing}; found columns {lines.columns}")
+    types = dict(lines.dtypes)
+    for column in numeric:
+        if column in types and not (types[column] in _NUMBER_TYPES or types[column].startswith("decimal")):
+            raise TypeError(
+                f"{name}[{column!r}] must hold numbers, got Spark type {types[column]}; "
+                "read the file with read_transactions, which types the columns"
+            )
+    for column in timestamps:
+        if column in types and not (types[column].startswith("timestamp") or types[column] == "date"):
+            raise TypeError(f"{name}[{column!r}] must hold timestamps, got Spark type {types[column]}")
+
+
+def _check_rules(non_product_pattern: str, cancellation_prefix: str) -> None:
+    if not isinstance(cancellation_prefix, str) or not cancellation_prefix:
+        raise ValueError(f"cancellation_prefix must be a non-empty string, got {cancellation_prefix!r}")
+    require_pattern(non_product_pattern, "non_product_pattern")
 
 
 def rule_masks(non_product_pattern: str = NON_PRODUCT_PATTERN, cancellation_prefix: str = "C") -> dict[str, Column]:
     """The boolean column of each rule but the duplicate rule (never null), in the order the rules run."""
+    _check_rules(non_product_pattern, cancellation_prefix)
     require_pyspark()
     from pyspark.sql import functions as F
 
@@ -95,10 +116,8 @@ def clean_transactions(
     require_pyspark()
     from pyspark.sql import functions as F
 
-    _check_frame(lines, "lines", REQUIRED_COLUMNS)
-    if not isinstance(cancellation_prefix, str) or not cancellation_prefix:
-        raise ValueError(f"cancellation_prefix must be a non-empty string, got {cancellation_prefix!r}")
-    require_pattern(non_product_pattern, "non_product_pattern")
+    _check_frame(lines, "lines", REQUIRED_COLUMNS, ["quantity", "unit_price"], ["timestamp"])
+    _check_rules(non_product_pattern, cancellation_prefix)
     masks = rule_masks(non_product_pattern, cancellation_prefix)
     with_revenue = lines.withColumn("revenue", F.col("quantity") * F.col("unit_price"))
     first_rule = F.lit(None).cast("int")

@@ -17,6 +17,7 @@ import pandas as pd
 from shopai_lab._validation import require_frame, require_transactions
 from shopai_lab.data import resolve_column_map
 from shopai_lab.schema import CANONICAL_COLUMNS, ID_COLUMNS, REQUIRED_COLUMNS
+from shopai_lab.spark.cleaning import _check_frame
 from shopai_lab.spark.session import quiet_pandas_conversion, require_pyspark
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,6 +34,13 @@ def _spark_type(canonical: str, whole_quantity: bool = True) -> str:
     if canonical == "unit_price":
         return "double"
     return "timestamp"
+
+
+def _check_session(spark) -> None:
+    from pyspark.sql import SparkSession
+
+    if not isinstance(spark, SparkSession):
+        raise TypeError(f"spark must be a pyspark.sql.SparkSession (see local_session), got {type(spark).__name__}")
 
 
 def _read(spark: SparkSession, path: Path) -> DataFrame:
@@ -82,6 +90,9 @@ def read_transactions(
     >>> lines = read_transactions(session, "shop.parquet", {"Price": "unit_price"})  # doctest: +SKIP
     """
     require_pyspark()
+    _check_session(spark)
+    if not isinstance(path, str | Path):
+        raise TypeError(f"path must be a file path or URL, got {type(path).__name__}")
     text = str(path)
     local = "://" not in text
     if local and not Path(text).exists():
@@ -101,6 +112,7 @@ def to_canonical(raw: DataFrame, column_map: Mapping[str, str] | str | None = No
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
+    _check_frame(raw, "raw", [])
     mapping = resolve_column_map(list(raw.columns), column_map)
     source_of = {canonical: source for source, canonical in mapping.items()}
     dtypes = dict(raw.dtypes)
@@ -178,6 +190,7 @@ def to_spark(spark: SparkSession, transactions: pd.DataFrame) -> DataFrame:
     """
     require_transactions(transactions, "transactions", ["invoice_id", "item_id", "quantity", "unit_price", "timestamp"])
     require_pyspark()
+    _check_session(spark)
     whole = pd.api.types.is_integer_dtype(transactions["quantity"])
     present = [c for c in (*CANONICAL_COLUMNS, "revenue") if c in transactions.columns]
     frame = transactions[present].copy()
@@ -198,6 +211,7 @@ def to_pandas(frame: DataFrame) -> pd.DataFrame:
     (3, 1)
     """
     require_pyspark()
+    _check_frame(frame, "frame", [])
     with quiet_pandas_conversion():
         out = frame.toPandas()
     require_frame(out, "frame")

@@ -32,7 +32,14 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from shopai_lab._validation import require_number, require_positive_int, require_seed
+from shopai_lab._validation import (
+    require_columns,
+    require_instance,
+    require_number,
+    require_positive_int,
+    require_seed,
+    require_string,
+)
 from shopai_lab.spark.cleaning import _check_frame
 from shopai_lab.spark.session import require_pyspark
 
@@ -329,7 +336,8 @@ def per_user_metrics(lists: DataFrame, split: SparkSplit, k: int = 10) -> DataFr
     from pyspark.sql import functions as F
 
     k = require_positive_int(k, "k")
-    _check_frame(lists, "lists", ["user", "item", "rank"])
+    _check_frame(lists, "lists", ["user", "item", "rank"], ["rank"])
+    require_instance(split, SparkSplit, "split")
     ideal = np.cumsum(1.0 / np.log2(np.arange(2, k + 2))).tolist()
     sizes = split.truth.groupBy("user").agg(F.count(F.lit(1)).alias("n_truth"))
     hits = lists.where(F.col("rank") <= k).join(split.truth, ["user", "item"], "inner")
@@ -369,6 +377,7 @@ def evaluate(lists: DataFrame, split: SparkSplit, k: int = 10, name: str = "MLli
     require_pyspark()
     from pyspark.sql import functions as F
 
+    require_string(name, "name")
     per_user = per_user_metrics(lists, split, k)
     row = (
         per_user.agg(
@@ -400,7 +409,17 @@ def lists_to_array(lists: pd.DataFrame, users: np.ndarray, k: int) -> np.ndarray
     [[2, -1], [1, 4], [-1, -1]]
     """
     k = require_positive_int(k, "k")
+    require_columns(lists, ["user", "item", "rank"], "lists")
     users = np.asarray(users)
+    if users.ndim != 1:
+        raise ValueError(f"users must be a 1-dimensional array of user positions, got shape {users.shape}")
+    for column in ("item", "rank"):
+        if not pd.api.types.is_integer_dtype(lists[column]):
+            raise TypeError(f"lists[{column!r}] must hold integers, got dtype {lists[column].dtype}")
+    if (lists["rank"] < 1).any():
+        raise ValueError(f"lists['rank'] must be >= 1 (1 = first), got {int(lists['rank'].min())}")
+    if lists.duplicated(["user", "rank"]).any():
+        raise ValueError("lists has more than one item at the same rank of a user")
     out = np.full((len(users), k), -1, dtype=np.int64)
     rows = pd.Index(users).get_indexer(lists["user"].to_numpy())
     keep = (rows >= 0) & (lists["rank"].to_numpy() <= k)

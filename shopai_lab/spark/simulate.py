@@ -139,6 +139,8 @@ def write_simulated_shop(
     import pyarrow.parquet as pq
 
     folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"path {str(folder)!r} is a file: pass a folder (new or holding a simulated shop)")
     if folder.exists() and any(p for p in folder.iterdir() if not (p.name.startswith("part-") or p.name == MANIFEST)):
         raise ValueError(f"{str(folder)!r} holds files other than a simulated shop's: pass an empty or new folder")
     folder.mkdir(parents=True, exist_ok=True)

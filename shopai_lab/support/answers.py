@@ -24,8 +24,15 @@ from sklearn.metrics.pairwise import linear_kernel
 from sklearn.utils.validation import check_is_fitted
 
 from shopai_lab import ranking
-from shopai_lab._validation import require_columns
-from shopai_lab.support._checks import require_same_length, require_texts
+from shopai_lab._validation import (
+    require_columns,
+    require_labels,
+    require_no_missing,
+    require_not_empty,
+    require_same_length,
+    require_string,
+    require_texts,
+)
 
 __all__ = [
     "ENTITY_LABELS",
@@ -63,6 +70,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+def _column(values: Any, name: str) -> pd.Series:
+    """Labels that may be missing (no entity), as an object Series; a lone string is refused."""
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a list, array or Series (one per message), got the single string {values!r}")
+    return pd.Series(list(values), dtype=object)
+
+
 def normalise_entity(entity_type: str, value: Any) -> str:
     """A comparable form of an entity value: digits without leading zeros, words lower-cased.
 
@@ -73,6 +87,9 @@ def normalise_entity(entity_type: str, value: Any) -> str:
     >>> normalise_entity("account_type", "Platinum")
     'platinum'
     """
+    require_string(entity_type, "entity_type")
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        raise ValueError(f"value is missing: there is no {entity_type} to normalise")
     text = str(value).strip()
     if entity_type == "order_id":
         return text.lstrip("0") or "0"
@@ -123,10 +140,10 @@ class EntityExtractor(BaseEstimator):
     def fit(self, texts: Any, entity_types: Any, entity_values: Any) -> EntityExtractor:
         """Learn the gazetteer from labelled messages (missing type/value = no entity)."""
         texts = require_texts(texts)
-        types = pd.Series(list(entity_types), dtype=object)
-        values = pd.Series(list(entity_values), dtype=object)
-        require_same_length("texts", texts, "entity_types", types)
-        require_same_length("texts", texts, "entity_values", values)
+        types = _column(entity_types, "entity_types")
+        values = _column(entity_values, "entity_values")
+        require_same_length(texts=texts, entity_types=types)
+        require_same_length(texts=texts, entity_values=values)
         if isinstance(self.gazetteer_types, str):
             raise TypeError("gazetteer_types must be a tuple of entity types, not a string")
         gazetteer: dict[str, str] = {}
@@ -175,10 +192,10 @@ def entity_scores(true_types: Any, true_values: Any, predicted: pd.DataFrame) ->
     {'recall': 0.5, 'precision': 0.5, 'false_alarms': 1.0, 'labelled': 2}
     """
     require_columns(predicted, ["entity_type", "entity_value"], "predicted")
-    types = pd.Series(list(true_types), dtype=object)
-    values = pd.Series(list(true_values), dtype=object)
-    require_same_length("true_types", types, "predicted", predicted)
-    require_same_length("true_types", types, "true_values", values)
+    types = _column(true_types, "true_types")
+    values = _column(true_values, "true_values")
+    require_same_length(true_types=types, predicted=predicted)
+    require_same_length(true_types=types, true_values=values)
     labelled = types.notna().to_numpy() & values.notna().to_numpy()
     extracted = predicted["entity_type"].notna().to_numpy()
     right = np.array(
@@ -230,12 +247,14 @@ def compose_replies(
     if isinstance(replies, pd.DataFrame):
         require_columns(replies, ["intent", "response"], "replies")
         book = dict(zip(replies["intent"], replies["response"], strict=True))
-    else:
+    elif isinstance(replies, Mapping):
         book = dict(replies)
+    else:
+        raise TypeError(f"replies must be a dict {{intent: reply}} or a DataFrame, got {type(replies).__name__}")
     labels = dict(ENTITY_LABELS if labels is None else labels)
     require_columns(entities, ["entity_type", "entity_value"], "entities")
-    intents = list(intents)
-    require_same_length("intents", intents, "entities", entities)
+    intents = list(require_labels(intents, "intents"))
+    require_same_length(intents=intents, entities=entities)
     unknown = sorted(set(intents) - set(book))
     if unknown:
         raise ValueError(f"no reply for intent(s) {unknown[:5]}; replies cover {len(book)} intents")
@@ -262,6 +281,8 @@ def reply_by_similarity(texts: Any, replies: pd.DataFrame) -> np.ndarray:
     ['track', 'refund']
     """
     require_columns(replies, ["intent", "response"], "replies")
+    require_not_empty(replies, "replies")
+    require_no_missing(replies, ["intent", "response"], "replies")
     texts = require_texts(texts)
     vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5))
     vectoriser.fit(list(replies["response"]) + texts)

@@ -28,11 +28,18 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from shopai_lab import ranking
-from shopai_lab._validation import require_columns, require_positive_int
-from shopai_lab.support._checks import (
-    require_1d_numbers,
+from shopai_lab._validation import (
+    as_bool_array,
+    as_float_array,
+    require_columns,
+    require_labels,
+    require_number,
+    require_positive,
+    require_positive_int,
+    require_probabilities,
     require_probability,
     require_same_length,
+    require_seed,
 )
 
 __all__ = [
@@ -48,12 +55,29 @@ __all__ = [
 
 
 def _score_and_correct(score: Any, correct: Any) -> tuple[np.ndarray, np.ndarray]:
-    s = require_1d_numbers(score, "score")
-    c = require_1d_numbers(correct, "correct")
-    require_same_length("score", s, "correct", c)
-    if not np.isin(c, (0.0, 1.0)).all():
-        raise ValueError("correct must hold only 0/1 or booleans")
-    return s, c.astype(bool)
+    s = as_float_array(score, "score", allow_empty=False)
+    c = as_bool_array(correct, "correct")
+    require_same_length(score=s, correct=c)
+    return s, c
+
+
+def require_threshold(threshold: Any) -> float:
+    """A confidence threshold: a number in [0, 1], or ``inf`` (hand every message over, as
+    :func:`choose_threshold` returns when no threshold meets the target).
+
+    Examples
+    --------
+    >>> require_threshold(95)
+    Traceback (most recent call last):
+    ...
+    ValueError: threshold must be a confidence in [0, 1] (or inf: hand every message over), got 95
+    """
+    value = require_number(threshold, "threshold") if threshold != np.inf else np.inf
+    if value != np.inf and not 0 <= value <= 1:
+        raise ValueError(
+            f"threshold must be a confidence in [0, 1] (or inf: hand every message over), got {threshold!r}"
+        )
+    return float(value)
 
 
 def automation_curve(score: Any, correct: Any) -> pd.DataFrame:
@@ -108,10 +132,10 @@ def choose_threshold(score: Any, correct: Any, target_accuracy: float, min_messa
     >>> choose_threshold([0.9, 0.3], [0, 1], target_accuracy=0.9)["threshold"]
     inf
     """
-    target = require_probability(target_accuracy, "target_accuracy")
+    target = require_probability(target_accuracy, "target_accuracy", allow_one=True)
     min_messages = require_positive_int(min_messages, "min_messages")
     curve = automation_curve(score, correct)
-    n = len(require_1d_numbers(score, "score"))
+    n = len(as_float_array(score, "score"))
     ok = curve[(curve["accuracy"] >= target - 1e-12) & (curve["automated"] * n >= min_messages - 1e-9)]
     if ok.empty:
         return {"threshold": float("inf"), "automated": 0.0, "accuracy": float("nan")}
@@ -133,11 +157,10 @@ def hand_over(intents: Any, score: Any, threshold: float) -> pd.DataFrame:
     0  track_order   0.97     answer
     1       refund   0.41  hand_over
     """
-    s = require_1d_numbers(score, "score")
-    intents = list(intents)
-    require_same_length("intents", intents, "score", s)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)) or np.isnan(threshold):
-        raise TypeError(f"threshold must be a number, got {threshold!r}")
+    s = require_probabilities(score, "score")
+    intents = require_labels(intents, "intents")
+    require_same_length(intents=intents, score=s)
+    threshold = require_threshold(threshold)
     return pd.DataFrame({"intent": intents, "score": s, "action": np.where(s >= threshold, "answer", "hand_over")})
 
 
@@ -170,6 +193,7 @@ def hold_out_intents(
     (4, 2, ['z'])
     """
     require_columns(frame, ["intent"], "frame")
+    require_seed(random_state, "random_state")
     known = sorted(frame["intent"].unique())
     if intents is None:
         n_intents = require_positive_int(n_intents, "n_intents")
@@ -180,7 +204,7 @@ def hold_out_intents(
     else:
         if isinstance(intents, str):
             raise TypeError("intents must be a list of intent names, not a single string")
-        held = sorted(set(intents))
+        held = sorted(set(require_labels(intents, "intents")))
         unknown = [i for i in held if i not in known]
         if unknown:
             raise ValueError(f"oos intent(s) {unknown} are not in the data; e.g. {known[:5]}")
@@ -198,9 +222,19 @@ def max_probability(proba: Any) -> np.ndarray:
     >>> max_probability([[0.7, 0.3], [0.2, 0.8]]).tolist()
     [0.7, 0.8]
     """
-    p = np.asarray(proba, dtype=float)
+    p = as_float_array(proba, "proba", ndim=None)
     if p.ndim != 2:
         raise ValueError(f"proba must be a 2-D array (messages x intents), got shape {p.shape}")
+    if p.shape[1] == 0:
+        raise ValueError("proba has no intents (columns)")
+    hint = "probabilities expected; got logits? (pass predict_proba, not decision_function)"
+    outside = (p < 0) | (p > 1)
+    if outside.any():
+        raise ValueError(f"proba has values outside [0, 1], e.g. {p[outside][0]!r}: {hint}")
+    sums = p.sum(axis=1)
+    off = np.flatnonzero(np.abs(sums - 1) > 1e-4)
+    if len(off):
+        raise ValueError(f"proba rows must sum to 1, row {off[0]} sums to {sums[off[0]]:.4g}: {hint}")
     return p.max(axis=1)
 
 
@@ -212,11 +246,10 @@ def energy_score(logits: Any, temperature: float = 1.0) -> np.ndarray:
     >>> np.round(energy_score([[0.0, 0.0], [5.0, 0.0]]), 4).tolist()
     [0.6931, 5.0067]
     """
-    z = np.asarray(logits, dtype=float)
+    z = as_float_array(logits, "logits", ndim=None)
     if z.ndim != 2:
         raise ValueError(f"logits must be a 2-D array (messages x intents), got shape {z.shape}")
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0:
-        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+    temperature = require_positive(temperature, "temperature")
     return temperature * logsumexp(z / temperature, axis=1)
 
 
@@ -299,7 +332,7 @@ def out_of_scope_report(
     """
     chosen = choose_threshold(val_score, val_correct, target_accuracy)
     s_in, c_in = _score_and_correct(test_in_score, test_in_correct)
-    s_out = require_1d_numbers(test_out_score, "test_out_score")
+    s_out = as_float_array(test_out_score, "test_out_score", allow_empty=False)
     labels = np.r_[np.ones(len(s_in)), np.zeros(len(s_out))]
     auroc = float(roc_auc_score(labels, np.r_[s_in, s_out]))
     kept = s_in >= chosen["threshold"]

@@ -17,8 +17,11 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
 from shopai_lab import stats
-from shopai_lab._validation import require_positive_int
-from shopai_lab.support._checks import require_same_length
+from shopai_lab._validation import (
+    require_labels,
+    require_positive_int,
+    require_same_length,
+)
 
 __all__ = [
     "accuracy_difference",
@@ -30,11 +33,9 @@ __all__ = [
 
 
 def _labels(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    true = np.asarray(y_true, dtype=object)
-    pred = np.asarray(y_pred, dtype=object)
-    if true.ndim != 1 or pred.ndim != 1:
-        raise ValueError("y_true and y_pred must be one-dimensional")
-    require_same_length("y_true", true, "y_pred", pred)
+    true = require_labels(y_true, "y_true")
+    pred = require_labels(y_pred, "y_pred")
+    require_same_length(y_true=true, y_pred=pred)
     if len(true) == 0:
         raise ValueError("y_true is empty")
     return true.astype(str), pred.astype(str)

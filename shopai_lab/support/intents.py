@@ -35,8 +35,12 @@ from sklearn.utils.validation import check_is_fitted
 from tqdm import tqdm
 
 from shopai_lab import ranking
-from shopai_lab._validation import require_positive_int
-from shopai_lab.support._checks import (
+from shopai_lab._validation import (
+    require_bool,
+    require_labels,
+    require_number,
+    require_positive,
+    require_positive_int,
     require_probability,
     require_same_length,
     require_texts,
@@ -150,6 +154,8 @@ def intent_models(
     """
     hidden = _hidden(mlp_hidden)
     mlp_max_iter = require_positive_int(mlp_max_iter, "mlp_max_iter")
+    require_positive(svm_c, "svm_c")
+    require_positive(logreg_c, "logreg_c")
     return {
         "tfidf_logreg": Pipeline(
             [
@@ -238,15 +244,13 @@ class IntentClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X: Any, y: Any) -> IntentClassifier:
         """Fit the features, the SVM and (when ``neural_weight > 0``) the perceptron."""
         texts = require_texts(X, "X")
-        labels = np.asarray(list(y), dtype=object)
-        require_same_length("X", texts, "y", labels)
+        labels = require_labels(y, "y")
+        require_same_length(X=texts, y=labels)
         if len(set(labels)) < 2:
             raise ValueError("y must hold at least two intents")
-        weight = require_probability(self.neural_weight, "neural_weight", open_low=False)
-        if not (isinstance(self.svm_c, (int, float)) and self.svm_c > 0):
-            raise ValueError(f"svm_c must be a positive number, got {self.svm_c!r}")
-        if not (isinstance(self.svm_scale, (int, float)) and self.svm_scale > 0):
-            raise ValueError(f"svm_scale must be a positive number, got {self.svm_scale!r}")
+        weight = require_probability(self.neural_weight, "neural_weight", allow_zero=True, allow_one=True)
+        require_positive(self.svm_c, "svm_c")
+        require_positive(self.svm_scale, "svm_scale")
         hidden = _hidden(self.mlp_hidden)
         max_iter = require_positive_int(self.mlp_max_iter, "mlp_max_iter")
         self.features_ = text_features(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams, min_df=self.min_df)
@@ -310,11 +314,12 @@ def fit_models(models: dict[str, Any], texts: Any, intents: Any, progress: bool 
     >>> sorted(fitted)
     ['char_svm', 'tfidf_logreg', 'word_char_mlp', 'word_char_svm']
     """
+    require_bool(progress, "progress")
     if not isinstance(models, dict) or not models:
         raise TypeError("models must be a non-empty dict of name -> estimator")
     texts = require_texts(texts)
-    intents = list(intents)
-    require_same_length("texts", texts, "intents", intents)
+    intents = require_labels(intents, "intents")
+    require_same_length(texts=texts, intents=intents)
     fitted = {}
     for name in tqdm(list(models), desc="intent models", disable=not progress):
         with warnings.catch_warnings():
@@ -353,15 +358,21 @@ class TemperatureCalibrated(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any) -> TemperatureCalibrated:
         """Fit the temperature on held-out messages ``X`` with intents ``y``."""
+        if not (hasattr(self.model, "decision_function") and hasattr(self.model, "fit")):
+            raise TypeError(
+                f"model must be a fitted classifier with decision_function (logits), got {type(self.model).__name__}"
+            )
         check_is_fitted(self.model)
         texts = require_texts(X, "texts")
-        labels = np.asarray(list(y), dtype=object)
-        require_same_length("texts", texts, "intents", labels)
+        labels = require_labels(y, "intents")
+        require_same_length(texts=texts, intents=labels)
         classes = np.asarray(self.model.classes_, dtype=object)
         unseen = sorted(set(labels) - set(classes))
         if unseen:
             raise ValueError(f"validation intents {unseen[:5]} were not in the model's training data")
-        low, high = self.bounds
+        if not (isinstance(self.bounds, tuple | list) and len(self.bounds) == 2):
+            raise ValueError(f"bounds must be a pair (low, high) with 0 < low < high, got {self.bounds!r}")
+        low, high = (require_number(b, "bounds") for b in self.bounds)
         if not 0 < low < high:
             raise ValueError(f"bounds must be (low, high) with 0 < low < high, got {self.bounds!r}")
         logits = np.asarray(self.model.decision_function(texts), dtype=float)

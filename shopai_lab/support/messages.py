@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from shopai_lab._validation import require_probability
 from shopai_lab.data import check_intents
-from shopai_lab.support._checks import require_probability
 
 __all__ = ["split_messages"]
 

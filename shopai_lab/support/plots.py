@@ -7,7 +7,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from shopai_lab._validation import require_columns
+from shopai_lab._validation import require_columns, require_instance, require_probability
 
 __all__ = ["plot_automation_curve", "plot_reliability"]
 
@@ -25,6 +25,7 @@ def plot_reliability(tables: dict[str, pd.DataFrame], ax: Any = None) -> Any:
     >>> ax.get_xlabel()
     'mean confidence in bin'
     """
+    require_instance(tables, dict, "tables")
     ax = ax or plt.subplots(figsize=(5, 4))[1]
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
     for name, table in tables.items():
@@ -55,6 +56,8 @@ def plot_automation_curve(
     >>> ax.get_ylabel()
     'accuracy on automated messages (%)'
     """
+    require_instance(curves, dict, "curves")
+    target_accuracy = require_probability(target_accuracy, "target_accuracy", allow_one=True)
     ax = ax or plt.subplots(figsize=(6, 4))[1]
     for name, curve in curves.items():
         require_columns(curve, ["automated", "accuracy"], name)

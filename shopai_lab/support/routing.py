@@ -13,8 +13,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from shopai_lab._validation import require_columns, require_positive_int
-from shopai_lab.support._checks import require_1d_numbers, require_same_length
+from shopai_lab._validation import (
+    require_columns,
+    require_instance,
+    require_labels,
+    require_positive_int,
+    require_probabilities,
+    require_same_length,
+)
+from shopai_lab.support.automation import require_threshold
 
 __all__ = ["queue_map", "routing_outcomes", "routing_summary"]
 
@@ -51,11 +58,13 @@ def routing_outcomes(
     >>> out[["automated", "right_intent", "right_queue"]].to_numpy().tolist()
     [[True, True, True], [False, False, True], [False, False, True]]
     """
-    true = np.asarray(list(true_intents), dtype=object)
-    pred = np.asarray(list(predicted_intents), dtype=object)
-    s = require_1d_numbers(score, "score")
-    require_same_length("true_intents", true, "predicted_intents", pred)
-    require_same_length("true_intents", true, "score", s)
+    true = require_labels(true_intents, "true_intents")
+    pred = require_labels(predicted_intents, "predicted_intents")
+    s = require_probabilities(score, "score")
+    require_same_length(true_intents=true, predicted_intents=pred)
+    require_same_length(true_intents=true, score=s)
+    threshold = require_threshold(threshold)
+    require_instance(queues, Mapping, "queues")
     missing = sorted(set(true) - set(queues)) + sorted(set(pred) - set(queues))
     if missing:
         raise ValueError(f"intent(s) {sorted(set(missing))[:5]} have no queue in queues")
@@ -89,6 +98,9 @@ def routing_summary(outcomes: pd.DataFrame, per: int = 1000) -> pd.DataFrame:
     """
     require_columns(outcomes, ["automated", "right_intent", "right_queue"], "outcomes")
     per = require_positive_int(per, "per")
+    for column in ("automated", "right_intent", "right_queue"):
+        if not pd.api.types.is_bool_dtype(outcomes[column]):
+            raise TypeError(f"outcomes[{column!r}] must hold True/False, got dtype {outcomes[column].dtype}")
     if len(outcomes) == 0:
         raise ValueError("outcomes is empty")
     auto = outcomes["automated"].to_numpy(bool)

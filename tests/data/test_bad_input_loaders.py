@@ -16,6 +16,9 @@ def files(tmp_path):
     (tmp_path / "prices.csv").write_text(
         "customer_id,invoice_id,item_id,quantity,unit_price,timestamp\n1,5,A,2,£2.50,2024-01-02\n"
     )
+    (tmp_path / "two_prices.csv").write_text(
+        "InvoiceNo,StockCode,Quantity,UnitPrice,Price,InvoiceDate,CustomerID\n1,A,2,1.0,1.2,2024-01-02,7\n"
+    )
     (tmp_path / "dates.csv").write_text(
         "customer_id,invoice_id,item_id,quantity,unit_price,timestamp\n1,5,A,2,2.5,yesterday\n"
     )
@@ -32,6 +35,12 @@ ROWS = [
     (data.load_transactions, {"path": "absent.csv"}, FileNotFoundError, r"absent\.csv"),
     (data.load_transactions, {"path": "prices.csv", "column_map": "{bad json"}, ValueError, "column_map"),
     (data.load_transactions, {"path": "prices.csv", "column_map": ["Price"]}, TypeError, "column_map"),
+    (
+        data.load_transactions,
+        {"path": "two_prices.csv"},
+        ValueError,
+        r"both 'UnitPrice' and 'Price'.*'unit_price'.*column_map",
+    ),
     (data.load_online_shoppers, {"path": "binary.csv"}, ValueError, r"binary\.csv"),
     (data.load_online_shoppers, {"path": "other.csv"}, ValueError, r"other\.csv.*missing column"),
     (data.load_cdnow_summary, {"path": "absent.csv"}, FileNotFoundError, r"absent\.csv"),
@@ -44,7 +53,20 @@ ROWS = [
         r"column_map names column\(s\) \['Nope'\]",
     ),
     (data.quality_report, {"df": "table"}, TypeError, "df must be a pandas DataFrame"),
+    (
+        data.to_canonical,
+        {"df": pd.DataFrame(columns=["Invoice", "InvoiceNo", "StockCode", "Quantity", "Price", "InvoiceDate"])},
+        ValueError,
+        r"both 'InvoiceNo' and 'Invoice'.*'invoice_id'",
+    ),
 ]
+
+
+def test_a_map_or_the_canonical_name_settles_two_aliases(files):
+    chosen = data.load_transactions(files / "two_prices.csv", {"Price": "unit_price"})
+    assert chosen["unit_price"].tolist() == [1.2]
+    raw = pd.read_csv(files / "two_prices.csv").rename(columns={"UnitPrice": "unit_price"})
+    assert data.to_canonical(raw)["unit_price"].tolist() == [1.0]  # the canonical name wins over an alias
 
 
 @pytest.mark.parametrize(("call", "kwargs", "error", "pattern"), ROWS)

@@ -9,6 +9,7 @@ import pytest
 
 from shopai_lab import data
 from shopai_lab import spark as sk
+from tests._bad_input import check_row, pounds, row_ids
 from tests._other_shop import OTHER_SHOP_COLUMN_MAP
 
 pytestmark = pytest.mark.spark
@@ -141,3 +142,90 @@ def test_bad_arguments_of_spark_functions(spark):
         sk.temporal_split(frame, test_days=0)
     with pytest.raises(ValueError, match="empty"):
         sk.temporal_split(frame, test_days=1)
+
+
+LINES = pd.DataFrame(
+    {
+        "customer_id": ["a", "a", "b"],
+        "invoice_id": ["1", "2", "3"],
+        "item_id": ["x", "y", "x"],
+        "quantity": [1, 2, 3],
+        "unit_price": [1.0, 2.0, 1.5],
+        "timestamp": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-03"]),
+    }
+)
+RECS = pd.DataFrame({"user": [7, 7], "item": [1, 4], "rank": [1, 2]})
+
+# rows that need no Spark session: (call, kwargs, error, pattern), run by check_row
+ROWS = [
+    (sk.lists_to_array, {"lists": RECS.assign(rank=[0, 1]), "users": [7], "k": 2}, ValueError, r"lists\['rank'\]"),
+    (sk.lists_to_array, {"lists": RECS.assign(rank=[1, 1]), "users": [7], "k": 2}, ValueError, "same rank"),
+    (sk.lists_to_array, {"lists": RECS.assign(item=[1.5, 4.0]), "users": [7], "k": 2}, TypeError, r"\['item'\]"),
+    (sk.lists_to_array, {"lists": RECS.drop(columns="rank"), "users": [7], "k": 2}, ValueError, "rank"),
+    (sk.lists_to_array, {"lists": RECS, "users": [[7]], "k": 2}, ValueError, "users must be"),
+    (sk.lists_to_array, {"lists": RECS, "users": [7], "k": 0}, ValueError, "k must be >= 1"),
+    (sk.reg_param_for, {"regularization": 1.0, "interactions_per_row": 0}, ValueError, "interactions_per_row"),
+    (sk.reg_param_for, {"regularization": "1", "interactions_per_row": 20}, TypeError, "regularization"),
+    (sk.rule_masks, {"non_product_pattern": "(POST"}, ValueError, "non_product_pattern"),
+    (sk.rule_masks, {"cancellation_prefix": ""}, ValueError, "cancellation_prefix"),
+    (sk.to_canonical, {"raw": LINES}, TypeError, "raw must be a pyspark.sql.DataFrame"),
+    (sk.to_pandas, {"frame": LINES}, TypeError, "frame must be a pyspark.sql.DataFrame"),
+    (sk.to_spark, {"spark": None, "transactions": LINES}, TypeError, "spark must be a pyspark.sql.SparkSession"),
+    (sk.to_spark, {"spark": None, "transactions": pounds(LINES)}, TypeError, r"transactions\['unit_price'\]"),
+    (sk.read_transactions, {"spark": "local", "path": "shop.csv"}, TypeError, "spark must be a"),
+    (sk.per_user_metrics, {"lists": LINES, "split": None}, TypeError, "lists must be a pyspark"),
+    (sk.quantile_scores, {"table": LINES, "column": "quantity"}, TypeError, "table must be a pyspark"),
+    (sk.write_simulated_shop, {"path": "shop", "lines": 0, "progress": False}, ValueError, "lines must be >= 1"),
+    (sk.write_simulated_shop, {"path": "shop", "lines": 10, "lines_per_invoice": 0.5}, ValueError, "lines_per_inv"),
+    (sk.local_session, {"master": ""}, ValueError, "master"),
+    (sk.local_session, {"shuffle_partitions": 0}, ValueError, "shuffle_partitions"),
+    (sk.SparkALS(factors=0).fit, {"train": None}, ValueError, "factors"),
+    (sk.SparkALS(random_state=1.5).fit, {"train": None}, TypeError, "random_state"),
+]
+
+
+@pytest.mark.parametrize(("call", "kwargs", "error", "pattern"), ROWS, ids=row_ids(ROWS))
+def test_bad_input(call, kwargs, error, pattern):
+    check_row(call, kwargs, error, pattern)
+
+
+# rows on Spark frames: (a function of the frames that makes the call, error, pattern)
+SPARK_ROWS = [
+    (lambda f: sk.rfm(f["text_quantity"]), TypeError, r"purchases\['quantity'\] must hold numbers"),
+    (lambda f: sk.rfm(f["lines"], returns=LINES), TypeError, "returns must be a pyspark"),
+    (lambda f: sk.rfm(f["text_dates"]), TypeError, r"purchases\['timestamp'\] must hold timestamps"),
+    (lambda f: sk.reference_date(f["lines"], "someday"), ValueError, "reference_date"),
+    (lambda f: sk.quantile_scores(f["lines"], "nope"), ValueError, r"missing column\(s\) \['nope'\]"),
+    (lambda f: sk.quantile_scores(f["lines"], "quantity", n_bins=1), ValueError, "n_bins"),
+    (lambda f: sk.quantile_scores(f["lines"], "quantity", higher_is_better="yes"), TypeError, "higher_is_better"),
+    (lambda f: sk.quantile_scores(f["lines"], "customer_id"), TypeError, r"table\['customer_id'\] must hold numbers"),
+    (lambda f: sk.assign_segments(f["lines"]), ValueError, "r_score"),
+    (lambda f: sk.assign_segments(sk.rfm_scores(sk.rfm(f["lines"])), grid=[[1]]), TypeError, "grid"),
+    (lambda f: sk.clean_transactions(f["text_quantity"]), TypeError, r"lines\['quantity'\]"),
+    (lambda f: sk.cohort_retention(f["text_dates"]), TypeError, r"purchases\['timestamp'\]"),
+    (lambda f: sk.per_user_metrics(f["recs"], split="split"), TypeError, "split must be a SparkSplit"),
+    (lambda f: sk.evaluate(f["recs"], split=None, name=3), TypeError, "name must be a string"),
+    (lambda f: sk.SparkALS().recommend(f["recs"], f["recs"]), ValueError, "not fitted"),
+    (lambda f: sk.to_canonical(f["two_prices"]), ValueError, r"both 'UnitPrice' and 'Price'.*column_map"),
+]
+
+
+@pytest.fixture(scope="module")
+def frames(spark):
+    lines = sk.to_spark(spark, LINES)
+    raw = LINES.rename(columns={"unit_price": "UnitPrice"}).assign(Price=1.0, timestamp=LINES["timestamp"].astype(str))
+    with sk.quiet_pandas_conversion():
+        recs, two_prices = spark.createDataFrame(RECS), spark.createDataFrame(raw)
+    return {
+        "lines": lines,
+        "text_quantity": lines.withColumn("quantity", lines["quantity"].cast("string")),
+        "text_dates": lines.withColumn("timestamp", lines["timestamp"].cast("string")),
+        "recs": recs,
+        "two_prices": two_prices,
+    }
+
+
+@pytest.mark.parametrize(("make_call", "error", "pattern"), SPARK_ROWS)
+def test_bad_input_on_spark_frames(frames, make_call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        make_call(frames)
