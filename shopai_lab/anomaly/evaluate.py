@@ -350,7 +350,7 @@ def paired_bootstrap(
     score_b,
     metric: str = "average_precision",
     n_boot: int = 200,
-    random_state: int | None = None,
+    random_state: int | None = 0,
     level: float = 0.95,
 ) -> dict[str, float]:
     """Difference ``metric(a) - metric(b)`` on the same rows, with a percentile bootstrap interval.

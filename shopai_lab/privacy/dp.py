@@ -41,6 +41,9 @@ def laplace_scale(sensitivity: float, epsilon: float) -> float:
 def laplace_mechanism(values, sensitivity: float, epsilon: float, random_state=None) -> np.ndarray:
     """``values`` plus independent Laplace(0, sensitivity / epsilon) noise; missing cells stay missing.
 
+    ``random_state`` is ``None`` by default, unlike the rest of the library: a release needs fresh noise,
+    since noise drawn from a known seed can be subtracted. Pass a seed only to study the mechanism.
+
     Examples
     --------
     >>> laplace_mechanism(np.array([10.0, np.nan]), 1.0, 1.0, random_state=0).round(2).tolist()
@@ -83,6 +86,9 @@ def dp_cohort_retention(
         :func:`shopai_lab.behavior.cohorts.cohort_retention`.
     epsilon
         Privacy budget of the whole release (> 0).
+    random_state
+        ``None`` (the default): fresh noise, as a release needs (see :func:`laplace_mechanism`); a seed
+        only to study the mechanism.
     naive
         Calibrate the noise to sensitivity 1 per cell (the common mistake). The result is
         then only ``columns x epsilon``-DP.
@@ -111,7 +117,7 @@ def privacy_utility_curve(
     purchases: pd.DataFrame,
     epsilons: Sequence[float],
     n_draws: int = 20,
-    random_state=None,
+    random_state=0,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Mean absolute error of the published retention shares (months >= 1) across epsilon.
@@ -124,6 +130,8 @@ def privacy_utility_curve(
         Budgets to try (each > 0).
     n_draws
         Noise draws averaged per budget.
+    random_state
+        Seed of the noise draws (a study of the mechanism, not a release).
 
     Returns
     -------
