@@ -41,12 +41,12 @@ def _number(value: Any) -> bool:
 KINDS: dict[str, Callable[[Any], bool]] = {
     "path or None": lambda v: v is None or isinstance(v, str),
     "column map or None": lambda v: v is None or isinstance(v, (dict, str)),
-    "text": lambda v: isinstance(v, str),
+    "string": lambda v: isinstance(v, str),
     "count": _count,
     "positive count": lambda v: _count(v) and v > 0,
     "number": _number,
     "share": lambda v: _number(v) and 0 <= v <= 1,
-    "layer sizes": lambda v: isinstance(v, list) and len(v) > 0 and all(_count(n) and n > 0 for n in v),
+    "list of layer sizes": lambda v: isinstance(v, list) and len(v) > 0 and all(_count(n) and n > 0 for n in v),
 }
 
 
@@ -83,7 +83,7 @@ SHARED: tuple[Parameter, ...] = (
     ),
     Parameter(
         "currency",
-        "text",
+        "string",
         "ISO 4217 code",
         "currency of the data's prices, printed with every amount, money column and axis label "
         "(every notebook that prints money declares it)",
@@ -106,7 +106,10 @@ SHARED: tuple[Parameter, ...] = (
     Parameter("k", "positive count", "products", "length of each recommendation list (the @k of the metrics)"),
     Parameter("top_n", "positive count", "rows", "rows shown of a ranked list (and exported, where it is exported)"),
     Parameter(
-        "hidden_layers", "layer sizes", "units per layer", "hidden layer sizes of the notebook's multilayer perceptron"
+        "hidden_layers",
+        "list of layer sizes",
+        "units per layer",
+        "hidden layer sizes of the notebook's multilayer perceptron",
     ),
     Parameter(
         "horizon_weeks",
