@@ -31,9 +31,12 @@ BG/NBD and Gamma-Gamma (notebook 05, :mod:`shopai_lab.clv`), in Fader and Hardie
     of the calibration period; ``monetary_value``: mean spend per repeat purchase day. The RFM words
     above never name these, so an RFM table cannot be fitted as a BG/NBD summary by mistake.
 random_state
-    The seed of anything random, as in scikit-learn (notebook parameters may say ``seed``).
+    The seed of anything random, as in scikit-learn; it defaults to a seed, so a call gives the same answer
+    every time (not where fresh noise is the point: a differential-privacy release). Notebook parameters say
+    ``seed`` (their vocabulary: :mod:`shopai_lab.lab.parameters`).
 currency
-    The unit of money wherever money is printed; the bundled data are in GBP.
+    The unit of money wherever money is printed; the bundled data are in GBP. A required argument of every
+    library function that shows money: the library never assumes one.
 difference, interval, level
     A comparison of two models on the same units is ``b - a`` (the model minus the baseline), absolute or
     relative to ``a``, with its bootstrap interval: a :class:`shopai_lab.stats.Interval` (``estimate``,

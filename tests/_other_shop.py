@@ -2,9 +2,10 @@
 (December 2022 to December 2023), under other column names and priced in another currency.
 
 A notebook is a report on whatever shop it is pointed at: :func:`run_on_other_shop` runs one with
-no parameters but ``data_path``, ``column_map`` and ``currency`` (plus any the caller adds, e.g. a
-notebook's second data file) and returns its recorded metrics, for the test to compare with what
-the library computes on the same file.
+``data_path``, ``column_map`` and ``currency`` (plus any parameters the caller adds: notebooks 01-05 get
+none but a second data file, 06-10 small sizes so the run takes seconds) and returns its recorded
+metrics, for the test to compare with what the library computes on the same file. Each notebook runs
+once on the other shop; the tests that read a run share it through a module-scoped fixture.
 """
 
 from __future__ import annotations
@@ -58,23 +59,32 @@ def _environment(values: dict[str, str]):
                 os.environ[name] = value
 
 
-def run_on_other_shop(notebook: str, shop_file: Path, output_dir: Path, **extra: Any) -> tuple[Path, dict]:
-    """Run ``notebook`` (a prefix such as ``"05"``) on the other shop; return its path and metrics."""
+def run_notebook(notebook: str, output_dir: Path, parameters: dict[str, Any], html: bool = False) -> tuple[Path, dict]:
+    """Run ``notebook`` (a prefix such as ``"06"``) through the command line, as a user would, with one thread
+    per pool; return the executed notebook's path and its recorded metrics. ``html``: also write the report."""
     from shopai_lab.lab import cli, read_metrics
 
-    parameters = {
-        "data_path": str(shop_file),
-        "column_map": OTHER_SHOP_COLUMN_MAP,
-        "currency": OTHER_SHOP_CURRENCY,
-        **extra,
-    }
-    argv = ["run", notebook, "--output-dir", str(output_dir), "--no-progress", "--html"]
+    argv = ["run", notebook, "--output-dir", str(output_dir), "--no-progress", *(["--html"] if html else [])]
     for name, value in parameters.items():
         argv += ["-p", name, value if isinstance(value, str) else json.dumps(value)]
     with _environment(ONE_THREAD):  # the kernel inherits the environment
         assert cli.main(argv) == 0
     (path,) = Path(output_dir).glob(f"{notebook}*.ipynb")
     return path, read_metrics(path)
+
+
+def run_on_other_shop(
+    notebook: str, shop_file: Path, output_dir: Path, html: bool = False, **extra: Any
+) -> tuple[Path, dict]:
+    """Run ``notebook`` on the other shop (``data_path``, ``column_map``, ``currency`` and the ``extra``
+    parameters); return its path and metrics."""
+    parameters = {
+        "data_path": str(shop_file),
+        "column_map": OTHER_SHOP_COLUMN_MAP,
+        "currency": OTHER_SHOP_CURRENCY,
+        **extra,
+    }
+    return run_notebook(notebook, output_dir, parameters, html=html)
 
 
 def generated_text(path: Path) -> str:

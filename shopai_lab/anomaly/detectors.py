@@ -103,7 +103,7 @@ class IsolationForestDetector(_Detector):
         n_estimators: int = 200,
         max_samples: int | str = "auto",
         max_features: float = 1.0,
-        random_state: int | None = None,
+        random_state: int | None = 0,
     ) -> None:
         self.n_estimators = n_estimators
         self.max_samples = max_samples

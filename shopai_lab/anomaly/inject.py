@@ -78,7 +78,7 @@ def inject_anomalies(
     quantity_factor: tuple[float, float] = (10.0, 100.0),
     burst_size: tuple[int, int] = (4, 8),
     burst_minutes: int = 5,
-    random_state: int | None = None,
+    random_state: int | None = 0,
 ) -> InjectedLines:
     """Plant anomalous invoices of the given kinds, about ``rate`` of all invoices.
 

@@ -62,7 +62,8 @@ def explain(
     rows: pd.Index,
     n_reasons: int = 3,
     min_z: float = 3.0,
-    currency: str = "GBP",
+    *,
+    currency: str,
     columns: tuple[str, ...] | list[str] = FEATURE_COLUMNS,
 ) -> pd.Series:
     """The reasons, in words, why each invoice in ``rows`` stands out among all of ``features``.
@@ -117,7 +118,8 @@ def review_queue(
     features: pd.DataFrame,
     scores,
     top_n: int = 20,
-    currency: str = "GBP",
+    *,
+    currency: str,
     n_reasons: int = 3,
     extra: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -150,7 +152,7 @@ def review_queue(
     ...                  index=pd.Index([f"i{j}" for j in range(30)], name="invoice_id"))
     >>> f = f.assign(customer_id="c", timestamp=pd.Timestamp("2024-01-01"))
     >>> f.loc["i3", "units"] = 5000.0
-    >>> queue = review_queue(f, f["units"].to_numpy(), top_n=1)
+    >>> queue = review_queue(f, f["units"].to_numpy(), top_n=1, currency="EUR")
     >>> queue.index.tolist(), queue["reasons"].iloc[0]
     (['i3'], 'units: 5,000 (typical 2)')
     """

@@ -15,9 +15,7 @@ from shopai_lab.behavior.rfm import RFM_COLUMNS
 from shopai_lab.plotting import _axes
 
 
-def plot_rfm_distributions(
-    table: pd.DataFrame, axes: Sequence[Axes] | None = None, currency: str = "GBP"
-) -> np.ndarray:
+def plot_rfm_distributions(table: pd.DataFrame, axes: Sequence[Axes] | None = None, *, currency: str) -> np.ndarray:
     """Histograms of days since the last purchase, invoices and net revenue (log scale) of an RFM table."""
     require_columns(table, RFM_COLUMNS, "table")
     if axes is None:

@@ -125,7 +125,7 @@ def simulated_power(
     cap: float | None = None,
     covariates: Sequence[str] = ("pre_revenue",),
     conversion_points: float = 0.0,
-    random_state: int | None = None,
+    random_state: int | None = 0,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Power by simulation: the share of random splits of real customers that detect an injected lift.

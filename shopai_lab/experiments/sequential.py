@@ -224,7 +224,7 @@ def simulate_peeking(
     alpha: float = 0.05,
     lift: float = 0.0,
     conversion_points: float = 0.0,
-    random_state: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = 0,
     chunk_size: int = 500,
     progress: bool = True,
 ) -> pd.DataFrame:

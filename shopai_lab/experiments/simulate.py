@@ -57,7 +57,7 @@ def random_assignments(
     *,
     share: float = 0.5,
     design: str = "bernoulli",
-    random_state: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = 0,
 ) -> np.ndarray:
     """Boolean ``(n_splits, n_units)`` matrix of random assignments (True = treated).
 
@@ -134,7 +134,7 @@ def simulate_splits(
     cap: float | None = None,
     alpha: float = 0.05,
     chunk_size: int = 500,
-    random_state: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = 0,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Run every method on every split (row of ``T``) and compare with the injected truth.

@@ -74,7 +74,7 @@ def simulate_incentive(
     *,
     max_effect: float = 0.25,
     share_treated: float = 0.5,
-    random_state: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = 0,
 ) -> IncentiveExperiment:
     """A randomised incentive experiment on a resample of real customers, with known individual effects.
 
@@ -173,7 +173,7 @@ class TLearner(BaseEstimator):
     True
     """
 
-    def __init__(self, *, estimator: Any = None, random_state: int | None = None) -> None:
+    def __init__(self, *, estimator: Any = None, random_state: int | None = 0) -> None:
         self.estimator = estimator
         self.random_state = random_state
 
@@ -227,7 +227,7 @@ class XLearner(BaseEstimator):
         classifier: Any = None,
         regressor: Any = None,
         propensity: float | None = None,
-        random_state: int | None = None,
+        random_state: int | None = 0,
     ) -> None:
         self.classifier = classifier
         self.regressor = regressor

@@ -16,17 +16,16 @@ parameter the notebook does not declare in its ``parameters`` cell is an error.
 from __future__ import annotations
 
 import argparse
-import ast
-import io
 import json
 import sys
 import tempfile
 import time
-import tokenize
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from shopai_lab.lab.parameters import notebook_parameters as _read_parameters
+from shopai_lab.lab.parameters import retired_hint
 from shopai_lab.lab.paths import notebooks_dir
 from shopai_lab.lab.records import normalize_notebook, read_metrics
 
@@ -109,40 +108,14 @@ def parse_value(text: str) -> Any:
 def notebook_parameters(path: Path) -> dict[str, dict[str, Any]]:
     """Parameters assigned in the notebook's cell tagged ``parameters``.
 
-    Returns ``{name: {"default": source text of the value, "help": trailing
-    comment}}`` in the order of the cell. The cell is parsed with :mod:`ast`, so
-    any valid Python assignment counts, whatever its comment says.
+    Returns ``{name: {"default": source text of the value, "value": the value, "help": trailing
+    comment}}`` in the order of the cell (:func:`shopai_lab.lab.parameters.notebook_parameters`); a cell
+    that is not valid Python is a :class:`CliError`.
     """
-    import nbformat
-
-    nb = nbformat.read(str(path), as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not cells:
-        return {}
-    source = cells[0].source
     try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise CliError(f"{path.stem}: its parameters cell is not valid Python ({exc.msg})") from exc
-    comments = {
-        tok.start[0]: tok.string.lstrip("#").strip()
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline)
-        if tok.type == tokenize.COMMENT
-    }
-    params: dict[str, dict[str, Any]] = {}
-    for node in tree.body:
-        targets = (
-            node.targets
-            if isinstance(node, ast.Assign)
-            else ([node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else [])
-        )
-        for target in targets:
-            if isinstance(target, ast.Name):
-                params[target.id] = {
-                    "default": ast.get_source_segment(source, node.value),
-                    "help": comments.get(node.end_lineno, ""),
-                }
-    return params
+        return _read_parameters(path)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def check_parameters(path: Path, parameters: dict[str, Any]) -> None:
@@ -150,7 +123,10 @@ def check_parameters(path: Path, parameters: dict[str, Any]) -> None:
     declared = notebook_parameters(path)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
-        raise CliError(f"{path.stem} does not declare parameter(s) {unknown}; its parameters are {sorted(declared)}")
+        raise CliError(
+            f"{path.stem} does not declare parameter(s) {unknown}{retired_hint(unknown)}; "
+            f"its parameters are {sorted(declared)}"
+        )
 
 
 def execute(

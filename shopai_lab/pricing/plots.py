@@ -19,7 +19,8 @@ def plot_profit_curve(
     marks: dict[str, float] | None = None,
     ax: Axes | None = None,
     title: str = "Profit against price",
-    currency: str = "GBP",
+    *,
+    currency: str,
 ) -> Axes:
     """Profit curves over a price grid, with optional vertical marks (e.g. the optimum).
 
@@ -27,7 +28,8 @@ def plot_profit_curve(
     --------
     >>> from shopai_lab.pricing import LinearDemand
     >>> demand, grid = LinearDemand(a=100, b=1), np.linspace(1, 99, 50)
-    >>> ax = plot_profit_curve(grid, {"linear": demand.profit(grid)}, marks={"optimum": demand.optimal_price()})
+    >>> marks = {"optimum": demand.optimal_price()}
+    >>> ax = plot_profit_curve(grid, {"linear": demand.profit(grid)}, marks, currency="EUR")
     >>> ax.get_legend_handles_labels()[1]
     ['linear', 'optimum']
     >>> import matplotlib.pyplot as plt; plt.close("all")
@@ -42,9 +44,7 @@ def plot_profit_curve(
     return ax
 
 
-def plot_relative_profit(
-    models: Mapping, prices, unit_cost: float, ax: Axes | None = None, currency: str = "GBP"
-) -> Axes:
+def plot_relative_profit(models: Mapping, prices, unit_cost: float, ax: Axes | None = None, *, currency: str) -> Axes:
     """Profit of each demand model over ``prices``, as a share of the profit at its own optimum.
 
     Puts demand curves of very different scales on one axis: each peaks at 1, at its optimal price.
@@ -61,7 +61,8 @@ def plot_relative_profit(
     Examples
     --------
     >>> from shopai_lab.pricing import LinearDemand
-    >>> ax = plot_relative_profit({"linear": LinearDemand(a=100, b=1)}, np.linspace(1, 99, 50), unit_cost=0.0)
+    >>> grid = np.linspace(1, 99, 50)
+    >>> ax = plot_relative_profit({"linear": LinearDemand(a=100, b=1)}, grid, unit_cost=0.0, currency="EUR")
     >>> ax.get_ylabel()
     'Profit / profit at the optimum'
     >>> import matplotlib.pyplot as plt; plt.close("all")
@@ -115,7 +116,8 @@ def plot_regret(
     runs: dict,
     ax: Axes | None = None,
     title: str = "Cumulative regret",
-    currency: str = "GBP",
+    *,
+    currency: str,
     symlog_threshold: float | None = None,
 ) -> Axes:
     """Mean cumulative regret of each policy with its 5%-95% band across runs.
@@ -130,7 +132,7 @@ def plot_regret(
     --------
     >>> from shopai_lab.pricing import UCB1, ThompsonSampling, race
     >>> _, runs = race([ThompsonSampling(), UCB1()], [29.9, 34.9], [0.8, 0.6], horizon=100, n_runs=3)
-    >>> plot_regret(runs, symlog_threshold=10).get_yscale()
+    >>> plot_regret(runs, currency="EUR", symlog_threshold=10).get_yscale()
     'symlog'
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """

@@ -52,6 +52,9 @@ def laplace_scale(sensitivity: float, epsilon: float) -> float:
 def laplace_mechanism(values, sensitivity: float, epsilon: float, random_state=None) -> np.ndarray:
     """``values`` plus independent Laplace(0, sensitivity / epsilon) noise; missing cells stay missing.
 
+    ``random_state`` is ``None`` by default, unlike the rest of the library: a release needs fresh noise,
+    since noise drawn from a known seed can be subtracted. Pass a seed only to study the mechanism.
+
     Examples
     --------
     >>> laplace_mechanism(np.array([10.0, np.nan]), 1.0, 1.0, random_state=0).round(2).tolist()
@@ -110,7 +113,8 @@ def dp_cohort_retention(
     epsilon
         Privacy budget of the whole release (> 0).
     random_state
-        Seed or generator of the noise.
+        ``None`` (the default): fresh noise, as a release needs (see :func:`laplace_mechanism`); a seed
+        only to study the mechanism.
     naive
         Calibrate the noise to sensitivity 1 per cell (the common mistake). The result is
         then only ``columns x epsilon``-DP.
@@ -150,7 +154,7 @@ def privacy_utility_curve(
     counts: pd.DataFrame,
     epsilons: Sequence[float],
     n_draws: int = 20,
-    random_state=None,
+    random_state=0,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Mean absolute error of the published retention shares (months >= 1) across epsilon.
@@ -164,7 +168,7 @@ def privacy_utility_curve(
     n_draws
         Noise draws averaged per budget.
     random_state
-        Seed of the noise.
+        Seed of the noise draws (a study of the mechanism, not a release).
     progress
         Show a progress bar over the budgets.
 

@@ -65,7 +65,8 @@ def plot_threshold_profit(
     curve: pd.DataFrame,
     best_threshold: float | None = None,
     ax: Axes | None = None,
-    currency: str = "currency units",
+    *,
+    currency: str,
     sessions: str = "test sessions",
     title: str = "Profit of targeting sessions above a probability threshold",
 ) -> Axes:
@@ -90,7 +91,7 @@ def plot_threshold_profit(
     --------
     >>> from shopai_lab.propensity import profit_curve
     >>> curve = profit_curve([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3], incentive_cost=1.0, conversion_value=10.0)
-    >>> plot_threshold_profit(curve, best_threshold=0.5).get_legend_handles_labels()[1]
+    >>> plot_threshold_profit(curve, best_threshold=0.5, currency="EUR").get_legend_handles_labels()[1]
     ['realised', 'expected', 'best threshold']
     >>> plt.close("all")
     """

@@ -1,5 +1,3 @@
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -178,16 +176,3 @@ def test_bad_hyper_parameters(detector, match):
 def test_contamination_outside_range(contamination):
     with pytest.raises(ValueError, match="contamination"):
         contamination_threshold(np.arange(10.0), contamination)
-
-
-def test_detectors_score_20000_invoices_in_under_5_seconds():
-    """The issue's benchmark target, in CPU time of this process (wall time depends on the load)."""
-    rng = np.random.default_rng(0)
-    columns = [f"f{j}" for j in range(13)] + ["max_price_ratio", "quantity_contrast", "repeat_basket"]
-    X = pd.DataFrame(rng.normal(size=(20_000, 16)), columns=columns)
-    for name, detector in default_detectors(n_neighbors=50).items():
-        start = time.process_time()
-        scores = detector.fit_score(X)
-        elapsed = time.process_time() - start
-        assert scores.shape == (20_000,)
-        assert elapsed < 5.0, f"{name} took {elapsed:.1f} s of CPU"

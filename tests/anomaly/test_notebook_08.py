@@ -1,8 +1,6 @@
 """Notebook 08: the stored headline figures, and a papermill run on another shop's file whose recorded
 metrics must equal what the library computes on the same input."""
 
-import json
-
 import pandas as pd
 import pytest
 
@@ -16,9 +14,9 @@ from shopai_lab.anomaly import (
 )
 from shopai_lab.behavior import assign_segments, rfm, rfm_scores
 from shopai_lab.data import clean_transactions, load_transactions
-from shopai_lab.lab import cli, notebooks_dir, read_metrics
+from shopai_lab.lab import notebooks_dir, read_metrics
 from shopai_lab.privacy import k_anonymity_report
-from tests._other_shop import OTHER_SHOP_COLUMNS
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, run_on_other_shop
 
 NOTEBOOK = notebooks_dir() / "08_anomalies_and_privacy.ipynb"
 SINGLES = ["IsolationForest", "LOF", "robust z", "price rule", "quantity rule", "repeat rule"]
@@ -45,56 +43,31 @@ def test_stored_notebook_08_headline_figures():
     assert m["dp/mae_naive_eps1"] < m["dp/mae_eps1"] / 5
 
 
+@pytest.mark.notebook
 def test_notebook_08_runs_on_another_shops_file(other_shop_file, tmp_path):
-    column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-    argv = [
-        "run",
+    # small: one planted set (seed 3), two LOF neighbourhoods, 20 bootstrap resamples, one privacy budget
+    _, m = run_on_other_shop(
         "08",
-        "--output-dir",
-        str(tmp_path),
-        "--no-progress",
-        "-p",
-        "data_path",
-        str(other_shop_file),
-        "-p",
-        "column_map",
-        json.dumps(column_map),
-        "-p",
-        "seeds",
-        "[3]",
-        "-p",
-        "validation_seed",
-        "7",
-        "-p",
-        "lof_candidates",
-        "[10, 20]",
-        "-p",
-        "contamination",
-        "0.03",
-        "-p",
-        "bootstrap_draws",
-        "20",
-        "-p",
-        "epsilons",
-        "[1.0]",
-        "-p",
-        "dp_draws",
-        "2",
-        "-p",
-        "review_top_n",
-        "5",
-        "-p",
-        "k_anonymity",
-        "3",
-    ]
-    assert cli.main(argv) == 0
-    m = read_metrics(tmp_path / "08_anomalies_and_privacy.ipynb")
+        other_shop_file,
+        tmp_path,
+        n_seeds=1,
+        seed=3,
+        validation_seed=7,
+        lof_candidates=[10, 20],
+        contamination=0.03,
+        n_boot=20,
+        epsilons=[1.0],
+        dp_draws=2,
+        top_n=5,
+        k_anonymity=3,
+    )
 
-    cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
+    cleaned = clean_transactions(load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP))
     assert m["invoices"] == len(invoice_features(cleaned.purchases))
     validation = inject_anomalies(cleaned.purchases, rate=0.03, random_state=7)
     best, _ = choose_n_neighbors(model_matrix(invoice_features(validation.lines)), validation.labels, [10, 20])
     assert m["lof/n_neighbors"] == best
+    # the planted sets are seeded seed, seed + 1, ...: one run with seed 3 plants with seed 3
     results = injection_study(
         cleaned.purchases, default_detectors(n_neighbors=best), seeds=[3], rate=0.03, progress=False
     )

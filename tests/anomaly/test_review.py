@@ -26,12 +26,13 @@ def test_queue_orders_by_score_and_gives_reasons(features):
 
 def test_unremarkable_invoice_has_a_plain_reason(features):
     typical = features.index[np.argmin(np.abs(features["units"] - features["units"].median()))]
-    text = explain(features, pd.Index([typical]), min_z=50).iloc[0]
+    text = explain(features, pd.Index([typical]), min_z=50, currency="EUR").iloc[0]
     assert text == "no single feature stands out (unusual combination)"
 
 
 def test_export_csv(features, tmp_path):
-    queue = review_queue(features, pd.Series(features["units"].to_numpy(), index=features.index), top_n=5)
+    scores = pd.Series(features["units"].to_numpy(), index=features.index)
+    queue = review_queue(features, scores, top_n=5, currency="EUR")
     path = export_review_queue(queue, tmp_path / "queue.csv")
     back = pd.read_csv(path, index_col=0)
     assert list(back.columns[-1:]) == ["decision"] and len(back) == 5
@@ -49,12 +50,12 @@ def test_export_csv(features, tmp_path):
     ],
 )
 def test_bad_input(features, kwargs, error, match):
-    args = {"scores": np.zeros(len(features)), **kwargs}
+    args = {"scores": np.zeros(len(features)), "currency": "EUR", **kwargs}
     with pytest.raises(error, match=match):
         review_queue(features, **args)
 
 
 def test_missing_feature_column(features):
     with pytest.raises(ValueError, match="repeat_basket"):
-        review_queue(features.drop(columns="repeat_basket"), np.zeros(len(features)))
+        review_queue(features.drop(columns="repeat_basket"), np.zeros(len(features)), currency="EUR")
     assert "repeat_basket" in FEATURE_COLUMNS

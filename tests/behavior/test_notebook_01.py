@@ -11,8 +11,6 @@ from shopai_lab import behavior, data
 from shopai_lab.lab import notebooks_dir, read_metrics
 from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, generated_text, run_on_other_shop
 
-#: the check of the house hook: markdown must not quote years, GBP or thousands-separated counts.
-
 
 def test_stored_notebook_01_headline_figures():
     """The figures README.md quotes; nbval checks the stored outputs are reproduced."""
@@ -34,10 +32,11 @@ def test_stored_notebook_01_headline_figures():
 
 @pytest.fixture(scope="module")
 def other_run(other_shop_file, tmp_path_factory):
-    path, metrics = run_on_other_shop("01", other_shop_file, tmp_path_factory.mktemp("reports"))
+    path, metrics = run_on_other_shop("01", other_shop_file, tmp_path_factory.mktemp("reports"), html=True)
     return path, metrics
 
 
+@pytest.mark.notebook
 def test_other_shop_records_what_the_library_computes(other_run, other_shop_file):
     _, metrics = other_run
     cleaned = data.clean_transactions(data.load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP))
@@ -61,6 +60,7 @@ def test_other_shop_records_what_the_library_computes(other_run, other_shop_file
     assert metrics["sim_k"] in range(2, 9)
 
 
+@pytest.mark.notebook
 def test_other_shop_report_is_not_stale(other_run):
     path, _ = other_run
     nb = nbformat.read(str(path), as_version=4)

@@ -39,6 +39,7 @@ def test_stored_notebook_05_headline_figures():
     assert metrics["clv/top10_share"] == pytest.approx(0.4923, abs=0.001)
 
 
+@pytest.mark.notebook
 def test_notebook_05_runs_on_another_shops_file(other_shop_file, tmp_path):
     path, metrics = run_on_other_shop("05", other_shop_file, tmp_path)
 

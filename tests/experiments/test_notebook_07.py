@@ -1,15 +1,13 @@
 """Notebook 07: the stored headline figures, and a papermill run on another shop's file that records
 exactly what the library computes on the same input."""
 
-import json
-
 import numpy as np
 import pytest
 
 from shopai_lab import experiments as ex
 from shopai_lab.data import clean_transactions, load_transactions, net_of_returns
-from shopai_lab.lab import cli, notebooks_dir, read_metrics
-from tests._other_shop import OTHER_SHOP_COLUMNS
+from shopai_lab.lab import notebooks_dir, read_metrics
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, run_on_other_shop
 
 
 def test_stored_notebook_07_headline_figures():
@@ -44,46 +42,24 @@ def test_stored_notebook_07_headline_figures():
     assert metrics["uplift/share/uplift, X-learner"] > metrics["uplift/share/purchase propensity (notebook 03)"] + 0.2
 
 
+@pytest.mark.notebook
 def test_notebook_07_runs_on_another_shops_file(other_shop_file, tmp_path):
-    column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-    argv = [
-        "run",
+    # small: 100 A/A splits, 50 per lift for power, 2,000 simulated customers per uplift experiment
+    _, metrics = run_on_other_shop(
         "07",
-        "--output-dir",
-        str(tmp_path),
-        "--no-progress",
-        "-p",
-        "data_path",
-        str(other_shop_file),
-        "-p",
-        "column_map",
-        json.dumps(column_map),
-        "-p",
-        "experiment_weeks",
-        "8",
-        "-p",
-        "n_splits",
-        "200",
-        "-p",
-        "n_power_splits",
-        "100",
-        "-p",
-        "uplift_customers",
-        "4000",
-        "-p",
-        "seed",
-        "3",
-        "-p",
-        "currency",
-        "EUR",
-    ]
-    assert cli.main(argv) == 0
-    metrics = read_metrics(tmp_path / "07_experiments.ipynb")
-    cleaned = clean_transactions(load_transactions(other_shop_file, column_map))
+        other_shop_file,
+        tmp_path,
+        experiment_weeks=8,
+        n_splits=100,
+        n_power_splits=50,
+        uplift_customers=2000,
+        seed=3,
+    )
+    cleaned = clean_transactions(load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP))
     population = ex.experiment_population(net_of_returns(cleaned.purchases, cleaned.returns), None, 8)
     customers = population.customers
     assert metrics["customers"] == len(customers)
-    T = ex.random_assignments(len(customers), 200, random_state=3)
+    T = ex.random_assignments(len(customers), 100, random_state=3)
     cap = ex.capping_threshold(customers["pre_revenue_recent"], 0.99)
     aa = ex.simulate_splits(
         customers,

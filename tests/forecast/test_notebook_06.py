@@ -1,14 +1,13 @@
 """Notebook 06: the stored headline figures, and a papermill run on another shop's file whose recorded
 metrics must equal what the library computes directly on the same input."""
 
-import json
-
+import numpy as np
 import pytest
 
 from shopai_lab import forecast
 from shopai_lab.data import NON_PRODUCT_PATTERN, load_transactions
-from shopai_lab.lab import cli, notebooks_dir, read_metrics
-from tests._other_shop import OTHER_SHOP_COLUMNS
+from shopai_lab.lab import notebooks_dir, read_metrics
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, run_on_other_shop
 
 NOTEBOOK = notebooks_dir() / "06_demand_forecasting.ipynb"
 
@@ -50,39 +49,24 @@ STORED: dict = {
 }
 
 
+@pytest.mark.notebook
 def test_notebook_06_runs_on_another_shops_file(other_shop_file, tmp_path):
-    column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-    params = {
-        "test_weeks": 6,
-        "validation_weeks": 6,
-        "horizon": 2,
-        "min_active_share": 0.4,
-        "max_products": 120,
-        "n_boot": 200,
-        "seed": 3,
-        "lead_time_weeks": 1,
-    }
-    argv = [
-        "run",
+    # small: 120 products, 2 weeks ahead, 50 bootstrap resamples (the check reads the errors, not the intervals)
+    _, metrics = run_on_other_shop(
         "06",
-        "--output-dir",
-        str(tmp_path),
-        "--no-progress",
-        "-p",
-        "data_path",
-        str(other_shop_file),
-        "-p",
-        "column_map",
-        json.dumps(column_map),
-    ]
-    for name, value in params.items():
-        argv += ["-p", name, json.dumps(value)]
-    assert cli.main(argv) == 0
-    metrics = read_metrics(tmp_path / NOTEBOOK.name)
+        other_shop_file,
+        tmp_path,
+        test_weeks=6,
+        validation_weeks=6,
+        horizon_weeks=2,
+        min_active_share=0.4,
+        max_products=120,
+        n_boot=50,
+        seed=3,
+        lead_time_weeks=1,
+    )
 
-    import numpy as np
-
-    panel = forecast.weekly_panel(load_transactions(other_shop_file, column_map), NON_PRODUCT_PATTERN)
+    panel = forecast.weekly_panel(load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP), NON_PRODUCT_PATTERN)
     n = len(panel.weeks)
     test_start = panel.weeks[n - 6]
     items = forecast.select_products(panel.units, panel.weeks[n - 13], 0.4)

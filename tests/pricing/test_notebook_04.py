@@ -35,8 +35,9 @@ def test_stored_notebook_04_headline_figures():
     assert metrics["revenue_share/thompson_hard"] < 0.99 < metrics["revenue_share/thompson"]
 
 
+@pytest.mark.notebook
 def test_notebook_04_runs_on_another_shop_with_only_its_data_parameters(other_shop_file, tmp_path):
-    path, metrics = run_on_other_shop("04", other_shop_file, tmp_path)
+    path, metrics = run_on_other_shop("04", other_shop_file, tmp_path, html=True)
     purchases = clean_transactions(load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP)).purchases
     panel = list_price_panel(purchases, min_periods=20)
     estimates = poisson_elasticities(panel)

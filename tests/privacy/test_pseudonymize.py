@@ -1,5 +1,3 @@
-import time
-
 import pandas as pd
 import pytest
 
@@ -88,14 +86,11 @@ def test_missing_ids_are_refused_or_kept_missing():
     assert pd.isna(out["customer_id"].iloc[1]) and out["value"].tolist() == [1.0, 2.0]
 
 
-def test_enumeration_reverses_plain_and_salted_hashes_in_under_a_second():
+def test_enumeration_reverses_plain_and_salted_hashes_but_not_keyed_pseudonyms():
+    """The attack of notebook 08 (its speed on 100,000 candidates: benchmarks/bench_privacy.py)."""
     ids = pd.Series([f"{i:05d}" for i in range(12_346, 18_288, 3)])
-    candidates = [f"{i:05d}" for i in range(100_000)]
-    start = time.process_time()
-    recovered = enumeration_attack(plain_hash(ids), candidates)
-    elapsed = time.process_time() - start
-    assert (recovered == ids).all()
-    assert elapsed < 1.0, f"{elapsed:.2f} s of CPU for 100,000 candidates"
+    candidates = [f"{i:05d}" for i in range(20_000)]
+    assert (enumeration_attack(plain_hash(ids), candidates) == ids).all()
     salted = enumeration_attack(salted_hash(ids, "pepper"), candidates, lambda v: salted_hash(v, "pepper"))
     assert (salted == ids).all()
     keyed = enumeration_attack(pseudonymize(ids, key=KEY, length=64), candidates)

@@ -9,7 +9,7 @@ from shopai_lab import data, propensity, recommend
 from shopai_lab.lab import notebooks_dir, read_metrics
 from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, generated_text, run_on_other_shop
 
-#: the check of the house hook: markdown must not quote years, GBP or thousands-separated counts.
+#: sessions in the sample the other shop's run uses (counted back from its text)
 SESSIONS_SAMPLE = 3_000
 
 
@@ -50,6 +50,7 @@ def other_run(sessions_file, other_shop_file, tmp_path_factory):
     return path, metrics
 
 
+@pytest.mark.notebook
 def test_other_shop_records_what_the_library_computes(other_run, sessions_file, other_shop_file):
     import pandas as pd
 
@@ -77,6 +78,7 @@ def test_other_shop_records_what_the_library_computes(other_run, sessions_file, 
     assert metrics["pair_features"] == len(recommend.PAIR_FEATURES)
 
 
+@pytest.mark.notebook
 def test_other_shop_report_is_not_stale(other_run):
     path, _ = other_run
     nb = nbformat.read(str(path), as_version=4)

@@ -41,7 +41,7 @@ def test_threshold_profit_marks_the_best_threshold():
     assert ax.get_lines()[-1].get_xdata()[0] == 0.35
     assert ax.get_ylabel() == "Profit on the test sessions (EUR)"
     with pytest.raises(ValueError, match="curve"):
-        propensity.plot_threshold_profit(curve.drop(columns="expected"))
+        propensity.plot_threshold_profit(curve.drop(columns="expected"), currency="EUR")
 
 
 def test_partial_dependence_panels_order_months_by_the_calendar():

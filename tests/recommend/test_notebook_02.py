@@ -11,8 +11,6 @@ from shopai_lab.data import clean_transactions, load_transactions
 from shopai_lab.lab import notebooks_dir, read_metrics
 from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, generated_text, run_on_other_shop
 
-#: the check of the house hook: markdown must not quote years, GBP or thousands-separated counts.
-
 
 def test_stored_notebook_02_headline_figures():
     metrics = read_metrics(notebooks_dir() / "02_collaborative_filtering.ipynb")
@@ -39,6 +37,7 @@ def other_run(other_shop_file, tmp_path_factory):
     return path, metrics
 
 
+@pytest.mark.notebook
 def test_other_shop_records_what_the_library_computes(other_run, other_shop_file):
     _, metrics = other_run
     purchases = clean_transactions(load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP)).purchases
@@ -57,6 +56,7 @@ def test_other_shop_records_what_the_library_computes(other_run, other_shop_file
     assert metrics["ndcg@10/Blend-EASE/low"] <= metrics["ndcg@10/Blend-EASE"] <= metrics["ndcg@10/Blend-EASE/high"]
 
 
+@pytest.mark.notebook
 def test_other_shop_report_is_not_stale(other_run):
     path, metrics = other_run
     nb = nbformat.read(str(path), as_version=4)

@@ -3,14 +3,12 @@ metrics must equal what the library computes on the same input."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from shopai_lab import behavior, data
 from shopai_lab import recommend as rec
-from shopai_lab.lab import cli, notebooks_dir, read_metrics
-from tests._other_shop import OTHER_SHOP_COLUMNS
+from shopai_lab.lab import notebooks_dir, read_metrics
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, run_notebook
 
 NOTEBOOK = notebooks_dir() / "10_spark_at_scale.ipynb"
 
@@ -32,45 +30,24 @@ def test_stored_notebook_10_headline_figures():
 
 
 @pytest.mark.spark
+@pytest.mark.notebook
 def test_notebook_10_runs_on_another_shops_file(other_shop_file, tmp_path):
-    column_map = {v: k for k, v in OTHER_SHOP_COLUMNS.items()}
-    argv = [
-        "run",
-        "10",
-        "--output-dir",
-        str(tmp_path),
-        "--no-progress",
-        "-p",
-        "data_path",
-        str(other_shop_file),
-        "-p",
-        "column_map",
-        json.dumps(column_map),
-        "-p",
-        "driver_memory",
-        "2g",
-        "-p",
-        "als_factors",
-        "8",
-        "-p",
-        "als_iterations",
-        "4",
-        "-p",
-        "bootstrap_draws",
-        "100",
-        "-p",
-        "lines",
-        "40000",
-        "-p",
-        "chunk_lines",
-        "20000",
-        "-p",
-        "shop_path",
-        str(tmp_path / "large_shop"),
-    ]
-    assert cli.main(argv) == 0
-    m = read_metrics(tmp_path / "10_spark_at_scale.ipynb")
-    transactions = data.load_transactions(other_shop_file, column_map)
+    # small: one shuffle partition (the data are tiny, so Spark's time goes on tasks), ALS of rank 4 for 2 sweeps,
+    # 20 bootstrap resamples, a simulated shop of 10,000 lines
+    parameters = {
+        "data_path": str(other_shop_file),
+        "column_map": OTHER_SHOP_COLUMN_MAP,
+        "driver_memory": "1g",
+        "shuffle_partitions": 1,
+        "als_factors": 4,
+        "als_iterations": 2,
+        "n_boot": 20,
+        "lines": 10_000,
+        "chunk_lines": 5_000,
+        "shop_path": str(tmp_path / "large_shop"),
+    }
+    _, m = run_notebook("10", tmp_path, parameters)
+    transactions = data.load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP)
     cleaned = data.clean_transactions(transactions)
     assert m["lines"] == len(transactions)
     assert m["clean_lines"] == len(cleaned.purchases)
@@ -80,8 +57,8 @@ def test_notebook_10_runs_on_another_shops_file(other_shop_file, tmp_path):
         round(float(behavior.cohort_retention(cleaned.purchases)[1].mean()), 4), abs=1e-9
     )
     assert m["eval_users"] == len(rec.temporal_split(cleaned.purchases, 60).eval_users)
-    ours = rec.ALS(factors=8, regularization=0.01, alpha=1.0, iterations=4, random_state=0, progress=False)
+    ours = rec.ALS(factors=4, regularization=0.01, alpha=1.0, iterations=2, random_state=0, progress=False)
     split = rec.temporal_split(cleaned.purchases, 60)
     expected = rec.evaluate(ours, split, fit=True)["ndcg"].iloc[0]
     assert m["ndcg@10/ours"] == pytest.approx(round(float(expected), 4), abs=1e-9)
-    assert m["large/lines"] == 40_000 and m["large/report_matches_truth"] is True
+    assert m["large/lines"] == 10_000 and m["large/report_matches_truth"] is True

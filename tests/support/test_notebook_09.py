@@ -1,12 +1,11 @@
 """Notebook 09: the stored headline figures, and a papermill run on another labelled file."""
 
-import json
-
 import numpy as np
 import pytest
 
 from shopai_lab import data, support
-from shopai_lab.lab import cli, notebooks_dir, read_metrics
+from shopai_lab.lab import notebooks_dir, read_metrics
+from tests._other_shop import run_notebook
 
 
 def test_stored_notebook_09_headline_figures():
@@ -41,39 +40,13 @@ def other_file(tmp_path_factory):
     return path
 
 
+@pytest.mark.notebook
 def test_notebook_09_runs_on_another_file_and_records_what_the_library_computes(other_file, tmp_path):
     column_map = {v: k for k, v in COLUMNS.items()}
     held = ["get_refund", "newsletter_subscription", "track_order"]
-    argv = [
-        "run",
-        "09",
-        "--output-dir",
-        str(tmp_path),
-        "--no-progress",
-        "-p",
-        "data_path",
-        str(other_file),
-        "-p",
-        "column_map",
-        json.dumps(column_map),
-        "-p",
-        "oos_intents",
-        json.dumps(held),
-        "-p",
-        "mlp_hidden",
-        "[32]",
-        "-p",
-        "mlp_max_iter",
-        "4",
-        "-p",
-        "n_boot",
-        "200",
-        "-p",
-        "seed",
-        "1",
-    ]
-    assert cli.main(argv) == 0
-    m = read_metrics(tmp_path / "09_customer_service.ipynb")
+    # small: a 32-unit perceptron trained for 4 epochs, 50 bootstrap resamples
+    parameters = {"oos_intents": held, "hidden_layers": [32], "mlp_max_iter": 4, "n_boot": 50, "seed": 1}
+    _, m = run_notebook("09", tmp_path, {"data_path": str(other_file), "column_map": column_map, **parameters})
 
     messages = data.load_intents(other_file, column_map)
     train, test = support.split_messages(messages, 0.2, random_state=1)
