@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from shopai_lab import data, support
+from shopai_lab import data, stats, support
 from tests._bad_input import check_row, row_ids
 
 TEXTS = ["where is my parcel", "track my order", "cancel my order", "stop the order now"] * 3
@@ -86,10 +86,11 @@ ROWS = [
     (support.compare_predictions, {"y_true": ["a"], "predictions": {"m": [None]}}, ValueError, "y_pred has 1 miss"),
     (support.intent_report, {"y_true": ["a", "b"], "y_pred": [None, "b"]}, ValueError, "y_pred has 1 missing"),
     (support.confused_pairs, {"y_true": ["a"], "y_pred": ["b"], "top": 0}, ValueError, "top must be >= 1"),
-    (support.expected_calibration_error, {"confidence": [1.2], "correct": [1]}, ValueError, "confidence"),
-    (support.expected_calibration_error, {"confidence": [0.5], "correct": [0.7]}, ValueError, "correct must be bin"),
-    (support.expected_calibration_error, {"confidence": [0.5, 0.2], "correct": [1]}, ValueError, "lengths differ"),
-    (support.reliability_table, {"confidence": [0.5], "correct": [1], "n_bins": 0}, ValueError, "n_bins"),
+    # the one ECE (stats), as notebook 09 calls it: correctness as y_true, the confidence as the probability
+    (stats.expected_calibration_error, {"y_true": [1], "probability": [1.2]}, ValueError, "probability must be"),
+    (stats.expected_calibration_error, {"y_true": [0.7], "probability": [0.5]}, ValueError, "y_true must be bin"),
+    (stats.expected_calibration_error, {"y_true": [1], "probability": [0.5, 0.2]}, ValueError, "lengths differ"),
+    (stats.reliability_table, {"y_true": [1], "probability": [0.5], "n_bins": 0}, ValueError, "n_bins"),
     # automation and out-of-scope scores
     (support.hand_over, {"intents": ["a", "b"], "score": [0.97, 0.41], "threshold": 95}, ValueError, "threshold"),
     (support.hand_over, {"intents": ["a", "b"], "score": [0.97, 0.41], "threshold": -0.1}, ValueError, "threshold"),
