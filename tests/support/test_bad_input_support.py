@@ -86,10 +86,6 @@ ROWS = [
     (support.compare_predictions, {"y_true": ["a"], "predictions": {"m": [None]}}, ValueError, "y_pred has 1 miss"),
     (support.intent_report, {"y_true": ["a", "b"], "y_pred": [None, "b"]}, ValueError, "y_pred has 1 missing"),
     (support.confused_pairs, {"y_true": ["a"], "y_pred": ["b"], "top": 0}, ValueError, "top must be >= 1"),
-    (support.expected_calibration_error, {"confidence": [1.2], "correct": [1]}, ValueError, "confidence"),
-    (support.expected_calibration_error, {"confidence": [0.5], "correct": [0.7]}, ValueError, "correct must be bin"),
-    (support.expected_calibration_error, {"confidence": [0.5, 0.2], "correct": [1]}, ValueError, "lengths differ"),
-    (support.reliability_table, {"confidence": [0.5], "correct": [1], "n_bins": 0}, ValueError, "n_bins"),
     # automation and out-of-scope scores
     (support.hand_over, {"intents": ["a", "b"], "score": [0.97, 0.41], "threshold": 95}, ValueError, "threshold"),
     (support.hand_over, {"intents": ["a", "b"], "score": [0.97, 0.41], "threshold": -0.1}, ValueError, "threshold"),
