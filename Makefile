@@ -1,6 +1,6 @@
 # The two commands: `make report` (set up, run every notebook on the bundled data into reports/)
 # and `make test` (set up, run the whole test suite). Both create .venv when it is missing.
-# For the edit loop: `make test-fast` (unit tests and doctests; no notebook is run, a few seconds to a minute).
+# For the edit loop: `make test-fast` (unit tests and doctests: no notebook run, no Spark; under 2 min on 2 cores).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -35,10 +35,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(TEST_THREADS) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-# unit tests and doctests only: every test marked `notebook` (nbval's cells and the papermill runs on another
-# shop's file, see pyproject.toml) is left out; `make test` runs them
+# unit tests and doctests only: the tests marked `notebook` (nbval's cells and the papermill runs on another shop's
+# file, see pyproject.toml) and `spark` (a JVM per process) are left out; `make test` runs them
 test-fast: $(STAMP)
-	$(TEST_THREADS) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not notebook"
+	$(TEST_THREADS) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not notebook and not spark"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

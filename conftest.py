@@ -5,7 +5,7 @@ Tests that run a notebook (nbval's cells, and the papermill runs on another shop
 ``@pytest.mark.notebook``) are marked ``notebook`` and run first: they are the long ones, and with
 ``pytest -n 2 --dist loadfile --no-loadscope-reorder`` (``make test``) starting them first leaves the many
 short files to fill the end, so neither worker waits on a long notebook at the end. ``make test-fast``
-(``-m "not notebook"``) leaves them out.
+(``-m "not notebook and not spark"``) leaves them out.
 """
 
 import os

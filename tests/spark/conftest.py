@@ -1,8 +1,8 @@
 """Spark tests: the one local SparkSession (the ``spark`` fixture of tests/conftest.py), skipped cleanly without
 pyspark or Java.
 
-Tests that need Spark carry the ``spark`` marker. Set ``SHOPAI_REQUIRE_SPARK=1`` (CI does) to turn
-the skip into a failure, so a broken Spark install can never pass as "skipped".
+Tests that need Spark carry the ``spark`` marker (registered in pyproject.toml). Set ``SHOPAI_REQUIRE_SPARK=1``
+(CI does) to turn the skip into a failure, so a broken Spark install can never pass as "skipped".
 """
 
 from __future__ import annotations
@@ -11,10 +11,6 @@ import pytest
 
 from shopai_lab.spark import INSTALL_HINT, spark_available
 from tests.conftest import REQUIRE_SPARK
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "spark: needs pyspark and a Java runtime (skipped without them)")
 
 
 def pytest_collection_modifyitems(config, items):
