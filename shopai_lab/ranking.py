@@ -46,6 +46,14 @@ __all__ = [
 QUANTIZE_BITS = 32
 
 
+def _as_float(values, name: str) -> np.ndarray:
+    """A float64 copy of ``values``, or a TypeError naming ``name``."""
+    try:
+        return np.array(values, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be numbers, got {type(values).__name__} ({exc})") from None
+
+
 def quantize(values, bits: int = QUANTIZE_BITS, axis: int | None = None, scale: float | None = None) -> np.ndarray:
     """``values`` rounded to a grid of ``2**-bits`` times their largest magnitude (a new float64 array).
 
@@ -84,7 +92,7 @@ def quantize(values, bits: int = QUANTIZE_BITS, axis: int | None = None, scale: 
     """
     if isinstance(bits, bool) or not isinstance(bits, (int, np.integer)) or not 8 <= int(bits) <= 52:
         raise ValueError(f"bits must be an integer from 8 to 52, got {bits!r}")
-    x = np.array(values, dtype=np.float64, copy=True)
+    x = _as_float(values, "values")
     if x.size == 0:
         return x
     finite = np.isfinite(x)
@@ -126,11 +134,12 @@ def top_k_rows(scores, k: int) -> tuple[np.ndarray, np.ndarray]:
     >>> items.tolist()
     [[2, 0, 1]]
     """
+    scores = _as_float(scores, "scores")
+    if scores.ndim != 2:
+        raise ValueError(f"scores must be a 2-D array of rows x columns, got shape {scores.shape}")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= scores.shape[1]:
+        raise ValueError(f"k must be an integer between 1 and the number of columns ({scores.shape[1]}), got {k!r}")
     q = quantize(scores, axis=1)
-    if q.ndim != 2:
-        raise ValueError(f"scores must be a 2-D array of rows x columns, got shape {q.shape}")
-    if not 1 <= k <= q.shape[1]:
-        raise ValueError(f"k={k} must be between 1 and the number of columns ({q.shape[1]})")
     part = np.argpartition(-q, k - 1, axis=1)[:, :k]
     part_scores = np.take_along_axis(q, part, axis=1)
     order = np.lexsort((part, -part_scores), axis=1)
@@ -156,7 +165,7 @@ def descending_order(scores) -> np.ndarray:
     >>> descending_order([0.2, 0.1 + 0.2, 0.3, np.nan]).tolist()
     [1, 2, 0, 3]
     """
-    q = quantize(np.asarray(scores, dtype=np.float64).ravel())
+    q = quantize(_as_float(scores, "scores").ravel())
     key = np.where(np.isnan(q), np.inf, -q)
     return np.argsort(key, kind="stable")
 

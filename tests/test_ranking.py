@@ -161,3 +161,19 @@ def test_lof_scores_do_not_move_with_last_bit_noise_in_duplicated_data():
     scores = LOFDetector(n_neighbors=15).fit_score(pd.DataFrame(quantize(X, axis=0), columns=list("xyz")))
     noisy = pd.DataFrame(quantize(other_cpu(X, 8), axis=0), columns=list("xyz"))
     assert np.array_equal(LOFDetector(n_neighbors=15).fit_score(noisy), scores)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (lambda: quantize(["a", "b"]), TypeError, "values must be numbers"),
+        (lambda: top_k_rows(np.ones(5), 2), ValueError, "2-D"),
+        (lambda: top_k_rows(np.ones((2, 3)), 4), ValueError, "k must be an integer between 1 and"),
+        (lambda: top_k_rows(np.ones((2, 3)), 1.5), ValueError, "k must be an integer"),
+        (lambda: top_k_rows([["x"]], 1), TypeError, "scores must be numbers"),
+        (lambda: descending_order(["x"]), TypeError, "scores must be numbers"),
+    ],
+)
+def test_bad_input_is_named(call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call()
