@@ -22,8 +22,12 @@ min twins) for a choice among near-equal candidates (a tuned hyper-parameter, a 
 threshold), :func:`nearest_neighbors` for neighbour searches, and :func:`quantize` before a metric
 that ranks (AUC, average precision).
 
-Float32 scores carry noise near ``1e-7`` relative, which 32 bits cannot absorb: compute scores that
-are ranked in float64 (the recommenders here do).
+The grid absorbs float64 noise. Scores rounded to float32 after a BLAS computation carry noise near
+``1e-7`` relative, which it cannot absorb: keep such scores in float64, or make them deterministic (EASE's
+float32 weights come from one inverse and are used through scipy's sparse products, which compute the
+same on every CPU: measured bit-identical between the default and AVX2 arithmetic). ALS scores differ by
+about ``1e-8`` relative between BLAS kernels (an unconverged conjugate-gradient solve): no list flipped on
+the bundled data, but a float32 ALS would need a coarser grid or a converged solve.
 """
 
 from __future__ import annotations
