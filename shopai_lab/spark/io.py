@@ -115,8 +115,26 @@ def to_canonical(raw: DataFrame, column_map: Mapping[str, str] | str | None = No
     _check_frame(raw, "raw", [])
     mapping = resolve_column_map(list(raw.columns), column_map)
     source_of = {canonical: source for source, canonical in mapping.items()}
-    dtypes = dict(raw.dtypes)
-    columns, checks = {}, []
+    columns = _typed_columns(source_of, dict(raw.dtypes))
+    typed = raw.select(*[expr.alias(name) for name, expr in columns.items()])
+    flags = [name for name in columns if name.startswith("_bad_")]
+    counts = _value_counts(typed, flags)
+    _refuse_bad_values(counts, source_of)
+    fixed = {}
+    for name in ID_COLUMNS:
+        if counts[f"present_{name}"] and counts[f"float_{name}"] == counts[f"present_{name}"]:
+            fixed[name] = F.regexp_replace(F.col(name), r"\.0+$", "")
+    if not counts["fractional"]:
+        fixed["quantity"] = F.col("quantity").cast(T.LongType())
+    typed = typed.drop(*flags)
+    return typed.withColumns(fixed) if fixed else typed
+
+
+def _typed_columns(source_of: dict[str, str], dtypes: dict[str, str]) -> dict:
+    """Canonical column expressions of the mapped source columns, with ``_bad_*`` flags for unparseable values."""
+    from pyspark.sql import functions as F
+
+    columns = {}
     for canonical in CANONICAL_COLUMNS:
         if canonical not in source_of:
             continue
@@ -138,9 +156,14 @@ def to_canonical(raw: DataFrame, column_map: Mapping[str, str] | str | None = No
                 columns["_bad_timestamp"] = src.isNotNull() & F.try_to_timestamp(src).isNull()
         else:
             columns[canonical] = src.cast("string")
-    typed = raw.select(*[expr.alias(name) for name, expr in columns.items()])
-    flags = [name for name in columns if name.startswith("_bad_")]
-    checks += [F.sum(F.col(name).cast("long")).alias(name[1:]) for name in flags]
+    return columns
+
+
+def _value_counts(typed: DataFrame, flags: list[str]) -> dict[str, int]:
+    """One pass over ``typed``: unparseable values, ids written as floats, missing values, fractional quantities."""
+    from pyspark.sql import functions as F
+
+    checks = [F.sum(F.col(name).cast("long")).alias(name[1:]) for name in flags]
     for name in ID_COLUMNS:  # a file written from a float column spells every id "17850.0"
         checks.append(F.sum(F.col(name).isNotNull().cast("long")).alias(f"present_{name}"))
         checks.append(F.sum(F.col(name).rlike(r"^\d+\.0+$").cast("long")).alias(f"float_{name}"))
@@ -149,7 +172,11 @@ def to_canonical(raw: DataFrame, column_map: Mapping[str, str] | str | None = No
             checks.append(F.sum(F.col(name).isNull().cast("long")).alias(f"missing_{name}"))
     checks.append(F.sum((F.col("quantity") != F.floor(F.col("quantity"))).cast("long")).alias("fractional"))
     counts = typed.agg(*checks).first().asDict()
-    counts = {k: int(v or 0) for k, v in counts.items()}
+    return {k: int(v or 0) for k, v in counts.items()}
+
+
+def _refuse_bad_values(counts: dict[str, int], source_of: dict[str, str]) -> None:
+    """A ValueError naming the source column of values that are not numbers or dates, or are missing."""
     for canonical in ("quantity", "unit_price", "timestamp"):
         bad = counts.get(f"bad_{canonical}", 0)
         if bad:
@@ -163,14 +190,6 @@ def to_canonical(raw: DataFrame, column_map: Mapping[str, str] | str | None = No
                 f"column {_label(name, source_of)} has {counts[f'missing_{name}']} missing value(s); "
                 "every line needs an invoice, item, quantity, unit price and timestamp"
             )
-    fixed = {}
-    for name in ID_COLUMNS:
-        if counts[f"present_{name}"] and counts[f"float_{name}"] == counts[f"present_{name}"]:
-            fixed[name] = F.regexp_replace(F.col(name), r"\.0+$", "")
-    if not counts["fractional"]:
-        fixed["quantity"] = F.col("quantity").cast(T.LongType())
-    typed = typed.drop(*flags)
-    return typed.withColumns(fixed) if fixed else typed
 
 
 def _label(canonical: str, source_of: dict[str, str]) -> str:

@@ -82,6 +82,30 @@ def _chunk(
     return table, truth
 
 
+def _prepare_folder(folder: Path) -> Path:
+    """``folder`` made ready for a simulated shop: new, or holding only an earlier one (whose parts go)."""
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"path {str(folder)!r} is a file: pass a folder (new or holding a simulated shop)")
+    if folder.exists() and any(p for p in folder.iterdir() if not (p.name.startswith("part-") or p.name == MANIFEST)):
+        raise ValueError(f"{str(folder)!r} holds files other than a simulated shop's: pass an empty or new folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("part-*.parquet"):
+        old.unlink()
+    return folder
+
+
+def _catalogue(random_state: int, n_items: int, n_customers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cumulative popularity of items and customers (Zipf-like) and item prices, shared by every chunk."""
+    shared = np.random.default_rng(np.random.SeedSequence(random_state).spawn(1)[0])
+    item_weight = 1.0 / np.arange(1, n_items + 1) ** 0.9
+    customer_weight = 1.0 / np.arange(1, n_customers + 1) ** 0.7
+    item_cdf = np.cumsum(item_weight / item_weight.sum())
+    customer_cdf = np.cumsum(customer_weight / customer_weight.sum())
+    item_cdf[-1] = customer_cdf[-1] = 1.0
+    item_price = np.round(np.exp(shared.normal(1.0, 0.7, n_items)), 2).clip(0.1, None)
+    return item_cdf, customer_cdf, item_price
+
+
 def write_simulated_shop(
     path: str | Path,
     lines: int,
@@ -138,22 +162,8 @@ def write_simulated_shop(
     require_bool(progress, "progress")
     import pyarrow.parquet as pq
 
-    folder = Path(path)
-    if folder.exists() and not folder.is_dir():
-        raise ValueError(f"path {str(folder)!r} is a file: pass a folder (new or holding a simulated shop)")
-    if folder.exists() and any(p for p in folder.iterdir() if not (p.name.startswith("part-") or p.name == MANIFEST)):
-        raise ValueError(f"{str(folder)!r} holds files other than a simulated shop's: pass an empty or new folder")
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("part-*.parquet"):
-        old.unlink()
-    seeds = np.random.SeedSequence(random_state)
-    shared = np.random.default_rng(seeds.spawn(1)[0])
-    item_weight = 1.0 / np.arange(1, n_items + 1) ** 0.9
-    customer_weight = 1.0 / np.arange(1, n_customers + 1) ** 0.7
-    item_cdf = np.cumsum(item_weight / item_weight.sum())
-    customer_cdf = np.cumsum(customer_weight / customer_weight.sum())
-    item_cdf[-1] = customer_cdf[-1] = 1.0
-    item_price = np.round(np.exp(shared.normal(1.0, 0.7, n_items)), 2).clip(0.1, None)
+    folder = _prepare_folder(Path(path))
+    item_cdf, customer_cdf, item_price = _catalogue(random_state, n_items, n_customers)
     sizes = [chunk_lines] * (lines // chunk_lines) + ([lines % chunk_lines] if lines % chunk_lines else [])
     totals = dict.fromkeys(
         [
