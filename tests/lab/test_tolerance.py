@@ -16,7 +16,6 @@ from shopai_lab.lab.tolerance import (
 )
 
 RTOL = DEFAULT.rtol
-reconcile_outputs = compare_outputs
 
 
 @pytest.mark.parametrize(
@@ -47,18 +46,11 @@ def test_reconcile_text_keeps_words_and_integers_exact():
 
 
 def test_reconcile_outputs_uses_the_tolerance_recorded_with_a_metric():
-    def metric(value, **tolerance):
-        return {
-            "output_type": "display_data",
-            "metadata": {},
-            "data": {METRIC_MIMETYPE: {"name": "ndcg", "value": value, **tolerance}, "text/plain": f"ndcg = {value!r}"},
-        }
-
-    stored = [metric(0.1148, rtol=0.02)]
-    new = [metric(0.1131, rtol=0.02)]
-    assert reconcile_outputs(new, stored) == stored
+    stored = [metric_output(0.1148, rtol=0.02)]
+    new = [metric_output(0.1131, rtol=0.02)]
+    assert compare_outputs(new, stored) == stored
     assert new[0]["data"][METRIC_MIMETYPE]["value"] == 0.1131  # the input is not modified
-    assert reconcile_outputs([metric(0.1131)], [metric(0.1148)]) != [metric(0.1148)]
+    assert compare_outputs([metric_output(0.1131)], [metric_output(0.1148)]) != [metric_output(0.1148)]
     assert RTOL < 0.0148
 
 
@@ -81,7 +73,7 @@ def test_reconcile_outputs_of_streams_and_tables():
             "data": {"text/plain": "   ndcg\nA  0.1130", "text/html": "<td>0.1130</td>"},
         },
     ]
-    assert reconcile_outputs(new, stored) == stored
+    assert compare_outputs(new, stored) == stored
 
 
 def metric_output(value, **tolerance):
