@@ -22,4 +22,9 @@ its result, :class:`~shopai_lab.stats.Interval`, and the one expected calibratio
 and :mod:`shopai_lab.plotting` (the house plot style).
 """
 
+import sys as _sys
+
+if _sys.version_info < (3, 11):  # the pinned stack (numpy 2.4, pandas 3.1, scikit-learn 1.9) needs 3.11
+    raise ImportError(f"ShopAI Lab needs Python 3.11 or newer; this is Python {_sys.version.split()[0]}")
+
 __version__ = "0.1.0"

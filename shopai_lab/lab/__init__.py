@@ -1,17 +1,16 @@
 """The lab itself: where data and notebooks live, notebook records, the `shopai-lab` command."""
 
 from shopai_lab.data.paths import PROJECT_ROOT, data_dir
-from shopai_lab.lab.cli import (
-    KERNEL_NAME,
+from shopai_lab.lab.cli import build_parser, init_lab
+from shopai_lab.lab.execution import KERNEL_NAME, execute
+from shopai_lab.lab.html import write_html, write_index
+from shopai_lab.lab.notebooks import (
     CliError,
     available_notebooks,
-    build_parser,
     check_parameters,
-    execute,
     notebook_parameters,
     parse_value,
     resolve_notebooks,
-    write_html,
 )
 from shopai_lab.lab.paths import notebooks_dir
 from shopai_lab.lab.records import METRIC_MIMETYPE, normalize_notebook, read_metrics, record
@@ -35,6 +34,7 @@ __all__ = [
     "check_parameters",
     "data_dir",
     "execute",
+    "init_lab",
     "normalize_notebook",
     "notebook_parameters",
     "notebooks_dir",
@@ -43,4 +43,5 @@ __all__ = [
     "record",
     "resolve_notebooks",
     "write_html",
+    "write_index",
 ]
