@@ -1,9 +1,9 @@
 """pyproject.toml, environment.yml and constraints.txt must name the same packages."""
 
 import re
+import tomllib
 from pathlib import Path
 
-import tomllib
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
