@@ -1,4 +1,4 @@
-"""Two conventions of every public signature in ``shopai_lab`` (README, Vocabulary): ``currency`` is never a
+"""Two conventions of every public signature in ``shopai_lab`` (CONTRIBUTING.md, Vocabulary): ``currency`` is never a
 default inside the library (a caller always says which one), and ``random_state`` defaults to a seed, so
 that a call without one gives the same answer every time."""
 
