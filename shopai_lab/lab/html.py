@@ -94,8 +94,12 @@ def _report_notebook(nb, code: bool, run: Mapping[str, Any] | None):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = render_maths(cell.source)
-        elif not code:
+            continue
+        if not code:
             cell.outputs = [o for o in cell.get("outputs", []) if METRIC_MIMETYPE not in o.get("data", {})]
+        for output in cell.get("outputs", []):  # sentences shown as Markdown (report.show) may carry maths too
+            if "text/markdown" in output.get("data", {}):
+                output["data"]["text/markdown"] = render_maths(output["data"]["text/markdown"])
     if run is not None:
         first_markdown = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), -1)
         nb.cells.insert(first_markdown + 1, nbformat.v4.new_markdown_cell(run_with_markdown(run)))

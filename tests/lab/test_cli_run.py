@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from shopai_lab.lab import METRIC_MIMETYPE, cli
+from shopai_lab.lab import METRIC_MIMETYPE, PROJECT_ROOT, cli
 from shopai_lab.lab.html import external_scripts, render_maths, write_html, write_index
 from shopai_lab.lab.notebooks import expected_type, resolve_notebooks, resolve_path_parameters
 
@@ -155,3 +155,16 @@ def test_a_run_names_each_notebook_and_its_kernel_stays_quiet(tmp_path, monkeypa
     assert "01_tiny:" in err  # the progress bar carries the notebook's name
     assert "without encryption" not in err
     assert (tmp_path / "out" / "index.html").is_file() and (tmp_path / "out" / "01_tiny.html").is_file()
+
+
+@pytest.mark.parametrize("notebook", sorted(p.name for p in (PROJECT_ROOT / "notebooks").glob("[0-9][0-9]*.ipynb")))
+def test_every_stored_notebook_renders_its_maths_without_the_network(notebook, tmp_path):
+    """Each formula of each notebook is one latex2mathml can read (no LaTeX left for MathJax), and the report
+    fetches nothing."""
+    source = PROJECT_ROOT / "notebooks" / notebook
+    for cell in nbformat.read(str(source), as_version=4).cells:
+        if cell.cell_type == "markdown":
+            assert "<code>" not in render_maths(cell.source).replace(cell.source, "")
+    copy = tmp_path / notebook
+    copy.write_bytes(source.read_bytes())
+    assert external_scripts(write_html(copy, code=False).read_text(encoding="utf-8")) == []
