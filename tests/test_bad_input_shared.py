@@ -57,6 +57,24 @@ ROWS = [
         ValueError,
         "groups has 1 missing",
     ),
+    # stats: the group bootstrap
+    (
+        stats.group_bootstrap,
+        {"values": [1.0, 2.0, 3.0], "groups": ["a", "a"]},
+        ValueError,
+        "same length|lengths differ",
+    ),
+    (stats.group_bootstrap, {"values": [1.0, 2.0, 3.0], "groups": ["a", "a", "b"]}, ValueError, "group 'b' must hold"),
+    (stats.group_bootstrap, {"values": [1.0, np.nan], "groups": ["a", "a"]}, ValueError, "values has 1 missing"),
+    (stats.group_bootstrap, {"values": [1.0, 2.0], "groups": ["a", None]}, ValueError, "groups has 1 missing"),
+    (stats.group_bootstrap, {"values": ["1", "2"], "groups": ["a", "a"]}, TypeError, "values must hold numbers"),
+    (
+        stats.group_bootstrap,
+        {"values": [1.0, 2.0, 3.0, 4.0], "groups": ["a", "a", "b", "b"], "reference": "c"},
+        ValueError,
+        "reference 'c' is not one of the groups",
+    ),
+    (stats.group_bootstrap, {"values": [1.0, 2.0], "groups": ["a", "a"], "n_boot": 1}, ValueError, "n_boot"),
 ]
 
 

@@ -13,6 +13,7 @@ from shopai_lab.stats import (
     Interval,
     bootstrap_mean,
     expected_calibration_error,
+    group_bootstrap,
     paired_bootstrap,
     paired_metric_bootstrap,
     reliability_table,
@@ -106,6 +107,23 @@ def test_paired_bootstrap_matches_the_normal_interval_of_a_mean_difference():
     assert result.low == pytest.approx(gain.mean() - 1.959964 * se, abs=0.15 * 1.96 * se)
     assert result.high == pytest.approx(gain.mean() + 1.959964 * se, abs=0.15 * 1.96 * se)
     assert result.se == pytest.approx(se, rel=0.05)
+
+
+def test_group_bootstrap_matches_the_normal_interval_of_a_difference_of_two_means():
+    rng = np.random.default_rng(5)
+    old, new = rng.normal(0.2, 0.3, size=3_000), rng.normal(0.15, 0.2, size=1_000)
+    result = group_bootstrap(np.r_[old, new], ["old"] * 3_000 + ["new"] * 1_000, n_boot=4_000, random_state=2)
+    gap = result["new - old"]
+    se = np.sqrt(old.var(ddof=1) / old.size + new.var(ddof=1) / new.size)
+    assert gap.estimate == pytest.approx(new.mean() - old.mean(), abs=1e-12)
+    assert gap.se == pytest.approx(se, rel=0.05)
+    assert gap.low == pytest.approx(gap.estimate - 1.959964 * se, abs=0.15 * 1.96 * se)
+    assert result["new"].n == 1_000 and result["old"].estimate == pytest.approx(old.mean())
+    assert list(group_bootstrap(np.r_[old, new], ["old"] * 3_000 + ["new"] * 1_000, reference="new", n_boot=10)) == [
+        "new",
+        "old",
+        "old - new",
+    ]
 
 
 def test_paired_bootstrap_is_paired_not_two_sample():
