@@ -45,6 +45,7 @@ DOMAINS: frozenset[str] = frozenset(
         "privacy",
         "support",
         "spark",
+        "fairness",
     }
 )
 

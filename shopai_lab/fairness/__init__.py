@@ -1,0 +1,28 @@
+"""Fairness and transparency (notebook 11): who gets shown what, who pays what, and why.
+
+- :mod:`~shopai_lab.fairness.groups`: per-group metrics with intervals and gaps (customer side).
+- :mod:`~shopai_lab.fairness.exposure`: position-based exposure, its Gini, exposure vs merit (provider side).
+- :mod:`~shopai_lab.fairness.rerank`: top-k lists with an exposure constraint that holds on every list.
+- :mod:`~shopai_lab.fairness.pricing`: group prices under a cap on their ratio, and the revenue frontier.
+- :mod:`~shopai_lab.fairness.cards`: short model cards generated from results.
+"""
+
+from shopai_lab.fairness.cards import model_card
+from shopai_lab.fairness.exposure import exposure_disparity, exposure_table, gini, item_exposure, position_weights
+from shopai_lab.fairness.groups import group_metric_table
+from shopai_lab.fairness.pricing import capped_group_prices, group_optimal_prices, price_frontier
+from shopai_lab.fairness.rerank import exposure_constrained_top_k
+
+__all__ = [
+    "capped_group_prices",
+    "exposure_constrained_top_k",
+    "exposure_disparity",
+    "exposure_table",
+    "gini",
+    "group_metric_table",
+    "group_optimal_prices",
+    "item_exposure",
+    "model_card",
+    "position_weights",
+    "price_frontier",
+]

@@ -1,0 +1,85 @@
+"""Bad input to the fairness functions gets a ValueError or TypeError naming the parameter."""
+
+import numpy as np
+import pytest
+
+from shopai_lab import fairness
+from tests._bad_input import row_ids
+
+LINEAR = [lambda p: np.maximum(10 - p, 0.0)]
+
+ROWS = [
+    (fairness.position_weights, {"k": 0}, ValueError, "k"),
+    (fairness.item_exposure, {"lists": [[0, 5]], "n_items": 3}, ValueError, "lists has position"),
+    (fairness.item_exposure, {"lists": [0, 1], "n_items": 3}, ValueError, "lists must be 2-dimensional"),
+    (fairness.item_exposure, {"lists": [[0.5, 1.0]], "n_items": 3}, TypeError, "lists must hold integer"),
+    (fairness.gini, {"values": []}, ValueError, "values is empty"),
+    (fairness.gini, {"values": [1.0, -1.0]}, ValueError, "values must be >= 0"),
+    (fairness.gini, {"values": [1.0, np.nan]}, ValueError, "values has 1 missing"),
+    (fairness.exposure_table, {"exposure": [1.0], "merit": [1.0, 2.0], "groups": ["a"]}, ValueError, "length"),
+    (fairness.exposure_table, {"exposure": [0.0, 0.0], "merit": [1.0, 2.0], "groups": ["a", "b"]}, ValueError, "zero"),
+    (
+        fairness.exposure_constrained_top_k,
+        {"scores": [[0.1, np.nan]], "protected": [True, False], "k": 1, "min_share": 0.5},
+        ValueError,
+        "NaN",
+    ),
+    (
+        fairness.exposure_constrained_top_k,
+        {"scores": [0.1, 0.2], "protected": [True, False], "k": 1, "min_share": 0.5},
+        ValueError,
+        "2-D",
+    ),
+    (
+        fairness.exposure_constrained_top_k,
+        {"scores": [[0.1, 0.2]], "protected": [True], "k": 1, "min_share": 0.5},
+        ValueError,
+        "protected must hold one flag",
+    ),
+    (
+        fairness.exposure_constrained_top_k,
+        {"scores": [[0.1, 0.2]], "protected": [0.3, 0.7], "k": 1, "min_share": 0.5},
+        ValueError,
+        "protected must be binary",
+    ),
+    (
+        fairness.exposure_constrained_top_k,
+        {"scores": [[0.1, 0.2]], "protected": [True, False], "k": 3, "min_share": 0.5},
+        ValueError,
+        "k \\(3\\) must not exceed",
+    ),
+    (
+        fairness.exposure_constrained_top_k,
+        {"scores": [[0.1, 0.2]], "protected": [True, False], "k": 1, "min_share": 1.5},
+        ValueError,
+        "min_share",
+    ),
+    (fairness.group_optimal_prices, {"demand": [], "bounds": (1, 2)}, TypeError, "demand must be a non-empty list"),
+    (fairness.group_optimal_prices, {"demand": [3.0], "bounds": (1, 2)}, TypeError, "demand\\[0\\]"),
+    (fairness.group_optimal_prices, {"demand": LINEAR, "bounds": 5}, TypeError, "bounds must be a"),
+    (fairness.group_optimal_prices, {"demand": LINEAR, "bounds": (3, 2)}, ValueError, "bounds\\[1\\]"),
+    (fairness.group_optimal_prices, {"demand": LINEAR, "bounds": (0, 2)}, ValueError, "bounds\\[0\\]"),
+    (
+        fairness.group_optimal_prices,
+        {"demand": [lambda p: p - 20], "bounds": (1, 2)},
+        ValueError,
+        "non-negative quantity",
+    ),
+    (fairness.capped_group_prices, {"demand": LINEAR, "bounds": (1, 2), "max_ratio": 0.5}, ValueError, "max_ratio"),
+    (fairness.price_frontier, {"demand": LINEAR, "bounds": (1, 2), "ratios": []}, ValueError, "ratios is empty"),
+    (fairness.group_metric_table, {"values": [1.0, 2.0, 3.0], "groups": ["a", "a", "b"]}, ValueError, "group 'b'"),
+    (fairness.model_card, {"name": "m", "purpose": "p", "data": "d", "metrics": {}}, TypeError, "metrics"),
+    (fairness.model_card, {"name": "", "purpose": "p", "data": "d", "metrics": {"a": "1"}}, ValueError, "name"),
+    (
+        fairness.model_card,
+        {"name": "m", "purpose": "p", "data": "d", "metrics": {"a": "1"}, "limits": "x"},
+        TypeError,
+        "limits",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "kwargs", "error", "pattern"), ROWS, ids=row_ids(ROWS))
+def test_bad_input(call, kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call(**kwargs)
