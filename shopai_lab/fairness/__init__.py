@@ -4,6 +4,7 @@
 - :mod:`~shopai_lab.fairness.exposure`: position-based exposure, its Gini, exposure vs merit (provider side).
 - :mod:`~shopai_lab.fairness.rerank`: top-k lists with an exposure constraint that holds on every list.
 - :mod:`~shopai_lab.fairness.pricing`: group prices under a cap on their ratio, and the revenue frontier.
+- :mod:`~shopai_lab.fairness.targeting`: a targeting rule's rates by group, and equal-opportunity thresholds.
 - :mod:`~shopai_lab.fairness.cards`: short model cards generated from results.
 """
 
@@ -12,9 +13,11 @@ from shopai_lab.fairness.exposure import exposure_disparity, exposure_table, gin
 from shopai_lab.fairness.groups import group_metric_table
 from shopai_lab.fairness.pricing import capped_group_prices, group_optimal_prices, price_frontier
 from shopai_lab.fairness.rerank import exposure_constrained_top_k
+from shopai_lab.fairness.targeting import equal_opportunity_thresholds, targeting_table
 
 __all__ = [
     "capped_group_prices",
+    "equal_opportunity_thresholds",
     "exposure_constrained_top_k",
     "exposure_disparity",
     "exposure_table",
@@ -25,4 +28,5 @@ __all__ = [
     "model_card",
     "position_weights",
     "price_frontier",
+    "targeting_table",
 ]

@@ -83,3 +83,49 @@ ROWS = [
 def test_bad_input(call, kwargs, error, pattern):
     with pytest.raises(error, match=pattern):
         call(**kwargs)
+
+
+TARGETING_ROWS = [
+    (
+        fairness.targeting_table,
+        {"y_true": [1, 0], "selected": [1], "probability": [0.5, 0.5], "groups": ["a", "a"]},
+        ValueError,
+        "length",
+    ),
+    (
+        fairness.targeting_table,
+        {"y_true": [1, 0], "selected": [0.2, 0.9], "probability": [0.5, 0.5], "groups": ["a", "a"]},
+        ValueError,
+        "selected must be binary",
+    ),
+    (
+        fairness.targeting_table,
+        {"y_true": [1, 0], "selected": [1, 0], "probability": [1.5, 0.5], "groups": ["a", "a"]},
+        ValueError,
+        "probability",
+    ),
+    (
+        fairness.targeting_table,
+        {"y_true": [1, 0], "selected": [1, 0], "probability": [0.5, 0.5], "groups": ["a", None]},
+        ValueError,
+        "groups has 1 missing",
+    ),
+    (
+        fairness.equal_opportunity_thresholds,
+        {"y_true": [0, 0], "probability": [0.5, 0.5], "groups": ["a", "a"], "target_rate": 0.5},
+        ValueError,
+        "group 'a' has no buyers",
+    ),
+    (
+        fairness.equal_opportunity_thresholds,
+        {"y_true": [1, 0], "probability": [0.5, 0.5], "groups": ["a", "a"], "target_rate": 0},
+        ValueError,
+        "target_rate",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "kwargs", "error", "pattern"), TARGETING_ROWS, ids=row_ids(TARGETING_ROWS))
+def test_bad_targeting_input(call, kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call(**kwargs)

@@ -140,3 +140,53 @@ def test_model_card_lists_metrics_groups_and_limits():
     table = fairness.group_metric_table(np.r_[np.zeros(5), np.ones(5)], ["a"] * 5 + ["b"] * 5, n_boot=50)
     card = fairness.model_card("Blend", "next products", "lines to 2011-10", {"nDCG@10": "0.116"}, table, ["no prices"])
     assert card.startswith("# Model card: Blend") and "| a |" in card and "- no prices" in card
+
+
+def _targeting_case(seed=0, n=4_000):
+    rng = np.random.default_rng(seed)
+    groups = np.where(rng.random(n) < 0.3, "new", "returning")
+    probability = np.clip(rng.beta(2, 5, n) + np.where(groups == "returning", 0.1, 0.0), 0, 1)
+    bought = rng.random(n) < probability
+    return bought, probability >= 0.4, probability, groups
+
+
+def test_targeting_rates_equal_fairlearns_metric_frame():
+    from fairlearn.metrics import (
+        MetricFrame,
+        equalized_odds_difference,
+        false_positive_rate,
+        selection_rate,
+        true_positive_rate,
+    )
+    from sklearn.metrics import precision_score
+
+    bought, selected, probability, groups = _targeting_case()
+    table = fairness.targeting_table(bought, selected, probability, groups, n_boot=200)
+    frame = MetricFrame(
+        metrics={
+            "selection_rate": selection_rate,
+            "precision": precision_score,
+            "true_positive_rate": true_positive_rate,
+            "false_positive_rate": false_positive_rate,
+        },
+        y_true=bought,
+        y_pred=selected,
+        sensitive_features=groups,
+    )
+    for rate in frame.by_group.columns:
+        for group in ("new", "returning"):
+            assert table.loc[(group, rate), "estimate"] == pytest.approx(frame.by_group.loc[group, rate])
+    expected = equalized_odds_difference(bought, selected, sensitive_features=groups)
+    assert table.attrs["largest_gap"]["equalized_odds"] == pytest.approx(expected)
+    gap = probability[groups == "new"].mean() - bought[groups == "new"].mean()
+    assert table.loc[("new", "calibration_gap"), "estimate"] == pytest.approx(gap)
+    assert (table["low"] <= table["estimate"]).all() and (table["estimate"] <= table["high"]).all()
+
+
+def test_equal_opportunity_thresholds_reach_the_target_rate_in_every_group():
+    bought, _, probability, groups = _targeting_case(seed=3)
+    thresholds = fairness.equal_opportunity_thresholds(bought, probability, groups, target_rate=0.6)
+    for group, threshold in thresholds.items():
+        buyers = probability[(groups == group) & bought]
+        assert (buyers >= threshold).mean() >= 0.6
+        assert (buyers > threshold).mean() < 0.6  # the highest threshold that reaches it
