@@ -13,7 +13,7 @@ its public names (``from shopai_lab import behavior; behavior.rfm(...)``):
 - :mod:`shopai_lab.experiments`: A/B tests, variance reduction, power, sequential tests, uplift (07).
 - :mod:`shopai_lab.anomaly` and :mod:`shopai_lab.privacy`: orders that need a human; publishing safely (08).
 - :mod:`shopai_lab.support`: customer-service intents, answers and hand-over (09).
-- :mod:`shopai_lab.fairness`: group metrics, exposure, exposure-constrained lists, capped group prices, model cards (11).
+- :mod:`shopai_lab.fairness`: group metrics, exposure, constrained lists, capped group prices, model cards (11).
 - :mod:`shopai_lab.lab`: paths, notebook records (``record``), the ``shopai-lab`` command.
 
 Shared by all: :mod:`shopai_lab.schema` (canonical columns and the glossary), :mod:`shopai_lab._validation`

@@ -1,6 +1,7 @@
 """Bad input to the fairness functions gets a ValueError or TypeError naming the parameter."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from shopai_lab import fairness
@@ -127,5 +128,72 @@ TARGETING_ROWS = [
 
 @pytest.mark.parametrize(("call", "kwargs", "error", "pattern"), TARGETING_ROWS, ids=row_ids(TARGETING_ROWS))
 def test_bad_targeting_input(call, kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call(**kwargs)
+
+
+_LINES = pd.DataFrame(
+    {
+        "customer_id": ["a", "b"],
+        "timestamp": pd.to_datetime(["2011-01-01", "2011-02-01"]),
+        "quantity": [1, 2],
+        "unit_price": [1.0, 2.0],
+        "item_id": ["A", "A"],
+        "group": ["x", "y"],
+    }
+)
+
+SEGMENT_ROWS = [
+    (
+        fairness.customer_groups,
+        {"purchases": _LINES.drop(columns="timestamp"), "cutoff": "2011-03-01"},
+        ValueError,
+        "timestamp",
+    ),
+    (fairness.customer_groups, {"purchases": _LINES, "cutoff": "not a date"}, ValueError, "cutoff must be a date"),
+    (
+        fairness.customer_groups,
+        {"purchases": _LINES, "cutoff": "2010-01-01"},
+        ValueError,
+        "no purchases before the cut-off",
+    ),
+    (fairness.customer_groups, {"purchases": _LINES, "cutoff": "2011-03-01", "new_days": 0}, ValueError, "new_days"),
+    (fairness.long_tail, {"purchase_counts": [1, -2]}, ValueError, "purchase_counts"),
+    (fairness.long_tail, {"purchase_counts": [1, 2], "head_share": 1.0}, ValueError, "head_share"),
+    (
+        fairness.price_gap_by_group,
+        {"lines": _LINES, "group_column": "group", "group": "z", "reference": "x"},
+        ValueError,
+        "group 'z' is not a value",
+    ),
+    (
+        fairness.price_gap_by_group,
+        {"lines": _LINES, "group_column": "group", "group": "y", "reference": "x"},
+        ValueError,
+        "only 0 product x tier",
+    ),
+    (
+        fairness.price_gap_by_group,
+        {"lines": _LINES.assign(unit_price=[0.0, 1.0]), "group_column": "group", "group": "y", "reference": "x"},
+        ValueError,
+        "unit_price > 0",
+    ),
+    (
+        fairness.price_gap_by_group,
+        {"lines": _LINES, "group_column": "group", "group": "y", "reference": "x", "tiers": (2, 6)},
+        ValueError,
+        "tiers must be",
+    ),
+    (
+        fairness.price_gap_by_group,
+        {"lines": _LINES, "group_column": "tier", "group": "y", "reference": "x"},
+        ValueError,
+        "tier",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "kwargs", "error", "pattern"), SEGMENT_ROWS, ids=row_ids(SEGMENT_ROWS))
+def test_bad_segment_input(call, kwargs, error, pattern):
     with pytest.raises(error, match=pattern):
         call(**kwargs)

@@ -5,6 +5,7 @@ against the shared group bootstrap."""
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.optimize import minimize
 
@@ -190,3 +191,50 @@ def test_equal_opportunity_thresholds_reach_the_target_rate_in_every_group():
         buyers = probability[(groups == group) & bought]
         assert (buyers >= threshold).mean() >= 0.6
         assert (buyers > threshold).mean() < 0.6  # the highest threshold that reaches it
+
+
+def _lines(rows):
+    frame = pd.DataFrame(rows, columns=["customer_id", "timestamp", "quantity", "unit_price", "country"])
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"])
+    return frame
+
+
+def test_customer_groups_use_only_the_history_before_the_cutoff():
+    lines = _lines(
+        [
+            ("a", "2011-01-05", 1, 2.0, "UK"),
+            ("b", "2011-05-20", 3, 1.0, "France"),
+            ("c", "2011-02-01", 100, 1.0, "UK"),
+            ("d", "2011-03-01", 10, 1.0, "UK"),
+        ]
+    )
+    groups = fairness.customer_groups(lines, "2011-06-01", new_days=30, spend_tiers=2)
+    assert groups["tenure"].to_dict() == {"a": "established", "b": "new", "c": "established", "d": "established"}
+    assert groups.loc["b", "country_group"] == "other" and groups.loc["a", "country_group"] == "UK"
+    assert groups["spend_tier"].to_dict() == {"a": "tier 1", "b": "tier 1", "c": "tier 2", "d": "tier 2"}
+    later = pd.concat([lines, _lines([("a", "2011-07-01", 1_000, 9.0, "UK"), ("e", "2011-07-02", 1, 1.0, "UK")])])
+    assert fairness.customer_groups(later, "2011-06-01", new_days=30, spend_tiers=2).equals(groups)
+
+
+def test_long_tail_keeps_exactly_the_head_share_out():
+    counts = np.array([5, 5, 5, 1, 0, 9, 2, 2, 7, 3])
+    tail = fairness.long_tail(counts, head_share=0.3)
+    assert (~tail).sum() == 3 and set(np.flatnonzero(~tail)) == {5, 8, 0}  # 9, 7, then the first of the 5s
+
+
+def test_price_gap_compares_within_product_and_quantity_tier():
+    # group "trade" buys in bulk at lower tier prices; within a tier both pay the same, so the gap is zero
+    rows = []
+    for item, base in (("A", 2.0), ("B", 5.0), ("C", 1.0)):
+        rows += [(item, 1, base, "retail")] * 3 + [(item, 1, base, "trade")] * 2
+        rows += [(item, 24, base * 0.8, "trade")] * 4 + [(item, 24, base * 0.8, "retail")] * 2
+    lines = pd.DataFrame(rows, columns=["item_id", "quantity", "unit_price", "group"])
+    raw = lines.groupby("group")["unit_price"].mean()
+    assert raw["trade"] < raw["retail"]  # the naive comparison says trade pays less
+    gap, cells = fairness.price_gap_by_group(lines, "group", "trade", "retail", n_boot=200)
+    assert gap.estimate == pytest.approx(0.0, abs=1e-12) and len(cells) == 6
+    dearer = lines.assign(
+        unit_price=np.where(lines["group"] == "trade", lines["unit_price"] * 1.05, lines["unit_price"])
+    )
+    gap, _ = fairness.price_gap_by_group(dearer, "group", "trade", "retail", n_boot=200)
+    assert np.exp(gap.estimate) - 1 == pytest.approx(0.05)
