@@ -24,6 +24,9 @@ __all__ = [
 ]
 
 
+_RFM_CHECK_KEYS = ("customers", "reference_customers", "same_ids", "mismatches", "net_revenue_gap")
+
+
 def describe_read(n_spark: int, n_pandas: int, dtypes: Sequence[tuple[str, str]]) -> str:
     """Lines read by each engine and Spark's schema.
 
@@ -34,6 +37,10 @@ def describe_read(n_spark: int, n_pandas: int, dtypes: Sequence[tuple[str, str]]
     >>> describe_read(120, 119, [])[:40]
     '**Spark read 120 lines and pandas 119**:'
     """
+    n_spark = require_positive_int(n_spark, "n_spark", minimum=0)
+    n_pandas = require_positive_int(n_pandas, "n_pandas", minimum=0)
+    if isinstance(dtypes, str) or not isinstance(dtypes, Sequence):
+        raise TypeError(f"dtypes must be a list of (column, type) pairs (a DataFrame's dtypes), got {dtypes!r}")
     schema = ", ".join(f"{name} {kind}" for name, kind in dtypes)
     if n_spark == n_pandas:
         return f"{count(n_spark, 'line')} read by Spark and by pandas. Spark's schema: {schema}."
@@ -66,6 +73,9 @@ def describe_rfm_check(check: dict) -> str:
     10 customers from Spark and from pandas, the same ids; no customer's days, invoices, scores or segment
     differ, and net revenue agrees to a relative 1e-12 (sums in another order).
     """
+    missing = [key for key in _RFM_CHECK_KEYS if key not in check] if isinstance(check, dict) else None
+    if missing is None or missing:
+        raise ValueError(f"check must be compare_rfm's dict with keys {list(_RFM_CHECK_KEYS)}; missing {missing}")
     if not check["same_ids"]:
         return (
             f"**Spark finds {count(check['customers'], 'customer')} and pandas "
