@@ -21,7 +21,7 @@ from shopai_lab.support.answers import (
     EntityExtractor,
     compose_replies,
     entity_scores,
-    normalise_entity,
+    labels_as_typed,
     reply_by_similarity,
 )
 from shopai_lab.support.automation import (
@@ -75,7 +75,7 @@ __all__ = [
     "intent_report",
     "intent_scores",
     "max_probability",
-    "normalise_entity",
+    "labels_as_typed",
     "out_of_scope_report",
     "plot_automation_curve",
     "plot_reliability",

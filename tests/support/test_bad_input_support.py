@@ -197,8 +197,19 @@ ROWS = [
         r"replies\['response'\] has 1 missing",
     ),
     (support.reply_by_similarity, {"texts": "where is it", "replies": REPLIES}, TypeError, "texts must be a list"),
-    (support.normalise_entity, {"entity_type": 3, "value": "123"}, TypeError, "entity_type"),
-    (support.normalise_entity, {"entity_type": "order_id", "value": None}, ValueError, "value is missing"),
+    (support.labels_as_typed, {"texts": "a text", "entity_types": [None], "entity_values": [None]}, TypeError, "texts"),
+    (
+        support.labels_as_typed,
+        {"texts": ["a"], "entity_types": "order_id", "entity_values": ["1"]},
+        TypeError,
+        "entity_types",
+    ),
+    (
+        support.labels_as_typed,
+        {"texts": ["a"], "entity_types": ["order_id"], "entity_values": []},
+        ValueError,
+        "entity_values",
+    ),
     # routing
     (
         support.routing_outcomes,
