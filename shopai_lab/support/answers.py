@@ -30,7 +30,9 @@ from shopai_lab._validation import (
     require_labels,
     require_no_missing,
     require_not_empty,
+    require_positive_int,
     require_same_length,
+    require_strings,
     require_texts,
 )
 
@@ -40,6 +42,9 @@ __all__ = [
     "compose_replies",
     "entity_scores",
     "labels_as_typed",
+    "relabelled",
+    "reply_examples",
+    "unlabelled_extractions",
     "reply_by_similarity",
 ]
 
@@ -322,3 +327,77 @@ def reply_by_similarity(texts: Any, replies: pd.DataFrame) -> np.ndarray:
     vectoriser.fit(list(replies["response"]) + texts)
     similarity = linear_kernel(vectoriser.transform(texts), vectoriser.transform(replies["response"]))
     return replies["intent"].to_numpy()[ranking.argmax(similarity, axis=1)]
+
+
+def relabelled(labels_typed: Any, labels: Any) -> int:
+    """How many labels :func:`labels_as_typed` changed (missing labels count as equal).
+
+    Examples
+    --------
+    >>> relabelled(["00004587345", "platinum", None], ["4587345", "platinum", None])
+    1
+    """
+    typed, original = _column(labels_typed, "labels_typed"), _column(labels, "labels")
+    require_same_length(labels_typed=typed, labels=original)
+    as_text = [("" if _is_missing(v) else str(v).strip()) for v in original]
+    return int(sum(("" if _is_missing(t) else str(t)) != o for t, o in zip(typed, as_text, strict=True)))
+
+
+def reply_examples(texts: Any, entities: pd.DataFrame, replies: Any, n: int = 4) -> pd.DataFrame:
+    """Messages with an entity and their filled replies, spread over the kinds of entity found.
+
+    Picks, in turn, the first not yet shown message of each entity type (in order of first
+    appearance), so the examples show an order number, an invoice, an amount, ... rather than
+    one kind ``n`` times. Replies are cut to 80 characters.
+
+    Examples
+    --------
+    >>> ents = pd.DataFrame({"entity_type": ["order_id", None, "order_id", "invoice_id"],
+    ...                      "entity_value": ["001", None, "002", "#7"]})
+    >>> replies = ["Order 001: ok", "ok", "Order 002: ok", "Invoice #7: ok"]
+    >>> reply_examples(["a 001", "hi", "b 002", "c #7"], ents, replies, 2)
+      message           reply
+    0   a 001   Order 001: ok
+    1    c #7  Invoice #7: ok
+    """
+    texts = require_texts(texts)
+    require_columns(entities, ["entity_type", "entity_value"], "entities")
+    replies = require_strings(replies, "replies")
+    require_same_length(texts=texts, entities=entities)
+    require_same_length(texts=texts, replies=replies)
+    n = require_positive_int(n, "n")
+    kinds = entities["entity_type"].to_numpy()
+    queues = {k: [i for i in range(len(texts)) if kinds[i] == k] for k in pd.unique(kinds[pd.notna(kinds)])}
+    picked: list[int] = []
+    while len(picked) < n and any(queues.values()):
+        for queue in queues.values():
+            if queue and len(picked) < n:
+                picked.append(queue.pop(0))
+    return pd.DataFrame({"message": [texts[i] for i in picked], "reply": [replies[i][:80] for i in picked]})
+
+
+def unlabelled_extractions(entities: pd.DataFrame, true_types: Any, intents: Any) -> pd.Series:
+    """Extractions on messages without a labelled entity, counted by the intent of the message.
+
+    A gap in the labels (a kind of message whose entities nobody labelled) shows as one intent
+    carrying most of them; a wrong extractor shows as many.
+
+    Examples
+    --------
+    >>> ents = pd.DataFrame({"entity_type": ["refund_amount", None, "order_id"], "entity_value": ["5", None, "12"]})
+    >>> unlabelled_extractions(ents, [None, None, "order_id"], ["track_refund", "x", "y"]).to_dict()
+    {'track_refund': 1}
+    """
+    require_columns(entities, ["entity_type", "entity_value"], "entities")
+    types = _column(true_types, "true_types")
+    intents = require_labels(intents, "intents")
+    require_same_length(entities=entities, true_types=types)
+    require_same_length(entities=entities, intents=intents)
+    mask = entities["entity_type"].notna().to_numpy() & types.isna().to_numpy()
+    counts = pd.Series(intents[mask], dtype=object).value_counts()
+    return (
+        counts.rename_axis("intent")
+        .rename("extractions")
+        .sort_index(kind="stable")
+        .sort_values(ascending=False, kind="stable")
+    )
