@@ -13,7 +13,14 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from shopai_lab._validation import require_bool, require_columns, require_probability, require_string
+from shopai_lab._validation import (
+    require_bool,
+    require_columns,
+    require_number,
+    require_positive,
+    require_probability,
+    require_string,
+)
 from shopai_lab.report import count, interval, percent, verdict
 from shopai_lab.stats import Interval
 
@@ -118,6 +125,8 @@ def describe_published(accuracy: float, baseline: float, on_banking77: bool) -> 
     'Published results exist for Banking77 on'
     """
     require_bool(on_banking77, "on_banking77")
+    accuracy = require_probability(accuracy, "accuracy", allow_zero=True, allow_one=True)
+    baseline = require_probability(baseline, "baseline", allow_zero=True, allow_one=True)
     if not on_banking77:
         return (
             "Published results exist for Banking77 on its official split only, so none are shown for this file: "
@@ -148,6 +157,8 @@ def published_table(accuracy: float, baseline: float) -> pd.DataFrame:
     >>> published_table(0.919, 0.890).shape
     (4, 1)
     """
+    accuracy = require_probability(accuracy, "accuracy", allow_zero=True, allow_one=True)
+    baseline = require_probability(baseline, "baseline", allow_zero=True, allow_one=True)
     rows = {
         **PUBLISHED_BANKING77,
         "house model, here (no pretrained weights)": accuracy,
@@ -165,6 +176,8 @@ def describe_calibration(temperature: float, ece_raw: float, ece_scaled: float) 
     Temperature 0.78 (below 1: the vote was under-confident); ECE on test 0.056 raw, 0.016 scaled: scaling
     brings the confidence closer to the accuracy.
     """
+    temperature = require_positive(temperature, "temperature")
+    ece_raw, ece_scaled = require_number(ece_raw, "ece_raw", low=0.0), require_number(ece_scaled, "ece_scaled", low=0.0)
     side = (
         "below 1: the vote was under-confident"
         if temperature < 1
@@ -303,6 +316,9 @@ def describe_entities(
     lost its leading zeros, a word in another case). Extractions without a label: 43 (by intent: track_refund
     43). Right reply: 99.5% with the trained model vs 38.8% by similarity alone.
     """
+    missing = [k for k in ("recall", "precision", "labelled") if k not in entity] if isinstance(entity, Mapping) else 0
+    if missing != []:
+        raise ValueError(f"entity must be entity_scores' dict (recall, precision, labelled); missing {missing}")
     text = (
         f"Entities, compared as raw strings: {percent(entity['recall'])} of the {entity['labelled']:,} labelled "
         f"entities found with the right type and value; {percent(entity['precision'])} of extractions match a label."
@@ -317,10 +333,8 @@ def describe_entities(
         text += f" Extractions without a label: {int(unlabelled.sum()):,} (by intent: {by_intent})."
     else:
         text += " Every extraction has a label."
-    return (
-        text
-        + f" Right reply: {percent(right_reply)} with the trained model vs {percent(by_similarity)} by similarity alone."
-    )
+    replies = f"Right reply: {percent(right_reply)} with the trained model vs {percent(by_similarity)} by similarity"
+    return f"{text} {replies} alone."
 
 
 def describe_routing(view: pd.DataFrame, right_queue: float, n_queues: int) -> str:
@@ -349,6 +363,7 @@ def describe_bitext(accuracy: float) -> str:
     >>> describe_bitext(0.995)[:60]
     '**Synthetic shop data.** Bitext is machine-generated; 99.5% '
     """
+    accuracy = require_probability(accuracy, "accuracy", allow_zero=True, allow_one=True)
     easy = "says the pipeline works, not that a real shop's messages are that easy" if accuracy >= 0.97 else (
         "is already below what bag-of-words models usually reach on it, so check the pipeline first"
     )  # fmt: skip
