@@ -49,7 +49,7 @@ def plot_reliability(tables: dict[str, pd.DataFrame], axes: Any = None, messages
     >>> from shopai_lab.stats import reliability_table
     >>> top, bottom = plot_reliability({"model": reliability_table([1, 0, 1], [0.9, 0.6, 0.95])})
     >>> top.get_ylabel(), bottom.get_ylabel()
-    ('accuracy in bin (%)', 'test messages in bin')
+    ('accuracy in bin (%)', 'messages in bin')
     >>> plt.close("all")
     """
     require_instance(tables, dict, "tables")
@@ -69,9 +69,9 @@ def plot_reliability(tables: dict[str, pd.DataFrame], axes: Any = None, messages
         top.errorbar(x, y, yerr=[y - 100 * low, 100 * high - y], marker="o", capsize=3, color=f"C{i}", label=name)
         bottom.bar(x + (i - (len(tables) - 1) / 2) * width, n, width=width, color=f"C{i}", label=name)
     top.set(ylabel="accuracy in bin (%)", xlim=(0, 101), ylim=(0, 102),
-            title=f"Reliability on the {messages}: is a 90% confident answer right 90% of the time?")  # fmt: skip
-    top.legend(loc="upper left", title="95% Wilson intervals", fontsize="small")
-    bottom.set(xlabel="mean confidence in bin (%)", ylabel=f"{messages} in bin", yscale="log")
+            title=f"Is a 90% confident answer right 90% of the time?\n({messages})")  # fmt: skip
+    top.legend(loc="lower right", title="accuracy, 95% Wilson interval", fontsize="small", title_fontsize="small")
+    bottom.set(xlabel="mean confidence in bin (%)", ylabel="messages in bin", yscale="log")
     return top, bottom
 
 

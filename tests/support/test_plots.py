@@ -26,5 +26,6 @@ def test_reliability_plot_shows_every_bins_messages():
     heights = sorted(p.get_height() for p in bottom.patches)
     assert heights == sorted(table["count"].tolist()) and sum(heights) == 500
     assert "validation messages" in top.get_title() and bottom.get_yscale() == "log"
+    assert bottom.get_ylabel() == "messages in bin"
     assert top.get_ylabel() == "accuracy in bin (%)" and bottom.get_xlabel() == "mean confidence in bin (%)"
     plt.close("all")
