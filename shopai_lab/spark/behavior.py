@@ -300,3 +300,68 @@ def cohort_retention(purchases: DataFrame, complete_months_only: bool = True, as
     )
     table.columns = pd.Index(table.columns, name="months_since_first")
     return table
+
+
+def retention_summary(purchases: DataFrame, month: int = 1, complete_months_only: bool = True) -> dict:
+    """Month-``month`` retention as notebook 01 defines it, from cohort counts computed by Spark.
+
+    The definition of ``behavior.retention_summary``: the first cohort (the first month of the data)
+    also holds customers who bought before the data starts (left-censored), so the headline
+    ``weighted_later_cohorts`` is the **cohort-size-weighted** retention of the later cohorts whose
+    month ``month`` is observed (their active customers summed over their sizes summed). The
+    unweighted mean over all observed cohorts, first included (``mean_all_cohorts``), is kept only
+    for comparison. Spark reduces the lines to the cohort counts (:func:`cohort_retention` with
+    ``as_counts=True``); the few sums over that small table are done on the driver.
+
+    Parameters
+    ----------
+    purchases
+        Clean purchase lines (``customer_id``, ``timestamp``) as a Spark DataFrame.
+    month
+        Months after the first purchase (>= 1).
+    complete_months_only
+        As for :func:`cohort_retention`.
+
+    Returns
+    -------
+    dict
+        The keys of ``behavior.retention_summary``: ``first_cohort``, ``first_cohort_retention``,
+        ``mean_all_cohorts``, ``weighted_later_cohorts`` (the headline; NaN when no later cohort is
+        observed that long), ``later_cohorts``, ``later_customers``, ``best_cohort``/``best_retention``
+        and ``worst_cohort``/``worst_retention`` among the later cohorts.
+
+    Examples
+    --------
+    >>> retention_summary(cleaned.purchases)["weighted_later_cohorts"]  # doctest: +SKIP
+    0.1973...
+    """
+    month = require_positive_int(month, "month")
+    counts = cohort_retention(purchases, complete_months_only=complete_months_only, as_counts=True)
+    if month not in counts.columns:
+        raise ValueError(
+            f"month={month} is not observed: the data covers {counts.shape[1] - 1} month(s) after the first cohort"
+        )
+    return _summary_of_counts(counts, month)
+
+
+def _summary_of_counts(counts: pd.DataFrame, month: int) -> dict:
+    """The month-``month`` summary of a cohort-count table (rows cohorts, columns months since the first)."""
+    observed = counts[month].notna().to_numpy()
+    shares = counts[month] / counts[0]
+    first = counts.index[0]
+    later = observed & (counts.index != first)
+    later_shares = shares[later]
+    any_later = bool(later.any())
+    weighted = counts.loc[later, month].sum() / counts.loc[later, 0].sum() if any_later else float("nan")
+    return {
+        "first_cohort": first,
+        "first_cohort_retention": float(shares.iloc[0]) if observed[0] else float("nan"),
+        "mean_all_cohorts": float(shares[observed].mean()),
+        "weighted_later_cohorts": float(weighted),
+        "later_cohorts": int(later.sum()),
+        "later_customers": int(counts.loc[later, 0].sum()),
+        "best_cohort": later_shares.idxmax() if any_later else None,
+        "best_retention": float(later_shares.max()) if any_later else float("nan"),
+        "worst_cohort": later_shares.idxmin() if any_later else None,
+        "worst_retention": float(later_shares.min()) if any_later else float("nan"),
+    }

@@ -44,6 +44,7 @@ from shopai_lab._validation import (
 
 __all__ = [
     "NearestNeighbourScore",
+    "apply_threshold",
     "automation_curve",
     "choose_threshold",
     "energy_score",
@@ -145,6 +146,21 @@ def choose_threshold(score: Any, correct: Any, target_accuracy: float, min_messa
         "automated": float(best["automated"]),
         "accuracy": float(best["accuracy"]),
     }
+
+
+def apply_threshold(score: Any, correct: Any, threshold: float) -> dict[str, float]:
+    """The share of messages answered automatically at ``threshold`` and the accuracy on that share.
+
+    Examples
+    --------
+    >>> apply_threshold([0.9, 0.8, 0.3], [1, 0, 0], 0.5)
+    {'automated': 0.6666666666666666, 'accuracy': 0.5}
+    >>> apply_threshold([0.9, 0.3], [1, 0], float("inf"))["accuracy"]
+    nan
+    """
+    s, c = _score_and_correct(score, correct)
+    kept = s >= require_threshold(threshold)
+    return {"automated": float(kept.mean()), "accuracy": float(c[kept].mean()) if kept.any() else float("nan")}
 
 
 def hand_over(intents: Any, score: Any, threshold: float) -> pd.DataFrame:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from shopai_lab._validation import require_probability
+from shopai_lab._validation import require_columns, require_instance, require_probability
 from shopai_lab.data import check_intents
 
-__all__ = ["split_messages"]
+__all__ = ["split_messages", "split_sizes"]
 
 
 def split_messages(
@@ -59,3 +59,26 @@ def split_messages(
         raise ValueError(f"intent(s) {rare[:5]} have a single message; a stratified split needs two per intent")
     train, test = train_test_split(frame, test_size=share, stratify=frame["intent"], random_state=random_state)
     return train.sort_index(), test.sort_index()
+
+
+def split_sizes(splits: dict[str, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:
+    """Intents and messages per part (fit, validation, test) of each data set.
+
+    Examples
+    --------
+    >>> part = pd.DataFrame({"text": ["a", "b"], "intent": ["x", "y"]})
+    >>> split_sizes({"shop": (part, part.head(1), part)})
+          intents  fit  validation  test
+    shop        2    2           1     2
+    """
+    require_instance(splits, dict, "splits")
+    rows = {}
+    for name, parts in splits.items():
+        if not isinstance(parts, tuple) or len(parts) != 3:
+            raise TypeError(f"splits[{name!r}] must be a tuple (fit, validation, test) of frames")
+        for part in parts:
+            require_columns(part, ["intent"], f"splits[{name!r}]")
+        fit, val, test = parts
+        intents = pd.concat([p["intent"] for p in parts]).nunique()
+        rows[name] = {"intents": intents, "fit": len(fit), "validation": len(val), "test": len(test)}
+    return pd.DataFrame(rows).T

@@ -1,45 +1,78 @@
-"""Plots of the customer-service notebook: reliability diagram and the automation curve."""
+"""Plots of the customer-service notebook (house style: :func:`shopai_lab.plotting.set_style`): the reliability
+diagram with its bin counts, and the automation curve."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
-from shopai_lab._validation import require_columns, require_instance, require_probability
+from shopai_lab._validation import require_columns, require_instance, require_probability, require_string
 
 __all__ = ["plot_automation_curve", "plot_reliability"]
 
 
-def plot_reliability(tables: dict[str, pd.DataFrame], ax: Any = None) -> Any:
-    """Accuracy against mean confidence per bin, one line per table.
+def _wilson(successes: np.ndarray, n: np.ndarray, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a binomial share (95% by default): defined at 0% and 100% too."""
+    p = successes / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return centre - half, centre + half
 
-    Each table is :func:`shopai_lab.stats.reliability_table` of (correct, confidence): its
-    ``predicted`` column is the mean confidence, ``observed`` the accuracy.
+
+def plot_reliability(tables: dict[str, pd.DataFrame], axes: Any = None, messages: str = "test messages") -> Any:
+    """Accuracy against mean confidence per bin with 95% intervals, and the messages in each bin below.
+
+    Each table is :func:`shopai_lab.stats.reliability_table` of (correct, confidence): ``predicted``
+    is the bin's mean confidence, ``observed`` its accuracy and ``count`` its messages. The accuracy
+    carries a Wilson 95% interval (so a bin of three messages shows how little it says), and the lower
+    panel shows the counts on a log scale: the reliability of a bin is only as good as its messages.
+
+    Parameters
+    ----------
+    tables
+        Label -> reliability table (e.g. raw and temperature-scaled confidence).
+    axes
+        Two Axes (reliability, counts) to draw on; a new figure otherwise.
+    messages
+        What the messages are, for the title and the count axis.
+
+    Returns
+    -------
+    tuple of Axes
+        The reliability panel and the count panel.
 
     Examples
     --------
     >>> from shopai_lab.stats import reliability_table
-    >>> ax = plot_reliability({"model": reliability_table([1, 0], [0.9, 0.6])})
-    >>> ax.get_xlabel()
-    'mean confidence in bin'
+    >>> top, bottom = plot_reliability({"model": reliability_table([1, 0, 1], [0.9, 0.6, 0.95])})
+    >>> top.get_ylabel(), bottom.get_ylabel()
+    ('accuracy in bin (%)', 'messages in bin')
+    >>> plt.close("all")
     """
     require_instance(tables, dict, "tables")
-    ax = ax or plt.subplots(figsize=(5, 4))[1]
-    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
-    for name, table in tables.items():
-        require_columns(table, ["predicted", "observed"], name)
-        ax.plot(table["predicted"], table["observed"], marker="o", label=name)
-    ax.set(
-        xlabel="mean confidence in bin",
-        ylabel="accuracy in bin",
-        xlim=(0, 1),
-        ylim=(0, 1.02),
-        title="Reliability: is a 90% confident answer right 90% of the time?",
-    )
-    ax.legend(loc="upper left")
-    return ax
+    if not tables:
+        raise ValueError("tables is empty: pass at least one reliability table")
+    messages = require_string(messages, "messages")
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(6.5, 6.5), sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
+    top, bottom = axes
+    top.plot([0, 100], [0, 100], color="0.6", linestyle=":", label="perfect calibration")
+    width = 100 / (2.5 * len(tables) * max(len(t) for t in tables.values()) or 1)
+    for i, (name, table) in enumerate(tables.items()):
+        require_columns(table, ["predicted", "observed", "count"], name)
+        n = table["count"].to_numpy(dtype=float)
+        low, high = _wilson(table["observed"].to_numpy() * n, n)
+        x, y = 100 * table["predicted"].to_numpy(), 100 * table["observed"].to_numpy()
+        top.errorbar(x, y, yerr=[y - 100 * low, 100 * high - y], marker="o", capsize=3, color=f"C{i}", label=name)
+        bottom.bar(x + (i - (len(tables) - 1) / 2) * width, n, width=width, color=f"C{i}", label=name)
+    top.set(ylabel="accuracy in bin (%)", xlim=(0, 101), ylim=(0, 102),
+            title=f"Is a 90% confident answer right 90% of the time?\n({messages})")  # fmt: skip
+    top.legend(loc="lower right", title="accuracy, 95% Wilson interval", fontsize="small", title_fontsize="small")
+    bottom.set(xlabel="mean confidence in bin (%)", ylabel="messages in bin", yscale="log")
+    return top, bottom
 
 
 def plot_automation_curve(

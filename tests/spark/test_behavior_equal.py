@@ -91,6 +91,41 @@ def test_cohort_counts_equal_pandas(spark_cleaned, cleaned_retail):
     )
 
 
+@pytest.mark.parametrize(("month", "complete"), [(1, True), (2, True), (1, False)])
+def test_retention_summary_equals_notebook_01s(spark_cleaned, cleaned_retail, month, complete):
+    got = sk.retention_summary(spark_cleaned.purchases, month=month, complete_months_only=complete)
+    want = behavior.retention_summary(cleaned_retail.purchases, month=month, complete_months_only=complete)
+    assert set(got) == set(want)
+    for key, value in want.items():
+        if isinstance(value, float):
+            assert got[key] == pytest.approx(value, abs=1e-12, nan_ok=True), key
+        else:
+            assert got[key] == value, key
+    assert sk.summaries_equal(got, want)
+    if month == 1 and complete:  # notebook 01's headline, and the unweighted all-cohort mean it rejects
+        assert round(got["weighted_later_cohorts"], 4) == 0.1973
+        assert round(got["mean_all_cohorts"], 4) == 0.2127
+        assert str(got["first_cohort"]) == "2010-12" and got["later_cohorts"] == 10
+
+
+def test_retention_summary_of_a_small_shop_by_hand(spark):
+    # the doctest of behavior.retention_summary: a, b in January (a returns in February), c, d in February (c in
+    # March), e in March; the first cohort is left out, so the headline is c's cohort: 1 of 2
+    lines = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c", "c", "d", "e"],
+            "timestamp": pd.to_datetime(
+                ["2024-01-05", "2024-02-03", "2024-01-20", "2024-02-10", "2024-03-01", "2024-02-11", "2024-03-31"]
+            ),
+        }
+    )
+    frame = sk.to_spark(spark, lines.assign(invoice_id="1", item_id="x", quantity=1, unit_price=1.0))
+    got = sk.retention_summary(frame)
+    assert str(got["first_cohort"]) == "2024-01" and got["first_cohort_retention"] == 0.5
+    assert got["weighted_later_cohorts"] == 0.5 and got["later_customers"] == 2
+    assert sk.summaries_equal(got, behavior.retention_summary(lines))
+
+
 def test_inputs_are_not_modified(spark, spark_cleaned):
     before = spark_cleaned.purchases.columns
     sk.rfm(spark_cleaned.purchases)

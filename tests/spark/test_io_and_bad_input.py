@@ -155,6 +155,8 @@ LINES = pd.DataFrame(
     }
 )
 RECS = pd.DataFrame({"user": [7, 7], "item": [1, 4], "rank": [1, 2]})
+SEGMENTED = pd.DataFrame({"segment": ["New", "Lost"], "net_revenue": [1.0, 2.0]})
+REPORT = pd.DataFrame({"rows_dropped": [1]}, index=["cancellation"])
 
 # rows that need no Spark session: (call, kwargs, error, pattern), run by check_row
 ROWS = [
@@ -178,6 +180,30 @@ ROWS = [
     (sk.write_simulated_shop, {"path": "shop", "lines": 0, "progress": False}, ValueError, "lines must be >= 1"),
     (sk.write_simulated_shop, {"path": "shop", "lines": 10, "lines_per_invoice": 0.5}, ValueError, "lines_per_inv"),
     (sk.local_session, {"master": ""}, ValueError, "master"),
+    (sk.frames_equal, {"left": [1], "right": LINES}, TypeError, "left"),
+    (sk.frames_equal, {"left": LINES, "right": LINES, "atol": -1}, ValueError, "atol"),
+    (sk.compare_rfm, {"from_spark": LINES, "reference": LINES}, ValueError, "from_spark"),
+    (sk.summaries_equal, {"left": [], "right": {}}, TypeError, "left and right must be dicts"),
+    (sk.summaries_equal, {"left": {}, "right": {}, "atol": "0"}, TypeError, "atol"),
+    (sk.segment_sizes, {"segmented": LINES, "order": ["New"]}, ValueError, "segment"),
+    (sk.segment_sizes, {"segmented": SEGMENTED, "order": "New"}, TypeError, "order must be a list"),
+    (sk.max_gap, {"left": LINES, "right": LINES.head(1), "columns": ["quantity"]}, ValueError, "same rows"),
+    (sk.max_gap, {"left": LINES, "right": LINES, "columns": ["nope"]}, ValueError, "nope"),
+    (sk.dirt_check, {"report": LINES, "shop": {}, "rules": []}, ValueError, "rows_dropped"),
+    (sk.dirt_check, {"report": REPORT, "shop": [], "rules": []}, TypeError, "shop must be the dict"),
+    (sk.dirt_check, {"report": REPORT, "shop": {}, "rules": ["cancellation"]}, ValueError, "no count"),
+    (sk.describe_cleaning, {"rows_left": 3, "same_report": "yes"}, TypeError, "same_report"),
+    (sk.describe_cohorts, {"n_cohorts": 3, "same_table": 1, "same_summary": True}, TypeError, "same_table"),
+    (sk.describe_evaluation, {"gap": -1.0}, ValueError, "gap"),
+    (sk.describe_large_shop, {"matches": True, "customers": 3, "segments": -1, "month1": {}}, ValueError, "segments"),
+    (
+        sk.describe_split,
+        {"cutoff": "x", "spark_users": 1, "pandas_users": 1, "same_users": "y", "cold": 0, "buyers": 1},
+        TypeError,
+        "same_users",
+    ),  # fmt: skip
+    (sk.describe_read, {"n_spark": 1, "n_pandas": 1, "dtypes": None}, TypeError, "dtypes"),
+    (sk.describe_rfm_check, {"check": {}}, ValueError, "check"),
     (sk.local_session, {"shuffle_partitions": 0}, ValueError, "shuffle_partitions"),
     (sk.SparkALS(factors=0).fit, {"train": None}, ValueError, "factors"),
     (sk.SparkALS(random_state=1.5).fit, {"train": None}, TypeError, "random_state"),
@@ -203,6 +229,9 @@ SPARK_ROWS = [
     (lambda f: sk.assign_segments(sk.rfm_scores(sk.rfm(f["lines"])), grid=[[1]]), TypeError, "grid"),
     (lambda f: sk.clean_transactions(f["text_quantity"]), TypeError, r"lines\['quantity'\]"),
     (lambda f: sk.cohort_retention(f["text_dates"]), TypeError, r"purchases\['timestamp'\]"),
+    (lambda f: sk.retention_summary(f["lines"], month=0), ValueError, "month must be >= 1"),
+    (lambda f: sk.retention_summary(f["lines"], month=5, complete_months_only=False), ValueError, "month=5 is not"),
+    (lambda f: sk.retention_summary(f["text_dates"]), TypeError, r"purchases\['timestamp'\]"),
     (lambda f: sk.per_user_metrics(f["recs"], split="split"), TypeError, "split must be a SparkSplit"),
     (lambda f: sk.evaluate(f["recs"], split=None, name=3), TypeError, "name must be a string"),
     (lambda f: sk.SparkALS().recommend(f["recs"], f["recs"]), ValueError, "not fitted"),

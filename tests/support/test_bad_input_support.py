@@ -20,6 +20,9 @@ EXTRACTOR = support.EntityExtractor().fit(["switch to the Gold account"], ["acco
 QUEUES = {"track": "ORDER", "cancel": "ORDER"}
 OUTCOMES = pd.DataFrame({"automated": [True, False], "right_intent": [True, False], "right_queue": [True, True]})
 MESSAGES = pd.DataFrame({"text": ["hi", "yo", "hey"], "intent": ["a", "b", "c"]})
+TUNE = {"fit_texts": TEXTS, "fit_intents": INTENTS, "val_texts": TEXTS[:4], "val_intents": INTENTS[:4]}
+DRAWS = {"fit": MESSAGES, "val": MESSAGES, "test": MESSAGES, "model": MODEL}
+OOS_TABLE = pd.DataFrame({"val_auroc": [0.9], "chosen": [True], "vs_chosen": [None], "unit": "draws"}, index=["energy"])
 
 
 ROWS = [
@@ -197,8 +200,19 @@ ROWS = [
         r"replies\['response'\] has 1 missing",
     ),
     (support.reply_by_similarity, {"texts": "where is it", "replies": REPLIES}, TypeError, "texts must be a list"),
-    (support.normalise_entity, {"entity_type": 3, "value": "123"}, TypeError, "entity_type"),
-    (support.normalise_entity, {"entity_type": "order_id", "value": None}, ValueError, "value is missing"),
+    (support.labels_as_typed, {"texts": "a text", "entity_types": [None], "entity_values": [None]}, TypeError, "texts"),
+    (
+        support.labels_as_typed,
+        {"texts": ["a"], "entity_types": "order_id", "entity_values": ["1"]},
+        TypeError,
+        "entity_types",
+    ),
+    (
+        support.labels_as_typed,
+        {"texts": ["a"], "entity_types": ["order_id"], "entity_values": []},
+        ValueError,
+        "entity_values",
+    ),
     # routing
     (
         support.routing_outcomes,
@@ -251,8 +265,80 @@ ROWS = [
     (support.routing_summary, {"outcomes": OUTCOMES.assign(automated=["yes", "no"])}, TypeError, r"\['automated'\]"),
     (support.routing_summary, {"outcomes": OUTCOMES, "per": 0}, ValueError, "per"),
     (support.queue_map, {"frame": MESSAGES, "queue_column": "category"}, ValueError, "category"),
+    # choices on validation
+    (support.epoch_grid, {"max_epochs": 0}, ValueError, "max_epochs"),
+    (support.tune_house_model, {**TUNE, "fit_texts": "a text"}, TypeError, "fit_texts"),
+    (support.tune_house_model, {**TUNE, "neural_weights": [1.5]}, ValueError, "neural_weights"),
+    (support.tune_house_model, {**TUNE, "neural_weights": "0.5"}, TypeError, "neural_weights"),
+    (support.tune_house_model, {**TUNE, "neural_weight": 0.5}, ValueError, "what tune_house_model chooses"),
+    (support.tune_house_model, {**TUNE, "val_intents": INTENTS[:3]}, ValueError, "val_texts"),
+    (support.out_of_scope_draws, {**DRAWS, "model": "svm"}, TypeError, "model must be an IntentClassifier"),
+    (support.out_of_scope_draws, {**DRAWS, "fit": MESSAGES.drop(columns="text")}, ValueError, "fit"),
+    (support.out_of_scope_draws, {**DRAWS, "n_draws": 0}, ValueError, "n_draws"),
+    (support.out_of_scope_draws, {**DRAWS, "intents": ["nope"]}, ValueError, "not in the data"),
+    (support.choose_oos_score, {"draws": [], "target_accuracy": 0.9}, TypeError, "draws must be"),
+    (support.choose_oos_score, {"draws": [{}], "target_accuracy": 2}, ValueError, "target_accuracy"),
+    (support.oos_test_report, {"draws": (), "score": "energy", "target_accuracy": 0.9}, TypeError, "draws"),
+    (support.oos_test_report, {"draws": [{}], "score": "nope", "target_accuracy": 0.9}, ValueError, "score must"),
+    (support.apply_threshold, {"score": SCORE, "correct": CORRECT, "threshold": 95}, ValueError, "threshold"),
+    (support.apply_threshold, {"score": SCORE, "correct": CORRECT[:2], "threshold": 0.5}, ValueError, "correct"),
+    # messages, answers
+    (support.split_sizes, {"splits": [MESSAGES]}, TypeError, "splits must be"),
+    (support.split_sizes, {"splits": {"x": (MESSAGES, MESSAGES)}}, TypeError, "tuple"),
+    (support.reply_examples, {"texts": ["a"], "entities": ENTITIES.head(1), "replies": ["r"], "n": 0}, ValueError, "n"),
+    (support.reply_examples, {"texts": ["a"], "entities": ENTITIES.head(1), "replies": []}, ValueError, "replies"),
+    (
+        support.unlabelled_extractions,
+        {"entities": ENTITIES, "true_types": [None, None], "intents": ["a", None]},
+        ValueError,
+        "intents",
+    ),  # fmt: skip
+    (support.relabelled, {"labels_typed": ["1"], "labels": ["1", "2"]}, ValueError, "labels"),
+    # sentences
+    (support.describe_messages, {"name": 3, "messages": MESSAGES}, TypeError, "name"),
+    (support.describe_messages, {"name": "x", "messages": MESSAGES.drop(columns="intent")}, ValueError, "intent"),
+    (support.describe_baselines, {"similarity": "0.4", "majority": 0.1}, TypeError, "share"),
+    (support.describe_tuning, {"table": MESSAGES}, ValueError, "mlp_max_iter"),
+    (support.describe_published, {"accuracy": 0.9, "baseline": 0.8, "on_banking77": "yes"}, TypeError, "on_banking"),
+    (support.describe_published, {"accuracy": 91.9, "baseline": 0.8, "on_banking77": True}, ValueError, "accuracy"),
+    (support.published_table, {"accuracy": "0.9", "baseline": 0.8}, TypeError, "accuracy"),
+    (support.describe_calibration, {"temperature": 0, "ece_raw": 0.1, "ece_scaled": 0.1}, ValueError, "temperature"),
+    (
+        support.describe_automation,
+        {"chosen": {}, "applied": {}, "target_accuracy": 2, "name": "x"},
+        ValueError,
+        "target_accuracy",
+    ),  # fmt: skip
+    (support.describe_oos_choice, {"chosen": "nope", "table": OOS_TABLE, "n_draws": 3}, ValueError, "chosen"),
+    (
+        support.describe_oos_test,
+        {"chosen": "energy", "report": {"means": {}, "intervals": {}}, "target_accuracy": "x"},
+        TypeError,
+        "target_accuracy",
+    ),  # fmt: skip
+    (
+        support.describe_entities,
+        {"entity": {}, "repaired": 0, "unlabelled": pd.Series(dtype=int), "right_reply": 0.9, "by_similarity": 0.4},
+        ValueError,
+        "entity must be",
+    ),  # fmt: skip
+    (support.describe_routing, {"view": MESSAGES, "right_queue": 0.9, "n_queues": 2}, ValueError, "messages"),
+    (support.describe_bitext, {"accuracy": "high"}, TypeError, "accuracy"),
+    (
+        support.describe_decision,
+        {"house_vs_best": 0.02, "best_baseline": "svm", "automation": {}, "oos_choice": "e", "oos_handed_over": 0.8},
+        TypeError,
+        "Interval",
+    ),  # fmt: skip
     # plots
     (support.plot_reliability, {"tables": [pd.DataFrame()]}, TypeError, "tables must be a dict"),
+    (support.plot_reliability, {"tables": {}}, ValueError, "tables is empty"),
+    (
+        support.plot_reliability,
+        {"tables": {"m": stats.reliability_table([1], [0.9]).drop(columns="count")}},
+        ValueError,
+        "count",
+    ),  # fmt: skip
     (
         support.plot_automation_curve,
         {"curves": {"test": support.automation_curve(SCORE, CORRECT)}, "target_accuracy": "0.9"},
