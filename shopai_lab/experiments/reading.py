@@ -307,7 +307,7 @@ def describe_targeting(table: pd.DataFrame, scenario: str, currency: str, value:
     --------
     >>> idx = pd.MultiIndex.from_tuples([("w", "uplift, X-learner"), ("w", "notebook 03's rule")])
     >>> t = pd.DataFrame({"share_of_oracle": [0.9, 0.3], "low": [0.88, 0.2], "high": [0.92, 0.4],
-    ...                   "chosen": [True, False]}, index=idx)
+    ...                   "validation_profit": [1.5, 0.1], "chosen": [True, False]}, index=idx)
     >>> print(describe_targeting(t, "w", "EUR", 50.0, 2.0))  # doctest: +NORMALIZE_WHITESPACE
     World 'w' (value EUR 50.00, cost EUR 2.00): chosen on validation, uplift, X-learner earns 90.0% of the oracle's
     profit on test (95% interval over seeds 88.0% to 92.0%); notebook 03's rule earns 30.0% (20.0% to 40.0%).
@@ -315,15 +315,26 @@ def describe_targeting(table: pd.DataFrame, scenario: str, currency: str, value:
     """
     rows = table.loc[scenario]
     chosen = rows.index[rows["chosen"].to_numpy(dtype=bool)][0]
-    ours, theirs = rows.loc[chosen], rows.loc[PROPENSITY_RULE]
     span = lambda r: f"{percent(r['low'])} to {percent(r['high'])}"  # noqa: E731
+    if chosen == PROPENSITY_RULE:
+        learners = rows[rows.index.str.startswith("uplift")]
+        rival = learners["validation_profit"].idxmax()
+        ours = rows.loc[PROPENSITY_RULE]
+        text = (
+            f"World {scenario!r} (value {money(value, currency, 2)}, cost {money(cost, currency, 2)}): validation "
+            f"picks notebook 03's rule, which earns {percent(ours['share_of_oracle'])} of the oracle's profit on test "
+            f"(95% interval over seeds {span(ours)}); the best uplift learner on validation, {rival}, earns "
+            f"{percent(rows.loc[rival, 'share_of_oracle'])} ({span(rows.loc[rival])})."
+        )
+        if ours["low"] > rows.loc[rival, "high"]:
+            return text + " **Notebook 03's rule beats uplift targeting here.**"
+        return text + " The two are not distinguishable over these seeds; the simpler rule will do."
+    ours, theirs = rows.loc[chosen], rows.loc[PROPENSITY_RULE]
     text = (
         f"World {scenario!r} (value {money(value, currency, 2)}, cost {money(cost, currency, 2)}): chosen on "
         f"validation, {chosen} earns {percent(ours['share_of_oracle'])} of the oracle's profit on test (95% interval "
         f"over seeds {span(ours)}); notebook 03's rule earns {percent(theirs['share_of_oracle'])} ({span(theirs)})."
     )
-    if chosen == PROPENSITY_RULE:
-        return text + " **Notebook 03's rule is the one to use here**: validation picks it."
     if not np.isnan(theirs["high"]) and ours["low"] > theirs["high"]:
         return text + " **Uplift targeting beats notebook 03's rule here.**"
     if not np.isnan(ours["high"]) and ours["high"] < theirs["low"]:
