@@ -60,6 +60,7 @@ from shopai_lab.experiments.summary import headline_metrics
 from shopai_lab.experiments.targeting import (
     LEARNERS,
     IncentiveStudy,
+    choose_rules,
     effect_by_propensity,
     incentive_studies,
     incentive_study,
@@ -113,6 +114,7 @@ __all__ = [
     "auuc",
     "balance_check",
     "capping_threshold",
+    "choose_rules",
     "cuped",
     "cuped_arrays",
     "default_classifier",

@@ -298,10 +298,40 @@ def describe_world(bands: pd.DataFrame, scenario: str) -> str:
     )
 
 
-def describe_targeting(table: pd.DataFrame, scenario: str, currency: str, value: float, cost: float) -> str:
-    """Per scenario: the rule chosen on validation, its share of the oracle's profit on test, and notebook 03's.
+def describe_choice(choice: tuple, scenario: str, currency: str) -> str:
+    """How validation chose between the best uplift learner and notebook 03's rule (a paired bootstrap).
 
-    ``table`` is :func:`~shopai_lab.experiments.targeting.targeting_table`'s output.
+    ``choice`` is one value of :func:`~shopai_lab.experiments.targeting.choose_rules`.
+
+    Examples
+    --------
+    >>> from shopai_lab.stats import Interval
+    >>> gap = Interval(0.9, 0.8, 1.0, level=0.95, n=40000, se=0.05)
+    >>> print(describe_choice(("uplift, DR-learner", "uplift, DR-learner", gap), "w", "EUR"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    World 'w', validation: uplift, DR-learner earns EUR 0.90 more per customer than notebook 03's rule (95% CI
+    EUR 0.80 to EUR 1.00, paired over 40,000 validation customers), so **uplift, DR-learner** is chosen.
+    """
+    chosen, learner, gap = choice
+    figures = (
+        f"(95% CI {money(gap.low, currency, 2)} to {money(gap.high, currency, 2)}, paired over "
+        f"{count(gap.n, 'validation customer')})"
+    )
+    head = f"World {scenario!r}, validation: {learner} earns {money(gap.estimate, currency, 2)} more per customer"
+    if gap.estimate < 0:
+        head = f"World {scenario!r}, validation: {learner} earns {money(-gap.estimate, currency, 2)} less per customer"
+    if chosen == PROPENSITY_RULE:
+        return (
+            f"{head} than notebook 03's rule {figures}: not clearly better, so **the simpler rule is kept** "
+            "(it needs no model of individual effects)."
+        )
+    return f"{head} than notebook 03's rule {figures}, so **{chosen}** is chosen."
+
+
+def describe_targeting(table: pd.DataFrame, scenario: str, currency: str, value: float, cost: float) -> str:
+    """Per scenario: the rule chosen on validation, its share of the oracle's profit on test, and the other one's.
+
+    ``table`` is :func:`~shopai_lab.experiments.targeting.targeting_table`'s output (with ``chosen``).
 
     Examples
     --------
@@ -309,37 +339,26 @@ def describe_targeting(table: pd.DataFrame, scenario: str, currency: str, value:
     >>> t = pd.DataFrame({"share_of_oracle": [0.9, 0.3], "low": [0.88, 0.2], "high": [0.92, 0.4],
     ...                   "validation_profit": [1.5, 0.1], "chosen": [True, False]}, index=idx)
     >>> print(describe_targeting(t, "w", "EUR", 50.0, 2.0))  # doctest: +NORMALIZE_WHITESPACE
-    World 'w' (value EUR 50.00, cost EUR 2.00): chosen on validation, uplift, X-learner earns 90.0% of the oracle's
-    profit on test (95% interval over seeds 88.0% to 92.0%); notebook 03's rule earns 30.0% (20.0% to 40.0%).
-    **Uplift targeting beats notebook 03's rule here.**
+    World 'w' (value EUR 50.00, cost EUR 2.00), on test: the chosen rule, uplift, X-learner, earns 90.0% of the
+    oracle's profit (95% interval over seeds 88.0% to 92.0%); notebook 03's rule earns 30.0% (20.0% to 40.0%).
+    **The choice made on validation holds on test.**
     """
     rows = table.loc[scenario]
     chosen = rows.index[rows["chosen"].to_numpy(dtype=bool)][0]
+    learners = rows[rows.index.str.startswith("uplift")]
+    other = PROPENSITY_RULE if chosen != PROPENSITY_RULE else learners["validation_profit"].idxmax()
+    ours, theirs = rows.loc[chosen], rows.loc[other]
     span = lambda r: f"{percent(r['low'])} to {percent(r['high'])}"  # noqa: E731
-    if chosen == PROPENSITY_RULE:
-        learners = rows[rows.index.str.startswith("uplift")]
-        rival = learners["validation_profit"].idxmax()
-        ours = rows.loc[PROPENSITY_RULE]
-        text = (
-            f"World {scenario!r} (value {money(value, currency, 2)}, cost {money(cost, currency, 2)}): validation "
-            f"picks notebook 03's rule, which earns {percent(ours['share_of_oracle'])} of the oracle's profit on test "
-            f"(95% interval over seeds {span(ours)}); the best uplift learner on validation, {rival}, earns "
-            f"{percent(rows.loc[rival, 'share_of_oracle'])} ({span(rows.loc[rival])})."
-        )
-        if ours["low"] > rows.loc[rival, "high"]:
-            return text + " **Notebook 03's rule beats uplift targeting here.**"
-        return text + " The two are not distinguishable over these seeds; the simpler rule will do."
-    ours, theirs = rows.loc[chosen], rows.loc[PROPENSITY_RULE]
     text = (
-        f"World {scenario!r} (value {money(value, currency, 2)}, cost {money(cost, currency, 2)}): chosen on "
-        f"validation, {chosen} earns {percent(ours['share_of_oracle'])} of the oracle's profit on test (95% interval "
-        f"over seeds {span(ours)}); notebook 03's rule earns {percent(theirs['share_of_oracle'])} ({span(theirs)})."
+        f"World {scenario!r} (value {money(value, currency, 2)}, cost {money(cost, currency, 2)}), on test: the "
+        f"chosen rule, {chosen}, earns {percent(ours['share_of_oracle'])} of the oracle's profit (95% interval over "
+        f"seeds {span(ours)}); {other} earns {percent(theirs['share_of_oracle'])} ({span(theirs)})."
     )
-    if not np.isnan(theirs["high"]) and ours["low"] > theirs["high"]:
-        return text + " **Uplift targeting beats notebook 03's rule here.**"
     if not np.isnan(ours["high"]) and ours["high"] < theirs["low"]:
-        return text + " **Notebook 03's rule beats uplift targeting here**, though validation picked the learner."
-    return text + " The two are not distinguishable over these seeds."
+        return text + f" **On test, {other} would have done better**: validation was not enough to see it."
+    if not np.isnan(ours["low"]) and ours["low"] > theirs["high"]:
+        return text + " **The choice made on validation holds on test.**"
+    return text + " On test the two are not distinguishable over these seeds."
 
 
 def describe_assignment(statistic: float, p_value: float, n: int, power_here: float, power_million: float) -> str:

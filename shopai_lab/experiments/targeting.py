@@ -24,6 +24,7 @@ import pandas as pd
 from scipy import stats as sps
 from threadpoolctl import threadpool_limits
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     as_bool_array,
     as_float_array,
@@ -45,6 +46,7 @@ from shopai_lab.experiments.uplift import (
     simulate_incentive,
     targeting_profit,
 )
+from shopai_lab.stats import Interval, paired_bootstrap
 
 #: Names of the rules of :func:`targeting_table` that are not uplift learners.
 ORACLE, PROPENSITY_RULE, EVERYONE = "true effect (oracle)", "notebook 03's rule", "everyone"
@@ -236,16 +238,71 @@ def targeting_runs(
     return pd.DataFrame(rows)
 
 
-def targeting_table(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+def _validation_gains(study: IncentiveStudy, threshold: float, value: float, cost: float) -> dict[str, np.ndarray]:
+    """Each rule's observed profit per validation customer (its mean is :func:`observed_profit`)."""
+    val = study.validation
+    t, y = val.treatment, val.purchased.astype(float)
+    e = float(t.mean())
+    gain = value * y * (t / e - (~t) / (1 - e)) - cost
+    return {
+        name: np.where(selected, gain, 0.0)
+        for name, selected in _rules(study, "validation", threshold, value, cost).items()
+    }
+
+
+def choose_rules(
+    studies: list[IncentiveStudy],
+    thresholds: Mapping[tuple[str, int], float],
+    *,
+    conversion_value: float,
+    incentive_cost: float,
+    n_boot: int = 500,
+    random_state: int = 0,
+) -> dict[str, tuple[str, str, Interval]]:
+    """Per scenario, the rule an analyst without the truth would choose, from the validation samples only.
+
+    The uplift learner with the highest observed profit on validation (all seeds' validation customers pooled)
+    is compared with notebook 03's rule by a paired bootstrap over those customers (``b - a`` = learner - rule,
+    :func:`shopai_lab.stats.paired_bootstrap`). The learner is chosen only when the interval lies above zero;
+    otherwise the simpler rule, which needs no model of individual effects, is kept.
+
+    Returns
+    -------
+    dict
+        scenario -> ``(chosen rule, best learner, Interval of learner - notebook 03's rule)``, per customer.
+    """
+    value = require_positive(conversion_value, "conversion_value")
+    cost = require_number(incentive_cost, "incentive_cost", low=0)
+    pooled: dict[str, dict[str, list[np.ndarray]]] = {}
+    for study in studies:
+        require_instance(study, IncentiveStudy, "studies[...]")
+        threshold = require_number(thresholds[(study.scenario, study.seed)], "thresholds[...]", low=0)
+        for name, gain in _validation_gains(study, threshold, value, cost).items():
+            pooled.setdefault(study.scenario, {}).setdefault(name, []).append(gain)
+    choices = {}
+    for scenario, gains in pooled.items():
+        joined = {name: np.concatenate(parts) for name, parts in gains.items()}
+        learners = [name for name in joined if name.startswith("uplift")]
+        best = learners[int(ranking.argmax(np.array([joined[n].mean() for n in learners])))]
+        diff = paired_bootstrap(joined[PROPENSITY_RULE], joined[best], n_boot=n_boot, random_state=random_state)
+        choices[scenario] = (best if diff.low > 0 else PROPENSITY_RULE, best, diff)
+    return choices
+
+
+def targeting_table(runs: pd.DataFrame, choices: Mapping[str, tuple] | None = None, level: float = 0.95):
     """Per scenario and rule: mean share targeted, validation profit and share of the oracle's profit over the
-    seeds, with a t interval over seeds (``low``, ``high``; NaN with one seed); ``chosen`` marks the rule with
-    the highest mean validation profit per scenario (what an analyst without the truth would pick)."""
+    seeds, with a t interval over seeds (``low``, ``high``; NaN with one seed). ``chosen`` marks the rule of
+    :func:`choose_rules` (``choices``), or without it the rule with the highest mean validation profit."""
     level = require_probability(level, "level")
     grouped = runs.groupby(["scenario", "rule"], sort=False)
     table = grouped[["targeted", "validation_profit", "share_of_oracle"]].mean()
     bounds = grouped["share_of_oracle"].apply(lambda s: _t_interval(s.to_numpy(dtype=float), level))
     table["low"], table["high"] = [b[0] for b in bounds], [b[1] for b in bounds]
     table["seeds"] = grouped.size()
+    if choices is not None:
+        scenario, rule = table.index.get_level_values(0), table.index.get_level_values(1)
+        table["chosen"] = [choices[s][0] == r if s in choices else False for s, r in zip(scenario, rule)]
+        return table
     best = (
         table["validation_profit"]
         .groupby(level="scenario", sort=False)
