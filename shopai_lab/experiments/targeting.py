@@ -273,6 +273,9 @@ def choose_rules(
     """
     value = require_positive(conversion_value, "conversion_value")
     cost = require_number(incentive_cost, "incentive_cost", low=0)
+    require_instance(studies, list, "studies")
+    if not studies:
+        raise ValueError("studies is empty: pass at least one IncentiveStudy")
     pooled: dict[str, dict[str, list[np.ndarray]]] = {}
     for study in studies:
         require_instance(study, IncentiveStudy, "studies[...]")

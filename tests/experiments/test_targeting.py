@@ -84,8 +84,14 @@ def test_targeting_table_over_studies_uses_notebook_03s_threshold(population):
     rule = runs[(runs["seed"] == first.seed) & (runs["scenario"] == first.scenario)].set_index("rule")
     threshold = thresholds[(first.scenario, first.seed)]
     assert rule.loc["notebook 03's rule", "targeted"] == pytest.approx((first.propensity_test >= threshold).mean())
-    table = ex.targeting_table(runs)
+    choices = ex.choose_rules(studies, thresholds, conversion_value=50.0, incentive_cost=2.0, n_boot=200)
+    table = ex.targeting_table(runs, choices)
     assert table["seeds"].eq(2).all() and table.groupby(level="scenario")["chosen"].sum().eq(1).all()
+    for scenario, (chosen, learner, gap) in choices.items():
+        # the interval is the paired difference of the pooled validation profits, learner - notebook 03's rule
+        rows = runs[runs["scenario"] == scenario].groupby("rule")["validation_profit"].mean()
+        assert gap.estimate == pytest.approx(rows[learner] - rows["notebook 03's rule"])
+        assert chosen == (learner if gap.low > 0 else "notebook 03's rule")
     assert (table.loc[(slice(None), "true effect (oracle)"), "share_of_oracle"] == 1).all()
     bands = ex.effect_by_propensity(first.validation.purchased, first.validation.treatment, first.propensity_validation)
     assert bands["customers"].sum() == len(first.validation.purchased)
