@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from shopai_lab import experiments as ex
+from shopai_lab import propensity
 from shopai_lab.data import clean_transactions, load_transactions, net_of_returns
 from shopai_lab.lab import notebooks_dir, read_metrics
 from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, generated_text, run_on_other_shop
@@ -91,9 +92,19 @@ def test_notebook_07_runs_on_another_shops_file(other_shop_file, tmp_path):
     )  # fmt: skip
     assert metrics["mde/welch_pct"] == pytest.approx(sizing.loc["welch", "MDE at this size (%)"], rel=1e-4)
     assert metrics["n_per_arm/welch"] == sizing.loc["welch", "customers per arm for 80%"]
-    for scenario in ex.SCENARIOS:
-        for rule in ("notebook 03's rule", "uplift, DR-learner"):
-            assert metrics[f"uplift/{scenario}/share/{rule}"] <= 1.0  # the oracle picks every gain
+    # the incentive studies: notebook 03's own rule against the learners, recomputed with the library
+    studies = ex.incentive_studies(customers, 2000, n_seeds=2, random_state=3 + 4)
+    thresholds = {
+        (s.scenario, s.seed): propensity.break_even_probability(2.0, 50.0, s.measured_uplift) for s in studies
+    }
+    money_args = {"conversion_value": 50.0, "incentive_cost": 2.0}
+    choices = ex.choose_rules(studies, thresholds, **money_args, n_boot=500, random_state=3)
+    targeting = ex.targeting_table(ex.targeting_runs(studies, thresholds, **money_args), choices)
+    for (scenario, rule), row in targeting.iterrows():
+        recorded = metrics[f"uplift/{scenario}/share/{rule}"]
+        assert recorded == pytest.approx(row["share_of_oracle"], abs=1e-4) and recorded <= 1.0 + 1e-9
+    for scenario, (chosen, _, _) in choices.items():
+        assert metrics[f"uplift/{scenario}/chosen"] == chosen
     # No stale text: the generated sentences speak the other shop's currency and dates.
     text = generated_text(path)
     assert OTHER_SHOP_CURRENCY in text and "GBP" not in text
