@@ -233,6 +233,9 @@ CASES: dict[type, Callable[[], Case]] = {
     experiments.XLearner: lambda: Case(
         experiments.XLearner(random_state=0), _uplift_data(), lambda m: m.predict(_uplift_data()[0])
     ),
+    experiments.DRLearner: lambda: Case(
+        experiments.DRLearner(random_state=0), _uplift_data(), lambda m: m.predict(_uplift_data()[0])
+    ),
     # forecast (06)
     forecast.Naive: lambda: _forecaster_case(forecast.Naive()),
     forecast.MovingAverage: lambda: _forecaster_case(forecast.MovingAverage(window=4)),

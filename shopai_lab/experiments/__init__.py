@@ -6,6 +6,7 @@ proportions, ratio metrics, relative lift, capping), variance reduction
 corrections, A/A and A/B simulation on real customers, and uplift models.
 """
 
+from shopai_lab.experiments import reading
 from shopai_lab.experiments.assignment import assign, balance_check, hash_buckets, independence_check
 from shopai_lab.experiments.estimators import (
     EffectEstimate,
@@ -20,7 +21,7 @@ from shopai_lab.experiments.estimators import (
     welch_arrays,
     winsorize,
 )
-from shopai_lab.experiments.multiple import adjust_pvalues, metric_table
+from shopai_lab.experiments.multiple import adjust_pvalues, metric_table, noninferiority
 from shopai_lab.experiments.plots import plot_peeking, plot_power, plot_pvalue_histograms, plot_qini
 from shopai_lab.experiments.population import (
     COVARIATES,
@@ -35,6 +36,7 @@ from shopai_lab.experiments.power import (
     sample_size_means,
     sample_size_proportions,
     simulated_power,
+    sizing_table,
 )
 from shopai_lab.experiments.sequential import (
     alpha_spent,
@@ -54,12 +56,28 @@ from shopai_lab.experiments.simulate import (
     summarize_splits,
 )
 from shopai_lab.experiments.srm import DEFAULT_SRM_THRESHOLD, SRMResult, srm_power, srm_test
+from shopai_lab.experiments.summary import headline_metrics
+from shopai_lab.experiments.targeting import (
+    LEARNERS,
+    IncentiveStudy,
+    choose_rules,
+    effect_by_propensity,
+    incentive_studies,
+    incentive_study,
+    observed_profit,
+    targeting_runs,
+    targeting_table,
+)
 from shopai_lab.experiments.uplift import (
+    SCENARIOS,
     UPLIFT_FEATURES,
+    DRLearner,
     IncentiveExperiment,
     TLearner,
     XLearner,
     auuc,
+    default_classifier,
+    default_regressor,
     simulate_incentive,
     targeting_profit,
     uplift_curve,
@@ -67,18 +85,24 @@ from shopai_lab.experiments.uplift import (
 from shopai_lab.experiments.variance_reduction import (
     cuped,
     cuped_arrays,
+    explained_without_top,
     regression_adjustment,
     regression_arrays,
+    variance_reduction,
 )
 
 __all__ = [
     "COVARIATES",
     "DEFAULT_SRM_THRESHOLD",
+    "LEARNERS",
     "METHODS",
+    "SCENARIOS",
     "UPLIFT_FEATURES",
+    "DRLearner",
     "EffectEstimate",
     "ExperimentPopulation",
     "IncentiveExperiment",
+    "IncentiveStudy",
     "SRMResult",
     "TLearner",
     "XLearner",
@@ -90,19 +114,29 @@ __all__ = [
     "auuc",
     "balance_check",
     "capping_threshold",
+    "choose_rules",
     "cuped",
     "cuped_arrays",
+    "default_classifier",
     "default_pre_period_end",
+    "default_regressor",
     "difference_in_means",
     "drop_top_treated",
+    "effect_by_propensity",
     "experiment_population",
+    "explained_without_top",
     "group_sequential_bounds",
     "hash_buckets",
+    "headline_metrics",
+    "incentive_studies",
+    "incentive_study",
     "independence_check",
     "mde_means",
     "metric_table",
     "mixture_halfwidth",
     "msprt_statistic",
+    "noninferiority",
+    "observed_profit",
     "plot_peeking",
     "plot_power",
     "plot_pvalue_histograms",
@@ -113,6 +147,7 @@ __all__ = [
     "random_assignments",
     "ratio_arrays",
     "ratio_metric",
+    "reading",
     "regression_adjustment",
     "regression_arrays",
     "relative_lift",
@@ -123,13 +158,17 @@ __all__ = [
     "simulate_peeking",
     "simulate_splits",
     "simulated_power",
+    "sizing_table",
     "srm_power",
     "srm_test",
     "summarize_peeking",
     "summarize_splits",
     "targeting_profit",
+    "targeting_runs",
+    "targeting_table",
     "two_proportions",
     "uplift_curve",
+    "variance_reduction",
     "welch_arrays",
     "winsorize",
 ]

@@ -156,3 +156,44 @@ def simulated_power(
         table["power_se"] = np.sqrt(table["power"] * (1 - table["power"]) / n_splits)
         rows.append(table.reset_index().assign(lift=lift))
     return pd.concat(rows, ignore_index=True)[["lift", "method", "power", "power_se", "coverage"]]
+
+
+def sizing_table(
+    y, *, n_per_arm: float, lift: float, reductions: dict[str, float] | None = None, alpha: float = 0.05
+) -> pd.DataFrame:
+    """Power at this size, customers per arm for 80% power and the minimum detectable lift, per method.
+
+    Each method's standard deviation is the outcome's, shrunk by its variance reduction (``{"welch": 0.0}``
+    when ``reductions`` is None): ``sd sqrt(1 - r)``. The effect to detect is ``lift x mean(y)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method: ``power at this size``, ``customers per arm for 80%``, ``MDE at this size (%)``
+        (of the mean).
+
+    Examples
+    --------
+    >>> y = np.r_[np.zeros(500), np.full(500, 2.0)]
+    >>> sizing_table(y, n_per_arm=500, lift=0.1, reductions={"welch": 0.0, "cuped": 0.75}).round(3)
+           power at this size  customers per arm for 80%  MDE at this size (%)
+    welch               0.352                       1572                17.728
+    cuped               0.885                        393                 8.864
+    """
+    y = as_float_array(y, "y", allow_empty=False)
+    reductions = {"welch": 0.0} if reductions is None else dict(reductions)
+    for name, r in reductions.items():
+        require_number(r, f"reductions[{name!r}]", high=1, high_inclusive=False)
+    mean, sd = float(y.mean()), float(y.std(ddof=1))
+    if mean == 0:
+        raise ValueError("y has mean 0: a relative lift of it is 0")
+    effect = require_number(lift, "lift") * mean
+    rows = {}
+    for name, r in reductions.items():
+        s = sd * math.sqrt(1 - r)
+        rows[name] = {
+            "power at this size": power_means(n_per_arm, s, effect, alpha),
+            "customers per arm for 80%": sample_size_means(s, effect, alpha),
+            "MDE at this size (%)": 100 * mde_means(n_per_arm, s, alpha) / abs(mean),
+        }
+    return pd.DataFrame(rows).T.astype({"customers per arm for 80%": int})

@@ -259,63 +259,86 @@ def simulate_peeking(
     T = as_assignments(T, n)
     require_one_of(metric, "metric", ("revenue", "conversion"))
     lift = require_number(lift, "lift", low=-1, low_inclusive=False)
-    conversion_points = require_number(conversion_points, "conversion_points", low=0)
     chunk_size = require_positive_int(chunk_size, "chunk_size")
     require_bool(progress, "progress")
-    tau = None if tau is None else require_positive(tau, "tau")
-    crit = (
-        np.full(looks, np.inf)
-        if critical_z is None
-        else as_float_array(critical_z, "critical_z", allow_inf=True, low=0, allow_empty=False)
-    )
-    if len(crit) != looks:
-        raise ValueError(f"critical_z has {len(crit)} values for {looks} looks")
-    rng = np.random.default_rng(random_state)
-    if metric == "conversion" and not np.isin(weekly, (0.0, 1.0)).all():
-        raise ValueError("weekly must hold 0/1 for metric='conversion'")
-    if metric == "conversion" and conversion_points > 0:
-        base = weekly[:, -1]
-        if not 0 <= conversion_points <= 1 - base.mean():
-            raise ValueError(f"conversion_points must be in [0, {1 - base.mean():.3f}] for this base rate")
-        flip_probability = conversion_points / (1 - base.mean())
+    crit = _critical_values(critical_z, looks)
+    flip_probability = _flip_probability(weekly, metric, conversion_points)
     # default mixture scale: the standard error of a 50/50 split at the last look
-    scale = float(np.sqrt(4 * weekly[:, -1].var(ddof=1) / n)) if tau is None else float(tau)
+    scale = float(np.sqrt(4 * weekly[:, -1].var(ddof=1) / n)) if tau is None else require_positive(tau, "tau")
+    rng = np.random.default_rng(random_state)
     shift = weekly.mean(axis=0)
     centred = weekly - shift[None, :]
-    s_all, q_all = centred.sum(axis=0), (centred * centred).sum(axis=0)
     rows = []
     for start in tqdm(range(0, len(T), chunk_size), desc="splits", disable=not progress):
         Tc = T[start : start + chunk_size]
-        Tf = Tc.astype(float)
-        n_t = Tf.sum(axis=1)
-        s_t = Tf @ centred  # treated sums at every look, one pass over the assignments
-        q_t = Tf @ (centred * centred)
-        added = np.zeros_like(s_t)
-        if metric == "conversion" and conversion_points > 0:
-            flips = (rng.random(Tc.shape) < flip_probability) & Tc & (weekly[None, :, -1] == 0)
-            flip_week = np.where(flips, rng.integers(0, looks, Tc.shape), looks)
-            added = np.stack([(flip_week <= k).sum(axis=1) for k in range(looks)], axis=1).astype(float)
-        est, var, p, z = (np.empty((len(Tc), looks)) for _ in range(4))
-        for k in range(looks):
-            if metric == "revenue":
-                m = moments_from_sums(n_t, n - n_t, s_t[:, k], q_t[:, k], s_all[k], q_all[k], shift[k], 1 + lift)
-                res = welch_from_moments(m, alpha)
-            else:
-                x_t = s_t[:, k] + n_t * shift[k]
-                x_c = weekly[:, k].sum() - x_t
-                res = proportions_from_counts(x_t + added[:, k], n_t, x_c, n - n_t, alpha)
-            est[:, k], var[:, k], p[:, k] = res["estimate"], res["se"] ** 2, res["p_value"]
-            z[:, k] = res["statistic"]
-        peek = _first_true(p < alpha)
-        seq = _first_true(np.abs(z) >= crit[None, :])
-        msprt = _first_true(_always_valid(est, var, scale) < alpha)
+        added = _added_conversions(weekly, Tc, flip_probability, rng)
+        est, var, p, z = _look_statistics(weekly, centred, shift, Tc, metric, lift, added, alpha)
+        firsts = {
+            "peeking": _first_true(p < alpha),
+            "sequential": _first_true(np.abs(z) >= crit[None, :]),
+            "msprt": _first_true(_always_valid(est, var, scale) < alpha),
+        }
         chunk = pd.DataFrame({"split": np.arange(start, start + len(Tc)), "fixed_reject": p[:, -1] < alpha})
-        for name, first in (("peeking", peek), ("sequential", seq), ("msprt", msprt)):
+        for name, first in firsts.items():
             chunk[f"{name}_reject"] = first >= 0
             chunk[f"{name}_stop"] = np.where(first >= 0, first + 1, looks)
         chunk["fixed_stop"] = looks
         rows.append(chunk)
     return pd.concat(rows, ignore_index=True)
+
+
+def _critical_values(critical_z: Any, looks: int) -> np.ndarray:
+    if critical_z is None:
+        return np.full(looks, np.inf)
+    crit = as_float_array(critical_z, "critical_z", allow_inf=True, low=0, allow_empty=False)
+    if len(crit) != looks:
+        raise ValueError(f"critical_z has {len(crit)} values for {looks} looks")
+    return crit
+
+
+def _flip_probability(weekly: np.ndarray, metric: str, conversion_points: float) -> float:
+    """Chance that a treated non-converter converts because of the injected effect (0 without one)."""
+    conversion_points = require_number(conversion_points, "conversion_points", low=0)
+    if metric == "conversion" and not np.isin(weekly, (0.0, 1.0)).all():
+        raise ValueError("weekly must hold 0/1 for metric='conversion'")
+    if metric != "conversion" or conversion_points == 0:
+        return 0.0
+    base = weekly[:, -1]
+    if not 0 <= conversion_points <= 1 - base.mean():
+        raise ValueError(f"conversion_points must be in [0, {1 - base.mean():.3f}] for this base rate")
+    return conversion_points / (1 - base.mean())
+
+
+def _added_conversions(weekly: np.ndarray, Tc: np.ndarray, flip_probability: float, rng) -> np.ndarray:
+    """Extra treated conversions counted at each look, each converting at a uniformly random look."""
+    looks = weekly.shape[1]
+    if flip_probability == 0:
+        return np.zeros((len(Tc), looks))
+    flips = (rng.random(Tc.shape) < flip_probability) & Tc & (weekly[None, :, -1] == 0)
+    flip_week = np.where(flips, rng.integers(0, looks, Tc.shape), looks)
+    return np.stack([(flip_week <= k).sum(axis=1) for k in range(looks)], axis=1).astype(float)
+
+
+def _look_statistics(weekly, centred, shift, Tc, metric, lift, added, alpha):
+    """Estimate, variance, p-value and z of every split (rows) at every look (columns)."""
+    n, looks = weekly.shape
+    Tf = Tc.astype(float)
+    n_t = Tf.sum(axis=1)
+    s_t = Tf @ centred  # treated sums at every look, one pass over the assignments
+    q_t = Tf @ (centred * centred)
+    s_all, q_all = centred.sum(axis=0), (centred * centred).sum(axis=0)
+    est, var, p, z = (np.empty((len(Tc), looks)) for _ in range(4))
+    for k in range(looks):
+        if metric == "revenue":
+            m = moments_from_sums(n_t, n - n_t, s_t[:, k], q_t[:, k], s_all[k], q_all[k], shift[k], 1 + lift)
+            res = welch_from_moments(m, alpha)
+        else:
+            x_t = s_t[:, k] + n_t * shift[k]
+            x_c = weekly[:, k].sum() - x_t
+            res = proportions_from_counts(x_t + added[:, k], n_t, x_c, n - n_t, alpha)
+        est[:, k], var[:, k], p[:, k] = res["estimate"], res["se"] ** 2, res["p_value"]
+        z[:, k] = res["statistic"]
+    return est, var, p, z
 
 
 def summarize_peeking(results: pd.DataFrame) -> pd.DataFrame:

@@ -22,16 +22,20 @@ def test_adjusted_pvalues_by_hand_keep_the_input_order():
     assert ex.adjust_pvalues(p, "none").tolist() == p
 
 
-def test_metric_table_flags_guardrail_harm():
+def test_metric_table_fails_a_harmed_guardrail_and_passes_a_flat_one():
     rng = np.random.default_rng(14)
     t = np.arange(2000) % 2 == 1
     good = rng.normal(size=2000) + 0.5 * t
-    bad = rng.normal(size=2000) - 0.5 * t
-    table = ex.metric_table(
-        {"revenue": ex.difference_in_means(good, t), "speed": ex.difference_in_means(bad, t)},
-        guardrails=("speed",),
+    bad = 10 + rng.normal(size=2000) - 0.5 * t
+    flat = 10 + rng.normal(size=2000)
+    results = {"revenue": ex.difference_in_means(good, t), "speed": ex.difference_in_means(bad, t)}
+    table = ex.metric_table({**results, "load": ex.difference_in_means(flat, t)}, guardrails=("speed", "load"))
+    assert table.loc["revenue", "decision"] == "increase"
+    # margin 5% of the control mean (0.5): a drop of 0.5 is not non-inferior, no change is
+    assert (
+        table.loc["speed", "decision"] == "not shown non-inferior" and table.loc["load", "decision"] == "non-inferior"
     )
-    assert table.loc["revenue", "decision"] == "increase" and table.loc["speed", "decision"] == "harm"
+    assert table.loc["revenue", "p_adjusted"] == table.loc["revenue", "p_value"]  # one decision metric: no correction
 
 
 def test_analytic_power_matches_statsmodels():
