@@ -22,6 +22,7 @@ from shopai_lab.anomaly.decide import (
     candidate_ensembles,
     choose_ensemble,
     compare_with_best_single,
+    evaluation_seeds,
     learned_only_catches,
     look_ahead_cost,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "default_detectors",
     "detection_metrics",
     "episodes",
+    "evaluation_seeds",
     "explain",
     "export_review_queue",
     "inject_anomalies",

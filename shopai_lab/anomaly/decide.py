@@ -214,3 +214,21 @@ def learned_only_catches(
             )
             counts[kind] = counts.get(kind, np.zeros(4, int)) + add
     return pd.DataFrame(counts, index=["planted", "learned_flags", "rule_flags", "learned_only"]).T.astype(int)
+
+
+def evaluation_seeds(seed: int, n_seeds: int, validation_seeds: Sequence[int]) -> list[int]:
+    """The planted sets' seeds ``seed, seed + 1, ...``, refused when one is a validation planting's.
+
+    Examples
+    --------
+    >>> evaluation_seeds(0, 3, [100, 101])
+    [0, 1, 2]
+    """
+    seed = require_positive_int(seed, "seed", minimum=0)
+    seeds = list(range(seed, seed + require_positive_int(n_seeds, "n_seeds")))
+    clash = sorted(set(seeds) & {require_positive_int(s, "validation_seeds", minimum=0) for s in validation_seeds})
+    if clash:
+        raise ValueError(
+            f"validation planting seed(s) {clash} are evaluation seeds {seeds}: choose another validation_seed"
+        )
+    return seeds

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import (
+    as_float_array,
     require_bool,
     require_columns,
     require_datetime,
@@ -49,6 +50,7 @@ from shopai_lab._validation import (
     require_pattern,
     require_positive,
     require_positive_int,
+    require_same_length,
     require_strings,
 )
 from shopai_lab.ranking import quantize
@@ -215,11 +217,13 @@ def past_medians(
     if reference_lines is not None:
         reference_lines = require_positive_int(reference_lines, "reference_lines")
     min_history = require_positive_int(min_history, "min_history")
+    values = as_float_array(values, "values")
+    require_same_length(groups=np.asarray(groups), times=np.asarray(times), values=values)
     codes = pd.factorize(np.asarray(groups), use_na_sentinel=False)[0]
     time_codes = pd.factorize(np.asarray(times), sort=True)[0]
     order = np.lexsort((np.arange(len(codes)), time_codes, codes))
     g, t = codes[order], time_codes[order]
-    series = pd.Series(np.asarray(values, dtype=float)[order])
+    series = pd.Series(values[order])
     by_group = series.groupby(g, sort=False)
     windows = by_group.expanding() if reference_lines is None else by_group.rolling(reference_lines, min_periods=1)
     running = windows.median().reset_index(level=0, drop=True).sort_index().to_numpy()

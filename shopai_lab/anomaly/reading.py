@@ -13,15 +13,27 @@ from shopai_lab._validation import (
     require_instance,
     require_number,
     require_positive_int,
+    require_same_length,
     require_string,
     require_strings,
 )
 from shopai_lab.report import compare, count, money, percent, verdict
 from shopai_lab.stats import Interval
 
+#: The learned detector "catches what no rule describes" when at least this share of the planted anomalies is in
+#: its top slice and in no rule's: below it, it adds too little to the rules to claim so.
+LEARNED_ONLY_SHARE = 0.05
+
 #: A combination "keeps" a kind when its average precision there is at least this share of the best
 #: single detector's: below it, a reviewer of the combined list sees clearly fewer of that kind on top.
 KEEPS_SHARE = 0.9
+
+
+def _require_rows(table: pd.DataFrame, rows: list, name: str) -> None:
+    """``ValueError`` naming the rows of ``table`` that are missing."""
+    missing = [r for r in rows if r not in table.index]
+    if missing:
+        raise ValueError(f"{name} has no row(s) {missing}; found {list(table.index)}")
 
 
 def describe_data(features: pd.DataFrame) -> str:
@@ -86,6 +98,7 @@ def describe_ensemble_choice(chosen: str, table: pd.DataFrame) -> str:
     """
     require_string(chosen, "chosen")
     require_columns(table, ["average_precision"], "table")
+    _require_rows(table, [chosen], "table")
     ap = table["average_precision"].sort_values(ascending=False, kind="stable")
     text = f"Chosen on the second validation planting: **{chosen}** (average precision {ap[chosen]:.3f}"
     others = ap.drop(chosen)
@@ -109,6 +122,9 @@ def describe_comparison(chosen: str, best: str, diff: Interval, wins: int, n_set
     'Use price rule: the combination has not shown it does better.'
     """
     require_instance(diff, Interval, "diff")
+    n_sets = require_positive_int(n_sets, "n_sets")
+    if not 0 <= require_positive_int(wins, "wins", minimum=0) <= n_sets:
+        raise ValueError(f"wins must be between 0 and n_sets ({n_sets}), got {wins!r}")
     metric = f"average precision (paired bootstrap over the invoices of planted set {int(first_seed)})"
     text = compare(diff, chosen, f"the best single detector ({best})", metric)
     text += f" It is higher on {wins} of {count(n_sets, 'planted set')}."
@@ -144,6 +160,7 @@ def describe_kinds(ap_by_kind: pd.DataFrame, chosen: str, singles: list[str]) ->
     """
     require_string(chosen, "chosen")
     singles = list(require_strings(singles, "singles"))
+    _require_rows(ap_by_kind, [chosen, *singles], "ap_by_kind")
     best = {kind: ap_by_kind.loc[singles, kind].idxmax() for kind in ap_by_kind.columns}
     parts, kept, lost = [], [], []
     for kind, name in best.items():
@@ -173,6 +190,7 @@ def describe_look_ahead(cost: pd.DataFrame, names: list[str]) -> str:
     live system cannot have; the figures above are past-only.
     """
     require_columns(cost, ["past_only", "look_ahead", "look_ahead_gain"], "cost")
+    _require_rows(cost, list(require_strings(names, "names")), "cost")
     parts = [
         f"{n} {cost.loc[n, 'look_ahead']:.3f} instead of {cost.loc[n, 'past_only']:.3f} "
         f"({cost.loc[n, 'look_ahead_gain']:+.3f})"
@@ -202,24 +220,25 @@ def describe_learned_only(catches: pd.DataFrame, contamination: float, learned: 
     >>> print(describe_learned_only(c, 0.01))  # doctest: +NORMALIZE_WHITESPACE
     Of 30 planted anomalies, IsolationForest puts 6 (20.0%) in its top 1.0% where no rule puts them
     (most of them burst): the learned detector catches what no rule describes, so keep it next to the rules.
-    >>> describe_learned_only(c.assign(learned_only=[0, 0]), 0.01).split(": ")[1]
-    'the learned detector adds nothing the rules miss here; it stays for kinds nobody planted, on trust.'
+    >>> describe_learned_only(c.assign(learned_only=[1, 1]), 0.01).split(": ")[1][:59]
+    'fewer than 5%, so on these kinds the rules already cover wh'
     """
     require_columns(catches, ["planted", "learned_only"], "catches")
+    _require_rows(catches, ["overall"], "catches")
     contamination = require_number(contamination, "contamination", low=0.0, high=0.5, low_inclusive=False)
     planted, only = int(catches.loc["overall", "planted"]), int(catches.loc["overall", "learned_only"])
     text = (
         f"Of {count(planted, 'planted anomaly', 'planted anomalies')}, {learned} puts {only:,} "
         f"({percent(only / planted)}) in its top {percent(contamination)} where no rule puts them"
     )
-    if only == 0:
-        return text + (
-            ": the learned detector adds nothing the rules miss here; it stays for kinds nobody planted, on trust."
-        )
     kinds = catches.drop(index="overall")["learned_only"]
-    return (
-        text + f" (most of them {kinds.idxmax()}): the learned detector catches what no rule describes, "
-        "so keep it next to the rules."
+    most = f" (most of them {kinds.idxmax()})" if only else ""
+    if only >= LEARNED_ONLY_SHARE * planted:
+        return text + f"{most}: the learned detector catches what no rule describes, so keep it next to the rules."
+    return text + (
+        f"{most}: fewer than {percent(LEARNED_ONLY_SHARE, 0)}, so on these kinds the rules already cover what the "
+        "learned detector finds; it stays for kinds nobody planted, on trust, and must prove itself on real "
+        "problems (section 5)."
     )
 
 
@@ -262,6 +281,7 @@ def describe_flagging(flagged: pd.Series, reversed_: pd.Series, weeks: float, co
     """
     contamination = require_number(contamination, "contamination", low=0.0, high=0.5, low_inclusive=False)
     weeks = require_number(weeks, "weeks", low=0.0, low_inclusive=False)
+    require_same_length(flagged=flagged, reversed_=reversed_)
     n = int(flagged.sum())
     share = reversed_.to_numpy()[flagged.to_numpy()].mean() if n else 0.0
     return (

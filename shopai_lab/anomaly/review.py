@@ -134,6 +134,7 @@ def episodes(features: pd.DataFrame, order: np.ndarray, top_n: int, episode_days
     >>> episodes(f, np.array([0, 1, 2, 3]), top_n=3, episode_days=1.0)
     [[0, 2], [1], [3]]
     """
+    require_columns(features, ["customer_id", "timestamp"], "features")
     top_n = require_positive_int(top_n, "top_n")
     window = pd.Timedelta(days=require_number(episode_days, "episode_days", low=0.0)).to_timedelta64()
     customer = features["customer_id"].to_numpy()
