@@ -80,10 +80,9 @@ def describe_lof_choice(n_neighbors: int, auc: pd.DataFrame) -> str:
     require_columns(auc, ["overall"], "auc")
     text = f"LOF neighbourhood chosen on the validation planting: {n_neighbors}"
     if "burst" in auc.columns and auc.index[0] != n_neighbors:
-        text += (
-            f" (burst ROC AUC {auc.loc[n_neighbors, 'burst']:.2f}, against {auc['burst'].iloc[0]:.2f} "
-            f"with {auc.index[0]} neighbours)"
-        )
+        mine, smallest = auc.loc[n_neighbors, "burst"], auc["burst"].iloc[0]
+        than = "the same as" if f"{mine:.2f}" == f"{smallest:.2f}" else f"against {smallest:.2f}"
+        text += f" (burst ROC AUC {mine:.2f}, {than} with {auc.index[0]} neighbours)"
     return text + "."
 
 

@@ -18,6 +18,8 @@ def describe_attack(n_ids: int, width: int, all_digits: bool, n_candidates: int,
     Recovered: plain 100.0%, HMAC 0.0%.
     """
     require_instance(recovered, Mapping, "recovered")
+    for name, value in (("n_ids", n_ids), ("width", width), ("n_candidates", n_candidates)):
+        require_positive_int(value, name, minimum=0)
     kind = "all digits: the attacker hashes all" if all_digits else "not all digits: the attacker tries a list of"
     shares = ", ".join(f"{name} {percent(share)}" for name, share in recovered.items())
     return (
@@ -40,6 +42,14 @@ def describe_kanonymity(before: Mapping, after: Mapping, k: int) -> str:
     every group has at least 5 customers, 3 customers suppressed, 4 groups left.
     """
     k = require_positive_int(k, "k")
+    for name, report, keys in (
+        ("before", before, ("share_below_k", "rows", "groups_below_k", "groups", "k")),
+        ("after", after, ("rows", "groups", "k")),
+    ):
+        require_instance(report, Mapping, name)
+        missing = [key for key in keys if key not in report]
+        if missing:
+            raise ValueError(f"{name} is missing {missing}: pass privacy.k_anonymity_report's result")
     text = (
         f"Before: {percent(before['share_below_k'])} of {count(before['rows'], 'customer')} are in groups smaller "
         f"than {k} ({before['groups_below_k']:,} of {count(before['groups'], 'group')}; smallest group "
