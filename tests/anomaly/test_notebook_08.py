@@ -104,7 +104,7 @@ def test_notebook_08_runs_on_another_shops_file(other_run, other_shop_file):
     results = injection_study(cleaned.purchases, detectors, seeds=[3], rate=0.03, ensembles=ensembles, progress=False)
     overall = results[results["kind"] == "overall"].set_index("detector")
     for name in ("IsolationForest", "price rule", chosen):
-        assert m[f"ap/{name}"] == pytest.approx(overall.loc[name, "average_precision"], rel=5e-3)  # 3 significant digits
+        assert m[f"ap/{name}"] == pytest.approx(overall.loc[name, "average_precision"], rel=5e-3)  # 3 digits
     segments = assign_segments(rfm_scores(rfm(cleaned.purchases)))
     country = cleaned.purchases.groupby("customer_id")["country"].first().reindex(segments.index)
     table = pd.DataFrame(
