@@ -9,10 +9,25 @@ Modules (one job each):
 - :mod:`~shopai_lab.anomaly.inject`: plant labelled anomalies in real invoices.
 - :mod:`~shopai_lab.anomaly.evaluate`: metrics per kind over seeds, LOF neighbourhood choice,
   the real-data reversal label (paired intervals: :func:`shopai_lab.stats.paired_metric_bootstrap`).
-- :mod:`~shopai_lab.anomaly.review`: the top-N review queue with reasons in words, CSV export.
+- :mod:`~shopai_lab.anomaly.decide`: the choices made on validation plantings (ensemble), the
+  comparison with the best single detector, the cost of look-ahead, what the forest adds to the rules.
+- :mod:`~shopai_lab.anomaly.review`: the top-N review queue (one entry per episode) with reasons in
+  words, CSV export.
+- :mod:`~shopai_lab.anomaly.plots`: precision-recall curves with the base rate, AP by kind.
+- :mod:`~shopai_lab.anomaly.reading`: notebook 08's generated sentences.
 """
 
+from shopai_lab.anomaly import reading
+from shopai_lab.anomaly.decide import (
+    candidate_ensembles,
+    choose_ensemble,
+    compare_with_best_single,
+    evaluation_seeds,
+    learned_only_catches,
+    look_ahead_cost,
+)
 from shopai_lab.anomaly.detectors import (
+    CalibratedMax,
     ColumnRule,
     IsolationForestDetector,
     LOFDetector,
@@ -21,6 +36,7 @@ from shopai_lab.anomaly.detectors import (
     RobustZDetector,
     contamination_threshold,
     default_detectors,
+    percentile_frame,
     percentiles,
     rank_combine,
 )
@@ -32,14 +48,17 @@ from shopai_lab.anomaly.evaluate import (
     metrics_by_kind,
     precision_at_k,
     reversal_labels,
+    reversal_table,
     score_all,
     summarize_study,
 )
-from shopai_lab.anomaly.features import FEATURE_COLUMNS, invoice_features, model_matrix, product_lines
+from shopai_lab.anomaly.features import FEATURE_COLUMNS, invoice_features, model_matrix, past_medians, product_lines
 from shopai_lab.anomaly.inject import KINDS, InjectedLines, inject_anomalies
-from shopai_lab.anomaly.review import explain, export_review_queue, review_queue
+from shopai_lab.anomaly.plots import plot_ap_by_kind, plot_precision_recall
+from shopai_lab.anomaly.review import episodes, explain, export_review_queue, review_queue
 
 __all__ = [
+    "CalibratedMax",
     "ColumnRule",
     "FEATURE_COLUMNS",
     "InjectedLines",
@@ -49,23 +68,36 @@ __all__ = [
     "PriceRatioRule",
     "RankEnsemble",
     "RobustZDetector",
+    "candidate_ensembles",
+    "choose_ensemble",
     "choose_n_neighbors",
+    "compare_with_best_single",
     "contamination_threshold",
     "default_detectors",
     "detection_metrics",
+    "episodes",
+    "evaluation_seeds",
     "explain",
     "export_review_queue",
     "inject_anomalies",
     "injection_study",
     "invoice_features",
+    "learned_only_catches",
     "local_outlier_factors",
+    "look_ahead_cost",
     "metrics_by_kind",
     "model_matrix",
+    "past_medians",
+    "percentile_frame",
     "percentiles",
+    "plot_ap_by_kind",
+    "plot_precision_recall",
     "precision_at_k",
     "product_lines",
     "rank_combine",
+    "reading",
     "reversal_labels",
+    "reversal_table",
     "review_queue",
     "score_all",
     "summarize_study",

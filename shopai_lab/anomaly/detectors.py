@@ -29,10 +29,12 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.ensemble import IsolationForest
+from sklearn.isotonic import IsotonicRegression
 from sklearn.preprocessing import RobustScaler
 from sklearn.utils.validation import check_is_fitted
 
 from shopai_lab._validation import (
+    as_bool_array,
     as_float_array,
     require_bool,
     require_number,
@@ -41,6 +43,7 @@ from shopai_lab._validation import (
     require_positive_int,
     require_seed,
     require_string,
+    require_strings,
 )
 from shopai_lab.ranking import nearest_neighbors, quantize
 
@@ -313,11 +316,29 @@ def percentiles(reference: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return (below + upto) / (2.0 * len(ref))
 
 
-def rank_combine(scores: pd.DataFrame, combine: str = "mean", weights: Sequence[float] | None = None) -> np.ndarray:
+def percentile_frame(scores: pd.DataFrame) -> pd.DataFrame:
+    """Each column's in-sample mid-rank percentiles (0..1), as :func:`rank_combine` sees them.
+
+    Examples
+    --------
+    >>> percentile_frame(pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]}))["a"].tolist()
+    [0.125, 0.375, 0.625, 0.875]
+    """
+    require_numeric_frame(scores, "scores")
+    return pd.DataFrame(
+        {c: percentiles(scores[c].to_numpy(float), scores[c].to_numpy(float)) for c in scores},
+        index=scores.index,
+    )
+
+
+def rank_combine(
+    scores: pd.DataFrame, combine: str | CalibratedMax = "mean", weights: Sequence[float] | None = None
+) -> np.ndarray:
     """Combine in-sample scores (one column per detector) by their percentiles.
 
     This is :meth:`RankEnsemble.fit_score` for scores computed already, so an evaluation
-    can try several ensembles without refitting their members.
+    can try several ensembles without refitting their members. ``combine`` is ``"mean"``,
+    ``"max"`` or a fitted :class:`CalibratedMax` (its members must be columns of ``scores``).
 
     Examples
     --------
@@ -325,15 +346,83 @@ def rank_combine(scores: pd.DataFrame, combine: str = "mean", weights: Sequence[
     >>> rank_combine(s, "max").tolist()
     [0.875, 0.375, 0.625, 0.875]
     """
+    if isinstance(combine, CalibratedMax):
+        return combine.combine(percentile_frame(scores))
     if combine not in ("mean", "max"):
-        raise ValueError(f"combine must be 'mean' or 'max', got {combine!r}")
+        raise ValueError(f"combine must be 'mean', 'max' or a fitted CalibratedMax, got {combine!r}")
     require_numeric_frame(scores, "scores")
     if weights is not None:
         weights = _weights(weights, scores.shape[1])
-    P = np.column_stack([percentiles(scores[c].to_numpy(float), scores[c].to_numpy(float)) for c in scores])
+    P = percentile_frame(scores).to_numpy()
     if combine == "max":
         return P.max(axis=1)
     return P @ (np.full(P.shape[1], 1.0 / P.shape[1]) if weights is None else weights)
+
+
+class CalibratedMax:
+    """Max over detectors of the probability of an anomaly given the detector's percentile.
+
+    The plain maximum of percentiles puts every member's top 1% level with each other, so one
+    member's confident hits queue behind the others' ordinary tails. Here each member's
+    percentile is first mapped to the share of labelled anomalies at that percentile (an
+    increasing isotonic regression fitted on a labelled set, e.g. a validation planting), and
+    the largest of those probabilities is the score: a member whose top is mostly real anomalies
+    ranks first. Ties of the step functions break by the largest percentile (weight ``1e-6``).
+
+    Parameters
+    ----------
+    members
+        Detector names (columns of the percentile frames).
+
+    Examples
+    --------
+    >>> P = pd.DataFrame({"a": np.linspace(0, 1, 100), "b": np.linspace(1, 0, 100)})
+    >>> y = np.r_[np.ones(5, bool), np.zeros(90, bool), np.ones(5, bool)]
+    >>> cm = CalibratedMax(["a", "b"]).fit(P, y)
+    >>> int(np.argmax(cm.combine(P))) in (0, 99)
+    True
+    """
+
+    def __init__(self, members: Sequence[str]) -> None:
+        self.members = list(require_strings(members, "members"))
+        if not self.members:
+            raise ValueError("members must name at least one detector")
+
+    def fit(self, percentiles: pd.DataFrame, is_anomaly) -> CalibratedMax:
+        """Learn each member's percentile -> probability map on labelled rows; return ``self``."""
+        P = self._frame(percentiles)
+        y = as_bool_array(is_anomaly, "is_anomaly")
+        if len(y) != len(P):
+            raise ValueError(f"is_anomaly has {len(y)} values but percentiles has {len(P)} rows")
+        if y.all() or not y.any():
+            raise ValueError("is_anomaly must hold both anomalies and normal rows")
+        self.calibrators_ = {
+            m: IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(P[m], y.astype(float))
+            for m in self.members
+        }
+        return self
+
+    def _frame(self, percentiles: pd.DataFrame) -> pd.DataFrame:
+        require_numeric_frame(percentiles, "percentiles")
+        missing = [m for m in self.members if m not in percentiles.columns]
+        if missing:
+            raise ValueError(f"percentiles is missing member column(s) {missing}")
+        return percentiles[self.members]
+
+    def member_probabilities(self, percentiles: pd.DataFrame) -> pd.DataFrame:
+        """Each member's calibrated probability for the rows of ``percentiles``."""
+        if not hasattr(self, "calibrators_"):
+            raise ValueError("this CalibratedMax is not fitted yet: call fit(percentiles, is_anomaly) first")
+        P = self._frame(percentiles)
+        return pd.DataFrame({m: self.calibrators_[m].predict(P[m]) for m in self.members}, index=P.index)
+
+    def combine(self, percentiles: pd.DataFrame) -> np.ndarray:
+        """The combined score of each row: the largest member probability (+ 1e-6 x largest percentile)."""
+        probability = self.member_probabilities(percentiles).to_numpy().max(axis=1)
+        return probability + 1e-6 * self._frame(percentiles).to_numpy(float).max(axis=1)
+
+    def __repr__(self) -> str:
+        return f"CalibratedMax(members={self.members!r})"
 
 
 def _weights(weights, n: int) -> np.ndarray:

@@ -129,7 +129,8 @@ def metrics_by_kind(scores: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``detector``, ``kind``, ``anomalies`` and :data:`METRICS`.
+        Columns ``detector``, ``kind``, ``anomalies``, ``base_rate`` (the anomalies' share of the rows
+        compared: a random order's average precision) and :data:`METRICS`.
     """
     require_numeric_frame(scores, "scores")
     require_instance(labels, pd.Series, "labels")
@@ -150,6 +151,7 @@ def metrics_by_kind(scores: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
                     "detector": detector,
                     "kind": kind,
                     "anomalies": int(positive.sum()),
+                    "base_rate": float(positive.sum() / keep.sum()),
                     **detection_metrics(positive[keep], values),
                 }
             )
@@ -198,7 +200,9 @@ def _ensembles(ensembles) -> dict:
     require_instance(ensembles, Mapping, "ensembles")
     for name, spec in ensembles.items():
         if not (isinstance(spec, tuple | list) and len(spec) == 2):
-            raise TypeError(f"ensembles[{name!r}] must be a pair (member names, 'mean' or 'max'), got {spec!r}")
+            raise TypeError(
+                f"ensembles[{name!r}] must be a pair (member names, 'mean', 'max' or a CalibratedMax), got {spec!r}"
+            )
         require_strings(spec[0], f"ensembles[{name!r}] members")
     return dict(ensembles)
 
@@ -211,6 +215,7 @@ def injection_study(
     ensembles: Mapping[str, tuple[Sequence[str], str]] | None = None,
     progress: bool = True,
     return_scores: bool = False,
+    feature_options: Mapping[str, object] | None = None,
     **inject_options,
 ) -> pd.DataFrame | tuple[pd.DataFrame, dict[int, pd.DataFrame]]:
     """Plant anomalies with each seed and score every detector on the result.
@@ -229,6 +234,8 @@ def injection_study(
         Show a progress bar over the seeds.
     return_scores
         Also return, per seed, the scores with a ``kind`` column (for paired comparisons).
+    feature_options
+        Keyword arguments of :func:`shopai_lab.anomaly.invoice_features` (e.g. ``{"look_ahead": True}``).
     **inject_options
         Passed to :func:`shopai_lab.anomaly.inject_anomalies`.
 
@@ -246,10 +253,13 @@ def injection_study(
     if len(seeds) == 0:
         raise ValueError("seeds must hold at least one seed")
     seeds = [require_seed(seed, "seeds") for seed in seeds]
+    if feature_options is not None:
+        require_instance(feature_options, Mapping, "feature_options")
+    feature_options = dict(feature_options or {})
     frames, kept = [], {}
     for seed in tqdm(list(seeds), desc="seeds", disable=not progress):
         injected = inject_anomalies(lines, rate=rate, random_state=seed, **inject_options)
-        features = invoice_features(injected.lines)
+        features = invoice_features(injected.lines, **feature_options)
         X = model_matrix(features)
         seeded = {
             name: (det.set_params(random_state=seed) if "random_state" in det.get_params() else det)
@@ -393,3 +403,50 @@ def reversal_labels(
     reversed_ids = set(matched["reversed_invoice"].dropna())
     index = pd.Index(pd.unique(purchases["invoice_id"])) if invoices is None else pd.Index(invoices)
     return pd.Series(index.isin(list(reversed_ids)), index=index, name="reversed")
+
+
+def reversal_table(
+    purchases: pd.DataFrame,
+    returns: pd.DataFrame,
+    scores: pd.DataFrame,
+    detectors: Sequence[str],
+    lift_detector: str,
+    windows: Sequence[float | None] = (1, 7, 30, None),
+    top: int = 100,
+) -> pd.DataFrame:
+    """The real-world check over reversal windows: reversed share, ROC AUC per detector, top-``top`` lift.
+
+    Parameters
+    ----------
+    purchases, returns
+        As for :func:`reversal_labels`.
+    scores
+        Scores of the real invoices, indexed by invoice id, one column per detector.
+    detectors
+        Columns whose ROC AUC is shown.
+    lift_detector
+        Column whose top ``top`` invoices' reversed share is divided by the overall share (the lift).
+    windows
+        Reversal windows in days (``None``: any time).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per window (``"within 1 d"``, ..., ``"any time"``).
+    """
+    require_numeric_frame(scores, "scores")
+    detectors = list(require_strings(detectors, "detectors"))
+    missing = [d for d in [*detectors, lift_detector] if d not in scores.columns]
+    if missing:
+        raise ValueError(f"scores has no column(s) {missing}")
+    top = require_positive_int(top, "top")
+    order = ranking.descending_order(scores[lift_detector].to_numpy())[:top]
+    rows = {}
+    for days in windows:
+        label = reversal_labels(purchases, returns, scores.index, max_days=days)
+        row = {"reversed share": float(label.mean())}
+        for name in detectors:
+            row[f"AUC {name}"] = detection_metrics(label, scores[name])["roc_auc"] if 0 < label.mean() < 1 else np.nan
+        row[f"top-{top} lift ({lift_detector})"] = float(label.to_numpy()[order].mean() / label.mean())
+        rows["any time" if days is None else f"within {days:g} d"] = row
+    return pd.DataFrame(rows).T

@@ -11,6 +11,16 @@ One row per invoice. Three groups of columns:
   (how far that largest ratio stands above the invoice's median ratio: a wholesaler whose
   every line is large scores low, one line blown up in an ordinary basket scores high)
   and ``top_line_share`` (the largest line's share of the invoice value);
+
+  the product's "usual" price and quantity are **past-only**: medians over the product's
+  lines with a strictly earlier timestamp (lines of the same minute, the invoice's own
+  included, never see each other), over all of them (``reference_lines=None``, an exact
+  expanding median) or the last ``reference_lines`` of them. **Warm-up**: a product with
+  fewer than ``min_history`` earlier lines has no usual price yet; its lines are left out of
+  the ratio columns (an invoice with no referenced line scores 0 there: no evidence, not
+  "usual") and never count as off-price. ``look_ahead=True`` takes the medians over the whole
+  period instead, as an audit of a closed period may; it exists to measure what the future
+  is worth (the cost of look-ahead), not for a live system;
 * **when and who**: ``hour`` of day and the customer's history *up to this invoice*
   (never after it): ``invoices_so_far``, ``days_since_last`` (days since the data began
   for a first invoice), ``invoices_last_24h``, ``basket_overlap`` (Jaccard overlap
@@ -31,12 +41,16 @@ import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import (
+    as_float_array,
+    require_bool,
     require_columns,
     require_datetime,
     require_not_empty,
     require_numeric_columns,
     require_pattern,
     require_positive,
+    require_positive_int,
+    require_same_length,
     require_strings,
 )
 from shopai_lab.ranking import quantize
@@ -165,13 +179,82 @@ def _check_lines(lines: pd.DataFrame, price_tolerance: float) -> float:
     return price_tolerance
 
 
-def _line_features(kept: pd.DataFrame, price_tolerance: float) -> pd.DataFrame:
-    """Per line: value, distance of price and quantity from the product's medians (log10), off-price flag."""
+def past_medians(
+    groups: np.ndarray,
+    times: np.ndarray,
+    values: np.ndarray,
+    reference_lines: int | None = None,
+    min_history: int = 3,
+) -> np.ndarray:
+    """Per row, the median of ``values`` over earlier rows of its group; ``NaN`` while warming up.
+
+    "Earlier" is a strictly smaller ``times``: rows of one group at the same time never see each
+    other. With ``reference_lines`` the median is over the last that many earlier rows (ties in
+    time kept in row order); ``None``: over all of them (an exact expanding median). A row with fewer
+    than ``min_history`` earlier rows in its group gets ``NaN``. One sort and one pandas rolling
+    pass: about 0.2 s for the bundled data's 400 thousand lines.
+
+    Parameters
+    ----------
+    groups
+        Group of each row (e.g. the product), any hashable values.
+    times
+        Time of each row, numbers or datetimes.
+    values
+        The numbers to summarise.
+    reference_lines
+        Window of earlier rows (>= 1), or ``None`` for all of them.
+    min_history
+        Earlier rows needed before a median is given (>= 1).
+
+    Examples
+    --------
+    >>> past_medians(np.array(["x"] * 5), np.array([0, 1, 1, 2, 3]), np.array([1.0, 2, 9, 4, 5]), min_history=1)
+    array([nan,  1.,  1.,  2.,  3.])
+    >>> past_medians(np.array(["x"] * 5), np.array([0, 1, 1, 2, 3]), np.array([1.0, 2, 9, 4, 5]), 2, min_history=1)
+    array([nan, 1. , 1. , 5.5, 6.5])
+    """
+    if reference_lines is not None:
+        reference_lines = require_positive_int(reference_lines, "reference_lines")
+    min_history = require_positive_int(min_history, "min_history")
+    values = as_float_array(values, "values")
+    require_same_length(groups=np.asarray(groups), times=np.asarray(times), values=values)
+    codes = pd.factorize(np.asarray(groups), use_na_sentinel=False)[0]
+    time_codes = pd.factorize(np.asarray(times), sort=True)[0]
+    order = np.lexsort((np.arange(len(codes)), time_codes, codes))
+    g, t = codes[order], time_codes[order]
+    series = pd.Series(values[order])
+    by_group = series.groupby(g, sort=False)
+    windows = by_group.expanding() if reference_lines is None else by_group.rolling(reference_lines, min_periods=1)
+    running = windows.median().reset_index(level=0, drop=True).sort_index().to_numpy()
+    position = np.arange(len(g))
+    new_group = np.r_[True, g[1:] != g[:-1]] if len(g) else np.zeros(0, bool)
+    new_block = new_group | np.r_[True, t[1:] != t[:-1]] if len(g) else new_group
+    group_start = np.maximum.accumulate(np.where(new_group, position, 0))
+    before = np.maximum.accumulate(np.where(new_block, position, 0)) - 1  # last row of an earlier time
+    earlier = before - group_start + 1
+    sorted_out = np.where(earlier >= min_history, running[np.maximum(before, 0)], np.nan)
+    out = np.empty(len(g))
+    out[order] = sorted_out
+    return out
+
+
+def _line_features(
+    kept: pd.DataFrame, price_tolerance: float, reference_lines: int | None, min_history: int, look_ahead: bool
+) -> pd.DataFrame:
+    """Per line: value, distance of price and quantity from the product's (past-only) medians, off-price flag."""
     qty = kept["quantity"].to_numpy(float)
     price = kept["unit_price"].to_numpy(float)
-    by_item = kept.groupby("item_id", observed=True)
-    log_price_ratio = np.log10(price) - np.log10(by_item["unit_price"].transform("median").to_numpy(float))
-    log_qty_ratio = np.log10(qty) - np.log10(by_item["quantity"].transform("median").to_numpy(float))
+    if look_ahead:
+        by_item = kept.groupby("item_id", observed=True)
+        usual_price = by_item["unit_price"].transform("median").to_numpy(float)
+        usual_qty = by_item["quantity"].transform("median").to_numpy(float)
+    else:
+        items, stamps = kept["item_id"].to_numpy(), kept["timestamp"].to_numpy()
+        usual_price = past_medians(items, stamps, price, reference_lines, min_history)
+        usual_qty = past_medians(items, stamps, qty, reference_lines, min_history)
+    log_price_ratio = np.log10(price) - np.log10(usual_price)
+    log_qty_ratio = np.log10(qty) - np.log10(usual_qty)
     return pd.DataFrame(
         {
             "invoice_id": kept["invoice_id"].to_numpy(),
@@ -180,7 +263,7 @@ def _line_features(kept: pd.DataFrame, price_tolerance: float) -> pd.DataFrame:
             "unit_price": price,
             "value": qty * price,
             "abs_price": np.abs(log_price_ratio),
-            "off": np.abs(log_price_ratio) > np.log10(price_tolerance),
+            "off": np.abs(log_price_ratio) > np.log10(price_tolerance),  # NaN (warm-up) is never off
             "qty_ratio": log_qty_ratio,
         }
     )
@@ -190,6 +273,10 @@ def invoice_features(
     lines: pd.DataFrame,
     price_tolerance: float = 2.0,
     non_product_pattern: str | None = None,
+    *,
+    reference_lines: int | None = None,
+    min_history: int = 1,
+    look_ahead: bool = False,
 ) -> pd.DataFrame:
     """One row of anomaly features per invoice (see the module docstring).
 
@@ -205,12 +292,24 @@ def invoice_features(
     non_product_pattern
         Stock codes removed before anything is computed (see :func:`product_lines`); ``None`` for
         clean lines.
+    reference_lines
+        The product's usual price and quantity are medians of its last ``reference_lines`` earlier
+        lines; ``None``: of all its earlier lines.
+    min_history
+        Earlier lines a product needs before its lines are compared with its usual (warm-up). The
+        default 1 (and ``reference_lines=None``) ranked a validation planting of the bundled data
+        best among 1, 3 and 10 (and windows of 20 and 50 lines): a price slip is visible against a
+        single earlier sale, and a product's first sales are where slips hide.
+    look_ahead
+        Take the products' medians over the whole period (past and future), only to measure the
+        cost of look-ahead; every other feature is past-only either way.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``invoice_id`` in time order: ``customer_id``, ``timestamp``
-        (``country``), then :data:`FEATURE_COLUMNS`.
+        (``country``), then :data:`FEATURE_COLUMNS`. ``attrs`` holds ``product_lines`` and
+        ``warm_up_lines`` (lines whose product had no usual price yet).
 
     Examples
     --------
@@ -218,13 +317,17 @@ def invoice_features(
     ...     "item_id": ["x", "y", "x", "x"], "quantity": [1, 2, 1, 1], "unit_price": [1.0, 2.0, 10.0, 1.0],
     ...     "timestamp": pd.to_datetime(["2024-01-01 10:00"] * 2 + ["2024-01-01 12:00", "2024-01-02 09:00"])})
     >>> f = invoice_features(lines)
-    >>> f["max_price_ratio"].tolist(), f["invoices_last_24h"].tolist(), f["basket_overlap"].tolist()
-    ([0.0, 1.0, 0.0], [0, 1, 0], [0.0, 0.5, 0.0])
+    >>> f["max_price_ratio"].round(2).tolist(), f["invoices_last_24h"].tolist(), f["basket_overlap"].tolist()
+    ([0.0, 1.0, 0.74], [0, 1, 0], [0.0, 0.5, 0.0])
+
+    Invoice 3's price of ``x`` (1.0) is compared with the median of the two earlier prices, 5.5
+    (``log10(5.5) = 0.74``); invoice 1's lines have no earlier line, so no usual price (0).
     """
     price_tolerance = _check_lines(lines, price_tolerance)
+    look_ahead = require_bool(look_ahead, "look_ahead")
     kept = product_lines(lines, non_product_pattern)
     require_not_empty(kept, "lines (after removing non-product lines)")
-    work = _line_features(kept, price_tolerance)
+    work = _line_features(kept, price_tolerance, reference_lines, min_history, look_ahead)
     grouped = work.groupby("invoice_id", sort=False)
     firsts = kept.groupby("invoice_id", sort=False).first()
     invoices = pd.DataFrame(
@@ -243,6 +346,8 @@ def invoice_features(
             "top_line_share": grouped["value"].max() / grouped["value"].sum(),
         }
     )
+    ratios = ["max_price_ratio", "max_quantity_ratio", "quantity_contrast"]
+    invoices[ratios] = invoices[ratios].fillna(0.0)  # no line with a usual yet: no evidence
     if "country" in kept.columns:
         invoices.insert(2, "country", firsts["country"])
     stamps = invoices["timestamp"]
@@ -258,6 +363,8 @@ def invoice_features(
     invoices["lines"] = invoices["lines"].astype("int64")
     for column in ("invoices_so_far", "invoices_last_24h"):
         invoices[column] = invoices[column].astype("int64")
+    invoices.attrs["product_lines"] = len(work)
+    invoices.attrs["warm_up_lines"] = int(work["abs_price"].isna().sum())  # no earlier sale of the product
     return invoices
 
 

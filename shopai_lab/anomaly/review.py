@@ -1,4 +1,10 @@
-"""A review queue: the top-scored invoices with the reasons for each flag, in words.
+"""A review queue: the top-scored episodes with the reasons for each flag, in words.
+
+An **episode** is one customer's flagged invoices less than ``episode_days`` apart (chained: each
+within the window of another). A double submission, a re-order after a slip, or a bot's burst
+comes from one customer within hours, and one reviewer action (a call to that customer) settles all
+of its invoices; listed one by one they would fill the queue with one story. Two customers hit by
+the same catalogue error stay two entries: each needs its own call.
 
 The reasons are the features that stand out most for the invoice: robust z-scores
 against all scored invoices (median and MAD, see
@@ -114,6 +120,56 @@ def explain(
     return pd.Series(reasons, index=z.index, name="reasons")
 
 
+def episodes(features: pd.DataFrame, order: np.ndarray, top_n: int, episode_days: float) -> list[list[int]]:
+    """The first ``top_n`` episodes (lists of positions of ``features``) met in ``order``.
+
+    Walking down ``order`` (most anomalous first), an invoice joins the episode holding an
+    invoice of the same customer less than ``episode_days`` from it, else starts a new one.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"customer_id": ["a", "b", "a", "a"],
+    ...                   "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:01",
+    ...                                                "2024-01-01 10:05", "2024-01-09 10:00"])})
+    >>> episodes(f, np.array([0, 1, 2, 3]), top_n=3, episode_days=1.0)
+    [[0, 2], [1], [3]]
+    """
+    require_columns(features, ["customer_id", "timestamp"], "features")
+    top_n = require_positive_int(top_n, "top_n")
+    window = pd.Timedelta(days=require_number(episode_days, "episode_days", low=0.0)).to_timedelta64()
+    customer = features["customer_id"].to_numpy()
+    stamp = features["timestamp"].to_numpy()
+    found: list[list[int]] = []
+    open_by_customer: dict[object, list[int]] = {}
+    for position in np.asarray(order, dtype=int):
+        candidates = open_by_customer.get(customer[position], [])
+        home = next(
+            (e for e in candidates if any(abs(stamp[position] - stamp[p]) < window for p in found[e])),
+            None,
+        )
+        if home is not None:
+            found[home].append(int(position))
+            continue
+        if len(found) == top_n:
+            continue  # only the queue's episodes collect further invoices
+        found.append([int(position)])
+        open_by_customer.setdefault(customer[position], []).append(len(found) - 1)
+    return found
+
+
+def _aligned_scores(features: pd.DataFrame, scores) -> pd.Series:
+    if isinstance(scores, pd.Series):
+        score = scores.reindex(features.index)
+        if score.isna().any():
+            raise ValueError("scores has no value for some invoices of features")
+        as_float_array(score, "scores")
+        return score
+    values = as_float_array(scores, "scores", ndim=None)
+    if values.shape != (len(features),):
+        raise ValueError(f"scores must have one value per invoice ({len(features)}), got shape {values.shape}")
+    return pd.Series(values, index=features.index)
+
+
 def review_queue(
     features: pd.DataFrame,
     scores,
@@ -122,8 +178,10 @@ def review_queue(
     currency: str,
     n_reasons: int = 3,
     extra: pd.DataFrame | None = None,
+    episode_days: float = 1.0,
+    scan: int | None = None,
 ) -> pd.DataFrame:
-    """The ``top_n`` highest-scored invoices with their reasons, most anomalous first.
+    """The ``top_n`` highest-scored episodes with their reasons, most anomalous first.
 
     Parameters
     ----------
@@ -132,19 +190,26 @@ def review_queue(
     scores
         Anomaly score per invoice (array aligned with ``features`` or Series by invoice id).
     top_n
-        Queue length.
+        Queue length, in episodes.
     currency
         Shown with money amounts.
     n_reasons
         Largest number of reasons per invoice.
     extra
         Optional columns to add, indexed by invoice id (e.g. a later reversal label).
+    episode_days
+        Invoices of one customer less than this many days apart are one episode (see the module
+        docstring); 0: every invoice is its own entry.
+    scan
+        How many of the highest-scored invoices are grouped (default ``20 * top_n``): an episode
+        collects its invoices from among them.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``invoice_id``: ``rank``, ``score``, ``customer_id``, ``timestamp``,
-        ``lines``, ``units``, ``value``, ``reasons`` (+ ``extra``).
+        One row per episode, indexed by its highest-scored ``invoice_id``: ``rank``, ``score``,
+        ``customer_id``, ``timestamp``, ``lines``, ``units``, ``value``, ``episode_invoices`` (how
+        many), ``other_invoices`` (their ids, by score), ``reasons`` (+ ``extra``).
 
     Examples
     --------
@@ -152,29 +217,24 @@ def review_queue(
     ...                  index=pd.Index([f"i{j}" for j in range(30)], name="invoice_id"))
     >>> f = f.assign(customer_id="c", timestamp=pd.Timestamp("2024-01-01"))
     >>> f.loc["i3", "units"] = 5000.0
-    >>> queue = review_queue(f, f["units"].to_numpy(), top_n=1, currency="EUR")
+    >>> queue = review_queue(f, f["units"].to_numpy(), top_n=1, currency="EUR", episode_days=0)
     >>> queue.index.tolist(), queue["reasons"].iloc[0]
     (['i3'], 'units: 5,000 (typical 2)')
     """
     require_columns(features, ["customer_id", "timestamp", *FEATURE_COLUMNS], "features")
     top_n = require_positive_int(top_n, "top_n")
+    scan = 20 * top_n if scan is None else require_positive_int(scan, "scan")
     if extra is not None:
         require_frame(extra, "extra")
-    if isinstance(scores, pd.Series):
-        score = scores.reindex(features.index)
-        if score.isna().any():
-            raise ValueError("scores has no value for some invoices of features")
-        as_float_array(score, "scores")
-    else:
-        values = as_float_array(scores, "scores", ndim=None)
-        if values.shape != (len(features),):
-            raise ValueError(f"scores must have one value per invoice ({len(features)}), got shape {values.shape}")
-        score = pd.Series(values, index=features.index)
-    order = ranking.descending_order(score.to_numpy())[:top_n]
-    rows = features.index[order]
+    score = _aligned_scores(features, scores)
+    order = ranking.descending_order(score.to_numpy())[: max(scan, top_n)]
+    groups = episodes(features, order, top_n, episode_days)
+    rows = features.index[[g[0] for g in groups]]
     queue = features.loc[rows, ["customer_id", "timestamp", "lines", "units", "value"]].copy()
     queue.insert(0, "score", score.loc[rows].to_numpy())
     queue.insert(0, "rank", np.arange(1, len(rows) + 1))
+    queue["episode_invoices"] = [len(g) for g in groups]
+    queue["other_invoices"] = [", ".join(str(features.index[p]) for p in g[1:]) for g in groups]
     queue["reasons"] = explain(features, rows, n_reasons=n_reasons, currency=currency)
     if extra is not None:
         queue = queue.join(extra, how="left")

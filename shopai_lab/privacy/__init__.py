@@ -8,8 +8,10 @@ Modules (one job each):
   suppression until every group has at least k rows.
 - :mod:`~shopai_lab.privacy.dp`: the Laplace mechanism, the cohort retention matrix with its
   correct sensitivity, and the privacy-utility curve.
+- :mod:`~shopai_lab.privacy.reading`: notebook 08's generated privacy sentences.
 """
 
+from shopai_lab.privacy import reading
 from shopai_lab.privacy.dp import (
     dp_cohort_retention,
     laplace_mechanism,
@@ -49,6 +51,7 @@ __all__ = [
     "month_to_year",
     "plain_hash",
     "privacy_utility_curve",
+    "reading",
     "pseudonymize",
     "pseudonymize_frame",
     "resolve_key",

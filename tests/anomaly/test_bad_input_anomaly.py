@@ -18,6 +18,11 @@ SCORES = np.linspace(1.0, 0.0, 12)
 KINDS = pd.Series(["price"] * 3 + ["normal"] * 9, index=Z.index)
 STUDY = pd.DataFrame({"detector": "z", "kind": "overall", "seed": 0, "average_precision": [0.5]})
 QUEUE = pd.DataFrame({"rank": [1], "score": [0.9], "reasons": ["units"]})
+MEMBERS = {"IsolationForest": SCORES, "price rule": SCORES[::-1], "quantity rule": SCORES, "repeat rule": SCORES}
+MEMBER_SCORES = pd.DataFrame(MEMBERS, index=Z.index)
+SEED_SCORES = {0: MEMBER_SCORES.assign(kind=KINDS.to_numpy())}
+INTERVAL = anomaly.decide.Interval(0.1, 0.05, 0.15, level=0.95, n=12, se=0.02)
+AP_BY_KIND = pd.DataFrame({"price": [0.5, 0.6]}, index=["ens", "price rule"])
 
 
 ROWS = [
@@ -187,6 +192,158 @@ ROWS = [
     (anomaly.explain, {"features": FEATURES, "rows": FEATURES.index[:1], "currency": 3}, TypeError, "currency"),
     (anomaly.export_review_queue, {"queue": QUEUE, "path": "/no/such/folder/queue.csv"}, ValueError, "folder"),
     (anomaly.export_review_queue, {"queue": QUEUE.drop(columns="reasons"), "path": "q.csv"}, ValueError, "reasons"),
+    # past-only features, combinations and choices (issue 22)
+    (anomaly.past_medians, {"groups": ["x"], "times": [0], "values": [1.0], "reference_lines": 0}, ValueError, "ref"),
+    (anomaly.past_medians, {"groups": ["x"], "times": [0], "values": [1.0], "min_history": 1.5}, TypeError, "min_h"),
+    (anomaly.past_medians, {"groups": ["x", "y"], "times": [0], "values": [1.0]}, ValueError, "same length"),
+    (anomaly.past_medians, {"groups": ["x"], "times": [0], "values": ["1"]}, TypeError, "values"),
+    (anomaly.invoice_features, {"lines": LINES, "look_ahead": "yes"}, TypeError, "look_ahead"),
+    (anomaly.invoice_features, {"lines": LINES, "reference_lines": 0}, ValueError, "reference_lines"),
+    (anomaly.invoice_features, {"lines": LINES, "min_history": 0}, ValueError, "min_history"),
+    (anomaly.CalibratedMax, {"members": "price rule"}, TypeError, "members"),
+    (anomaly.CalibratedMax, {"members": []}, ValueError, "members"),
+    (
+        anomaly.CalibratedMax(["c"]).fit,
+        {"percentiles": Z, "is_anomaly": LABELS},
+        ValueError,
+        r"member column\(s\) \['c'\]",
+    ),
+    (anomaly.CalibratedMax(["a"]).fit, {"percentiles": Z, "is_anomaly": SCORES}, ValueError, "is_anomaly must be bin"),
+    (anomaly.CalibratedMax(["a"]).fit, {"percentiles": Z, "is_anomaly": LABELS[:3]}, ValueError, "is_anomaly has 3"),
+    (anomaly.CalibratedMax(["a"]).combine, {"percentiles": Z}, ValueError, "not fitted"),
+    (anomaly.percentile_frame, {"scores": Z.assign(a=np.nan)}, ValueError, r"scores\['a'\]"),
+    (anomaly.candidate_ensembles, {"scores": Z, "labels": KINDS}, ValueError, "missing detector"),
+    (anomaly.candidate_ensembles, {"scores": MEMBER_SCORES, "labels": KINDS.tolist()}, TypeError, "labels must be a"),
+    (anomaly.candidate_ensembles, {"scores": MEMBER_SCORES, "labels": KINDS.iloc[:3]}, ValueError, "labels has 3"),
+    (anomaly.choose_ensemble, {"X": Z, "labels": KINDS.tolist(), "detectors": {}, "ensembles": {}}, TypeError, "lab"),
+    (
+        anomaly.compare_with_best_single,
+        {"results": STUDY, "seed_scores": SEED_SCORES, "chosen": "nope", "singles": ["z"]},
+        ValueError,
+        "nope",
+    ),
+    (
+        anomaly.compare_with_best_single,
+        {"results": STUDY, "seed_scores": SEED_SCORES, "chosen": "z", "singles": ["z"], "n_boot": 0},
+        ValueError,
+        "n_boot",
+    ),
+    (
+        anomaly.compare_with_best_single,
+        {"results": QUEUE, "seed_scores": {}, "chosen": "z", "singles": []},
+        ValueError,
+        "det",
+    ),
+    (anomaly.look_ahead_cost, {"lines": LINES, "detectors": {}, "past_only": QUEUE}, ValueError, "past_only"),
+    (anomaly.learned_only_catches, {"seed_scores": SEED_SCORES, "contamination": 0.0}, ValueError, "contamination"),
+    (anomaly.learned_only_catches, {"seed_scores": {0: Z}, "contamination": 0.1}, ValueError, "seed_scores"),
+    (
+        anomaly.learned_only_catches,
+        {"seed_scores": SEED_SCORES, "contamination": 0.1, "rules": "price rule"},
+        TypeError,
+        "rules",
+    ),
+    (anomaly.evaluation_seeds, {"seed": 0, "n_seeds": 3, "validation_seeds": [2]}, ValueError, "validation planting"),
+    (anomaly.evaluation_seeds, {"seed": -1, "n_seeds": 3, "validation_seeds": []}, ValueError, "seed"),
+    (anomaly.evaluation_seeds, {"seed": 0, "n_seeds": 0, "validation_seeds": []}, ValueError, "n_seeds"),
+    (
+        anomaly.reversal_table,
+        {
+            "purchases": LINES,
+            "returns": LINES,
+            "scores": MEMBER_SCORES,
+            "detectors": ["nope"],
+            "lift_detector": "price rule",
+        },
+        ValueError,
+        "nope",
+    ),
+    (
+        anomaly.reversal_table,
+        {
+            "purchases": LINES,
+            "returns": LINES,
+            "scores": MEMBER_SCORES,
+            "detectors": [],
+            "lift_detector": "price rule",
+            "top": 0,
+        },
+        ValueError,
+        "top",
+    ),
+    (
+        anomaly.episodes,
+        {"features": FEATURES, "order": np.arange(3), "top_n": 2, "episode_days": -1},
+        ValueError,
+        "episode_days",
+    ),
+    (
+        anomaly.episodes,
+        {"features": FEATURES, "order": np.arange(3), "top_n": 0, "episode_days": 1},
+        ValueError,
+        "top_n",
+    ),
+    (
+        anomaly.episodes,
+        {"features": Z, "order": np.arange(3), "top_n": 2, "episode_days": 1},
+        ValueError,
+        "customer_id",
+    ),
+    (
+        anomaly.review_queue,
+        {"features": FEATURES, "currency": "GBP", "scores": np.ones(len(FEATURES)), "episode_days": "1"},
+        TypeError,
+        "episode_days",
+    ),
+    (
+        anomaly.review_queue,
+        {"features": FEATURES, "currency": "GBP", "scores": np.ones(len(FEATURES)), "scan": 0},
+        ValueError,
+        "scan",
+    ),
+    (anomaly.plot_precision_recall, {"scores": MEMBER_SCORES, "detectors": ["price rule"]}, ValueError, "kind"),
+    (anomaly.plot_precision_recall, {"scores": SEED_SCORES[0], "detectors": "price rule"}, TypeError, "detectors"),
+    (anomaly.plot_ap_by_kind, {"results": QUEUE, "order": ["z"]}, ValueError, "detector"),
+    # generated sentences
+    (anomaly.reading.describe_data, {"features": Z}, ValueError, "customer_id"),
+    (anomaly.reading.describe_lof_choice, {"n_neighbors": 0, "auc": Z}, ValueError, "n_neighbors"),
+    (anomaly.reading.describe_ensemble_choice, {"chosen": "nope", "table": STUDY}, ValueError, "nope"),
+    (
+        anomaly.reading.describe_comparison,
+        {"chosen": "a", "best": "b", "diff": {"low": 0}, "wins": 1, "n_sets": 1, "first_seed": 0},
+        TypeError,
+        "diff",
+    ),
+    (
+        anomaly.reading.describe_comparison,
+        {"chosen": "a", "best": "b", "diff": INTERVAL, "wins": 2, "n_sets": 1, "first_seed": 0},
+        ValueError,
+        "wins",
+    ),
+    (anomaly.reading.recommended, {"chosen": "a", "best": "b", "diff": 0.1}, TypeError, "diff"),
+    (
+        anomaly.reading.describe_kinds,
+        {"ap_by_kind": AP_BY_KIND, "chosen": "nope", "singles": ["price rule"]},
+        ValueError,
+        "nope",
+    ),
+    (anomaly.reading.describe_kinds, {"ap_by_kind": AP_BY_KIND, "chosen": "ens", "singles": ["z"]}, ValueError, "z"),
+    (anomaly.reading.describe_look_ahead, {"cost": STUDY, "names": ["z"]}, ValueError, "past_only"),
+    (anomaly.reading.describe_learned_only, {"catches": STUDY, "contamination": 0.01}, ValueError, "planted"),
+    (anomaly.reading.describe_queue, {"queue": QUEUE, "currency": "GBP"}, ValueError, "episode_invoices"),
+    (
+        anomaly.reading.describe_flagging,
+        {
+            "flagged": pd.Series([True]),
+            "reversed_": pd.Series([True, False]),
+            "weeks": 1,
+            "contamination": 0.1,
+            "days": 1,
+        },
+        ValueError,
+        "same length",
+    ),
+    (anomaly.reading.describe_reversal, {"table": STUDY, "detector": "z", "days": 1}, ValueError, "reversed share"),
 ]
 
 

@@ -113,6 +113,29 @@ ROWS = [
         TypeError,
         "hash_fn must be a function",
     ),
+    # generated sentences
+    (
+        privacy.reading.describe_attack,
+        {"n_ids": 3, "width": 5, "all_digits": True, "n_candidates": 9, "recovered": [1.0]},
+        TypeError,
+        "recovered",
+    ),
+    (
+        privacy.reading.describe_attack,
+        {"n_ids": -1, "width": 5, "all_digits": True, "n_candidates": 9, "recovered": {}},
+        ValueError,
+        "n",
+    ),
+    (privacy.reading.describe_kanonymity, {"before": {}, "after": {}, "k": 0}, ValueError, "k"),
+    (privacy.reading.describe_kanonymity, {"before": {"rows": 3}, "after": {}, "k": 2}, ValueError, "before"),
+    (privacy.reading.describe_dp, {"sensitivity": 0, "mae": 0.1, "mae_naive": 0.01}, ValueError, "sensitivity"),
+    (privacy.reading.describe_dp, {"sensitivity": 2, "mae": np.nan, "mae_naive": 0.01}, ValueError, "mae"),
+    (
+        privacy.reading.describe_dp,
+        {"sensitivity": 2, "mae": 0.1, "mae_naive": 0.01, "epsilon": 0},
+        ValueError,
+        "epsilon",
+    ),
 ]
 
 

@@ -1,0 +1,317 @@
+"""Sentences of notebook 08 (anomalies) built from its results, so the report stays true on any shop.
+
+Each function takes computed tables or numbers and returns Markdown; a claim that fails on the data
+is said the other way round (e.g. "the forest catches what no rule describes" only when it does).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from shopai_lab._validation import (
+    require_columns,
+    require_instance,
+    require_number,
+    require_positive_int,
+    require_same_length,
+    require_string,
+    require_strings,
+)
+from shopai_lab.report import compare, count, money, percent, verdict
+from shopai_lab.stats import Interval
+
+#: The learned detector "catches what no rule describes" when at least this share of the planted anomalies is in
+#: its top slice and in no rule's: below it, it adds too little to the rules to claim so.
+LEARNED_ONLY_SHARE = 0.05
+
+#: A combination "keeps" a kind when its average precision there is at least this share of the best
+#: single detector's: below it, a reviewer of the combined list sees clearly fewer of that kind on top.
+KEEPS_SHARE = 0.9
+
+
+def _require_rows(table: pd.DataFrame, rows: list, name: str) -> None:
+    """``ValueError`` naming the rows of ``table`` that are missing."""
+    missing = [r for r in rows if r not in table.index]
+    if missing:
+        raise ValueError(f"{name} has no row(s) {missing}; found {list(table.index)}")
+
+
+def describe_data(features: pd.DataFrame) -> str:
+    """Invoices, customers, the period and the warm-up share of :func:`~shopai_lab.anomaly.invoice_features`.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"customer_id": ["a", "a", "b"],
+    ...                   "timestamp": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"])})
+    >>> f.attrs.update(product_lines=10, warm_up_lines=2)
+    >>> print(describe_data(f))  # doctest: +NORMALIZE_WHITESPACE
+    3 invoices from 2 customers, 2024-01-01 to 2024-03-01. Every product's usual price and quantity come
+    from its earlier sales only: 2 of 10 product lines (20.0%) had no earlier sale of their product yet
+    (warm-up) and count as neither usual nor unusual.
+    """
+    require_columns(features, ["customer_id", "timestamp"], "features")
+    lines, warm = features.attrs.get("product_lines"), features.attrs.get("warm_up_lines")
+    text = (
+        f"{count(len(features), 'invoice')} from {count(features['customer_id'].nunique(), 'customer')}, "
+        f"{features['timestamp'].min():%Y-%m-%d} to {features['timestamp'].max():%Y-%m-%d}."
+    )
+    if lines:
+        text += (
+            " Every product's usual price and quantity come from its earlier sales only: "
+            f"{warm:,} of {count(lines, 'product line')} ({percent(warm / lines)}) had no earlier sale of their "
+            "product yet (warm-up) and count as neither usual nor unusual."
+        )
+    return text
+
+
+def describe_lof_choice(n_neighbors: int, auc: pd.DataFrame) -> str:
+    """The LOF neighbourhood chosen on the validation planting and what it does to bursts.
+
+    ``auc``: ROC AUC by neighbourhood size (rows) and kind (columns), as notebook 08 pivots
+    :func:`~shopai_lab.anomaly.choose_n_neighbors`' table.
+
+    Examples
+    --------
+    >>> auc = pd.DataFrame({"burst": [0.42, 0.74], "overall": [0.6, 0.8]}, index=[10, 100])
+    >>> describe_lof_choice(100, auc)
+    'LOF neighbourhood chosen on the validation planting: 100 (burst ROC AUC 0.74, against 0.42 with 10 neighbours).'
+    """
+    n_neighbors = require_positive_int(n_neighbors, "n_neighbors")
+    require_columns(auc, ["overall"], "auc")
+    text = f"LOF neighbourhood chosen on the validation planting: {n_neighbors}"
+    if "burst" in auc.columns and auc.index[0] != n_neighbors:
+        mine, smallest = auc.loc[n_neighbors, "burst"], auc["burst"].iloc[0]
+        than = "the same as" if f"{mine:.2f}" == f"{smallest:.2f}" else f"against {smallest:.2f}"
+        text += f" (burst ROC AUC {mine:.2f}, {than} with {auc.index[0]} neighbours)"
+    return text + "."
+
+
+def describe_ensemble_choice(chosen: str, table: pd.DataFrame) -> str:
+    """Which combination the second validation planting chose, and by how much.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"average_precision": [0.45, 0.55]}, index=["max", "calibrated"])
+    >>> describe_ensemble_choice("calibrated", t)
+    'Chosen on the second validation planting: **calibrated** (average precision 0.550; next best max, 0.450).'
+    """
+    require_string(chosen, "chosen")
+    require_columns(table, ["average_precision"], "table")
+    _require_rows(table, [chosen], "table")
+    ap = table["average_precision"].sort_values(ascending=False, kind="stable")
+    text = f"Chosen on the second validation planting: **{chosen}** (average precision {ap[chosen]:.3f}"
+    others = ap.drop(chosen)
+    if len(others):
+        text += f"; next best {others.index[0]}, {others.iloc[0]:.3f}"
+    return text + ")."
+
+
+def describe_comparison(chosen: str, best: str, diff: Interval, wins: int, n_sets: int, first_seed: int) -> str:
+    """The chosen combination against the study's best single detector, and the detector to use.
+
+    Examples
+    --------
+    >>> d = Interval(0.2, 0.1, 0.3, level=0.95, n=100, se=0.05)
+    >>> print(describe_comparison("calibrated", "price rule", d, 3, 3, 0))  # doctest: +NORMALIZE_WHITESPACE
+    calibrated is better than the best single detector (price rule) on average precision (paired bootstrap
+    over the invoices of planted set 0): +0.200 (95% CI +0.100 to +0.300). It is higher on 3 of 3 planted
+    sets. **Use calibrated.**
+    >>> d = Interval(0.02, -0.01, 0.05, level=0.95, n=100, se=0.015)
+    >>> describe_comparison("calibrated", "price rule", d, 2, 3, 0).split("**")[1]
+    'Use price rule: the combination has not shown it does better.'
+    """
+    require_instance(diff, Interval, "diff")
+    n_sets = require_positive_int(n_sets, "n_sets")
+    if not 0 <= require_positive_int(wins, "wins", minimum=0) <= n_sets:
+        raise ValueError(f"wins must be between 0 and n_sets ({n_sets}), got {wins!r}")
+    metric = f"average precision (paired bootstrap over the invoices of planted set {int(first_seed)})"
+    text = compare(diff, chosen, f"the best single detector ({best})", metric)
+    text += f" It is higher on {wins} of {count(n_sets, 'planted set')}."
+    if verdict(diff) == "better":
+        return text + f" **Use {chosen}.**"
+    return text + f" **Use {best}: the combination has not shown it does better.**"
+
+
+def recommended(chosen: str, best: str, diff: Interval) -> str:
+    """The detector the numbers support: the combination when its interval is above the best single's.
+
+    Examples
+    --------
+    >>> recommended("ens", "rule", Interval(0.1, -0.01, 0.2, level=0.95, n=10, se=0.05))
+    'rule'
+    """
+    return chosen if verdict(require_instance(diff, Interval, "diff")) == "better" else best
+
+
+def describe_kinds(ap_by_kind: pd.DataFrame, chosen: str, singles: list[str]) -> str:
+    """Per kind, the chosen detector's average precision against the best single detector for that kind.
+
+    A kind is kept when the chosen one reaches :data:`KEEPS_SHARE` of the best single detector's
+    average precision there; the sentence names what the combination loses, if anything.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"price": [0.8, 0.82, 0.0], "burst": [0.3, 0.0, 0.47]}, index=["ens", "price rule", "z"])
+    >>> print(describe_kinds(t, "ens", ["price rule", "z"]))  # doctest: +NORMALIZE_WHITESPACE
+    Per kind, ens against the best single detector for that kind (average precision): price 0.800 vs
+    0.820 (price rule), burst 0.300 vs 0.470 (z). It keeps price, and **loses on burst**: a reviewer of its
+    list sees fewer of those on top than the best detector for them would show.
+    """
+    require_string(chosen, "chosen")
+    singles = list(require_strings(singles, "singles"))
+    _require_rows(ap_by_kind, [chosen, *singles], "ap_by_kind")
+    best = {kind: ap_by_kind.loc[singles, kind].idxmax() for kind in ap_by_kind.columns}
+    parts, kept, lost = [], [], []
+    for kind, name in best.items():
+        mine, theirs = ap_by_kind.loc[chosen, kind], ap_by_kind.loc[name, kind]
+        parts.append(f"{kind} {mine:.3f} vs {theirs:.3f} ({name})")
+        (kept if mine >= KEEPS_SHARE * theirs else lost).append(kind)
+    text = f"Per kind, {chosen} against the best single detector for that kind (average precision): {', '.join(parts)}."
+    if not lost:
+        return text + f" It keeps what each detector is good at: every kind within {percent(1 - KEEPS_SHARE, 0)}."
+    kept_text = f"It keeps {', '.join(kept)}, and " if kept else "It "
+    return (
+        text + f" {kept_text}**loses on {', '.join(lost)}**: a reviewer of its list sees fewer of those on top "
+        "than the best detector for them would show."
+    )
+
+
+def describe_look_ahead(cost: pd.DataFrame, names: list[str]) -> str:
+    """The cost of look-ahead: average precision with whole-period medians minus past-only.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"past_only": [0.26], "look_ahead": [0.29], "look_ahead_gain": [0.03]},
+    ...                  index=["price rule"])
+    >>> print(describe_look_ahead(c, ["price rule"]))  # doctest: +NORMALIZE_WHITESPACE
+    With each product's medians taken over the whole period (the future included), as an audit could:
+    price rule 0.290 instead of 0.260 (+0.030). That difference is the cost of look-ahead, a score a
+    live system cannot have; the figures above are past-only.
+    """
+    require_columns(cost, ["past_only", "look_ahead", "look_ahead_gain"], "cost")
+    _require_rows(cost, list(require_strings(names, "names")), "cost")
+    parts = [
+        f"{n} {cost.loc[n, 'look_ahead']:.3f} instead of {cost.loc[n, 'past_only']:.3f} "
+        f"({cost.loc[n, 'look_ahead_gain']:+.3f})"
+        for n in require_strings(names, "names")
+    ]
+    gains = cost.loc[list(names), "look_ahead_gain"]
+    tail = (
+        "That difference is the cost of look-ahead, a score a live system cannot have; the figures above are past-only."
+        if (gains > 0).any()
+        else "The future's medians would not have helped: past-only features lose nothing here."
+    )
+    return (
+        "With each product's medians taken over the whole period (the future included), as an audit could: "
+        f"{'; '.join(parts)}. {tail}"
+    )
+
+
+def describe_learned_only(catches: pd.DataFrame, contamination: float, learned: str = "IsolationForest") -> str:
+    """Whether the learned detector flags planted anomalies that no rule flags (the case for keeping it).
+
+    ``catches``: :func:`~shopai_lab.anomaly.learned_only_catches`.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"planted": [30, 10], "learned_flags": [12, 8], "rule_flags": [20, 2],
+    ...                   "learned_only": [6, 6]}, index=["overall", "burst"])
+    >>> print(describe_learned_only(c, 0.01))  # doctest: +NORMALIZE_WHITESPACE
+    Of 30 planted anomalies, IsolationForest puts 6 (20.0%) in its top 1.0% where no rule puts them
+    (most of them burst): the learned detector catches what no rule describes, so keep it next to the rules.
+    >>> describe_learned_only(c.assign(learned_only=[1, 1]), 0.01).split(": ")[1][:59]
+    'fewer than 5%, so on these kinds the rules already cover wh'
+    """
+    require_columns(catches, ["planted", "learned_only"], "catches")
+    _require_rows(catches, ["overall"], "catches")
+    contamination = require_number(contamination, "contamination", low=0.0, high=0.5, low_inclusive=False)
+    planted, only = int(catches.loc["overall", "planted"]), int(catches.loc["overall", "learned_only"])
+    text = (
+        f"Of {count(planted, 'planted anomaly', 'planted anomalies')}, {learned} puts {only:,} "
+        f"({percent(only / planted)}) in its top {percent(contamination)} where no rule puts them"
+    )
+    kinds = catches.drop(index="overall")["learned_only"]
+    most = f" (most of them {kinds.idxmax()})" if only else ""
+    if only >= LEARNED_ONLY_SHARE * planted:
+        return text + f"{most}: the learned detector catches what no rule describes, so keep it next to the rules."
+    return text + (
+        f"{most}: fewer than {percent(LEARNED_ONLY_SHARE, 0)}, so on these kinds the rules already cover what the "
+        "learned detector finds; it stays for kinds nobody planted, on trust, and must prove itself on real "
+        "problems (section 5)."
+    )
+
+
+def describe_queue(queue: pd.DataFrame, currency: str) -> str:
+    """The review queue as a numbered Markdown list: one entry per episode, with reasons.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"rank": [1], "timestamp": pd.to_datetime(["2024-01-01 10:00"]), "lines": [1],
+    ...     "units": [60], "value": [38970.0], "episode_invoices": [2], "other_invoices": ["9"],
+    ...     "reasons": ["price 109x off"], "reversed": [True]}, index=pd.Index(["8"], name="invoice_id"))
+    >>> print(describe_queue(q, "EUR"))  # doctest: +NORMALIZE_WHITESPACE
+    1. invoice 8 (+ 1 more of the same customer's: 9), 2024-01-01 10:00, 1 line, 60 units, EUR 38,970,
+    reversed later: yes. *price 109x off*
+    """
+    require_columns(queue, ["rank", "timestamp", "lines", "units", "value", "episode_invoices", "reasons"], "queue")
+    require_string(currency, "currency")
+    rows = []
+    for invoice, row in queue.iterrows():
+        more = int(row["episode_invoices"]) - 1
+        episode = f" (+ {more} more of the same customer's: {row['other_invoices']})" if more else ""
+        reversal = f", reversed later: {'yes' if row['reversed'] else 'no'}" if "reversed" in row.index else ""
+        rows.append(
+            f"{int(row['rank'])}. invoice {invoice}{episode}, {row['timestamp']:%Y-%m-%d %H:%M}, "
+            f"{count(int(row['lines']), 'line')}, {count(int(row['units']), 'unit')}, "
+            f"{money(row['value'], currency)}{reversal}. *{row['reasons']}*"
+        )
+    return "\n".join(rows)
+
+
+def describe_flagging(flagged: pd.Series, reversed_: pd.Series, weeks: float, contamination: float, days: float) -> str:
+    """What flagging the top share means for a reviewer's week, and how many flags were real problems.
+
+    Examples
+    --------
+    >>> f = pd.Series([True, False, False, True]); r = pd.Series([True, False, False, False])
+    >>> print(describe_flagging(f, r, 2.0, 0.5, 1))  # doctest: +NORMALIZE_WHITESPACE
+    Flagging the top 50.0% of invoices sends 2 invoices to review, about 1 a week; 50.0% of them were
+    reversed within 1 day(s), against 25.0% of all invoices.
+    """
+    contamination = require_number(contamination, "contamination", low=0.0, high=0.5, low_inclusive=False)
+    weeks = require_number(weeks, "weeks", low=0.0, low_inclusive=False)
+    require_same_length(flagged=flagged, reversed_=reversed_)
+    n = int(flagged.sum())
+    share = reversed_.to_numpy()[flagged.to_numpy()].mean() if n else 0.0
+    return (
+        f"Flagging the top {percent(contamination)} of invoices sends {count(n, 'invoice')} to review, about "
+        f"{n / weeks:,.0f} a week; {percent(share)} of them were reversed within {days:g} day(s), against "
+        f"{percent(reversed_.mean())} of all invoices."
+    )
+
+
+def describe_reversal(table: pd.DataFrame, detector: str, days: float) -> str:
+    """The real-world check: the lift of the detector's top 100 among invoices reversed within ``days``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"reversed share": [0.01], "AUC rule": [0.66], "top-100 lift (rule)": [10.6]},
+    ...                  index=["within 1 d"])
+    >>> print(describe_reversal(t, "rule", 1))  # doctest: +NORMALIZE_WHITESPACE
+    Invoices reversed within 1 day(s) are 1.0% of all; the top 100 of rule hold 10.6 times that rate
+    (ROC AUC 0.66): the flags concentrate real problems.
+    >>> describe_reversal(t.assign(**{"top-100 lift (rule)": [0.8]}), "rule", 1).split(": ")[-1]
+    'the flags do not concentrate real problems here, so planted-truth results alone must not drive a rollout.'
+    """
+    require_columns(table, ["reversed share", f"AUC {detector}", f"top-100 lift ({detector})"], "table")
+    row = table.iloc[0]
+    lift = row[f"top-100 lift ({detector})"]
+    reading = (
+        "the flags concentrate real problems."
+        if lift > 1
+        else "the flags do not concentrate real problems here, so planted-truth results alone must not drive a rollout."
+    )
+    return (
+        f"Invoices reversed within {days:g} day(s) are {percent(row['reversed share'])} of all; the top 100 of "
+        f"{detector} hold {lift:.1f} times that rate (ROC AUC {row[f'AUC {detector}']:.2f}): {reading}"
+    )
