@@ -37,7 +37,13 @@ from shopai_lab.forecast.policy import (
     rank_forecasters,
     top_k_combination,
 )
-from shopai_lab.forecast.quantiles import conformal_quantiles, cumulative_forecasts, rolling_conformal
+from shopai_lab.forecast.quantiles import (
+    conformal_quantiles,
+    coverage,
+    cumulative_forecasts,
+    pinball_loss,
+    rolling_conformal,
+)
 from shopai_lab.report import verdict
 
 __all__ = [
@@ -53,6 +59,7 @@ __all__ = [
     "policies_on_test",
     "next_week_levels",
     "total_comparison",
+    "quantile_check",
 ]
 
 #: the simple methods a recommendation must beat (the benchmark on each metric is the best of them on validation)
@@ -268,3 +275,31 @@ def total_comparison(units, test_rows, model: str, n_origins: int, horizon: int)
     both["ape"] = (both["forecast"] - both["actual"]).abs() / both["actual"]
     both["error"] = (both["forecast"] - both["actual"]) / both["actual"]
     return both.groupby(["model", "h"], observed=True)[["ape", "error"]].mean().unstack("h")
+
+
+def quantile_check(quantiles: pd.DataFrame, start, levels) -> pd.DataFrame:
+    """Coverage and pinball loss of each model's quantiles on the rows whose origin is ``start`` or later.
+
+    Scored against the actuals of :func:`policy_quantiles` (bulk weeks capped): the demand the levels serve.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"model": "m", "origin": [1, 1], "actual": [1.0, 3.0], "q0.5": [2.0, 2.0]})
+    >>> quantile_check(q, 1, [0.5]).round(2).to_dict("records")
+    [{'coverage': 0.5, 'pinball': 0.5}]
+    """
+    require_columns(quantiles, ["model", "origin", "actual", *(f"q{t:g}" for t in levels)], "quantiles")
+    rows = quantiles[(quantiles["origin"] >= start) & quantiles["actual"].notna()]
+    if rows.empty:
+        raise ValueError(f"quantiles has no observed row from origin {start} on")
+    table = {
+        (str(m), t): {
+            "coverage": coverage(g["actual"], g[f"q{t:g}"]),
+            "pinball": pinball_loss(g["actual"], g[f"q{t:g}"], t),
+        }
+        for m, g in rows.groupby("model", observed=True, sort=False)
+        for t in levels
+    }
+    out = pd.DataFrame(table).T
+    out.index.names = ["model", "level"]
+    return out

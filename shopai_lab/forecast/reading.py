@@ -144,12 +144,32 @@ def describe_stock(
         f"{percent(reached['regular_fill_rate'])} of regular demand): within 2 points at no "
         f"more than {max_weeks + 1:g} weeks." if within else
         f"**The level chosen on validation for {percent(fill_target, 0)} fill ({reached['level']:g}) delivered "
-        f"{percent(reached['fill_rate'])} with {reached['weeks_of_stock']:.2f} weeks of stock on the test weeks "
-        f"({percent(reached['regular_fill_rate'])} of regular demand with {reached['regular_weeks_of_stock']:.2f} "
-        "weeks): not "
-        f"within 2 points at no more than {max_weeks + 1:g} weeks.** The validation weeks did not predict the "
-        "test weeks' demand well enough (a ramp-up, or bulk orders a model cannot see)."
+        f"{percent(reached['fill_rate'])} of all demand with {reached['weeks_of_stock']:.2f} weeks of stock on the "
+        f"test weeks: not within 2 points at no more than {max_weeks + 1:g} weeks** "
+        f"({_gap(reached['fill_rate'], fill_target, 'all demand')}). On regular demand it delivered "
+        f"{percent(reached['regular_fill_rate'])} with {reached['regular_weeks_of_stock']:.2f} weeks "
+        f"({_gap(reached['regular_fill_rate'], fill_target, 'regular demand')})."
     )  # fmt: skip
+
+
+def _gap(fill: float, target: float, what: str) -> str:
+    """Why a fill misses its target, by the direction of the miss.
+
+    Examples
+    --------
+    >>> _gap(0.97, 0.95, "regular demand")
+    'within 2 points of the target'
+    >>> _gap(0.86, 0.95, "all demand")[:30]
+    '9.0 points short on all demand'
+    """
+    points = 100 * (fill - target)
+    if abs(points) <= 100 * FILL_BAND + 1e-9:
+        return "within 2 points of the target"
+    if points < 0:
+        return (f"{-points:.1f} points short on {what}: bulk orders the level does not hold stock for, or demand "
+                "that rose after the validation weeks")  # fmt: skip
+    return (f"{points:.1f} points above the target on {what}: the validation windows needed a higher level "
+            "than the test weeks")  # fmt: skip
 
 
 def _cost_word(result) -> str:

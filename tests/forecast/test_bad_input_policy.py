@@ -67,6 +67,7 @@ ROWS = [
     (decision.benchmarks, {"val_summary": SUMMARY, "simple": ("SES",)}, ValueError, "none of the simple methods"),
     (decision.choose_forecaster, {"backtest": None, "units": Y, "val_start": WEEKS[2], "test_start": WEEKS[4],
                                   "max_members": 1}, ValueError, "max_members"),
+    (decision.quantile_check, {"quantiles": CURVES, "start": 0, "levels": [0.5]}, ValueError, "model"),
     (reading.forecast_target_met, {"comparison": SUMMARY}, ValueError, "relative"),
     (reading.describe_choice, {"recommended": 3, "members": [], "benches": {}, "ranked": pd.Series(dtype=float)},
      TypeError, "recommended"),
