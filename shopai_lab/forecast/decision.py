@@ -60,6 +60,7 @@ __all__ = [
     "next_week_levels",
     "total_comparison",
     "quantile_check",
+    "strongest_simple",
 ]
 
 #: the simple methods a recommendation must beat (the benchmark on each metric is the best of them on validation)
@@ -303,3 +304,20 @@ def quantile_check(quantiles: pd.DataFrame, start, levels) -> pd.DataFrame:
     out = pd.DataFrame(table).T
     out.index.names = ["model", "level"]
     return out
+
+
+def strongest_simple(summary: pd.DataFrame, h: int = 1, metric: str = "rmsse", simple=SIMPLE) -> str:
+    """The simple method with the lowest ``metric`` at horizon ``h`` in ``summary`` (e.g. the test table).
+
+    Examples
+    --------
+    >>> idx = pd.MultiIndex.from_product([["MA8", "TSB", "mean of best 2"], [1]], names=["model", "h"])
+    >>> strongest_simple(pd.DataFrame({"rmsse": [0.86, 0.88, 0.85]}, index=idx))
+    'MA8'
+    """
+    require_columns(summary, [metric], "summary")
+    table = summary[[metric]].xs(h, level="h", drop_level=False)
+    present = [m for m in simple if m in set(map(str, table.index.get_level_values("model")))]
+    if not present:
+        raise ValueError("summary holds none of the simple methods")
+    return str(rank_forecasters(table, metric, present).index[0])

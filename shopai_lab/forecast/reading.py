@@ -48,8 +48,12 @@ def describe_choice(recommended: str, members, benches: dict, ranked: pd.Series)
     )
 
 
-def describe_forecast_result(comparison: pd.DataFrame, model: str, previous=None) -> str:
-    """The test-week comparison on RMSSE (the ranking metric) and MASE, and whether the target is met."""
+def describe_forecast_result(comparison: pd.DataFrame, model: str, previous=None, strongest=None) -> str:
+    """The test-week comparison on RMSSE (the ranking metric) and MASE, and whether the target is met.
+
+    ``previous``: MASE against the previous choice (an Interval). ``strongest``: ``(name, Interval)``, RMSSE one
+    week ahead against the strongest simple method of the test table, said when it is not the benchmark.
+    """
     parts = []
     for (metric, h), row in comparison.iterrows():
         parts.append(
@@ -66,6 +70,12 @@ def describe_forecast_result(comparison: pd.DataFrame, model: str, previous=None
     )
     if previous is not None:
         text += f" On MASE against the previous choice: {interval(previous)} ({verdict(previous, False)})."
+    if strongest is not None and strongest[0] not in (bias["benchmark"], model):
+        text += (
+            f" The strongest simple method of the test table is {strongest[0]}, not the benchmark chosen on "
+            f"validation: against it the RMSSE one week ahead is {interval(strongest[1])} "
+            f"({verdict(strongest[1], False)})."
+        )
     if forecast_target_met(comparison, previous):
         return text + " **Target met**: at least 3% better in RMSSE with the interval below zero at every horizon."
     return text + (

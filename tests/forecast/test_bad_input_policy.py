@@ -68,6 +68,8 @@ ROWS = [
     (decision.choose_forecaster, {"backtest": None, "units": Y, "val_start": WEEKS[2], "test_start": WEEKS[4],
                                   "max_members": 1}, ValueError, "max_members"),
     (decision.quantile_check, {"quantiles": CURVES, "start": 0, "levels": [0.5]}, ValueError, "model"),
+    (decision.strongest_simple, {"summary": SUMMARY, "simple": ("SES",)}, ValueError, "none of the simple"),
+    (decision.strongest_simple, {"summary": SUMMARY, "metric": "wape"}, ValueError, "wape"),
     (reading.forecast_target_met, {"comparison": SUMMARY}, ValueError, "relative"),
     (reading.describe_choice, {"recommended": 3, "members": [], "benches": {}, "ranked": pd.Series(dtype=float)},
      TypeError, "recommended"),

@@ -118,6 +118,10 @@ def test_the_forecast_text_branches_on_the_target():
     missed = reading.describe_forecast_result(_comparison(-0.02, -0.01), "mean of best 3")
     assert "**Target met**" in met and "Target missed" not in met
     assert "**Target missed**" in missed
+    other = Interval(-0.01, -0.02, 0.0, level=0.95, n=50, se=0.005, relative=True)
+    said = reading.describe_forecast_result(_comparison(-0.05, -0.03), "mean of best 3", strongest=("TSB", other))
+    assert "strongest simple method of the test table is TSB" in said
+    assert "strongest" not in reading.describe_forecast_result(_comparison(-0.05, -0.03), "m", strongest=("MA8", other))
     worse = Interval(0.05, 0.02, 0.08, level=0.95, n=50, se=0.01, relative=True)
     assert not reading.forecast_target_met(_comparison(-0.05, -0.03), previous=worse)
 
