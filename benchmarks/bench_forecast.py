@@ -8,7 +8,8 @@ Wall time depends on the machine's load (it is shared): CPU time is the figure t
 
 Measured (bundled data, defaults, one thread, load average 15 on 2 shared cores): panel 2.2 s CPU; backtest of
 11 models x 1,457 products x 24 origins 29.2 s CPU (136 s wall under that load); choice 2.5 s; quantiles and
-policies 7.8 s. The whole notebook: about 50 s of CPU; 128 s wall at load 8, 207-254 s at load 13-15.
+policies 7.8 s. The whole notebook (`shopai-lab run 06`): 50.3 s wall (46 s CPU) at load 1.2-1.7;
+128 s at load 8 and 207-254 s at load 13-15 (the machine shared with other sessions).
 """
 
 import time
