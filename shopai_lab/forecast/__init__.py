@@ -1,4 +1,9 @@
-"""Demand forecasting and inventory: weekly panel, forecasters, backtests, quantiles, stock policies."""
+"""Demand forecasting and inventory: weekly panel, forecasters, backtests, quantiles, stock policies.
+
+Submodules used as such: :mod:`~shopai_lab.forecast.policy` (levels chosen on rolling validation windows,
+bulk orders, the order list), :mod:`~shopai_lab.forecast.decision` (notebook 06's study step by step) and
+:mod:`~shopai_lab.forecast.reading` (the sentences of its report).
+"""
 
 from shopai_lab.forecast.backtest import (
     combine_forecasts,

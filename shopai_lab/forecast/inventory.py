@@ -184,7 +184,9 @@ def _check_policy_inputs(demand, order_up_to, lead_time, initial_stock):
     lead_time = require_positive_int(lead_time, "lead_time", minimum=0)
     if initial_stock is not None:
         require_instance(initial_stock, pd.Series, "initial_stock")
-    stock = S[0].copy() if initial_stock is None else initial_stock.reindex(demand.columns).to_numpy(dtype=float)
+    # a writable copy: under pandas' copy-on-write, to_numpy() may return a read-only view
+    given = None if initial_stock is None else initial_stock.reindex(demand.columns).to_numpy(dtype=float)
+    stock = S[0].copy() if given is None else np.array(given, dtype=float, copy=True)
     if not np.isfinite(stock).all() or (stock < 0).any():
         raise ValueError("initial_stock must be >= 0 for every product")
     return demand.to_numpy(dtype=float), S, stock, lead_time

@@ -64,3 +64,16 @@ def test_levels_frame_pivots_and_checks_completeness():
     rows = pd.DataFrame({"origin": [0, 0, 1], "item_id": ["a", "b", "a"], "q": [1.0, 2.0, 3.0]})
     with pytest.raises(ValueError, match="lack a level"):
         forecast.levels_frame(rows, "q")
+
+
+def test_initial_stock_is_copied_not_written_through():
+    # regression: under pandas 3 (copy-on-write) the stock taken from initial_stock was a read-only view,
+    # and the simulator raised "output array is read-only" on a two-row example
+    demand = pd.DataFrame({"x": [1.0, 2.0]})
+    levels = pd.DataFrame({"x": [3.0, 3.0]})
+    start = pd.Series({"x": 1.0})
+    result = forecast.simulate_order_up_to(demand, levels, lead_time=1, initial_stock=start)
+    # week 0: 1 on hand, order 2 (arrives week 1), serve 1 -> 0; week 1: receive 2, serve 2 -> 0
+    assert result.on_hand["x"].tolist() == [0.0, 0.0]
+    assert result.by_product.loc["x", "fill_rate"] == 1.0
+    assert start.tolist() == [1.0]  # the caller's series is untouched

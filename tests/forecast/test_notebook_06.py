@@ -1,13 +1,16 @@
 """Notebook 06: the stored headline figures, and a papermill run on another shop's file whose recorded
-metrics must equal what the library computes directly on the same input."""
+metrics must equal what the library computes directly on the same input, with no bundled-data text."""
+
+import re
 
 import numpy as np
 import pytest
 
 from shopai_lab import forecast
 from shopai_lab.data import NON_PRODUCT_PATTERN, load_transactions
+from shopai_lab.forecast import decision
 from shopai_lab.lab import notebooks_dir, read_metrics
-from tests._other_shop import OTHER_SHOP_COLUMN_MAP, run_on_other_shop
+from tests._other_shop import OTHER_SHOP_COLUMN_MAP, generated_text, run_on_other_shop
 
 NOTEBOOK = notebooks_dir() / "06_demand_forecasting.ipynb"
 
@@ -20,44 +23,62 @@ def test_stored_notebook_06_headline_figures():
     # scaled errors: means over products of sums of rounded-to-6-digit floats; 0.002 leaves room for
     # a different BLAS/thread count in the boosting model's feature arithmetic, and is 10x below the
     # differences between models that the notebook discusses
-    for name in ("MA8", "SES", "TSB", "boosting", "median8"):
-        assert metrics[f"mase/h1/{name}"] == pytest.approx(STORED[f"mase/h1/{name}"], abs=0.002)
+    for name in ("MA8", "TSB", "boosting", "median8", "mean of best 5"):
+        for metric in ("mase", "rmsse"):
+            key = f"{metric}/h1/{name}"
+            assert metrics[key] == pytest.approx(STORED[key], abs=0.002), key
     assert metrics["mase/h1/median8"] < metrics["mase/h1/MA8"]  # MASE rewards the median
-    assert metrics["recommended"] == STORED["recommended"]
-    assert metrics["benchmark"] in ("MA8", "SES", "TSB")
-    low, high = metrics["mase_h1/interval"]
-    assert low <= metrics["mase_h1/relative"] <= high
-    assert metrics["target_forecast_met"] == STORED["target_forecast_met"]
-    assert metrics["coverage/0.95"] == pytest.approx(STORED["coverage/0.95"], abs=0.005)
-    assert metrics["inventory/fill_rate"] == pytest.approx(STORED["inventory/fill_rate"], abs=0.005)
+    assert metrics["recommended"] == STORED["recommended"] and metrics["benchmarks"] == STORED["benchmarks"]
+    for key in ("rmsse_h1", "rmsse_h4", "mase_h1"):
+        low, high = metrics[f"{key}/interval"]
+        assert low <= metrics[f"{key}/relative"] <= high
+        assert metrics[f"{key}/relative"] == pytest.approx(STORED[f"{key}/relative"], abs=0.002)
+    for key in ("target_forecast_met", "target_fill_at_stock_met", "target_fill_level_met", "policy"):
+        assert metrics[key] == STORED[key], key
+    for key in ("fill_rate", "regular_fill_rate", "fill_at_max_weeks"):
+        assert metrics[f"inventory/{key}"] == pytest.approx(STORED[f"inventory/{key}"], abs=0.005), key
     assert metrics["inventory/weeks_of_stock"] == pytest.approx(STORED["inventory/weeks_of_stock"], abs=0.02)
 
 
 # the figures of the stored notebook (README quotes them)
 STORED: dict = {
-    "products": 1473,
-    "recommended": "median ensemble",
+    "products": 1457,
+    "recommended": "mean of best 5",
+    "benchmarks": {"rmsse": "TSB", "mase": "median8", "bias": "Holt damped"},
+    "policy": ["mean of best 5", "least validation cost"],
     "target_forecast_met": False,
-    "coverage/0.95": 0.940258,
-    "inventory/fill_rate": 0.953978,
-    "inventory/weeks_of_stock": 7.29261,
-    "mase/h1/MA8": 1.01965,
-    "mase/h1/SES": 1.01662,
-    "mase/h1/TSB": 1.03979,
-    "mase/h1/boosting": 1.07665,
-    "mase/h1/median8": 0.957949,
+    "target_fill_at_stock_met": False,
+    "target_fill_level_met": False,
+    "rmsse_h1/relative": -0.0348335,
+    "rmsse_h4/relative": -0.0247138,
+    "mase_h1/relative": 0.0286828,
+    "inventory/fill_rate": 0.843771,
+    "inventory/regular_fill_rate": 0.954371,
+    "inventory/fill_at_max_weeks": 0.906634,
+    "inventory/weeks_of_stock": 2.05394,
+    "mase/h1/MA8": 1.00216,
+    "rmsse/h1/MA8": 0.86104,
+    "mase/h1/TSB": 1.0243,
+    "rmsse/h1/TSB": 0.885489,
+    "mase/h1/boosting": 1.07089,
+    "rmsse/h1/boosting": 0.913743,
+    "mase/h1/median8": 0.942251,
+    "rmsse/h1/median8": 0.871841,
+    "mase/h1/mean of best 5": 0.969277,
+    "rmsse/h1/mean of best 5": 0.854645,
 }
 
 
 @pytest.mark.notebook
 def test_notebook_06_runs_on_another_shops_file(other_shop_file, tmp_path):
-    # small: 120 products, 2 weeks ahead, 50 bootstrap resamples (the check reads the errors, not the intervals)
-    _, metrics = run_on_other_shop(
+    # small: 120 products, 2 weeks ahead, 2 validation windows, 50 bootstrap resamples
+    path, metrics = run_on_other_shop(
         "06",
         other_shop_file,
         tmp_path,
         test_weeks=6,
         validation_weeks=6,
+        n_validation_windows=2,
         horizon_weeks=2,
         min_active_share=0.4,
         max_products=120,
@@ -66,22 +87,34 @@ def test_notebook_06_runs_on_another_shops_file(other_shop_file, tmp_path):
         lead_time_weeks=1,
     )
 
+    # the same study recomputed with the library on the same file: panel, products, backtest, choice, comparison
     panel = forecast.weekly_panel(load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP), NON_PRODUCT_PATTERN)
     n = len(panel.weeks)
-    test_start = panel.weeks[n - 6]
+    test_start, val_start = panel.weeks[n - 6], panel.weeks[n - 12]
     items = forecast.select_products(panel.units, panel.weeks[n - 13], 0.4)
     if len(items) > 120:
         items = sorted(np.random.default_rng(3).choice(items, 120, replace=False).tolist())
-    units = panel.units[items]
+    sub = panel.subset(items)
     backtest = forecast.rolling_origin(
-        units, {"MA8": forecast.MovingAverage(window=8)}, n_origins=12, horizon=2, progress=False
-    )
-    test = forecast.evaluation_window(backtest, test_start, units.index[-1] + np.timedelta64(1, "D"))
-    errors = forecast.product_errors(test, forecast.naive_scales(units.loc[units.index < test_start]))
+        sub.units, decision.forecasters(2, random_state=3), n_origins=16, horizon=2, prices=sub.price,
+        refit_at=[val_start, test_start], progress=False,
+    )  # fmt: skip
+    backtest, recommended, _, val_summary = decision.choose_forecaster(backtest, sub.units, val_start, test_start)
+    test = forecast.evaluation_window(backtest, test_start, sub.units.index[-1] + np.timedelta64(1, "D"))
+    errors = forecast.product_errors(test, forecast.naive_scales(sub.units.loc[sub.units.index < test_start]))
     summary = forecast.summarize_errors(errors)
+    benches = decision.benchmarks(val_summary)
     assert metrics["products"] == len(items)
     assert metrics["weeks"] == n
-    assert metrics["mase/h1/MA8"] == pytest.approx(summary.loc[("MA8", 1), "mase"], rel=1e-5)
-    assert metrics["mase/h2/MA8"] == pytest.approx(summary.loc[("MA8", 2), "mase"], rel=1e-5)
-    assert 0 < metrics["inventory/fill_rate"] <= 1
-    assert isinstance(metrics["target_inventory_met"], bool)
+    assert metrics["recommended"] == recommended and metrics["benchmarks"] == benches
+    for name in ("MA8", "TSB", recommended):
+        for h in (1, 2):
+            assert metrics[f"rmsse/h{h}/{name}"] == pytest.approx(summary.loc[(name, h), "rmsse"], rel=1e-4)
+            assert metrics[f"mase/h{h}/{name}"] == pytest.approx(summary.loc[(name, h), "mase"], rel=1e-4)
+    relative = forecast.compare_errors(errors, recommended, benches["rmsse"], 1, "rmsse", n_boot=50, random_state=3)
+    assert metrics["rmsse_h1/relative"] == pytest.approx(relative.estimate, abs=1e-5)
+    assert 0 < metrics["inventory/fill_rate"] <= 1 and metrics["inventory/weeks_of_stock"] > 0
+    assert isinstance(metrics["target_fill_at_stock_met"], bool) and isinstance(metrics["target_forecast_met"], bool)
+    # a report on this shop: its currency, none of the bundled data's years or currency
+    text = generated_text(path)
+    assert "EUR" in text and "GBP" not in text and not re.search(r"\b201[01]\b", text)
