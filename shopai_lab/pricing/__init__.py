@@ -27,7 +27,9 @@ from shopai_lab.pricing.optimize import (
     NOT_IDENTIFIED,
     PriceOptimum,
     PriceRecommendation,
+    closed_form_check,
     current_prices,
+    elasticity_upper,
     margin_sensitivity,
     optimize_price,
     price_recommendations,
@@ -39,12 +41,21 @@ from shopai_lab.pricing.plots import (
     plot_policy_comparison,
     plot_profit_curve,
     plot_regret,
+    plot_regret_panels,
     plot_relative_profit,
     plot_shrinkage,
 )
+from shopai_lab.pricing.reading import describe_hard_case, describe_projection, describe_race, recent_demand_level
 from shopai_lab.pricing.simulate import PricingRun, compare_policies, race, simulate_price_panel, simulate_pricing
 
 __all__ = [
+    "recent_demand_level",
+    "describe_race",
+    "describe_projection",
+    "describe_hard_case",
+    "plot_regret_panels",
+    "elasticity_upper",
+    "closed_form_check",
     "ConstantElasticityDemand",
     "ElasticityFit",
     "EpsilonGreedy",
