@@ -1,12 +1,13 @@
-"""Sentences of notebook 05 built from its results, so the report stays true on any shop's data."""
+"""Sentences of notebook 05 built from its results, so the report stays true on any shop's data (the one
+file of sentence helpers of :mod:`shopai_lab.clv`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from shopai_lab._validation import require_columns, require_number
-from shopai_lab.report import interval, percent, signed
+from shopai_lab._validation import require_columns, require_instance, require_number
+from shopai_lab.report import count, interval, money, percent, signed
 
 _METRIC_WORDS = {
     "spearman": ("ranking (Spearman correlation)", True),
@@ -144,7 +145,7 @@ def describe_decisions(churn_score: str, top10_share: float, dropout_identified:
     Examples
     --------
     >>> print(describe_decisions("classifier", 0.49, False, -0.24))  # doctest: +ELLIPSIS
-    - **Work the list by value at stake.** ... scored by the classifier risk; ...
+    - **Work the list by value at stake.** ... scored by the classifier risk checked on the holdout; ...
     - **Protect the top decile.** A tenth of the customers holds 49.0% of the expected value; ...
     - **Do not read P(alive) on this data.** ...
     - **Plan totals with seasonality.** The constant-rate forecast of the holdout fell short of ... by 24.0%; ...
@@ -152,9 +153,10 @@ def describe_decisions(churn_score: str, top10_share: float, dropout_identified:
     share = require_number(top10_share, "top10_share", low=0, high=1)
     error = require_number(total_error, "total_error")
     concentration = (
-        "service and account management for them is worth more than any broad campaign."
+        "losing one of them costs as much as losing many others, so they are the first to watch (what keeping them "
+        "is worth against what it costs needs an experiment, notebook 07)."
         if share >= 0.3
-        else "value is spread fairly evenly, so broad campaigns matter as much as key accounts."
+        else "value is spread fairly evenly, so no small group of customers carries the shop."
     )
     alive = (
         "**P(alive) is informative here**: the data identify a dropout process."
@@ -165,7 +167,8 @@ def describe_decisions(churn_score: str, top10_share: float, dropout_identified:
     return "\n".join(
         [
             "- **Work the list by value at stake.** It names the customers whose silence would cost the most, "
-            f"scored by the {churn_score} risk; call them before the next season, starting at the top.",
+            f"scored by the {churn_score} risk checked on the holdout; call them before the next season, starting at "
+            "the top.",
             f"- **Protect the top decile.** A tenth of the customers holds {percent(share)} of the expected value; "
             + concentration,
             f"- {alive}",
@@ -173,4 +176,124 @@ def describe_decisions(churn_score: str, top10_share: float, dropout_identified:
             f"{'fell short of' if error < 0 else 'overshot'} what happened by {percent(abs(error))}; scale totals "
             "by a seasonal factor before planning stock or staff.",
         ]
+    )
+
+
+def describe_extreme_lines(effect: pd.DataFrame, n_lines: int, threshold: float, currency: str) -> str:
+    """What leaving out notebook 01's extreme lines does to customers' net revenue.
+
+    ``effect`` is :func:`shopai_lab.clv.extreme_line_revenue`'s output (sorted by the change, largest first).
+
+    Examples
+    --------
+    >>> effect = pd.DataFrame({"net_revenue": [21536.0], "net_revenue_without": [0.0], "change": [-21536.0],
+    ...                        "extreme_lines": [15]}, index=pd.Index([12346], name="customer_id"))
+    >>> print(describe_extreme_lines(effect, 15, 5.0, "EUR"))  # doctest: +NORMALIZE_WHITESPACE
+    15 invoice lines are extreme by notebook 01's rule (robust z-score above 5, with their cancellations) and are left
+    out: they change the net revenue of 1 customer. The largest change: customer 12346, EUR 21,536 with them, EUR 0
+    without (15 extreme lines).
+    """
+    require_columns(effect, ["net_revenue", "net_revenue_without", "change", "extreme_lines"], "effect")
+    threshold = require_number(threshold, "threshold", low=0.0)
+    text = (
+        f"{count(int(n_lines), 'invoice line')} {'is' if n_lines == 1 else 'are'} extreme by notebook 01's rule "
+        f"(robust z-score above {threshold:g}, with their cancellations) and "
+        f"{'is' if n_lines == 1 else 'are'} left out"
+    )
+    if effect.empty:
+        return text + ": no customer's net revenue changes."
+    top = effect.index[0]
+    row = effect.iloc[0]
+    return text + (
+        f": they change the net revenue of {count(len(effect), 'customer')}. The largest change: customer {top}, "
+        f"{money(row['net_revenue'], currency)} with them, {money(row['net_revenue_without'], currency)} without "
+        f"({count(int(row['extreme_lines']), 'extreme line')})."
+    )
+
+
+def describe_dropout(bgnbd) -> str:
+    """Whether the data identify the BG/NBD's dropout process, and what that means for P(alive) and the churn list.
+
+    Examples
+    --------
+    >>> from shopai_lab.clv import BetaGeoModel
+    >>> fit = BetaGeoModel()
+    >>> fit.params_ = {"r": 1.0, "alpha": 1.0, "a": 1e-5, "b": 3.0}
+    >>> fit.dropout_identified_, fit.dropout_lr_ = False, 0.0
+    >>> describe_dropout(fit)[:36]
+    '**The data show no dropout** (likeli'
+    """
+    from shopai_lab.clv.bgnbd import BetaGeoModel
+
+    require_instance(bgnbd, BetaGeoModel, "bgnbd")
+    if not hasattr(bgnbd, "params_"):
+        raise ValueError("bgnbd is not fitted: call fit(summary) first")
+    a, b = bgnbd.params_["a"], bgnbd.params_["b"]
+    mean_dropout = "below 0.001" if a / (a + b) < 1e-3 else f"{a / (a + b):.3f}"
+    if bgnbd.dropout_identified_:
+        return (
+            f"**The data identify a dropout process** (likelihood ratio {bgnbd.dropout_lr_:.2f} against the NBD, "
+            f"at least 2.706): mean dropout probability after a purchase a / (a + b) = {mean_dropout}. P(alive) and "
+            "the probability of no purchase both use how long each customer has been quiet."
+        )
+    return (
+        f"**The data show no dropout** (likelihood ratio {bgnbd.dropout_lr_:.2f} against the NBD, below 2.706). The "
+        f"mean dropout probability a / (a + b) goes to zero ({mean_dropout}) and a and b themselves lie anywhere "
+        "on a ridge, so they are not reported. The BG/NBD reduces to the NBD: P(alive) is close to 1 for everyone, "
+        "and the probability of no purchase depends on frequency and age only: **how long a customer has been quiet "
+        "no longer counts.** A churn list from it would be blind to recency, which is why section 5 builds a second "
+        "score."
+    )
+
+
+def describe_periods(purchases: pd.DataFrame, summary: pd.DataFrame, calibration_end, observation_end) -> str:
+    """The purchase lines, the calibration and holdout periods and the customers, for notebook 05's data section.
+
+    ``purchases`` carries ``attrs["unmatched_units"]`` (:func:`shopai_lab.data.net_of_returns`).
+    """
+    require_columns(purchases, ["timestamp"], "purchases")
+    require_columns(summary, ["frequency", "duration_holdout"], "summary")
+    if summary.empty:
+        raise ValueError("summary is empty: no customer was acquired by the end of the calibration period")
+    typical = summary["frequency"].quantile(0.5, interpolation="lower")  # a median that is a count (never x.5)
+    unmatched = purchases.attrs.get("unmatched_units", 0.0)
+    return (
+        f"{count(len(purchases), 'purchase line')} after netting cancellations ({unmatched:,.0f} cancelled units "
+        f"matched no purchase in the data). Calibration period: {purchases['timestamp'].min().date()} to "
+        f"{pd.Timestamp(calibration_end).date()}; holdout: the {summary['duration_holdout'].iloc[0]:.1f} weeks to "
+        f"{pd.Timestamp(observation_end).date()}. {count(len(summary), 'customer')} were acquired by the end of the "
+        f"calibration period; half of them have at most {count(typical, 'repeat purchase day')}, the most active "
+        f"has {summary['frequency'].max():,.0f}."
+    )
+
+
+def describe_list_model(risk: pd.Series, holdout_auc: float, weeks: float) -> str:
+    """Which model ranks the churn list, and that it is the one checked on the holdout.
+
+    ``risk`` is :func:`shopai_lab.clv.churn_risk`'s output (its ``attrs``).
+
+    Examples
+    --------
+    >>> risk = pd.Series([0.2], name="risk")
+    >>> risk.attrs.update(score="classifier", model="logistic", cv_auc={"logistic": 0.75, "boosting": 0.74})
+    >>> print(describe_list_model(risk, 0.737, 14.0))  # doctest: +NORMALIZE_WHITESPACE
+    The list's risk is the probability of no purchase in the next 14.0 weeks from the classifier checked on the
+    holdout in section 5 (a logistic regression, chosen by cross-validation on its training window: ROC AUC logistic
+    0.750, boosting 0.740; holdout AUC 0.737), applied to today's features; it is not refitted or re-chosen.
+    """
+    require_instance(risk, pd.Series, "risk")
+    holdout_auc = require_number(holdout_auc, "holdout_auc", low=0.0, high=1.0)
+    weeks = require_number(weeks, "weeks", low=0.0, low_inclusive=False)
+    attrs = risk.attrs
+    if attrs.get("score") == "BG/NBD":
+        return (
+            f"The list's risk is the BG/NBD's probability of no purchase in the next {weeks:.1f} weeks, refitted on "
+            f"all the data (the score checked on the holdout in section 5: AUC {holdout_auc:.3f})."
+        )
+    kind = {"logistic": "a logistic regression", "boosting": "gradient boosting"}.get(attrs.get("model"), "a model")
+    cv_text = ", ".join(f"{k} {v:.3f}" for k, v in attrs.get("cv_auc", {}).items())
+    return (
+        f"The list's risk is the probability of no purchase in the next {weeks:.1f} weeks from the classifier "
+        f"checked on the holdout in section 5 ({kind}, chosen by cross-validation on its training window: ROC AUC "
+        f"{cv_text}; holdout AUC {holdout_auc:.3f}), applied to today's features; it is not refitted or re-chosen."
     )
