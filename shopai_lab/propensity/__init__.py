@@ -16,10 +16,12 @@ from shopai_lab.propensity.explain import partial_dependence
 from shopai_lab.propensity.plots import (
     plot_calibration,
     plot_differences,
+    plot_incentive_profit,
     plot_partial_dependence,
     plot_reliability,
     plot_threshold_profit,
 )
+from shopai_lab.propensity.reading import describe_incentive
 from shopai_lab.propensity.selection import (
     CrossValidated,
     compare_calibration,
@@ -42,6 +44,8 @@ from shopai_lab.propensity.sessions import (
 )
 
 __all__ = [
+    "describe_incentive",
+    "plot_incentive_profit",
     "CATEGORICAL_COLUMNS",
     "CrossValidated",
     "EARLY_SESSION_FEATURES",

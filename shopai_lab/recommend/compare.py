@@ -344,7 +344,6 @@ def plot_tradeoff(table: pd.DataFrame, chosen: float | None = None, title: str =
     axes[1].set(ylabel="share (0 to 1)", title=f"What the re-ranking buys{title}")
     for ax in axes:
         ax.set_xlabel("relevance weight (1 = the model's own order)")
-        ax.invert_xaxis()
         if chosen is not None:
             ax.axvline(chosen, color="C2", linestyle=":", label=f"chosen weight {chosen:g}")
         ax.legend(loc="best", fontsize="small")
