@@ -45,10 +45,29 @@ from shopai_lab.pricing.plots import (
     plot_relative_profit,
     plot_shrinkage,
 )
-from shopai_lab.pricing.reading import describe_hard_case, describe_projection, describe_race, recent_demand_level
+from shopai_lab.pricing.reading import (
+    describe_hard_case,
+    describe_inventory,
+    describe_learning_cost,
+    describe_list_panel,
+    describe_lp_mixture,
+    describe_margin_direction,
+    describe_pooled,
+    describe_projection,
+    describe_race,
+    describe_tiers,
+    recent_demand_level,
+)
 from shopai_lab.pricing.simulate import PricingRun, compare_policies, race, simulate_price_panel, simulate_pricing
 
 __all__ = [
+    "describe_tiers",
+    "describe_pooled",
+    "describe_margin_direction",
+    "describe_lp_mixture",
+    "describe_list_panel",
+    "describe_learning_cost",
+    "describe_inventory",
     "recent_demand_level",
     "describe_race",
     "describe_projection",

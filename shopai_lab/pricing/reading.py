@@ -165,3 +165,141 @@ def describe_hard_case(
         f"Here {best} earns most ({percent(hard_table.loc[best, 'share_of_benchmark'], 2)}); against Thompson "
         f"sampling it is {verdict(result)}, {interval(result, 2, as_percent=True)} of the benchmark."
     )
+
+
+def describe_tiers(tiers: pd.Series) -> str:
+    """Whether line prices fall with the quantity bought (tier prices), from per-product correlations.
+
+    Examples
+    --------
+    >>> describe_tiers(pd.Series([-0.5, -0.3, 0.1]))[-52:]
+    " line price is confounded with the week's order mix."
+    """
+    require_instance(tiers, pd.Series, "tiers")
+    if tiers.empty:
+        raise ValueError("tiers is empty: no product has enough lines")
+    median = float(tiers.median())
+    return (
+        f"Within each of the {count(len(tiers), 'product')} with at least 30 lines, log quantity and log unit price "
+        f"have a median correlation of **{median:+.2f}** ({percent((tiers < 0).mean(), 0)} of products below zero): "
+        + (
+            "line prices fall with the quantity bought, so a median line price is confounded with the week's order mix."
+            if median < -0.1
+            else "line prices hardly depend on the quantity bought here, so tier prices are a minor confounder."
+        )
+    )
+
+
+def describe_list_panel(estimates: pd.DataFrame, panel: pd.DataFrame, line_median: float, list_median: float) -> str:
+    """The list-price panel (zero weeks, carried prices); how the typical elasticity moves from line to list price."""
+    require_columns(estimates, ["periods", "zero_periods"], "estimates")
+    require_columns(panel, ["price_observed"], "panel")
+    line_median = require_number(line_median, "line_median")
+    list_median = require_number(list_median, "list_median")
+    periods = estimates["periods"].sum()
+    if line_median < list_median < 0:
+        ending = "much of the apparent price sensitivity was the tier schedule."
+    elif list_median >= 0:
+        ending = (
+            "on the list price, the typical product's demand does not even fall with price: price response is not "
+            "identified from this history."
+        )
+    else:
+        ending = "the tier schedule did not make demand look more sensitive."
+    return (
+        f"The list-price panel has {count(periods, 'listed product-week')} for {count(len(estimates), 'product')}; "
+        f"{percent(estimates['zero_periods'].sum() / periods)} of them sold nothing, and "
+        f"{percent(1 - panel['price_observed'].mean())} carry the last list price forward (no small-quantity line "
+        f"that week). The typical elasticity moves from {line_median:+.2f} (median line price) to {list_median:+.2f} "
+        f"(list price): {ending}"
+    )
+
+
+def describe_pooled(median: float, share_elastic: float, share_rising: float) -> str:
+    """The pooled elasticities: median, and the shares elastic, inelastic and rising with price.
+
+    Examples
+    --------
+    >>> describe_pooled(-0.85, 0.425, 0.197)[:44]
+    'Pooled elasticity: median **-0.85**; 42.5% o'
+    """
+    median = require_number(median, "median")
+    share_elastic = require_number(share_elastic, "share_elastic", low=0.0, high=1.0)
+    share_rising = require_number(share_rising, "share_rising", low=0.0, high=1.0)
+    return (
+        f"Pooled elasticity: median **{median:.2f}**; {percent(share_elastic)} of products are elastic (e < -1), "
+        f"{percent(1 - share_elastic - share_rising)} inelastic (-1 <= e < 0) and {percent(share_rising)} have demand "
+        "*rising* with price (e >= 0), a sign that something moved price and demand together."
+    )
+
+
+def describe_margin_direction(sensitivity: pd.DataFrame) -> str:
+    """Whether the direction of the recommendations flips with the assumed margin (:func:`margin_sensitivity`)."""
+    require_columns(sensitivity, ["raise", "cut"], "sensitivity")
+    flips = bool(np.sign(sensitivity["raise"] - sensitivity["cut"]).nunique() > 1)
+    start = (
+        "The direction of the recommendations **flips with the assumed margin**: "
+        if flips
+        else "The direction of the recommendations does not flip over the margins tried, but its size moves: "
+    )
+    rows = "; ".join(
+        f"at {percent(m, 0)}, {int(r['raise'])} up and {int(r['cut'])} down" for m, r in sensitivity.iterrows()
+    )
+    return start + rows + ". Without real costs these are hypotheses for price tests, not price changes."
+
+
+def describe_lp_mixture(prices, mixture, value: float, currency: str) -> str:
+    """The LP's price mixture and its bound per customer.
+
+    Examples
+    --------
+    >>> describe_lp_mixture([39.9, 44.9], [0.75, 0.25], 10.1, "EUR")
+    'LP price mixture: 75% at 39.9, 25% at 44.9; LP bound EUR 10.10 per customer.'
+    """
+    mixture = np.asarray(mixture, dtype=float)
+    if len(prices) != len(mixture):
+        raise ValueError(f"prices and mixture differ in length ({len(prices)} vs {len(mixture)})")
+    parts = ", ".join(f"{percent(x, 0)} at {p:g}" for p, x in zip(prices, mixture) if x > 1e-9)
+    return f"LP price mixture: {parts}; LP bound {money(float(value), currency, 2)} per customer."
+
+
+def describe_inventory(inv_table: pd.DataFrame, versus_update: pd.DataFrame) -> str:
+    """TS-update against TS-fixed and stock-blind Thompson sampling, in share of the LP bound."""
+    require_columns(inv_table, ["share_of_benchmark"], "inv_table")
+    require_columns(versus_update, ["interval"], "versus_update")
+    update, fixed, blind = (inv_table.loc[name] for name in ["TS-update", "TS-fixed", "Thompson sampling"])
+    difference = versus_update.loc["TS-fixed", "interval"]
+    return (
+        "TS-update, which re-solves the programme with the remaining inventory per remaining customer, earns "
+        f"{percent(update['share_of_benchmark'], 2)} of the LP bound; TS-fixed "
+        f"{percent(fixed['share_of_benchmark'], 2)} (difference {interval(difference, 2, as_percent=True)}: "
+        f"{verdict(difference)} than TS-update); plain Thompson sampling, blind to stock, "
+        f"{percent(blind['share_of_benchmark'], 1)}, selling out at the cheap price."
+    )
+
+
+def describe_learning_cost(easy: Interval, hard: Interval, customers: int, hard_customers: int) -> str:
+    """Whether Thompson sampling gives up under 1% of revenue in the easy and the hard race.
+
+    Examples
+    --------
+    >>> easy = Interval(0.0054, 0.005, 0.0059, level=0.95, n=50, se=0.0002)
+    >>> hard = Interval(0.033, 0.029, 0.037, level=0.95, n=50, se=0.002)
+    >>> describe_learning_cost(easy, hard, 10_000, 1_000)[-38:]
+    ' under 1% holds only in the easy case.'
+    """
+    for name, value in (("easy", easy), ("hard", hard)):
+        require_instance(value, Interval, name)
+    if easy.high < 0.01 <= hard.estimate:
+        ending = "under 1% holds only in the easy case."
+    elif hard.high < 0.01:
+        ending = "under 1% holds in both cases."
+    elif easy.high >= 0.01:
+        ending = "neither case keeps it reliably under 1%."
+    else:
+        ending = "under 1% holds in the easy case; the hard case is not distinguishable from 1%."
+    return (
+        f"In the experiments above Thompson sampling gave up {percent(easy.estimate, 2)} of revenue with "
+        f"{count(customers, 'customer')} and well-separated prices, and {percent(hard.estimate, 2)} with "
+        f"{count(hard_customers, 'customer')} and close prices; {ending}"
+    )
