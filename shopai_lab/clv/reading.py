@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from shopai_lab import ranking
 from shopai_lab._validation import require_columns, require_instance, require_number
-from shopai_lab.report import count, interval, money, percent, signed
+from shopai_lab.report import compare, count, interval, money, percent, signed
 
 _METRIC_WORDS = {
     "spearman": ("ranking (Spearman correlation)", True),
@@ -297,3 +298,121 @@ def describe_list_model(risk: pd.Series, holdout_auc: float, weeks: float) -> st
         f"checked on the holdout in section 5 ({kind}, chosen by cross-validation on its training window: ROC AUC "
         f"{cv_text}; holdout AUC {holdout_auc:.3f}), applied to today's features; it is not refitted or re-chosen."
     )
+
+
+def describe_published_gap(bgnbd_gap: float, gg_gap: float) -> str:
+    """The largest relative difference of this library's CDNOW fits from the published figures.
+
+    Examples
+    --------
+    >>> describe_published_gap(0.0017, 0.0012)[:68]
+    'Largest relative difference from the published figures: 0.17% for th'
+    """
+    bgnbd_gap = require_number(bgnbd_gap, "bgnbd_gap", low=0.0)
+    gg_gap = require_number(gg_gap, "gg_gap", low=0.0)
+    return (
+        f"Largest relative difference from the published figures: {percent(bgnbd_gap, 2)} for the BG/NBD, "
+        f"{percent(gg_gap, 2)} for Gamma-Gamma (the published figures are rounded, and the shared file rounds spend "
+        "to cents). The tests also check the closed forms against Monte Carlo simulation of the model's story."
+    )
+
+
+def describe_total_error(total_error: dict) -> str:
+    """How far the BG/NBD and the naive rate miss the holdout total (``{"BG/NBD": e, "naive rate": e}``).
+
+    Examples
+    --------
+    >>> describe_total_error({"BG/NBD": -0.238, "naive rate": -0.286})
+    'Over the holdout the BG/NBD under-predicts the total by 23.8%, the naive rate by 28.6% (under).'
+    """
+    model = require_number(total_error["BG/NBD"], "total_error['BG/NBD']")
+    naive = require_number(total_error["naive rate"], "total_error['naive rate']")
+    return (
+        f"Over the holdout the BG/NBD {'under' if model < 0 else 'over'}-predicts the total by "
+        f"{percent(abs(model))}, the naive rate by {percent(abs(naive))} ({'under' if naive < 0 else 'over'})."
+    )
+
+
+def describe_churn_choice(choice: str, auc_table: pd.DataFrame, went_quiet, scores: dict, window_quiet) -> str:
+    """Which score ranks the churn list and why (the rule fixed before the holdout), with the holdout's verdicts."""
+    require_columns(auc_table, ["interval"], "auc_table")
+    classifier_vs, recency_vs = (
+        auc_table.loc[name, "interval"] for name in ("classifier", "weeks since last purchase")
+    )
+    why = (
+        "its dropout process is identified"
+        if choice == "BG/NBD"
+        else "the data show no dropout, so the BG/NBD score ignores how long a customer has been quiet"
+    )
+    return (
+        f"**The churn list uses the {choice} score**, because {why} (the rule stated above, fixed before the\n"
+        f"holdout). On the holdout: {compare(classifier_vs, 'The classifier', 'the BG/NBD', 'AUC')}\n"
+        f"{compare(recency_vs, 'Weeks since the last purchase', 'the BG/NBD', 'AUC')}\n"
+        f"{percent(np.mean(went_quiet))} of the customers made no holdout purchase; the BG/NBD predicted\n"
+        f"{percent(np.mean(scores['BG/NBD']))} on average and the classifier {percent(np.mean(scores['classifier']))}\n"
+        f"(its training window had {percent(np.mean(window_quiet))}): the levels move with the season, the rankings "
+        "less."
+    )
+
+
+def describe_outcome_check(outcome_check: pd.DataFrame) -> str:
+    """How well each score's segment means follow the share of each segment that went quiet."""
+    require_columns(outcome_check, ["went_quiet", "weeks since last purchase"], "outcome_check")
+    agree = outcome_check.attrs["rank_agreement"]
+    text = (
+        "Rank correlation across segments between each score's mean and the share that went quiet: "
+        + "; ".join(f"{name} {value:+.2f}" for name, value in agree.items())
+        + ". The segment quiet longest on average is "
+        f"{ranking.idxmax(outcome_check['weeks since last purchase'])!r}; the one where most customers went quiet is "
+        f"{ranking.idxmax(outcome_check['went_quiet'])!r}."
+    )
+    if agree["weeks since last purchase"] < agree["BG/NBD"]:
+        text += (
+            " Weeks quiet alone orders the segments worse than the BG/NBD: a pause of a frequent buyer says less than"
+            " it seems."
+        )
+    return text
+
+
+def describe_spend_independence(repeaters: int, correlation: float, mean_spend: float, currency: str) -> str:
+    """Gamma-Gamma's independence assumption (frequency vs mean spend) and the population mean spend.
+
+    Examples
+    --------
+    >>> print(describe_spend_independence(1885, 0.143, 395.0, "EUR"))
+    Correlation of frequency and mean spend among 1,885 repeat buyers: 0.143:
+    weak, so the independence assumption is tenable. Population mean spend per
+    purchase day: EUR 395.
+    """
+    correlation = require_number(correlation, "correlation", low=-1.0, high=1.0)
+    clause = (
+        "weak, so the independence assumption is tenable"
+        if abs(correlation) < 0.3
+        else "not weak, so the independence assumption is doubtful and the values below lean on it"
+    )
+    return (
+        f"Correlation of frequency and mean spend among {count(repeaters, 'repeat buyer')}: {correlation:.3f}:\n"
+        f"{clause}. Population mean spend per\npurchase day: {money(mean_spend, currency)}."
+    )
+
+
+def describe_concentration(ranked: pd.Series, top10_share: float, horizon_weeks: int, currency: str) -> str:
+    """The total expected value over the horizon and the share the top 10% of customers hold."""
+    require_instance(ranked, pd.Series, "ranked")
+    top10_share = require_number(top10_share, "top10_share", low=0.0, high=1.0)
+    return (
+        f"Expected value of all {count(len(ranked), 'customer')} over {horizon_weeks} weeks (discounted): "
+        f"{money(ranked.sum(), currency)}; the top 10% hold {percent(top10_share)}."
+    )
+
+
+def describe_anonymous(share: float) -> str:
+    """The share of invoice lines without a customer id, left out of the analysis.
+
+    Examples
+    --------
+    >>> describe_anonymous(0.249)
+    'Customers without an id are not in the analysis: 24.9% of the invoice lines in this file.'
+    """
+    share = require_number(share, "share", low=0.0, high=1.0)
+    return f"Customers without an id are not in the analysis: {percent(share)} of the invoice lines in this file."
