@@ -21,7 +21,14 @@ from shopai_lab.propensity.plots import (
     plot_reliability,
     plot_threshold_profit,
 )
-from shopai_lab.propensity.reading import describe_incentive
+from shopai_lab.propensity.reading import (
+    describe_calibration,
+    describe_importance,
+    describe_incentive,
+    describe_model_choice,
+    describe_sensitivity,
+    describe_sessions,
+)
 from shopai_lab.propensity.selection import (
     CrossValidated,
     compare_calibration,
@@ -44,6 +51,11 @@ from shopai_lab.propensity.sessions import (
 )
 
 __all__ = [
+    "describe_sessions",
+    "describe_sensitivity",
+    "describe_model_choice",
+    "describe_importance",
+    "describe_calibration",
     "describe_incentive",
     "plot_incentive_profit",
     "CATEGORICAL_COLUMNS",

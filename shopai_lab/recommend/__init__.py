@@ -52,11 +52,15 @@ from shopai_lab.recommend.popularity import Popularity
 from shopai_lab.recommend.reading import (
     describe_catalogue,
     describe_choice,
+    describe_cold_start,
     describe_comparison,
+    describe_example,
     describe_hit_rate,
     describe_pitfalls,
     describe_population,
+    describe_rerank_gains,
     describe_rerank_setup,
+    describe_summary,
     describe_tradeoff,
     random_example,
 )
@@ -88,6 +92,10 @@ from shopai_lab.recommend.rerank import (
 from shopai_lab.recommend.similarity import ItemVectors, cosine_item_similarity, cosine_rows, knn_prune
 
 __all__ = [
+    "describe_rerank_gains",
+    "describe_summary",
+    "describe_example",
+    "describe_cold_start",
     "describe_rerank_setup",
     "RELEVANCE_WEIGHTS",
     "validation_scores",

@@ -20,7 +20,7 @@ from shopai_lab._validation import (
 )
 from shopai_lab.recommend.compare import MARGIN_READINGS, paired_difference
 from shopai_lab.recommend.interactions import Split
-from shopai_lab.report import compare, count, interval, percent
+from shopai_lab.report import compare, count, interval, money, percent
 
 
 def random_example(split: Split, random_state=0) -> int:
@@ -299,4 +299,55 @@ def describe_rerank_setup(experiment, split: Split) -> str:
         f"{count(len(split.eval_users), 'test customer')}; the candidate lists hold "
         f"{percent(experiment.table['candidate_recall'].iloc[0])} of their novel test purchases, a ceiling no "
         "re-ordering can pass."
+    )
+
+
+def describe_example(split: Split, customer, hits: int, model: str, k: int, random_state, currency: str) -> str:
+    """The example customer's history before the cutoff and how many of the model's top ``k`` they bought."""
+    require_instance(split, Split, "split")
+    k = require_positive_int(k, "k")
+    require_string(currency, "currency")
+    history = split.train_purchases[split.train_purchases["customer_id"] == customer]
+    if history.empty:
+        raise ValueError(f"customer {customer!r} has no purchase before the cutoff")
+    return (
+        f"customer {customer} (drawn at random, seed {random_state}): "
+        f"{count(history['invoice_id'].nunique(), 'invoice')} worth "
+        f"{money((history['quantity'] * history['unit_price']).sum(), currency)} before {split.cutoff.date()}; "
+        f"{hits} of {model}'s top {k} bought in the test period"
+    )
+
+
+def describe_cold_start(cold, k: int) -> str:
+    """Products first sold in the test period, and how often the content model and a random list find them."""
+    from shopai_lab.recommend.content import ColdStart
+
+    require_instance(cold, ColdStart, "cold")
+    k = require_positive_int(k, "k")
+    return (
+        f"{cold.n_items:,} products were first sold in the test period ({cold.n_lines:,} purchase lines by "
+        f"{cold.n_customers:,} known customers).\n"
+        f"share of those customers with a new product they bought among their top {k} new products: "
+        f"content model {cold.hit_rate:.1%}, a random list {cold.random_hit_rate:.1%}, "
+        "collaborative filtering 0% (it cannot see them)"
+    )
+
+
+def describe_summary(difference, model: str, baseline: str, results: pd.DataFrame, split: Split, k: int, cold) -> str:
+    """The decisions' figures: the shipped model against the baseline, its hit rate, and the content model."""
+    from shopai_lab.recommend.content import ColdStart
+
+    require_instance(cold, ColdStart, "cold")
+    return (
+        f"On this data: {compare(difference, model, baseline, f'nDCG@{k}')} "
+        f"{describe_hit_rate(results, split, model, baseline, k)} For new products the content model finds one "
+        f"for {cold.hit_rate:.1%} of their buyers, a random list for {cold.random_hit_rate:.1%}."
+    )
+
+
+def describe_rerank_gains(gains: pd.DataFrame) -> str:
+    """Each re-ranker against the Blend and each ablation against the full re-ranker, on nDCG@10 with intervals."""
+    require_columns(gains, ["interval", "baseline"], "gains")
+    return " ".join(
+        compare(row["interval"], name, row["baseline"], "nDCG@10", digits=4) for name, row in gains.iterrows()
     )

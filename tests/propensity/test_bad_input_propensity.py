@@ -16,6 +16,26 @@ ASSUMED = dict(incentive_cost=2.0, conversion_value=20.0, incentive_uplift=0.2, 
 
 ROWS = [
     (
+        propensity.describe_sessions,
+        {"sessions": pd.DataFrame({"x": [1]}), "n_train": 1, "n_test": 1, "random_state": 0},
+        ValueError,
+        "Revenue",
+    ),
+    (
+        propensity.describe_model_choice,
+        {"best": {}, "report": pd.DataFrame(), "late_gain": 0.1},
+        TypeError,
+        "late_gain",
+    ),
+    (propensity.describe_calibration, {"ece": pd.DataFrame({"ece_raw": [0.1]})}, ValueError, "ece_calibrated"),
+    (propensity.describe_sensitivity, {"sensitivity": pd.DataFrame({"low": [0.1]})}, ValueError, "incentive_uplift"),
+    (
+        propensity.describe_importance,
+        {"ranked": pd.Series([0.3], index=["PageValues"]), "late_features": []},
+        ValueError,
+        "two features",
+    ),
+    (
         propensity.plot_incentive_profit,
         {"curve": CURVE.drop(columns="expected"), "threshold": 0.5, "currency": "EUR"},
         ValueError,

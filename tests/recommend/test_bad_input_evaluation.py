@@ -52,6 +52,28 @@ ROWS = [
     (recommend.describe_choice, {"scores": [0.1], "metric_label": "nDCG"}, TypeError, "scores"),
     (recommend.describe_pitfalls, {"table": pd.DataFrame({"nDCG@k": [0.1]})}, ValueError, "share of bought"),
     (recommend.describe_rerank_setup, {"experiment": None, "split": None}, TypeError, "experiment"),
+    (recommend.describe_rerank_gains, {"gains": pd.DataFrame({"interval": []})}, ValueError, "baseline"),
+    (recommend.describe_cold_start, {"cold": {"hit_rate": 0.5}, "k": 10}, TypeError, "cold"),
+    (
+        recommend.describe_example,
+        {"split": None, "customer": 1, "hits": 0, "model": "EASE", "k": 10, "random_state": 0, "currency": "EUR"},
+        TypeError,
+        "split",
+    ),
+    (
+        recommend.describe_summary,
+        {
+            "difference": INTERVAL,
+            "model": "EASE",
+            "baseline": "Popularity",
+            "results": pd.DataFrame(),
+            "split": None,
+            "k": 10,
+            "cold": None,
+        },
+        TypeError,
+        "cold",
+    ),
     (
         recommend.describe_tradeoff,
         {"table": pd.DataFrame({"ndcg": [0.1]}), "loss_margin_share": 0.02},
