@@ -22,12 +22,45 @@ from shopai_lab.clv.diagnostics import (
 from shopai_lab.clv.fitting import ConvergenceError, IdentificationWarning, fit_and_note
 from shopai_lab.clv.gamma_gamma import GammaGammaModel
 from shopai_lab.clv.plots import plot_concentration, plot_differences, plot_holdout_by_frequency, plot_tracking
+from shopai_lab.clv.reading import (
+    describe_anonymous,
+    describe_churn_choice,
+    describe_classifier,
+    describe_concentration,
+    describe_decisions,
+    describe_dropout,
+    describe_extreme_lines,
+    describe_holdout,
+    describe_list_model,
+    describe_outcome_check,
+    describe_periods,
+    describe_published_gap,
+    describe_spend_independence,
+    describe_total_error,
+)
 from shopai_lab.clv.simulate import simulate_bgnbd, simulate_gamma_gamma
-from shopai_lab.clv.summary import SUMMARY_COLUMNS, TIME_UNITS, holdout_split, summarize_customers
-from shopai_lab.clv.text import describe_classifier, describe_decisions, describe_holdout
+from shopai_lab.clv.summary import (
+    SUMMARY_COLUMNS,
+    TIME_UNITS,
+    extreme_line_revenue,
+    holdout_split,
+    summarize_customers,
+)
 from shopai_lab.clv.value import customer_value, score_customers, value_at_stake
 
 __all__ = [
+    "describe_total_error",
+    "describe_spend_independence",
+    "describe_published_gap",
+    "describe_outcome_check",
+    "describe_concentration",
+    "describe_churn_choice",
+    "describe_anonymous",
+    "describe_periods",
+    "describe_list_model",
+    "describe_extreme_lines",
+    "describe_dropout",
+    "extreme_line_revenue",
     "auc",
     "BetaGeoModel",
     "CHURN_FEATURES",

@@ -350,13 +350,17 @@ def churn_risk(
     purchases: pd.DataFrame,
     weeks: float,
     random_state: int | None = 0,
+    classifier: ChurnClassifier | None = None,
 ) -> pd.Series:
     """Risk of no purchase in the next ``weeks`` for each customer of ``summary``, by the chosen score.
 
-    ``choice="BG/NBD"``: :meth:`BetaGeoModel.prob_no_purchases`. ``choice="classifier"``: a
+    ``choice="BG/NBD"``: :meth:`BetaGeoModel.prob_no_purchases`. ``choice="classifier"`` with a fitted
+    ``classifier``: that very model applied to ``summary`` (neither refitted nor re-chosen), so the list
+    is ranked by the model checked on a holdout; its label horizon must be ``weeks``. Without one: a
     :class:`ChurnClassifier` fitted on the window of ``weeks`` weeks that ends on the last
     purchase day of ``purchases`` used by ``summary`` (:func:`churn_training_set`), then applied
-    to ``summary``. ``summary`` must be the calibration summary at the end of ``purchases``.
+    to ``summary`` (a model no holdout has checked). ``summary`` must be the calibration summary at
+    the end of ``purchases``.
 
     Returns
     -------
@@ -371,9 +375,13 @@ def churn_risk(
         values = bgnbd.prob_no_purchases(weeks, summary["frequency"], summary["recency"], summary["T"])
         model, cv_auc = "BG/NBD", {}
     else:
-        end = purchases["timestamp"].max().normalize()
-        window, quiet = churn_training_set(purchases, end, weeks)
-        classifier = ChurnClassifier(random_state=random_state).fit(window, quiet)
+        if classifier is None:
+            end = purchases["timestamp"].max().normalize()
+            window, quiet = churn_training_set(purchases, end, weeks)
+            classifier = ChurnClassifier(random_state=random_state).fit(window, quiet)
+        else:
+            require_instance(classifier, ChurnClassifier, "classifier")
+            check_is_fitted(classifier, "pipeline_")
         values = classifier.predict_proba(summary)[:, 1]
         model, cv_auc = classifier.model_, classifier.cv_auc_
     risk = pd.Series(values, index=summary.index, name="risk")

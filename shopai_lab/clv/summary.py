@@ -307,3 +307,44 @@ def _summary_arrays(frequency, recency, T, name: str = "summary") -> tuple[np.nd
             "recency is the time from the first to the last purchase, so it is 0 without repeats"
         )
     return x, tx, t_age
+
+
+def extreme_line_revenue(with_lines: pd.DataFrame, without_lines: pd.DataFrame, extreme: pd.DataFrame) -> pd.DataFrame:
+    """Each customer's net revenue with and without the extreme lines, for the customers it changes.
+
+    Parameters
+    ----------
+    with_lines, without_lines
+        Purchase lines net of cancellations (:func:`shopai_lab.data.net_of_returns`), with and without
+        the extreme lines (and their cancellations).
+    extreme
+        The flagged lines (:func:`shopai_lab.data.flag_extreme_lines` rows with ``extreme``), with ``customer_id``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``customer_id``, largest absolute change first: ``net_revenue``, ``net_revenue_without``,
+        ``change`` and ``extreme_lines`` (flagged lines of the customer, purchases and cancellations).
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"customer_id": [1, 1, 2], "quantity": [5, 1000, 2], "unit_price": [2.0, 1.0, 3.0]})
+    >>> extreme_line_revenue(lines, lines.iloc[[0, 2]], lines.iloc[[1]])
+                 net_revenue  net_revenue_without  change  extreme_lines
+    customer_id
+    1                 1010.0                 10.0 -1000.0              1
+    """
+    for name, frame in (("with_lines", with_lines), ("without_lines", without_lines)):
+        require_columns(frame, ["customer_id", "quantity", "unit_price"], name)
+    require_columns(extreme, ["customer_id"], "extreme")
+
+    def revenue(lines: pd.DataFrame) -> pd.Series:
+        return (lines["quantity"] * lines["unit_price"]).groupby(lines["customer_id"]).sum()
+
+    table = pd.DataFrame({"net_revenue": revenue(with_lines), "net_revenue_without": revenue(without_lines)})
+    table = table.fillna(0.0).rename_axis("customer_id")
+    table["change"] = table["net_revenue_without"] - table["net_revenue"]
+    table["extreme_lines"] = extreme.groupby("customer_id").size().reindex(table.index).fillna(0).astype(int)
+    changed = table[table["change"].abs() > 0.005]
+    order = np.argsort(-changed["change"].abs().to_numpy(), kind="stable")
+    return changed.iloc[order]

@@ -155,12 +155,16 @@ def recommend_price(
     return PriceRecommendation(current=current, optimal=float(optimal_price), recommended=price, rule=rule)
 
 
-def current_prices(panel: pd.DataFrame, periods: int = 8) -> pd.DataFrame:
-    """Today's price and weekly units per product from the last ``periods`` periods of the shop.
+def current_prices(panel: pd.DataFrame, periods: int = 8, reference_periods: int | None = None) -> pd.DataFrame:
+    """Today's price per product from the last ``periods`` periods, and its weekly units from a reference period.
 
     ``current_price`` is the median price over the product's periods among the
-    shop's last ``periods``; ``weekly_units`` the units sold in them divided by
-    ``periods`` (a period without sales counts as zero).
+    shop's last ``periods``. Without ``reference_periods``, ``weekly_units`` is the units sold in
+    those periods divided by ``periods`` (a period without sales counts as zero). With it, the
+    demand level comes from the shop's last ``reference_periods`` periods instead (e.g. a year, so a
+    seasonal peak at the end of the data does not stand for every week): the product's units there
+    divided by its listed periods there (the rows of the panel; a listed week without sales counts
+    as zero).
 
     Examples
     --------
@@ -178,12 +182,18 @@ def current_prices(panel: pd.DataFrame, periods: int = 8) -> pd.DataFrame:
     require_not_empty(panel, "panel")
     require_numeric_columns(panel, ["units", "price"], "panel", allow_nan=False)
     periods = require_positive_int(periods, "periods")
-    recent_periods = np.sort(panel["period"].unique())[-int(periods) :]
-    recent = panel[panel["period"].isin(recent_periods)]
+    all_periods = np.sort(panel["period"].unique())
+    recent = panel[panel["period"].isin(all_periods[-int(periods) :])]
     grouped = recent.groupby("item_id", observed=True)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {"current_price": grouped["price"].median(), "weekly_units": grouped["units"].sum() / int(periods)}
     )
+    if reference_periods is not None:
+        reference_periods = require_positive_int(reference_periods, "reference_periods")
+        reference = panel[panel["period"].isin(all_periods[-int(reference_periods) :])]
+        units = reference.groupby("item_id", observed=True)["units"]
+        out["weekly_units"] = (units.sum() / units.size()).reindex(out.index).fillna(0.0)
+    return out
 
 
 def _recommendation_inputs(elasticity: pd.Series, current_price: pd.Series, weekly_units: pd.Series) -> pd.DataFrame:
@@ -204,19 +214,51 @@ def _recommendation_inputs(elasticity: pd.Series, current_price: pd.Series, week
     return frame
 
 
+def _upper_ends(elasticity_high: pd.Series | None, frame: pd.DataFrame) -> np.ndarray:
+    """The upper ends aligned with ``frame`` (the point estimates when none are given), checked."""
+    if elasticity_high is None:
+        return frame["elasticity"].to_numpy(float)
+    require_instance(elasticity_high, pd.Series, "elasticity_high")
+    high = as_float_array(elasticity_high.reindex(frame.index), "elasticity_high", allow_nan=True)
+    if np.isnan(high).any():
+        raise ValueError("elasticity_high must cover the same products as elasticity, without NaN")
+    if (high < frame["elasticity"].to_numpy(float)).any():
+        raise ValueError("elasticity_high must not be below elasticity (it is the upper end of its interval)")
+    return high
+
+
+def elasticity_upper(pooled: pd.DataFrame, level: float = 0.95) -> pd.Series:
+    """Upper end of each pooled elasticity's central ``level`` interval: ``shrunk + z * posterior_sd``.
+
+    ``pooled`` is :func:`shopai_lab.stats.shrink_estimates`' output (normal posterior).
+
+    Examples
+    --------
+    >>> pooled = pd.DataFrame({"shrunk": [-2.0, -1.1], "posterior_sd": [0.5, 0.1]}, index=["a", "b"])
+    >>> elasticity_upper(pooled).round(3).tolist()
+    [-1.02, -0.904]
+    """
+    from scipy.stats import norm
+
+    require_columns(pooled, ["shrunk", "posterior_sd"], "pooled")
+    level = require_number(level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    return (pooled["shrunk"] + norm.ppf(0.5 + level / 2) * pooled["posterior_sd"]).rename("elasticity_high")
+
+
 #: ``reason`` of a product without a recommendation, by what its elasticity says.
 NOT_IDENTIFIED = {
     "rising": "e >= 0: demand rising with price, a sign of confounding",
     "inelastic": "-1 <= e < 0: no profit-maximising price under constant elasticity",
+    "uncertain": "e < -1 but its interval reaches -1: not clearly elastic",
 }
 
 
-def _recommend_one(e: float, price: float, units: float, gross_margin: float, max_change: float) -> dict:
-    """One product's row of :func:`price_recommendations`."""
+def _recommend_one(e: float, price: float, units: float, gross_margin: float, max_change: float, e_high: float) -> dict:
+    """One product's row of :func:`price_recommendations` (``e_high``: the upper end of e's interval)."""
     cost = price * (1 - gross_margin)
-    row = {"elasticity": e, "current_price": price, "weekly_units": units, "unit_cost": cost}
-    if e >= -1:  # an identification failure, not a price move: keep today's price
-        reason = NOT_IDENTIFIED["rising" if e >= 0 else "inelastic"]
+    row = {"elasticity": e, "elasticity_high": e_high, "current_price": price, "weekly_units": units, "unit_cost": cost}
+    if e >= -1 or e_high >= -1:  # an identification failure, not a price move: keep today's price
+        reason = NOT_IDENTIFIED["rising" if e >= 0 else "inelastic" if e >= -1 else "uncertain"]
         return {**row, "optimal_price": np.nan, "recommended_price": price, "change": 0.0,
                 "rule": "no recommendation", "reason": reason,
                 "profit_now": units * (price - cost), "profit_change": 0.0}  # fmt: skip
@@ -241,6 +283,7 @@ def price_recommendations(
     *,
     gross_margin: float = 0.4,
     max_change: float = 0.10,
+    elasticity_high: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Recommended prices per product from constant-elasticity demand, within guard rails.
 
@@ -267,11 +310,15 @@ def price_recommendations(
         Assumed margin share of today's price, in (0, 1).
     max_change
         Largest relative price change allowed, in (0, 1).
+    elasticity_high
+        The upper end of each elasticity's interval (same index): a product is moved only when it is
+        *clearly* elastic, its whole interval below -1 (else ``reason`` says "not clearly elastic").
+        ``None``: the point estimate decides.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``item_id``: ``elasticity``, ``current_price``, ``weekly_units``,
+        Indexed by ``item_id``: ``elasticity``, ``elasticity_high``, ``current_price``, ``weekly_units``,
         ``unit_cost``, ``optimal_price`` (NaN without a recommendation), ``recommended_price``,
         ``change``, ``rule``, ``reason``, ``profit_now``, ``profit_change`` (per week).
 
@@ -289,10 +336,13 @@ def price_recommendations(
     _fraction(gross_margin, "gross_margin")
     _fraction(max_change, "max_change")
     frame = _recommendation_inputs(elasticity, current_price, weekly_units)
+    frame["high"] = _upper_ends(elasticity_high, frame)
     rows = [
         {
             "item_id": item,
-            **_recommend_one(row["elasticity"], row["current_price"], row["weekly_units"], gross_margin, max_change),
+            **_recommend_one(
+                row["elasticity"], row["current_price"], row["weekly_units"], gross_margin, max_change, row["high"]
+            ),
         }
         for item, row in frame.iterrows()
     ]
@@ -388,6 +438,7 @@ def margin_sensitivity(
     margins,
     *,
     max_change: float = 0.10,
+    elasticity_high: pd.Series | None = None,
 ) -> pd.DataFrame:
     """How the recommendations of :func:`price_recommendations` change with the assumed gross margin.
 
@@ -401,8 +452,8 @@ def margin_sensitivity(
         As for :func:`price_recommendations`.
     margins
         Assumed gross margins to try, each in (0, 1).
-    max_change
-        Guard rail, as for :func:`price_recommendations`.
+    max_change, elasticity_high
+        Guard rail and upper ends of the elasticities' intervals, as for :func:`price_recommendations`.
 
     Returns
     -------
@@ -428,7 +479,12 @@ def margin_sensitivity(
     rows = []
     for margin in values:
         recs = price_recommendations(
-            elasticity, current_price, weekly_units, gross_margin=float(margin), max_change=max_change
+            elasticity,
+            current_price,
+            weekly_units,
+            gross_margin=float(margin),
+            max_change=max_change,
+            elasticity_high=elasticity_high,
         )
         moved = recs["rule"] != "no recommendation"
         now, change = recs["profit_now"].sum(), recs["profit_change"].sum()
@@ -445,3 +501,24 @@ def margin_sensitivity(
             }
         )
     return pd.DataFrame(rows).set_index("gross_margin")
+
+
+def closed_form_check(models: dict, unit_cost: float, upper: float = 200.0) -> pd.DataFrame:
+    """Each demand model's closed-form optimal price against :func:`optimize_price` on ``(cost, upper)``.
+
+    Examples
+    --------
+    >>> from shopai_lab.pricing import LinearDemand
+    >>> closed_form_check({"linear": LinearDemand(a=250, b=4)}, 6.0).round(4)
+            closed form  numerical  agree within 1e-6
+    linear        34.25      34.25               True
+    """
+    require_instance(models, dict, "models")
+    unit_cost = require_number(unit_cost, "unit_cost", low=0.0)
+    upper = require_number(upper, "upper", low=unit_cost, low_inclusive=False)
+    rows = {}
+    for name, model in models.items():
+        closed = float(model.optimal_price(unit_cost))
+        numeric = optimize_price(lambda p, m=model: m.profit(p, unit_cost), bounds=(unit_cost + 0.01, upper)).price
+        rows[name] = {"closed form": closed, "numerical": numeric, "agree within 1e-6": abs(closed - numeric) < 1e-6}
+    return pd.DataFrame.from_dict(rows, orient="index")

@@ -177,3 +177,56 @@ def plot_policy_comparison(comparison, baseline: str, ax: Axes | None = None, ti
         scale=100.0,
         figsize=tuple(plt.rcParams["figure.figsize"]),
     )
+
+
+def plot_regret_panels(
+    runs: dict,
+    *,
+    currency: str,
+    reference: str | None = None,
+    title: str = "Cumulative regret",
+    symlog_threshold: float | None = None,
+    ncols: int = 3,
+) -> np.ndarray:
+    """Small multiples: one panel per policy with its mean cumulative regret and its 5%-95% band across runs.
+
+    The panels share both axes, so bands compare by position; ``reference`` (a policy name) is drawn as a
+    grey line in every other panel. ``symlog_threshold``: linear up to it, logarithmic above.
+
+    Examples
+    --------
+    >>> from shopai_lab.pricing import UCB1, ThompsonSampling, race
+    >>> _, runs = race([ThompsonSampling(), UCB1()], [29.9, 34.9], [0.8, 0.6], horizon=100, n_runs=3)
+    >>> axes = plot_regret_panels(runs, currency="EUR", reference="Thompson sampling")
+    >>> [a.get_title() for a in axes[:2]], axes[0].get_ylabel()
+    (['Thompson sampling', 'UCB1'], 'Cumulative regret (EUR)')
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    require_instance(runs, dict, "runs")
+    if not runs:
+        raise ValueError("runs is empty: race at least one policy")
+    if reference is not None and reference not in runs:
+        raise ValueError(f"reference {reference!r} is not one of the runs {sorted(runs)}")
+    ncols = min(int(require_number(ncols, "ncols", low=1)), len(runs))
+    nrows = -(-len(runs) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.2 * nrows), sharex=True, sharey=True, squeeze=False)
+    for i, (ax, (name, run)) in enumerate(zip(axes.flat, runs.items())):
+        t = np.arange(1, len(run.regret) + 1)
+        if reference is not None and name != reference:
+            ax.plot(t, runs[reference].regret, color="0.6", linewidth=1, label=f"{reference} (mean)")
+        ax.plot(t, run.regret, color=f"C{i}", label="mean")
+        ax.fill_between(t, run.regret_low, run.regret_high, color=f"C{i}", alpha=0.25, label="5%-95% of runs")
+        ax.set_title(name, fontsize="medium")
+        if symlog_threshold is not None:
+            ax.set_yscale(
+                "symlog", linthresh=require_number(symlog_threshold, "symlog_threshold", low=0, low_inclusive=False)
+            )
+        ax.legend(fontsize="x-small", loc="upper left")
+    for ax in axes.flat[len(runs) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(f"Cumulative regret ({currency})")
+    for ax in axes[-1, :]:
+        ax.set_xlabel("Customers (time step)")
+    fig.suptitle(title)
+    return axes.ravel()

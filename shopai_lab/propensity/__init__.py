@@ -16,9 +16,18 @@ from shopai_lab.propensity.explain import partial_dependence
 from shopai_lab.propensity.plots import (
     plot_calibration,
     plot_differences,
+    plot_incentive_profit,
     plot_partial_dependence,
     plot_reliability,
     plot_threshold_profit,
+)
+from shopai_lab.propensity.reading import (
+    describe_calibration,
+    describe_importance,
+    describe_incentive,
+    describe_model_choice,
+    describe_sensitivity,
+    describe_sessions,
 )
 from shopai_lab.propensity.selection import (
     CrossValidated,
@@ -42,6 +51,13 @@ from shopai_lab.propensity.sessions import (
 )
 
 __all__ = [
+    "describe_sessions",
+    "describe_sensitivity",
+    "describe_model_choice",
+    "describe_importance",
+    "describe_calibration",
+    "describe_incentive",
+    "plot_incentive_profit",
     "CATEGORICAL_COLUMNS",
     "CrossValidated",
     "EARLY_SESSION_FEATURES",

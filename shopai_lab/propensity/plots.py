@@ -234,3 +234,57 @@ def plot_differences(
     >>> plt.close("all")
     """
     return plotting.plot_differences(intervals, title, xlabel + (f" ({better})" if better else ""), ax)
+
+
+def plot_incentive_profit(
+    curve: pd.DataFrame,
+    threshold: float,
+    *,
+    currency: str,
+    break_even: float | None = None,
+    window: float = 0.1,
+    sessions: str = "test sessions",
+    title: str = "Incremental profit of targeting sessions above a threshold",
+) -> np.ndarray:
+    """Two panels: the whole profit curve, and a zoom on the decision region around the chosen threshold.
+
+    A curve that falls far below zero at low thresholds flattens the region where the decision is made;
+    the right panel shows thresholds within ``window`` of ``threshold`` with its own profit axis, the
+    chosen threshold, the break-even probability (when given) and zero profit.
+
+    Examples
+    --------
+    >>> from shopai_lab.propensity import profit_curve
+    >>> curve = profit_curve([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3], incentive_cost=1.0, conversion_value=10.0)
+    >>> axes = plot_incentive_profit(curve, 0.5, currency="EUR", break_even=0.4)
+    >>> [a.get_xlabel() for a in axes]
+    ['Threshold (calibrated probability)', 'Threshold (calibrated probability), decision region']
+    >>> plt.close("all")
+    """
+    require_columns(curve, ["threshold", "realised", "expected"], "curve")
+    threshold = require_number(threshold, "threshold", low=0.0, high=1.0)
+    window = require_number(window, "window", low=0.0, high=1.0, low_inclusive=False)
+    _, axes = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [1, 1.2]})
+    near = curve[(curve["threshold"] - threshold).abs() <= window]
+    for ax, part in ((axes[0], curve), (axes[1], near if len(near) else curve)):
+        for column in ("realised", "expected"):
+            ax.plot(part["threshold"], part[column], label=column)
+        ax.axvline(threshold, color="C3", linestyle="--", label=f"chosen threshold {threshold:.2f}")
+        ax.axhline(0, color="black", linewidth=0.8)
+        if break_even is not None and np.isfinite(break_even):
+            ax.axvline(break_even, color="C2", linestyle=":", label=f"break-even {break_even:.2f}")
+        ax.set_ylabel(f"Profit on the {sessions} ({currency})")
+    axes[0].set(title="All thresholds", xlabel="Threshold (calibrated probability)")
+    axes[1].set(
+        title=f"Decision region (threshold ± {window:g})",
+        xlabel="Threshold (calibrated probability), decision region",
+    )
+    if len(near):
+        low = float(near[["realised", "expected"]].min().min())
+        high = float(near[["realised", "expected"]].max().max())
+        pad = max(0.1 * (high - low), 1.0)
+        axes[1].set_ylim(min(low, 0.0) - pad, max(high, 0.0) + pad)
+        axes[0].axvspan(near["threshold"].min(), near["threshold"].max(), color="0.9", zorder=0)
+    axes[1].legend(fontsize="small")
+    plt.suptitle(title)
+    return axes

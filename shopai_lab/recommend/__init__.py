@@ -8,13 +8,18 @@ matrices are called *users* and *items*, while frames speak of ``customer_id`` a
 from shopai_lab.recommend.base import Recommender, check_interactions
 from shopai_lab.recommend.blend import Blend
 from shopai_lab.recommend.compare import (
+    MARGIN_READINGS,
     PER_USER_METRICS,
+    RELEVANCE_WEIGHTS,
+    choose_relevance_weight,
     compare_models,
-    describe_comparison,
-    describe_tradeoff,
     diversity_tradeoff,
+    margin_reading,
+    metric_records,
     paired_difference,
+    pitfall_table,
     plot_model_intervals,
+    plot_tradeoff,
 )
 from shopai_lab.recommend.content import ColdStart, ContentKNN, cold_start_evaluation
 from shopai_lab.recommend.diversity import mmr_rerank
@@ -46,9 +51,17 @@ from shopai_lab.recommend.plots import plot_model_comparison
 from shopai_lab.recommend.popularity import Popularity
 from shopai_lab.recommend.reading import (
     describe_catalogue,
+    describe_choice,
+    describe_cold_start,
+    describe_comparison,
+    describe_example,
     describe_hit_rate,
     describe_pitfalls,
     describe_population,
+    describe_rerank_gains,
+    describe_rerank_setup,
+    describe_summary,
+    describe_tradeoff,
     random_example,
 )
 from shopai_lab.recommend.recipes import (
@@ -63,6 +76,7 @@ from shopai_lab.recommend.recipes import (
     house_blend,
     trending_interactions,
     tune_models,
+    validation_scores,
 )
 from shopai_lab.recommend.rerank import (
     CANDIDATE_SOURCES,
@@ -78,6 +92,20 @@ from shopai_lab.recommend.rerank import (
 from shopai_lab.recommend.similarity import ItemVectors, cosine_item_similarity, cosine_rows, knn_prune
 
 __all__ = [
+    "describe_rerank_gains",
+    "describe_summary",
+    "describe_example",
+    "describe_cold_start",
+    "describe_rerank_setup",
+    "RELEVANCE_WEIGHTS",
+    "validation_scores",
+    "describe_choice",
+    "plot_tradeoff",
+    "pitfall_table",
+    "metric_records",
+    "margin_reading",
+    "choose_relevance_weight",
+    "MARGIN_READINGS",
     "RerankExperiment",
     "FEATURE_GROUPS",
     "CANDIDATE_SOURCES",

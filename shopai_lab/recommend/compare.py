@@ -1,5 +1,6 @@
-"""Comparing recommenders honestly: per-customer metrics, paired bootstrap intervals, and sentences
-that say "better" only when the interval excludes zero (notebook 02).
+"""Comparing recommenders honestly (notebook 02): per-customer metrics, paired bootstrap intervals, the
+diversity trade-off against a stated loss margin, and the pitfalls table. The sentences that read them
+live in :mod:`shopai_lab.recommend.reading`.
 
 Two models evaluated on the same customers differ by a mean of per-customer differences; resampling
 customers (the same draw for both models, :func:`shopai_lab.stats.paired_bootstrap`) gives the
@@ -14,11 +15,24 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from shopai_lab._validation import require_instance, require_one_of, require_positive_int, require_string
+from shopai_lab._validation import (
+    require_columns,
+    require_instance,
+    require_number,
+    require_one_of,
+    require_positive_int,
+)
 from shopai_lab.recommend.diversity import mmr_rerank
-from shopai_lab.recommend.evaluation import coverage, intra_list_diversity, per_user_metrics
-from shopai_lab.recommend.interactions import Split
-from shopai_lab.report import compare, interval, percent, verdict
+from shopai_lab.recommend.evaluation import (
+    coverage,
+    evaluate,
+    intra_list_diversity,
+    per_user_metrics,
+    ranking_metrics,
+    sampled_hit_rate,
+)
+from shopai_lab.recommend.interactions import Split, random_split
+from shopai_lab.report import verdict
 from shopai_lab.stats import Interval, bootstrap_mean, paired_bootstrap
 
 #: Per-user columns of :func:`shopai_lab.recommend.per_user_metrics` a comparison can use.
@@ -132,60 +146,6 @@ def paired_difference(
     return paired_bootstrap(values[baseline], values[model], n_boot=n_boot, level=level, random_state=random_state)
 
 
-def describe_comparison(
-    table: pd.DataFrame,
-    per_user: Mapping[str, pd.DataFrame],
-    metric_label: str,
-    metric: str = "ndcg",
-    random_state: int | None = 0,
-    extra_pairs: Sequence[tuple[str, str]] = (),
-) -> str:
-    """Sentences reading :func:`compare_models`' table: which models beat the baseline, and the best vs the runner-up.
-
-    ``extra_pairs`` adds ``(model, baseline)`` comparisons (e.g. ``("Blend", "EASE")``), each said once:
-    a pair already compared (in either order) is skipped, as is a pair naming a model not in the table.
-
-    Examples
-    --------
-    >>> idx = pd.Index(range(200), name="customer_id")
-    >>> a = pd.DataFrame({"ndcg": np.r_[np.zeros(100), np.full(100, 0.2)]}, index=idx)
-    >>> per_user = {"A": a, "B": a.assign(ndcg=a["ndcg"] + 0.05), "C": a.assign(ndcg=a["ndcg"] + 0.051)}
-    >>> print(describe_comparison(compare_models(per_user, "A"), per_user, "nDCG@10"))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    Better than A on nDCG@10 (paired 95% interval above zero): B, C. Best: C; C is better than B on nDCG@10:
-    +0.001 (95% CI +0.001 to +0.001).
-    """
-    require_string(metric_label, "metric_label")
-    baseline = table.index[table["verdict"] == "baseline"][0]
-    others = table.drop(index=baseline)
-    groups = {
-        word: list(others.index[others["verdict"] == word]) for word in ("better", "not distinguishable", "worse")
-    }
-    parts = []
-    if groups["better"]:
-        parts.append(
-            f"Better than {baseline} on {metric_label} (paired 95% interval above zero): {', '.join(groups['better'])}."
-        )
-    if groups["not distinguishable"]:
-        parts.append(f"Not distinguishable from {baseline}: {', '.join(groups['not distinguishable'])}.")
-    if groups["worse"]:
-        parts.append(f"Worse than {baseline}: {', '.join(groups['worse'])}.")
-    ranked = table[metric].sort_values(ascending=False, kind="stable")
-    said = {frozenset((baseline, name)) for name in others.index}
-    if len(ranked) >= 2:
-        best, runner_up = ranked.index[0], ranked.index[1]
-        result = paired_difference(per_user, best, runner_up, metric, random_state=random_state)
-        parts.append(f"Best: {best}; {compare(result, best, runner_up, metric_label)}")
-        said.add(frozenset((best, runner_up)))
-    for model, other in extra_pairs:
-        if frozenset((model, other)) in said or model not in table.index or other not in table.index:
-            continue
-        result = paired_difference(per_user, model, other, metric, random_state=random_state)
-        parts.append(compare(result, model, other, metric_label))
-        said.add(frozenset((model, other)))
-    return " ".join(parts)
-
-
 def plot_model_intervals(table: pd.DataFrame, metric_label: str, ax: Axes | None = None) -> np.ndarray:
     """Two panels: each model's mean metric with its interval, and its paired difference from the baseline.
 
@@ -235,12 +195,43 @@ def plot_model_intervals(table: pd.DataFrame, metric_label: str, ax: Axes | None
     return axes
 
 
+#: Relevance weights of the diversity re-ranking traced on the validation period (1, no re-ranking, is always added).
+RELEVANCE_WEIGHTS = (0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3)
+
+#: Reading of an nDCG change against the loss margin (see :func:`margin_reading`).
+MARGIN_READINGS = ("within the margin", "loss beyond the margin", "inconclusive")
+
+
+def margin_reading(change: Interval, margin: float) -> str:
+    """Where the interval of an nDCG change lies against a stated loss margin (``margin >= 0``).
+
+    ``"within the margin"`` when the whole interval is above ``-margin`` (any loss is smaller than the
+    margin), ``"loss beyond the margin"`` when it is wholly below, else ``"inconclusive"``.
+
+    Examples
+    --------
+    >>> margin_reading(Interval(-0.001, -0.003, 0.001, level=0.95, n=99, se=0.001), 0.002)
+    'inconclusive'
+    >>> margin_reading(Interval(-0.001, -0.003, 0.001, level=0.95, n=99, se=0.001), 0.005)
+    'within the margin'
+    """
+    change = require_instance(change, Interval, "change")
+    margin = require_number(margin, "margin", low=0.0)
+    if change.low >= -margin:
+        return MARGIN_READINGS[0]
+    if change.high < -margin:
+        return MARGIN_READINGS[1]
+    return MARGIN_READINGS[2]
+
+
 def diversity_tradeoff(
     items: np.ndarray,
     scores: np.ndarray,
     split: Split,
     weights: Sequence[float],
     k: int = 10,
+    loss_margin_share: float = 0.02,
+    n_boot: int = 2000,
     random_state: int | None = 0,
 ) -> pd.DataFrame:
     """nDCG, intra-list diversity and coverage of MMR re-ranked lists, each weight against no re-ranking.
@@ -255,19 +246,23 @@ def diversity_tradeoff(
         Relevance weights of :func:`shopai_lab.recommend.mmr_rerank` (1 = no re-ranking, always added).
     k
         List length.
-    random_state
-        Seed of the paired bootstrap.
+    loss_margin_share
+        The nDCG loss accepted for diversity, as a share of the nDCG without re-ranking.
+    n_boot, random_state
+        Draws and seed of the paired bootstrap (customers resampled).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``relevance weight`` (descending): ``ndcg``, ``ndcg_change`` (the
         :class:`~shopai_lab.stats.Interval` of the paired nDCG difference, vs weight 1), ``verdict``,
-        ``diversity``, ``coverage``.
+        ``margin`` (the accepted loss, in nDCG), ``reading`` (:func:`margin_reading`), ``diversity``,
+        ``coverage``.
     """
     require_instance(split, Split, "split")
     k = require_positive_int(k, "k")
-    weights = sorted({1.0, *(float(w) for w in weights)}, reverse=True)
+    loss_margin_share = require_number(loss_margin_share, "loss_margin_share", low=0.0, high=1.0)
+    weights = sorted({1.0, *(require_number(w, "weights", low=0.0, high=1.0) for w in weights)}, reverse=True)
     per_user, rows = {}, {}
     for weight in weights:
         lists = mmr_rerank(items, scores, split.train.matrix, k=k, relevance_weight=weight)
@@ -276,43 +271,142 @@ def diversity_tradeoff(
             "diversity": intra_list_diversity(lists, split.train.matrix),
             "coverage": coverage(lists, split.train.shape[1]),
         }
+    margin = loss_margin_share * float(per_user[1.0]["ndcg"].mean())
     table = []
     for weight in weights:
-        change = paired_bootstrap(per_user[1.0]["ndcg"], per_user[weight]["ndcg"], random_state=random_state)
+        change = paired_bootstrap(
+            per_user[1.0]["ndcg"], per_user[weight]["ndcg"], n_boot=n_boot, random_state=random_state
+        )
         table.append(
             {
                 "relevance weight": weight,
                 "ndcg": float(per_user[weight]["ndcg"].mean()),
                 "ndcg_change": change,
                 "verdict": "baseline" if weight == 1.0 else verdict(change),
+                "margin": margin,
+                "reading": margin_reading(change, margin),
                 **rows[weight],
             }
         )
     return pd.DataFrame(table).set_index("relevance weight")
 
 
-def describe_tradeoff(table: pd.DataFrame) -> str:
-    """Sentences reading :func:`diversity_tradeoff`: what each re-ranking weight costs in nDCG and buys in diversity.
+def choose_relevance_weight(table: pd.DataFrame) -> float:
+    """The most diverse re-ranking whose nDCG loss stays within the margin: the smallest such weight.
+
+    ``table`` is :func:`diversity_tradeoff`'s output, computed on the validation period; weight 1 (no
+    re-ranking) always qualifies.
 
     Examples
     --------
-    >>> from shopai_lab.stats import Interval
-    >>> change = [Interval(0.0, 0.0, 0.0, level=0.95, n=9, se=0.0), Interval(-0.0001, -0.002, 0.002, level=0.95, n=9,
-    ...     se=0.001)]
-    >>> t = pd.DataFrame({"ndcg": [0.116, 0.116], "ndcg_change": change,
-    ...     "verdict": ["baseline", "not distinguishable"], "diversity": [0.775, 0.792], "coverage": [0.238, 0.246]},
-    ...     index=pd.Index([1.0, 0.7], name="relevance weight"))
-    >>> print(describe_tradeoff(t))  # doctest: +NORMALIZE_WHITESPACE
-    Weight 0.7: nDCG change -0.000 (95% CI -0.002 to +0.002), no measurable loss; diversity 0.775 -> 0.792,
-    coverage 23.8% -> 24.6%.
+    >>> t = pd.DataFrame({"reading": ["within the margin", "within the margin", "inconclusive"]},
+    ...                  index=pd.Index([1.0, 0.7, 0.5], name="relevance weight"))
+    >>> choose_relevance_weight(t)
+    0.7
     """
-    base = table.loc[1.0]
-    parts = []
-    for weight, row in table.drop(index=1.0).iterrows():
-        cost = {"worse": "a measurable loss", "better": "a measurable gain"}.get(row["verdict"], "no measurable loss")
-        parts.append(
-            f"Weight {weight:g}: nDCG change {interval(row['ndcg_change'])}, "
-            f"{cost}; diversity {base['diversity']:.3f} -> {row['diversity']:.3f}, coverage "
-            f"{percent(base['coverage'])} -> {percent(row['coverage'])}."
-        )
-    return " ".join(parts)
+    require_columns(table, ["reading"], "table")
+    within = table.index[table["reading"] == MARGIN_READINGS[0]]
+    return float(min(within)) if len(within) else 1.0
+
+
+def plot_tradeoff(table: pd.DataFrame, chosen: float | None = None, title: str = "") -> np.ndarray:
+    """Two panels over the relevance weight: the nDCG change with its interval and the margin, and diversity/coverage.
+
+    ``table`` is :func:`diversity_tradeoff`'s output; ``chosen`` (a weight) is marked on both panels.
+
+    Examples
+    --------
+    >>> change = [Interval(0.0, 0.0, 0.0, level=0.95, n=9, se=0.0), Interval(-0.001, -0.003, 0.001, level=0.95, n=9,
+    ...     se=0.001)]
+    >>> t = pd.DataFrame({"ndcg_change": change, "margin": [0.002, 0.002], "diversity": [0.77, 0.81],
+    ...     "coverage": [0.24, 0.27]}, index=pd.Index([1.0, 0.5], name="relevance weight"))
+    >>> [a.get_ylabel() for a in plot_tradeoff(t, chosen=1.0)]
+    ['nDCG change vs no re-ranking (paired, 95% CI)', 'share (0 to 1)']
+    """
+    import matplotlib.pyplot as plt
+
+    require_columns(table, ["ndcg_change", "margin", "diversity", "coverage"], "table")
+    x = np.asarray(table.index, dtype=float)
+    change = {c: np.array([getattr(r, c) for r in table["ndcg_change"]]) for c in ("estimate", "low", "high")}
+    _, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharex=True)
+    axes[0].errorbar(
+        x,
+        change["estimate"],
+        yerr=[change["estimate"] - change["low"], change["high"] - change["estimate"]],
+        fmt="o-",
+        capsize=3,
+    )
+    axes[0].axhline(0, color="black", linewidth=0.8)
+    axes[0].axhline(-float(table["margin"].iloc[0]), color="C3", linestyle="--", label="accepted loss (margin)")
+    axes[0].set(ylabel="nDCG change vs no re-ranking (paired, 95% CI)", title=f"Accuracy cost{title}")
+    axes[1].plot(x, table["diversity"], "o-", label="intra-list diversity")
+    axes[1].plot(x, table["coverage"], "s-", label="catalogue coverage")
+    axes[1].set(ylabel="share (0 to 1)", title=f"What the re-ranking buys{title}")
+    for ax in axes:
+        ax.set_xlabel("relevance weight (1 = the model's own order)")
+        if chosen is not None:
+            ax.axvline(chosen, color="C2", linestyle=":", label=f"chosen weight {chosen:g}")
+        ax.legend(loc="best", fontsize="small")
+    return axes
+
+
+def pitfall_table(model, split: Split, matrix, k: int = 10, random_state: int | None = 0) -> pd.DataFrame:
+    """The house protocol against two pitfalls, for a fitted model of a class taking ``get_params()``.
+
+    Rows: the house protocol (temporal split, full ranking), a random holdout of purchases (a fresh
+    model of the same settings trains on the future) and a sampled metric (each bought product ranked
+    against 100 random products). Columns: ``nDCG@k`` and the share of bought products in the top ``k``.
+    """
+    require_instance(split, Split, "split")
+    k = require_positive_int(k, "k")
+    leaky = random_split(matrix, test_share=0.2, random_state=random_state)
+    leaky_ndcg = float(evaluate(type(model)(**model.get_params()), leaky, k=k, fit=True)["ndcg"].iloc[0])
+    items, _ = model.recommend(split.eval_users, k=k)
+    full_share = ranking_metrics(items, split.truth[split.eval_users], k)["hits"].sum() / split.truth.nnz
+    sampled = sampled_hit_rate(model, split, k=k, n_negatives=100, random_state=random_state)
+    house_ndcg = float(evaluate(model, split, k=k)["ndcg"].iloc[0])
+    return pd.DataFrame(
+        {
+            "nDCG@k": [house_ndcg, leaky_ndcg, np.nan],
+            "share of bought items in the top k": [full_share, np.nan, sampled],
+        },
+        index=[
+            "house protocol (temporal, full ranking)",
+            "random holdout (leaks the future)",
+            "sampled: 100 random negatives",
+        ],
+    )
+
+
+def metric_records(
+    results: pd.DataFrame, per_user: Mapping[str, pd.DataFrame], k: int
+) -> list[tuple[str, float, float | None]]:
+    """``(name, value, noise)`` of each model's headline metrics, for :func:`shopai_lab.lab.record`.
+
+    Means over customers carry their standard error as noise; coverage is counted from the (stable) lists
+    and carries none.
+
+    Examples
+    --------
+    >>> idx = pd.Index(range(4), name="customer_id")
+    >>> users = pd.DataFrame({"ndcg": [0.0, 0.2, 0.4, 0.2], "precision": 0.1, "recall": 0.1, "hit": 1.0}, index=idx)
+    >>> results = pd.DataFrame({"ndcg": [0.2], "precision": 0.1, "recall": 0.1, "coverage": 0.5, "hit_rate": 1.0},
+    ...                        index=["EASE"])
+    >>> metric_records(results, {"EASE": users}, 10)[0][:2]
+    ('ndcg@10/EASE', 0.2)
+    """
+    require_columns(results, ["ndcg", "precision", "recall", "coverage", "hit_rate"], "results")
+    k = require_positive_int(k, "k")
+    out = []
+    for name in results.index:
+        se = per_user[name].sem(numeric_only=True)
+        for metric, column, noise in (
+            ("ndcg@", "ndcg", se["ndcg"]),
+            ("precision@", "precision", se["precision"]),
+            ("recall@", "recall", se["recall"]),
+            ("coverage", "coverage", None),
+            ("hit_rate@", "hit_rate", se["hit"]),
+        ):
+            label = f"{metric}{k}/{name}" if metric.endswith("@") else f"{metric}/{name}"
+            out.append((label, float(results.loc[name, column]), None if noise is None else float(noise)))
+    return out

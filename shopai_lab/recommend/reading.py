@@ -1,14 +1,26 @@
-"""Sentences of notebook 02 built from its results, so the report stays true on any shop's data,
-and a reproducible choice of the example customer."""
+"""Sentences of notebook 02 built from its results, so the report stays true on any shop's data
+(the comparison, the model chosen on validation, the diversity trade-off against its margin, the
+pitfalls), and a reproducible choice of the example customer."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from shopai_lab._validation import require_columns, require_instance, require_positive_int, require_seed
+from shopai_lab import ranking
+from shopai_lab._validation import (
+    require_columns,
+    require_instance,
+    require_one_of,
+    require_positive_int,
+    require_seed,
+    require_string,
+)
+from shopai_lab.recommend.compare import MARGIN_READINGS, paired_difference
 from shopai_lab.recommend.interactions import Split
-from shopai_lab.report import count, percent
+from shopai_lab.report import compare, count, interval, money, percent
 
 
 def random_example(split: Split, random_state=0) -> int:
@@ -80,20 +92,54 @@ def describe_hit_rate(results: pd.DataFrame, split: Split, model: str, baseline:
     return text + "."
 
 
-def describe_pitfalls(house_ndcg: float, leaky_ndcg: float, full_share: float, sampled_share: float) -> str:
+def describe_pitfalls(table: pd.DataFrame) -> str:
     """How much a random holdout and a sampled metric flatter the model, as ratios to the house protocol.
+
+    ``table`` is :func:`shopai_lab.recommend.pitfall_table`'s output (house, leaky, sampled rows).
 
     Examples
     --------
-    >>> print(describe_pitfalls(0.107, 0.274, 0.035, 0.365))  # doctest: +NORMALIZE_WHITESPACE
+    >>> t = pd.DataFrame({"nDCG@k": [0.107, 0.274, np.nan], "share of bought items in the top k": [0.035, np.nan,
+    ...     0.365]}, index=["house", "leaky", "sampled"])
+    >>> print(describe_pitfalls(t))  # doctest: +NORMALIZE_WHITESPACE
     The random holdout reports 2.6 times the house nDCG, and the sampled metric 10.4 times the full-ranking
     share: numbers from either are not comparable with the ones above.
     """
+    require_columns(table, ["nDCG@k", "share of bought items in the top k"], "table")
+    if len(table) != 3:
+        raise ValueError(f"table must have the three rows of pitfall_table (house, leaky, sampled), got {len(table)}")
+    ndcg, share = table["nDCG@k"].to_numpy(float), table["share of bought items in the top k"].to_numpy(float)
     return (
-        f"The random holdout reports {leaky_ndcg / house_ndcg:.1f} times the house nDCG, and the sampled metric "
-        f"{sampled_share / full_share:.1f} times the full-ranking share: numbers from either are not comparable "
+        f"The random holdout reports {ndcg[1] / ndcg[0]:.1f} times the house nDCG, and the sampled metric "
+        f"{share[2] / share[0]:.1f} times the full-ranking share: numbers from either are not comparable "
         "with the ones above."
     )
+
+
+def describe_choice(scores: pd.Series, metric_label: str) -> str:
+    """The model chosen on the validation period (highest score, ties to the first), with the runner-up.
+
+    Examples
+    --------
+    >>> print(describe_choice(pd.Series({"Popularity": 0.05, "EASE": 0.125, "Blend": 0.127}), "nDCG@10"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Chosen on the validation period (the test period is not looked at): Blend, nDCG@10 0.1270 there; the
+    runner-up, EASE, scored 0.1250. The test period below scores the chosen model once.
+    """
+    require_instance(scores, pd.Series, "scores")
+    require_string(metric_label, "metric_label")
+    if scores.empty:
+        raise ValueError("scores must hold at least one model's validation score")
+    chosen = ranking.idxmax(scores)
+    text = (
+        f"Chosen on the validation period (the test period is not looked at): {chosen}, {metric_label} "
+        f"{scores[chosen]:.4f} there"
+    )
+    others = scores.drop(index=chosen)
+    if len(others):
+        runner_up = ranking.idxmax(others)
+        text += f"; the runner-up, {runner_up}, scored {others[runner_up]:.4f}"
+    return text + ". The test period below scores the chosen model once."
 
 
 def describe_catalogue(results: pd.DataFrame, baseline: str = "Popularity") -> str:
@@ -123,3 +169,185 @@ def describe_catalogue(results: pd.DataFrame, baseline: str = "Popularity") -> s
             f"novelty {others['novelty'].min():.1f} to {others['novelty'].max():.1f} bits"
         )
     return text + "."
+
+
+def describe_comparison(
+    table: pd.DataFrame,
+    per_user: Mapping[str, pd.DataFrame],
+    metric_label: str,
+    metric: str = "ndcg",
+    random_state: int | None = 0,
+    extra_pairs: Sequence[tuple[str, str]] = (),
+    chosen: str | None = None,
+) -> str:
+    """Sentences reading :func:`compare_models`' table: which models beat the baseline, and the chosen model
+    against the strongest other model of the table.
+
+    ``chosen`` is the model chosen on the validation period; without it, the model highest on the
+    table's own (test) figures is named, as a description, not a choice.
+
+    ``extra_pairs`` adds ``(model, baseline)`` comparisons (e.g. ``("Blend", "EASE")``), each said once:
+    a pair already compared (in either order) is skipped, as is a pair naming a model not in the table.
+
+    Examples
+    --------
+    >>> idx = pd.Index(range(200), name="customer_id")
+    >>> a = pd.DataFrame({"ndcg": np.r_[np.zeros(100), np.full(100, 0.2)]}, index=idx)
+    >>> per_user = {"A": a, "B": a.assign(ndcg=a["ndcg"] + 0.05), "C": a.assign(ndcg=a["ndcg"] + 0.051)}
+    >>> from shopai_lab.recommend import compare_models
+    >>> print(describe_comparison(compare_models(per_user, "A"), per_user, "nDCG@10"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Better than A on nDCG@10 (paired 95% interval above zero): B, C. Highest on these figures: C; against the
+    strongest other model: C is better than B on nDCG@10: +0.001 (95% CI +0.001 to +0.001).
+    """
+    require_string(metric_label, "metric_label")
+    baseline = table.index[table["verdict"] == "baseline"][0]
+    others = table.drop(index=baseline)
+    groups = {
+        word: list(others.index[others["verdict"] == word]) for word in ("better", "not distinguishable", "worse")
+    }
+    parts = []
+    if groups["better"]:
+        parts.append(
+            f"Better than {baseline} on {metric_label} (paired 95% interval above zero): {', '.join(groups['better'])}."
+        )
+    if groups["not distinguishable"]:
+        parts.append(f"Not distinguishable from {baseline}: {', '.join(groups['not distinguishable'])}.")
+    if groups["worse"]:
+        parts.append(f"Worse than {baseline}: {', '.join(groups['worse'])}.")
+    said = {frozenset((baseline, name)) for name in others.index}
+    if chosen is not None:
+        require_one_of(chosen, "chosen", list(table.index))
+    best = chosen if chosen is not None else ranking.idxmax(table[metric])
+    rest = table[metric].drop(index=best)
+    if len(rest):
+        runner_up = ranking.idxmax(rest)
+        result = paired_difference(per_user, best, runner_up, metric, random_state=random_state)
+        label = "Chosen on validation" if chosen is not None else "Highest on these figures"
+        parts.append(
+            f"{label}: {best}; against the strongest other model: {compare(result, best, runner_up, metric_label)}"
+        )
+        said.add(frozenset((best, runner_up)))
+    for model, other in extra_pairs:
+        if frozenset((model, other)) in said or model not in table.index or other not in table.index:
+            continue
+        result = paired_difference(per_user, model, other, metric, random_state=random_state)
+        parts.append(compare(result, model, other, metric_label))
+        said.add(frozenset((model, other)))
+    return " ".join(parts)
+
+
+def _tradeoff_clause(row: pd.Series, base: pd.Series, loss_margin_share: float) -> str:
+    margin = f"{percent(loss_margin_share)} of nDCG, {row['margin']:.4f}"
+    reading = {
+        MARGIN_READINGS[0]: f"any loss is within the accepted margin ({margin})",
+        MARGIN_READINGS[1]: f"a loss beyond the accepted margin ({margin})",
+        MARGIN_READINGS[2]: f"a loss beyond the accepted margin ({margin}) cannot be ruled out",
+    }[row["reading"]]
+    return (
+        f"nDCG change {interval(row['ndcg_change'])}: {reading}; diversity {base['diversity']:.3f} -> "
+        f"{row['diversity']:.3f}, coverage {percent(base['coverage'])} -> {percent(row['coverage'])}"
+    )
+
+
+def describe_tradeoff(table: pd.DataFrame, loss_margin_share: float, chosen: float | None = None) -> str:
+    """Sentences reading :func:`diversity_tradeoff`: what each re-ranking weight costs in nDCG, against the
+    accepted loss margin, and buys in diversity; with ``chosen``, only that weight (its test figure).
+
+    Examples
+    --------
+    >>> from shopai_lab.stats import Interval
+    >>> change = [Interval(0.0, 0.0, 0.0, level=0.95, n=9, se=0.0), Interval(-0.001, -0.003, 0.001, level=0.95, n=9,
+    ...     se=0.001)]
+    >>> t = pd.DataFrame({"ndcg": [0.116, 0.115], "ndcg_change": change, "margin": [0.0023, 0.0023],
+    ...     "reading": ["within the margin", "inconclusive"], "diversity": [0.775, 0.810], "coverage": [0.238, 0.265]},
+    ...     index=pd.Index([1.0, 0.5], name="relevance weight"))
+    >>> print(describe_tradeoff(t, 0.02))  # doctest: +NORMALIZE_WHITESPACE
+    Weight 0.5: nDCG change -0.001 (95% CI -0.003 to +0.001): a loss beyond the accepted margin (2.0% of nDCG,
+    0.0023) cannot be ruled out; diversity 0.775 -> 0.810, coverage 23.8% -> 26.5%.
+    """
+    require_columns(table, ["ndcg_change", "margin", "reading", "diversity", "coverage"], "table")
+    if 1.0 not in table.index:
+        raise ValueError("table must hold relevance weight 1 (no re-ranking), as diversity_tradeoff returns it")
+    base = table.loc[1.0]
+    rows = table.drop(index=1.0)
+    if chosen is not None:
+        if float(chosen) == 1.0:
+            return (
+                "No re-ranking weight kept the nDCG loss within the accepted margin on the validation period: "
+                "lists stay in the model's order."
+            )
+        clause = _tradeoff_clause(rows.loc[float(chosen)], base, loss_margin_share)
+        return f"Chosen on validation: weight {float(chosen):g}. On the test period: {clause}."
+    return " ".join(
+        f"Weight {weight:g}: {_tradeoff_clause(row, base, loss_margin_share)}." for weight, row in rows.iterrows()
+    )
+
+
+def describe_rerank_setup(experiment, split: Split) -> str:
+    """What the learned re-ranker of notebook 03 sees and learns from, and the ceiling its candidates set.
+
+    ``experiment`` is :func:`shopai_lab.recommend.rerank_experiment`'s result on ``split``.
+    """
+    from shopai_lab.recommend.rerank import FEATURE_GROUPS, PAIR_FEATURES, RerankExperiment
+
+    require_instance(experiment, RerankExperiment, "experiment")
+    require_instance(split, Split, "split")
+    return (
+        f"The scorer sees {count(len(PAIR_FEATURES), 'feature')} in {len(FEATURE_GROUPS)} groups, learned from "
+        f"{count(experiment.train_pairs, 'validation pair')} ({percent(experiment.train_positive_rate)} positive). "
+        f"{count(len(split.eval_users), 'test customer')}; the candidate lists hold "
+        f"{percent(experiment.table['candidate_recall'].iloc[0])} of their novel test purchases, a ceiling no "
+        "re-ordering can pass."
+    )
+
+
+def describe_example(split: Split, customer, hits: int, model: str, k: int, random_state, currency: str) -> str:
+    """The example customer's history before the cutoff and how many of the model's top ``k`` they bought."""
+    require_instance(split, Split, "split")
+    k = require_positive_int(k, "k")
+    require_string(currency, "currency")
+    history = split.train_purchases[split.train_purchases["customer_id"] == customer]
+    if history.empty:
+        raise ValueError(f"customer {customer!r} has no purchase before the cutoff")
+    return (
+        f"customer {customer} (drawn at random, seed {random_state}): "
+        f"{count(history['invoice_id'].nunique(), 'invoice')} worth "
+        f"{money((history['quantity'] * history['unit_price']).sum(), currency)} before {split.cutoff.date()}; "
+        f"{hits} of {model}'s top {k} bought in the test period"
+    )
+
+
+def describe_cold_start(cold, k: int) -> str:
+    """Products first sold in the test period, and how often the content model and a random list find them."""
+    from shopai_lab.recommend.content import ColdStart
+
+    require_instance(cold, ColdStart, "cold")
+    k = require_positive_int(k, "k")
+    return (
+        f"{cold.n_items:,} products were first sold in the test period ({cold.n_lines:,} purchase lines by "
+        f"{cold.n_customers:,} known customers).\n"
+        f"share of those customers with a new product they bought among their top {k} new products: "
+        f"content model {cold.hit_rate:.1%}, a random list {cold.random_hit_rate:.1%}, "
+        "collaborative filtering 0% (it cannot see them)"
+    )
+
+
+def describe_summary(difference, model: str, baseline: str, results: pd.DataFrame, split: Split, k: int, cold) -> str:
+    """The decisions' figures: the shipped model against the baseline, its hit rate, and the content model."""
+    from shopai_lab.recommend.content import ColdStart
+
+    require_instance(cold, ColdStart, "cold")
+    return (
+        f"On this data: {compare(difference, model, baseline, f'nDCG@{k}')} "
+        f"{describe_hit_rate(results, split, model, baseline, k)} For new products the content model finds one "
+        f"for {cold.hit_rate:.1%} of their buyers, a random list for {cold.random_hit_rate:.1%}."
+    )
+
+
+def describe_rerank_gains(gains: pd.DataFrame) -> str:
+    """Each re-ranker against the Blend and each ablation against the full re-ranker, on nDCG@10 with intervals."""
+    require_columns(gains, ["interval", "baseline"], "gains")
+    return " ".join(
+        compare(row["interval"], name, row["baseline"], "nDCG@10", digits=4) for name, row in gains.iterrows()
+    )

@@ -331,3 +331,39 @@ def _blend_reusing(split: Split, params: dict, fitted: dict[str, Recommender]) -
     blend.components_ = [(reusable[0], 1.0), (reusable[1], 1.0), (trend, float(trend_weight))]
     blend.fit_seconds_ = time.perf_counter() - start + sum(m.fit_seconds_ for m in reusable)
     return blend
+
+
+def validation_scores(
+    tuning: Tuning, validation: Split, models=tuple(MODELS), k: int = 10, metric: str = "ndcg"
+) -> pd.Series:
+    """Each model's validation metric at its tuned setting, the basis for choosing the model to ship.
+
+    Grid-searched models take their best row of ``tuning.table``, the Blend its chosen trend weight's
+    score; a model without either (Popularity, or any model when ``tune`` was off) is fitted with
+    ``tuning.params`` and evaluated on ``validation``. The test period is not touched.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> from shopai_lab.recommend import temporal_split
+    >>> split = temporal_split(random_transactions(5_000, n_customers=200, n_items=80, random_state=0), 30)
+    >>> validation = temporal_split(split.train_purchases, 30)
+    >>> tuning = tune_models(validation, ["Popularity", "EASE"], tune=False)
+    >>> list(validation_scores(tuning, validation, ["Popularity", "EASE"]).index)
+    ['Popularity', 'EASE']
+    """
+    require_instance(tuning, Tuning, "tuning")
+    require_instance(validation, Split, "validation")
+    models = _check_models(models)
+    require_one_of(metric, "metric", METRICS)
+    table = tuning.table.set_index("model") if "model" in tuning.table.columns else tuning.table
+    scores = {}
+    for name in models:
+        if name == "Blend" and tuning.trend_scores is not None:
+            scores[name] = float(tuning.trend_scores[tuning.params["Blend"]["trend_weight"]])
+        elif name in table.index:
+            scores[name] = float(table.loc[name, metric])
+        else:
+            fitted = fit_models(validation, [name], tuning.params)[name]
+            scores[name] = float(evaluate(fitted, validation, k=k)[metric].iloc[0])
+    return pd.Series(scores, name=metric).rename_axis("model")

@@ -23,7 +23,94 @@ BG.params_ = {"r": 0.5, "alpha": 4.0, "a": 0.8, "b": 2.5}
 GG = clv.GammaGammaModel()
 GG.params_ = {"p": 6.0, "q": 4.0, "gamma": 15.0}
 
+EFFECT = pd.DataFrame({"net_revenue": [1.0], "net_revenue_without": [0.0], "change": [-1.0], "extreme_lines": [1]})
+
 ROWS = [
+    (
+        clv.extreme_line_revenue,
+        {"with_lines": TX, "without_lines": TX.drop(columns="quantity"), "extreme": TX},
+        ValueError,
+        "without_lines",
+    ),
+    (
+        clv.extreme_line_revenue,
+        {"with_lines": TX, "without_lines": TX, "extreme": TX.drop(columns="customer_id")},
+        ValueError,
+        "customer_id",
+    ),
+    (
+        clv.describe_extreme_lines,
+        {"effect": EFFECT.drop(columns="change"), "n_lines": 1, "threshold": 5.0, "currency": "EUR"},
+        ValueError,
+        "change",
+    ),
+    (
+        clv.describe_extreme_lines,
+        {"effect": EFFECT, "n_lines": 1, "threshold": -5.0, "currency": "EUR"},
+        ValueError,
+        "threshold",
+    ),
+    (clv.describe_dropout, {"bgnbd": "model"}, TypeError, "bgnbd"),
+    (clv.describe_published_gap, {"bgnbd_gap": -0.1, "gg_gap": 0.0}, ValueError, "bgnbd_gap"),
+    (clv.describe_total_error, {"total_error": {"BG/NBD": "x", "naive rate": 0.1}}, TypeError, "BG/NBD"),
+    (
+        clv.describe_churn_choice,
+        {
+            "choice": "classifier",
+            "auc_table": pd.DataFrame(),
+            "went_quiet": [True],
+            "scores": {},
+            "window_quiet": [True],
+        },
+        ValueError,
+        "interval",
+    ),
+    (
+        clv.describe_outcome_check,
+        {"outcome_check": pd.DataFrame({"went_quiet": [0.1]})},
+        ValueError,
+        "weeks since last purchase",
+    ),
+    (
+        clv.describe_spend_independence,
+        {"repeaters": 10, "correlation": 1.5, "mean_spend": 1.0, "currency": "EUR"},
+        ValueError,
+        "correlation",
+    ),
+    (
+        clv.describe_concentration,
+        {"ranked": [1.0], "top10_share": 0.5, "horizon_weeks": 26, "currency": "EUR"},
+        TypeError,
+        "ranked",
+    ),
+    (clv.describe_anonymous, {"share": 1.5}, ValueError, "share"),
+    (clv.describe_dropout, {"bgnbd": clv.BetaGeoModel()}, ValueError, "not fitted"),
+    (clv.describe_list_model, {"risk": [0.1], "holdout_auc": 0.7, "weeks": 14.0}, TypeError, "risk"),
+    (clv.describe_list_model, {"risk": pd.Series([0.1]), "holdout_auc": 1.5, "weeks": 14.0}, ValueError, "holdout_auc"),
+    (
+        clv.describe_periods,
+        {
+            "purchases": TX,
+            "summary": SUMMARY.iloc[:0].assign(duration_holdout=1.0),
+            "calibration_end": "2024-01-01",
+            "observation_end": "2024-02-01",
+        },
+        ValueError,
+        "summary",
+    ),
+    (
+        clv.churn_risk,
+        {
+            "choice": "classifier",
+            "bgnbd": BG,
+            "summary": SUMMARY,
+            "purchases": TX,
+            "weeks": 2.0,
+            "classifier": "logistic",
+        },
+        TypeError,
+        "classifier",
+    ),
     (
         clv.BetaGeoModel().fit,
         {"summary": SUMMARY.assign(recency=[0.0, 2.0, 0.0, 6.0])},

@@ -201,6 +201,16 @@ def test_churn_risk_is_the_chosen_score():
         clv.churn_risk("rfm", model, summary, SHOP, 4.0)
 
 
+def test_churn_risk_uses_the_given_classifier_as_it_is():
+    """The list is ranked by the very classifier a holdout checked: neither refitted nor re-chosen."""
+    sim = clv.simulate_bgnbd(500, r=0.8, alpha=8.0, a=2.0, b=6.0, T=30.0, holdout=13.0, random_state=5)
+    checked = clv.ChurnClassifier(model="logistic").fit(sim, sim["frequency_holdout"] == 0)
+    summary = clv.summarize_customers(SHOP, "2024-05-20")
+    risk = clv.churn_risk("classifier", oracle(0.8, 8.0, 1.0, 3.0), summary, SHOP, 4.0, classifier=checked)
+    np.testing.assert_allclose(risk.to_numpy(), checked.predict_proba(summary)[:, 1])
+    assert risk.attrs["model"] == "logistic"
+
+
 # --- comparisons -----------------------------------------------------------------------------------------------
 def test_auc_equals_scikit_learn_with_ties():
     rng = np.random.default_rng(0)

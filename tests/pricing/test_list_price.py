@@ -14,6 +14,8 @@ from shopai_lab.pricing import (
     InventoryThompsonSampling,
     ThompsonSampling,
     compare_policies,
+    current_prices,
+    elasticity_upper,
     list_price_panel,
     lp_price_mixture,
     margin_sensitivity,
@@ -238,3 +240,35 @@ def test_fast_lp_solver_equals_the_checked_one():
         x, v = _lp_solve(margins, d, c)
         np.testing.assert_array_equal(x, x_ref)
         np.testing.assert_array_equal(v, v_ref)
+
+
+def test_a_product_is_moved_only_when_its_whole_interval_is_below_minus_one():
+    idx = pd.Index(["clear", "borderline", "inelastic"], name="item_id")
+    elasticity = pd.Series([-2.0, -1.05, -0.5], idx)
+    high = pd.Series([-1.2, -0.9, 0.1], idx)  # the borderline product's interval reaches -1
+    recs = price_recommendations(elasticity, pd.Series(10.0, idx), pd.Series(20.0, idx), elasticity_high=high)
+    assert recs.loc["clear", "rule"] != "no recommendation"
+    assert recs.loc["borderline", "rule"] == "no recommendation"
+    assert recs.loc["borderline", "reason"] == NOT_IDENTIFIED["uncertain"]
+    assert recs.loc["borderline", "recommended_price"] == 10.0 and recs.loc["borderline", "profit_change"] == 0.0
+    point = price_recommendations(elasticity, pd.Series(10.0, idx), pd.Series(20.0, idx))  # the old rule
+    assert point.loc["borderline", "rule"] == "max increase"
+    pooled = pd.DataFrame({"shrunk": [-1.05], "posterior_sd": [0.1]})
+    assert elasticity_upper(pooled).iloc[0] == pytest.approx(-1.05 + 1.959964 * 0.1, abs=1e-6)
+
+
+def test_todays_demand_comes_from_the_reference_period():
+    panel = pd.DataFrame(
+        {
+            "item_id": ["a"] * 6 + ["b"] * 2,
+            "period": [1, 2, 3, 4, 5, 6, 5, 6],
+            "units": [10.0, 10.0, 10.0, 10.0, 40.0, 40.0, 8.0, 0.0],
+            "price": [2.0] * 8,
+        }
+    )
+    recent = current_prices(panel, periods=2)
+    assert recent.loc["a", "weekly_units"] == 40.0  # the peak
+    reference = current_prices(panel, periods=2, reference_periods=6)
+    assert reference.loc["a", "weekly_units"] == pytest.approx(20.0)  # the average listed week of the reference
+    assert reference.loc["b", "weekly_units"] == pytest.approx(4.0)  # listed two weeks, one without sales
+    assert (reference["current_price"] == recent["current_price"]).all()

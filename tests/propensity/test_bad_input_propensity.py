@@ -10,7 +10,73 @@ from tests._bad_input import check_row
 Y = np.array([0, 1, 1, 0])
 P = np.array([0.1, 0.9, 0.6, 0.4])
 
+CURVE = pd.DataFrame({"threshold": [0.1, 0.5], "realised": [1.0, 2.0], "expected": [1.0, 2.0]})
+AT = pd.Series({"sessions": 1, "targeted": 0.1, "bought_anyway": 0, "realised": 1.0})
+ASSUMED = dict(incentive_cost=2.0, conversion_value=20.0, incentive_uplift=0.2, uplift_kind="relative")
+
 ROWS = [
+    (
+        propensity.describe_sessions,
+        {"sessions": pd.DataFrame({"x": [1]}), "n_train": 1, "n_test": 1, "random_state": 0},
+        ValueError,
+        "Revenue",
+    ),
+    (
+        propensity.describe_model_choice,
+        {"best": {}, "report": pd.DataFrame(), "late_gain": 0.1},
+        TypeError,
+        "late_gain",
+    ),
+    (propensity.describe_calibration, {"ece": pd.DataFrame({"ece_raw": [0.1]})}, ValueError, "ece_calibrated"),
+    (propensity.describe_sensitivity, {"sensitivity": pd.DataFrame({"low": [0.1]})}, ValueError, "incentive_uplift"),
+    (
+        propensity.describe_importance,
+        {"ranked": pd.Series([0.3], index=["PageValues"]), "late_features": []},
+        ValueError,
+        "two features",
+    ),
+    (
+        propensity.plot_incentive_profit,
+        {"curve": CURVE.drop(columns="expected"), "threshold": 0.5, "currency": "EUR"},
+        ValueError,
+        "expected",
+    ),
+    (
+        propensity.plot_incentive_profit,
+        {"curve": CURVE, "threshold": 0.5, "currency": "EUR", "window": 0},
+        ValueError,
+        "window",
+    ),
+    (
+        propensity.describe_incentive,
+        {
+            "at": AT,
+            "profit": None,
+            "claimed": 1.0,
+            "threshold": -0.5,
+            "break_even": 0.5,
+            "model": "boosting",
+            "assumption": ASSUMED,
+            "currency": "EUR",
+        },
+        ValueError,
+        "threshold",
+    ),
+    (
+        propensity.describe_incentive,
+        {
+            "at": AT,
+            "profit": (1.0, 0.0, 2.0),
+            "claimed": 1.0,
+            "threshold": 0.5,
+            "break_even": 0.5,
+            "model": "boosting",
+            "assumption": ASSUMED,
+            "currency": "EUR",
+        },
+        TypeError,
+        "profit",
+    ),
     (
         propensity.classification_metrics,
         {"y_true": Y, "probability": np.array([-2.0, 3.1, 0.5, 0.1])},

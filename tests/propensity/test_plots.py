@@ -44,6 +44,21 @@ def test_threshold_profit_marks_the_best_threshold():
         propensity.plot_threshold_profit(curve.drop(columns="expected"), currency="EUR")
 
 
+def test_incentive_profit_zooms_on_the_decision_region():
+    """A curve far below zero at low thresholds must not flatten the region where the threshold is chosen."""
+    thresholds = np.linspace(0, 1, 101)
+    realised = np.where(thresholds < 0.3, -4300 * (0.3 - thresholds) / 0.3, 10 * np.sin(10 * thresholds))
+    curve = pd.DataFrame({"threshold": thresholds, "realised": realised, "expected": realised})
+    axes = propensity.plot_incentive_profit(curve, 0.52, break_even=0.5, currency="EUR")
+    low, high = axes[1].get_ylim()
+    assert -20 < low < 0 < high < 20  # the zoom spans the decision region's profits, not the -4,300 tail
+    assert axes[0].get_ylim()[0] < -4000
+    assert any(line.get_xdata()[0] == 0.52 for line in axes[1].get_lines())  # the chosen threshold is marked
+    assert axes[1].get_ylabel() == "Profit on the test sessions (EUR)"
+    with pytest.raises(ValueError, match="threshold"):
+        propensity.plot_incentive_profit(curve, 1.5, currency="EUR")
+
+
 def test_partial_dependence_panels_order_months_by_the_calendar():
     X = pd.DataFrame(
         {

@@ -1,14 +1,17 @@
 """Bad input to shopai_lab.recommend.evaluation: clear errors naming the parameter; inputs unchanged."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
 from shopai_lab import recommend
 from shopai_lab.recommend import Popularity
+from shopai_lab.stats import Interval
 
 X = sp.csr_matrix(np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0]], dtype=np.float32))
 LISTS = np.array([[0, 1], [2, -1]])
+INTERVAL = Interval(-0.001, -0.003, 0.001, level=0.95, n=99, se=0.001)
 
 ROWS = [
     (recommend.coverage, {"recommended": np.array([[0, 1]]), "n_items": 0}, ValueError, "n_items"),
@@ -27,6 +30,56 @@ ROWS = [
     (recommend.evaluate_lists, {"items": LISTS, "split": None}, TypeError, "split must be a Split"),
     (recommend.grid_search, {"model_class": Popularity, "param_grid": {}, "split": None}, ValueError, "param_grid"),
     (recommend.sampled_hit_rate, {"model": Popularity(), "split": None}, TypeError, "split"),
+    (recommend.margin_reading, {"change": (0.0, -1.0, 1.0), "margin": 0.1}, TypeError, "change"),
+    (recommend.margin_reading, {"change": INTERVAL, "margin": -0.1}, ValueError, "margin"),
+    (recommend.choose_relevance_weight, {"table": pd.DataFrame({"ndcg": [0.1]})}, ValueError, "reading"),
+    (recommend.plot_tradeoff, {"table": pd.DataFrame({"ndcg": [0.1]})}, ValueError, "ndcg_change"),
+    (
+        recommend.diversity_tradeoff,
+        {"items": LISTS, "scores": LISTS, "split": None, "weights": [0.5]},
+        TypeError,
+        "split",
+    ),
+    (recommend.pitfall_table, {"model": Popularity(), "split": None, "matrix": X}, TypeError, "split"),
+    (
+        recommend.metric_records,
+        {"results": pd.DataFrame({"ndcg": [0.1]}), "per_user": {}, "k": 10},
+        ValueError,
+        "precision",
+    ),
+    (recommend.validation_scores, {"tuning": None, "validation": None}, TypeError, "tuning"),
+    (recommend.describe_choice, {"scores": pd.Series(dtype=float), "metric_label": "nDCG"}, ValueError, "scores"),
+    (recommend.describe_choice, {"scores": [0.1], "metric_label": "nDCG"}, TypeError, "scores"),
+    (recommend.describe_pitfalls, {"table": pd.DataFrame({"nDCG@k": [0.1]})}, ValueError, "share of bought"),
+    (recommend.describe_rerank_setup, {"experiment": None, "split": None}, TypeError, "experiment"),
+    (recommend.describe_rerank_gains, {"gains": pd.DataFrame({"interval": []})}, ValueError, "baseline"),
+    (recommend.describe_cold_start, {"cold": {"hit_rate": 0.5}, "k": 10}, TypeError, "cold"),
+    (
+        recommend.describe_example,
+        {"split": None, "customer": 1, "hits": 0, "model": "EASE", "k": 10, "random_state": 0, "currency": "EUR"},
+        TypeError,
+        "split",
+    ),
+    (
+        recommend.describe_summary,
+        {
+            "difference": INTERVAL,
+            "model": "EASE",
+            "baseline": "Popularity",
+            "results": pd.DataFrame(),
+            "split": None,
+            "k": 10,
+            "cold": None,
+        },
+        TypeError,
+        "cold",
+    ),
+    (
+        recommend.describe_tradeoff,
+        {"table": pd.DataFrame({"ndcg": [0.1]}), "loss_margin_share": 0.02},
+        ValueError,
+        "ndcg_change",
+    ),
 ]
 
 

@@ -85,7 +85,37 @@ def test_diversity_tradeoff_weight_one_is_the_model(split):
     unchanged = table.loc[1.0, "ndcg_change"]
     assert table.loc[1.0, "verdict"] == "baseline" and (unchanged.estimate, unchanged.low, unchanged.high) == (0, 0, 0)
     assert table.loc[0.5, "ndcg_change"].n == len(split.eval_users)
-    assert "Weight 0.5: nDCG change" in rec.describe_tradeoff(table)
+    assert "Weight 0.5: nDCG change" in rec.describe_tradeoff(table, 0.02)
+    margin = 0.02 * table.loc[1.0, "ndcg"]
+    assert table.loc[0.5, "margin"] == pytest.approx(margin)
+    assert table.loc[0.5, "reading"] == rec.margin_reading(table.loc[0.5, "ndcg_change"], margin)
+    assert rec.choose_relevance_weight(table) in (1.0, 0.5)
+
+
+def test_margin_reading_branches_on_the_interval_against_the_margin():
+    from shopai_lab.stats import Interval
+
+    wide = Interval(-0.001, -0.003, 0.001, level=0.95, n=99, se=0.001)  # the interval of the old "no measurable loss"
+    assert rec.margin_reading(wide, 0.002) == "inconclusive"
+    assert rec.margin_reading(wide, 0.003) == "within the margin"
+    assert rec.margin_reading(Interval(-0.01, -0.012, -0.008, level=0.95, n=99, se=0.001), 0.002) == (
+        "loss beyond the margin"
+    )
+    table = pd.DataFrame(
+        {"reading": ["within the margin", "within the margin", "inconclusive", "within the margin"]},
+        index=pd.Index([1.0, 0.8, 0.6, 0.4], name="relevance weight"),
+    )
+    assert rec.choose_relevance_weight(table) == 0.4  # the most diverse weight within the margin
+
+
+def test_the_model_is_chosen_on_validation_scores_only(split):
+    validation = rec.temporal_split(split.train_purchases, 30)
+    tuning = rec.tune_models(validation, ["Popularity", "EASE"], k=5, tune=False)
+    scores = rec.validation_scores(tuning, validation, ["Popularity", "EASE"], k=5)
+    popularity = rec.evaluate(rec.Popularity(), validation, k=5, fit=True)["ndcg"].iloc[0]
+    assert scores["Popularity"] == pytest.approx(popularity)
+    text = rec.describe_choice(scores, "nDCG@5")
+    assert text.startswith(f"Chosen on the validation period (the test period is not looked at): {scores.idxmax()}")
 
 
 def test_random_example_ignores_hits(split):

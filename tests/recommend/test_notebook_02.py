@@ -6,6 +6,7 @@ import re
 import nbformat
 import pytest
 
+from shopai_lab import ranking
 from shopai_lab import recommend as rec
 from shopai_lab.data import clean_transactions, load_transactions
 from shopai_lab.lab import notebooks_dir, read_metrics
@@ -16,7 +17,11 @@ def test_stored_notebook_02_headline_figures():
     metrics = read_metrics(notebooks_dir() / "02_collaborative_filtering.ipynb")
     assert metrics["eval_users"] == 1_683
     assert metrics["eval_share"] == pytest.approx(1_683 / 3_738, abs=1e-4)  # of customers who bought before the cutoff
-    assert metrics["best_model"] == "Blend"
+    assert metrics["best_model"] == "Blend"  # chosen on the validation period (its validation nDCG is the highest)
+    assert metrics["validation_ndcg/best_model"] == pytest.approx(0.1270, abs=0.001)
+    # the diversity re-ranking weight chosen on validation keeps its test loss within the 2% margin
+    assert metrics["diversity/relevance_weight"] < 1.0
+    assert metrics["diversity/ndcg_change/low"] >= -0.02 * metrics["ndcg@10/Blend"]
     assert metrics["ndcg@10/Blend"] >= 0.115  # issue 3 target
     assert metrics["ndcg@10/EASE"] == pytest.approx(0.1073, abs=0.002)
     assert metrics["ndcg@10/Popularity"] == pytest.approx(0.0410, abs=0.001)
@@ -54,6 +59,9 @@ def test_other_shop_records_what_the_library_computes(other_run, other_shop_file
     assert metrics["ndcg@10/EASE"] == pytest.approx(ease["ndcg"].iloc[0], abs=1e-4)
     assert all(f"ndcg@10/{name}" in metrics for name in rec.MODELS)  # every model of the default line-up ran
     assert metrics["ndcg@10/Blend-EASE/low"] <= metrics["ndcg@10/Blend-EASE"] <= metrics["ndcg@10/Blend-EASE/high"]
+    tuning = rec.tune_models(validation, list(rec.MODELS), k=10, random_state=0)
+    scores = rec.validation_scores(tuning, validation, list(rec.MODELS), k=10)
+    assert metrics["best_model"] == ranking.idxmax(scores)  # the choice is made on the validation period
 
 
 @pytest.mark.notebook
