@@ -169,6 +169,8 @@ RETIRED: dict[str, str] = {
     "seeds": "n_seeds (runs seeded seed, seed + 1, ...)",
     "horizon": "horizon_weeks (a forecast or value horizon) or customers_per_run (a simulation's length)",
     "random_state": "seed (the library's random_state is a notebook's seed)",
+    "relevance_weight": "loss_margin_share (02 chooses the re-ranking weight on the validation period)",
+    "risk_weeks": "holdout_weeks (05's churn list uses the horizon its classifier was checked on)",
 }
 
 #: words that name a length of time: a parameter named after one must carry the unit (``holdout_weeks``)
@@ -247,7 +249,7 @@ def rule_for(name: str) -> Parameter | NamingRule | None:
     --------
     >>> rule_for("n_boot").meaning
     'bootstrap resamples of every (paired) interval'
-    >>> rule_for("holdout_weeks").unit, rule_for("relevance_weight")
+    >>> rule_for("holdout_weeks").unit, rule_for("gross_margin")
     ('weeks', None)
     """
     if name in VOCABULARY:

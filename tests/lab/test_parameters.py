@@ -56,7 +56,7 @@ def test_a_cell_that_follows_the_vocabulary_has_no_problems():
         ("n_boot = True  # resamples", "n_boot: default True is not a positive count"),  # a bool is not a count
         ("seed = 0.5  # every draw", "seed: default 0.5 is not a count"),
         ("test_days = 7.5  # days", "test_days: default 7.5 is not a positive count"),
-        ("risk_weeks = '13'  # weeks", "risk_weeks: default '13' is not a number"),
+        ("idle_weeks = '13'  # weeks", "idle_weeks: default '13' is not a number"),
         ("min_active_share = 1.5  # of the weeks", "min_active_share: default 1.5 is not a share"),
         ("currency = None  # of the prices", "currency: default None is not a string"),
         ("hidden_layers = [32, 0]  # sizes", "hidden_layers: default [32, 0] is not a list of layer sizes"),
@@ -85,10 +85,10 @@ def test_a_date_named_after_a_period_is_not_a_length_of_time():
 def test_rules_and_shared_names():
     assert rule_for("n_boot") is VOCABULARY["n_boot"]
     assert rule_for("validation_weeks").unit == "weeks" and rule_for("n_power_splits").pattern == "n_*"
-    assert rule_for("relevance_weight") is None
+    assert rule_for("gross_margin") is None
     assert len({p.name for p in SHARED}) == len(SHARED)
     assert not set(RETIRED) & set(VOCABULARY)
-    assert all(rule_for(name) is None or name in VOCABULARY for name in RETIRED)  # no rule blesses a retired name
+    assert problems("risk_weeks = 13  # weeks") == ["risk_weeks: retired, use " + RETIRED["risk_weeks"]]  # retired first
     table = vocabulary_table()
     assert all(f"`{p.name}`" in table for p in SHARED) and all(f"`{r.pattern}`" in table for r in NAMING_RULES)
 
