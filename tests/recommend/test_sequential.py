@@ -7,7 +7,11 @@ NotFittedError, fit returns self, determinism under random_state, pickle). The k
 item t + 1 always follows item t, the model learns to recommend the next item.
 """
 
+import os
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -161,6 +165,23 @@ def test_a_fitted_model_survives_pickle(fitted):
     copy_items, copy_scores = copy.recommend(USERS, k=5)
     np.testing.assert_array_equal(copy_items, items)
     np.testing.assert_array_equal(copy_scores, scores)
+
+
+def test_a_pickled_model_recommends_without_jax(fitted, tmp_path):
+    """Only training needs JAX: the weights are numpy arrays and scoring is numpy."""
+    path = tmp_path / "sasrec.pkl"
+    path.write_bytes(pickle.dumps((fitted, fitted.recommend(USERS, k=5))))
+    script = (
+        "import pickle, sys\n"
+        "sys.modules['jax'] = None  # as without the [deep] extra\n"
+        "import numpy as np\n"
+        f"model, (items, scores) = pickle.loads(open({str(path)!r}, 'rb').read())\n"
+        f"again = model.recommend({USERS.tolist()}, k=5)\n"
+        "assert np.array_equal(again[0], items) and np.array_equal(again[1], scores)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env, cwd=root, timeout=120)
 
 
 # ---------------------------------------------------------------------------------------------------------------
