@@ -10,6 +10,8 @@ proved too noisy a stopping rule on its own). Prints nDCG@10 and hit rate@10 wit
 paired bootstrap intervals over customers (SASRec minus each benchmark) and fit times.
 
 Target (issue 24): reported honestly whatever it scores; training in a few minutes on 2 cores at defaults.
+Last run (bundled data, 2 shared cores): SASRec nDCG@10 0.0638 against EASE 0.1073 and the Blend 0.1159
+(SASRec - EASE -0.044, 95% CI -0.051 to -0.036); fit 105 s for 36 epochs on the training period.
 """
 
 from __future__ import annotations
@@ -85,8 +87,9 @@ def candidate_recall(fitted: dict, split: rec.Split, n: int = 100) -> pd.Series:
     truth = split.truth[split.eval_users]
     found = {}
     for name, items in {**lists, "EASE | SASRec": np.hstack([lists["EASE"], lists["SASRec"]])}.items():
-        rows = np.repeat(np.arange(len(items)), items.shape[1])
-        listed = sp.csr_matrix((np.ones(items.size), (rows, np.maximum(items.ravel(), 0))), shape=truth.shape)
+        rows, cols = np.repeat(np.arange(len(items)), items.shape[1]), items.ravel()
+        keep = cols >= 0  # -1 pads a list shorter than n
+        listed = sp.csr_matrix((np.ones(keep.sum()), (rows[keep], cols[keep])), shape=truth.shape)
         found[f"{name} (top {n} each)"] = truth.multiply(listed > 0).sum() / truth.sum()
     return pd.Series(found, name=f"candidate recall@{n}")
 
