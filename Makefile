@@ -4,9 +4,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# extras installed by setup: dev (tests, notebooks) and spark (pyspark for notebook 10, which also needs
-# Java 17/21; without Java its tests skip and `make report` leaves it out). `make test EXTRAS=dev` skips pyspark.
-EXTRAS ?= dev,spark
+# extras installed by setup: dev (tests, notebooks), spark (pyspark for notebook 10, which also needs Java 17/21;
+# without Java its tests skip and `make report` leaves it out) and deep (JAX on the CPU for the neural sequential
+# recommender; without it its tests skip). `make test EXTRAS=dev` skips both heavy stacks.
+EXTRAS ?= dev,spark,deep
 # one stamp per set of extras: asking for another set installs it into the same .venv
 comma := ,
 # the suite runs on TEST_WORKERS processes (pytest-xdist), each notebook or test file whole on one of them, with

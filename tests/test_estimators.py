@@ -115,6 +115,17 @@ def _recommender_case(model: BaseEstimator, *extra) -> Case:
     return Case(model, (X, *extra), lambda m: m.recommend(_USERS, k=5))
 
 
+def _sasrec_case() -> Case:
+    pytest.importorskip("jax", reason='SASRec needs the [deep] extra: pip install "shopai-lab[deep]"')
+    X = _interactions()
+    rows = [X.indices[X.indptr[u] : X.indptr[u + 1]] for u in range(X.shape[0])]
+    sequences = recommend.PurchaseSequences.from_lists(rows, n_items=X.shape[1])
+    model = recommend.SASRec(
+        factors=8, n_blocks=1, max_length=6, epochs=2, train_batch=16, random_state=0, progress=False
+    )
+    return _recommender_case(model, sequences)
+
+
 _MARGINS = np.array([29.9, 34.9, 39.9, 44.9])
 
 
@@ -262,6 +273,7 @@ CASES: dict[type, Callable[[], Case]] = {
     recommend.UserKNN: lambda: _recommender_case(recommend.UserKNN(n_neighbors=5)),
     recommend.ALS: lambda: _recommender_case(recommend.ALS(factors=4, iterations=2, random_state=3, progress=False)),
     recommend.EASE: lambda: _recommender_case(recommend.EASE(l2=5.0)),
+    recommend.SASRec: _sasrec_case,
     recommend.ContentKNN: lambda: _recommender_case(recommend.ContentKNN(n_neighbors=5), _DESCRIPTIONS),
     recommend.Blend: lambda: _recommender_case(
         recommend.Blend(components=[(recommend.EASE(l2=5.0), 1.0), (recommend.Popularity(), 0.2)])

@@ -88,7 +88,9 @@ def test_rules_and_shared_names():
     assert rule_for("gross_margin") is None
     assert len({p.name for p in SHARED}) == len(SHARED)
     assert not set(RETIRED) & set(VOCABULARY)
-    assert problems("risk_weeks = 13  # weeks") == ["risk_weeks: retired, use " + RETIRED["risk_weeks"]]  # retired first
+    assert problems("risk_weeks = 13  # weeks") == [
+        "risk_weeks: retired, use " + RETIRED["risk_weeks"]
+    ]  # retired first
     table = vocabulary_table()
     assert all(f"`{p.name}`" in table for p in SHARED) and all(f"`{r.pattern}`" in table for r in NAMING_RULES)
 

@@ -39,6 +39,9 @@ FACTORIES = {
             (rec.Popularity(), 0.2),
         ]
     ),
+    "SASRec": lambda: rec.SASRec(
+        factors=8, n_blocks=1, max_length=6, epochs=3, train_batch=16, random_state=3, progress=False
+    ),
 }
 
 
@@ -52,7 +55,14 @@ def X():
 
 
 def fit(model, X):
-    return model.fit(X, TEXTS) if isinstance(model, rec.ContentKNN) else model.fit(X)
+    if isinstance(model, rec.ContentKNN):
+        return model.fit(X, TEXTS)
+    if isinstance(model, rec.SASRec):
+        pytest.importorskip("jax", reason='SASRec needs the [deep] extra: pip install "shopai-lab[deep]"')
+        from tests.recommend.test_sequential import sequences_of
+
+        return model.fit(X, sequences_of(X))
+    return model.fit(X)
 
 
 @pytest.fixture(params=list(FACTORIES), scope="module")
