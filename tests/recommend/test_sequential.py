@@ -17,8 +17,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
 
 from shopai_lab import recommend as rec
 from shopai_lab.recommend.sequences import PurchaseSequences, build_sequences, split_sequences
@@ -64,63 +62,8 @@ def fitted(jax, X):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# the recommender contract (tests/recommend/test_contract.py), on SASRec
-
-
-def test_fit_records_the_shape_of_the_matrix(fitted):
-    assert fitted.n_users_ == N_USERS and fitted.n_items_ == N_ITEMS
-
-
-def test_not_fitted_error_names_the_model():
-    model = SASRec(**SMALL)
-    with pytest.raises(NotFittedError, match="this SASRec is not fitted yet"):
-        model.recommend([0], k=3)
-    with pytest.raises(NotFittedError):
-        model.scores([0])
-
-
-def test_batch_equals_one_user_at_a_time(fitted):
-    items, scores = fitted.recommend(USERS, k=6)
-    for row, user in enumerate(USERS):
-        one_items, one_scores = fitted.recommend([user], k=6)
-        np.testing.assert_array_equal(one_items[0], items[row])
-        np.testing.assert_allclose(one_scores[0], scores[row], rtol=1e-6)
-    small = clone(fitted)
-    small.batch_size = 2
-    small = fit(small, fitted.X_)
-    np.testing.assert_array_equal(small.recommend(USERS, k=6)[0], items)
-
-
-def test_exclude_seen(fitted, X):
-    items, _ = fitted.recommend(np.arange(N_USERS), k=8)
-    seen = X.toarray() > 0
-    rows = np.arange(N_USERS)[:, None]
-    assert not seen[rows, np.where(items >= 0, items, 0)][items >= 0].any()
-    everything, _ = fitted.recommend(np.arange(N_USERS), k=N_ITEMS, exclude_seen=False)
-    assert (everything >= 0).all()
-    assert all(set(row) == set(range(N_ITEMS)) for row in everything)
-
-
-def test_bounds_on_k(fitted):
-    with pytest.raises(ValueError, match="k must be >= 1"):
-        fitted.recommend([0], k=0)
-    with pytest.raises(ValueError, match="larger than the catalogue"):
-        fitted.recommend([0], k=N_ITEMS + 1)
-    items, scores = fitted.recommend([5], k=N_ITEMS)  # user 5 has one item: one slot is padding
-    assert (items[0] == -1).sum() == 1 and items[0, -1] == -1 and np.isneginf(scores[0, -1])
-
-
-def test_recommend_does_not_change_the_model(fitted):
-    before = {key: (value.copy() if hasattr(value, "copy") else value) for key, value in vars(fitted).items()}
-    weights = pickle.dumps(fitted.params_)
-    fitted.recommend(USERS, k=4)
-    fitted.scores(USERS)
-    assert vars(fitted).keys() == before.keys() and pickle.dumps(fitted.params_) == weights
-    for key, value in vars(fitted).items():
-        if isinstance(value, np.ndarray):
-            np.testing.assert_array_equal(value, before[key])
-        elif sp.issparse(value):
-            assert (value != before[key]).nnz == 0
+# beyond the recommender contract (tests/recommend/test_contract.py) and scikit-learn's conventions
+# (tests/test_estimators.py), which both run on SASRec: what its sequences add
 
 
 def test_fit_leaves_X_and_the_sequences_unchanged(jax, X):
@@ -129,42 +72,6 @@ def test_fit_leaves_X_and_the_sequences_unchanged(jax, X):
     SASRec(**SMALL).fit(X, sequences)
     assert (X != before).nnz == 0 and X.dtype == before.dtype
     np.testing.assert_array_equal(sequences.items, items)
-
-
-def test_set_params_changes_the_fit(jax, X):
-    a = fit(SASRec(**SMALL, random_state=0), X).params_["items"]
-    b = fit(SASRec(**SMALL).set_params(random_state=1), X).params_["items"]
-    assert not np.array_equal(a, b)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# scikit-learn's conventions (as tests/test_estimators.py checks them)
-
-
-def test_keyword_only_parameters_and_clone(fitted):
-    with pytest.raises(TypeError):
-        SASRec(8)  # positional
-    copy = clone(fitted)
-    assert copy.get_params() == fitted.get_params() and not hasattr(copy, "params_")
-    with pytest.raises(NotFittedError):
-        copy.recommend(USERS, k=3)
-
-
-def test_fit_returns_self_and_is_deterministic_under_a_seed(jax, X):
-    model = SASRec(**SMALL, random_state=5)
-    assert fit(model, X) is model
-    twin = fit(clone(model), X)
-    for name in ("items", "positions"):
-        np.testing.assert_array_equal(model.params_[name], twin.params_[name])
-    np.testing.assert_array_equal(model.recommend(USERS, k=5)[0], twin.recommend(USERS, k=5)[0])
-
-
-def test_a_fitted_model_survives_pickle(fitted):
-    copy = pickle.loads(pickle.dumps(fitted))
-    items, scores = fitted.recommend(USERS, k=5)
-    copy_items, copy_scores = copy.recommend(USERS, k=5)
-    np.testing.assert_array_equal(copy_items, items)
-    np.testing.assert_array_equal(copy_scores, scores)
 
 
 def test_a_pickled_model_recommends_without_jax(fitted, tmp_path):
