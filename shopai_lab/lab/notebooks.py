@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from shopai_lab.lab.parameters import KINDS, retired_hint, rule_for
+from shopai_lab.lab.parameters import KINDS, OWN_KINDS, retired_hint, rule_for
 from shopai_lab.lab.parameters import notebook_parameters as _read_parameters
 from shopai_lab.lab.paths import notebooks_dir
 
@@ -138,7 +138,8 @@ _TYPES_OF_DEFAULTS: tuple[tuple[type | tuple[type, ...], Any, str], ...] = (
 def expected_type(name: str, default: Any) -> tuple[Any, str] | None:
     """``(test, description)`` of the values parameter ``name`` accepts, or ``None`` when any value goes.
 
-    A shared name or naming rule of the vocabulary (:mod:`shopai_lab.lab.parameters`) gives its kind;
+    A shared name or naming rule of the vocabulary (:mod:`shopai_lab.lab.parameters`) gives its kind, and so
+    does :data:`~shopai_lab.lab.parameters.OWN_KINDS` for a name whose values may differ in type from its default;
     otherwise the type of the notebook's default does (an integer default takes integers, a number default any
     number, a list a list; a ``None`` default takes anything).
 
@@ -146,12 +147,14 @@ def expected_type(name: str, default: Any) -> tuple[Any, str] | None:
     --------
     >>> expected_type("k_range", [2, 8])[1], expected_type("extreme_threshold", 3.5)[1]
     ('a list', 'a number')
-    >>> expected_type("n_boot", 200)[1]
-    'a positive count'
+    >>> expected_type("n_boot", 200)[1], expected_type("oos_intents", 10)[1]
+    ('a positive count', 'a count or list of names')
     """
     rule = rule_for(name)
     if rule is not None:
         return KINDS[rule.kind], f"a {rule.kind}"
+    if name in OWN_KINDS:
+        return KINDS[OWN_KINDS[name]], f"a {OWN_KINDS[name]}"
     for kind, test, description in _TYPES_OF_DEFAULTS:
         if isinstance(default, kind):
             return test, description

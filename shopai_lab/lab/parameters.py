@@ -47,6 +47,7 @@ KINDS: dict[str, Callable[[Any], bool]] = {
     "number": _number,
     "share": lambda v: _number(v) and 0 <= v <= 1,
     "list of layer sizes": lambda v: isinstance(v, list) and len(v) > 0 and all(_count(n) and n > 0 for n in v),
+    "count or list of names": lambda v: _count(v) or (isinstance(v, list) and all(isinstance(n, str) for n in v)),
 }
 
 
@@ -177,6 +178,12 @@ RETIRED: dict[str, str] = {
 TIME_WORDS = ("horizon", "window", "period", "holdout", "lead_time", "duration", "lookback")
 
 VOCABULARY: dict[str, Parameter] = {p.name: p for p in SHARED}
+
+#: one notebook's names whose value may have another type than the default's: name -> its kind (of :data:`KINDS`);
+#: ``shopai-lab run`` checks a value against it instead of against the default's type
+OWN_KINDS: dict[str, str] = {
+    "oos_intents": "count or list of names",  # 09: a number of intents drawn at random, or the intents themselves
+}
 
 
 def _literal(source: str) -> Any:

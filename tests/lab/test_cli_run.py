@@ -168,3 +168,9 @@ def test_every_stored_notebook_renders_its_maths_without_the_network(notebook, t
     copy = tmp_path / notebook
     copy.write_bytes(source.read_bytes())
     assert external_scripts(write_html(copy, code=False).read_text(encoding="utf-8")) == []
+
+
+def test_a_parameter_of_two_kinds_takes_either():
+    test, description = expected_type("oos_intents", 10)
+    assert test(5) and test(["get_refund", "track_order"]) and not test("ten") and not test([1, 2])
+    assert description == "a count or list of names"
