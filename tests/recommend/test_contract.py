@@ -14,8 +14,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from shopai_lab import recommend as rec
+from tests.recommend.conftest import N_ITEMS, N_USERS  # the X fixture lives there too
 
-N_USERS, N_ITEMS = 60, 25
 TEXTS = [
     f"{colour} {thing}"
     for colour, thing in zip(
@@ -43,15 +43,6 @@ FACTORIES = {
         factors=8, n_blocks=1, max_length=6, epochs=3, train_batch=16, random_state=3, progress=False
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def X():
-    rng = np.random.default_rng(7)
-    dense = (rng.random((N_USERS, N_ITEMS)) < 0.15) * rng.integers(1, 4, (N_USERS, N_ITEMS))
-    dense[5] = 0
-    dense[5, 0] = 1  # a customer with a single item
-    return sp.csr_matrix(dense.astype(np.float32))
 
 
 def fit(model, X):

@@ -21,19 +21,10 @@ import scipy.sparse as sp
 from shopai_lab import recommend as rec
 from shopai_lab.recommend.sequences import PurchaseSequences, build_sequences, split_sequences
 from shopai_lab.recommend.sequential import SASRec
-from tests.recommend.test_contract import N_ITEMS, N_USERS, USERS
+from tests.recommend.conftest import N_ITEMS  # and the X fixture: the contract's matrix
+from tests.recommend.test_contract import USERS
 
 SMALL = {"factors": 8, "n_blocks": 1, "max_length": 6, "epochs": 3, "train_batch": 16, "progress": False}
-
-
-@pytest.fixture(scope="module")
-def X():
-    """The contract's matrix (tests/recommend/test_contract.py's fixture of the same name, built the same way)."""
-    rng = np.random.default_rng(7)
-    dense = (rng.random((N_USERS, N_ITEMS)) < 0.15) * rng.integers(1, 4, (N_USERS, N_ITEMS))
-    dense[5] = 0
-    dense[5, 0] = 1  # a customer with a single item
-    return sp.csr_matrix(dense.astype(np.float32))
 
 
 @pytest.fixture(scope="module")
