@@ -31,6 +31,7 @@ __all__ = [
     "Interval",
     "bootstrap_mean",
     "expected_calibration_error",
+    "gini",
     "group_bootstrap",
     "holdout_metrics",
     "paired_bootstrap",
@@ -147,6 +148,30 @@ def shrink_estimates(estimates, std_errors, groups=None) -> pd.DataFrame:
     out["shrunk"] = out["weight"] * est + (1 - out["weight"]) * prior_mean
     out["posterior_sd"] = np.sqrt(out["weight"]) * se
     return out
+
+
+def gini(values) -> float:
+    """The Gini coefficient of non-negative values (exposure, purchases, revenue).
+
+    0 when all values are equal, ``1 - 1/n`` when one holds everything.
+
+    Computed exactly from the sorted values, ``sum_i (2 i - n - 1) x_(i) / (n sum x)`` (1-based ranks).
+
+    Examples
+    --------
+    >>> gini([1, 1, 1, 1]), gini([0, 0, 0, 4]), round(gini([1, 2, 3, 4]), 4)
+    (0.0, 0.75, 0.25)
+    """
+    x = np.sort(as_float_array(values, "values"))
+    if x.size == 0:
+        raise ValueError("values is empty: the Gini coefficient needs at least one value")
+    if (x < 0).any():
+        raise ValueError("values must be >= 0 (exposure, purchases, revenue)")
+    total = x.sum()
+    if total == 0:
+        return 0.0
+    ranks = np.arange(1, x.size + 1)
+    return float(((2 * ranks - x.size - 1) * x).sum() / (x.size * total))
 
 
 @dataclass(frozen=True, repr=False)

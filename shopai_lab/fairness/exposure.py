@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import as_float_array, as_index_array, require_positive_int, require_same_length
+from shopai_lab.stats import gini
 
 __all__ = ["exposure_disparity", "exposure_table", "gini", "item_exposure", "position_weights"]
 
@@ -60,28 +61,6 @@ def item_exposure(lists, n_items: int) -> np.ndarray:
     weights = np.tile(position_weights(array.shape[1]), array.shape[0])
     shown = flat >= 0
     return np.bincount(flat[shown], weights=weights[shown], minlength=n_items).astype(float)
-
-
-def gini(values) -> float:
-    """The Gini coefficient of non-negative values: 0 when all are equal, ``1 - 1/n`` when one holds everything.
-
-    Computed exactly from the sorted values, ``sum_i (2 i - n - 1) x_(i) / (n sum x)`` (1-based ranks).
-
-    Examples
-    --------
-    >>> gini([1, 1, 1, 1]), gini([0, 0, 0, 4]), round(gini([1, 2, 3, 4]), 4)
-    (0.0, 0.75, 0.25)
-    """
-    x = np.sort(as_float_array(values, "values"))
-    if x.size == 0:
-        raise ValueError("values is empty: the Gini coefficient needs at least one value")
-    if (x < 0).any():
-        raise ValueError("values must be >= 0 (exposure, purchases, revenue)")
-    total = x.sum()
-    if total == 0:
-        return 0.0
-    ranks = np.arange(1, x.size + 1)
-    return float(((2 * ranks - x.size - 1) * x).sum() / (x.size * total))
 
 
 def exposure_table(exposure, merit, groups) -> pd.DataFrame:
