@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize, minimize_scalar
 
 from shopai_lab._validation import require_callable, require_number, require_positive_int
 
-__all__ = ["capped_group_prices", "group_optimal_prices", "price_frontier"]
+__all__ = ["capped_group_prices", "group_optimal_prices", "numerical_capped_prices", "price_frontier"]
 
 DemandCurve = Callable[[np.ndarray], np.ndarray]
 
@@ -154,3 +154,41 @@ def price_frontier(demand: Sequence[DemandCurve], bounds, ratios, grid: int = 20
         row |= {f"price_{g}": p for g, p in enumerate(result["prices"])}
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def numerical_capped_prices(demand: Sequence[DemandCurve], bounds, max_ratio: float, starts: int = 5) -> dict:
+    """The capped optimum found by a general constrained optimiser (scipy's SLSQP), to check
+    :func:`capped_group_prices` against: best of ``starts`` starting points spread over ``bounds``.
+
+    Returns
+    -------
+    dict
+        ``prices``, ``revenue`` and ``ratio``, as :func:`capped_group_prices`.
+
+    Examples
+    --------
+    >>> two = [lambda p: np.maximum(10 - p, 0), lambda p: np.maximum(20 - p, 0)]
+    >>> round(numerical_capped_prices(two, bounds=(0.5, 30), max_ratio=1.0)["revenue"], 4)
+    112.5
+    """
+    curves, low, high = _check(demand, bounds)
+    max_ratio = require_number(max_ratio, "max_ratio", low=1.0)
+    starts = require_positive_int(starts, "starts")
+    n = len(curves)
+
+    def negative_revenue(p: np.ndarray) -> float:
+        return -float(sum(_revenue(curve, np.array([p[g]]))[0] for g, curve in enumerate(curves)))
+
+    constraints = [
+        {"type": "ineq", "fun": lambda p, i=i, j=j: max_ratio * p[j] - p[i]}
+        for i in range(n)
+        for j in range(n)
+        if i != j
+    ]
+    results = [
+        minimize(negative_revenue, np.full(n, start), method="SLSQP", bounds=[(low, high)] * n, constraints=constraints)
+        for start in np.linspace(low, high, starts + 2)[1:-1]
+    ]
+    best = min(results, key=lambda r: (r.fun, tuple(r.x)))
+    prices = np.clip(best.x, low, high)
+    return {"prices": prices, "revenue": -negative_revenue(prices), "ratio": float(prices.max() / prices.min())}

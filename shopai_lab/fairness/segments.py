@@ -11,7 +11,7 @@ import pandas as pd
 
 from shopai_lab._validation import require_number, require_positive_int, require_transactions
 
-__all__ = ["customer_groups", "long_tail"]
+__all__ = ["collapse_small_groups", "customer_groups", "long_tail"]
 
 
 def customer_groups(purchases: pd.DataFrame, cutoff, new_days: int = 90, spend_tiers: int = 3) -> pd.DataFrame:
@@ -95,3 +95,20 @@ def long_tail(purchase_counts, head_share: float = 0.2) -> np.ndarray:
     tail = np.ones(counts.size, dtype=bool)
     tail[order[:n_head]] = False
     return tail
+
+
+def collapse_small_groups(labels, min_units: int, other: str = "other") -> pd.Series:
+    """Group labels with every group of fewer than ``min_units`` units merged into ``other``.
+
+    A group of a dozen units gives an interval too wide to read and a "largest gap" that is mostly noise;
+    merging them keeps every unit in the table.
+
+    Examples
+    --------
+    >>> collapse_small_groups(["a", "a", "a", "b", "c"], min_units=2).tolist()
+    ['a', 'a', 'a', 'other', 'other']
+    """
+    series = pd.Series(np.asarray(labels, dtype=object)).astype(str)
+    min_units = require_positive_int(min_units, "min_units")
+    sizes = series.map(series.value_counts())
+    return series.where(sizes >= min_units, other).rename("group")

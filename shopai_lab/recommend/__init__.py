@@ -89,6 +89,7 @@ from shopai_lab.recommend.rerank import (
     rerank_experiment,
     reranker_models,
 )
+from shopai_lab.recommend.reweight import metrics_by_weight, reweighted_blend
 from shopai_lab.recommend.sequences import PurchaseSequences, build_sequences, split_sequences
 from shopai_lab.recommend.sequential import SASRec
 from shopai_lab.recommend.similarity import ItemVectors, cosine_item_similarity, cosine_rows, knn_prune
@@ -155,6 +156,7 @@ __all__ = [
     "grid_search",
     "house_blend",
     "intra_list_diversity",
+    "metrics_by_weight",
     "item_descriptions",
     "knn_prune",
     "margin_reading",
@@ -174,6 +176,7 @@ __all__ = [
     "recommendation_table",
     "rerank",
     "rerank_experiment",
+    "reweighted_blend",
     "reranker_models",
     "sampled_hit_rate",
     "split_sequences",
