@@ -27,7 +27,7 @@ from shopai_lab.fairness.pricing import (
 )
 from shopai_lab.fairness.remedy import choose_group_settings, values_under
 from shopai_lab.fairness.rerank import choose_quota, exposure_constrained_top_k, quota_frontier
-from shopai_lab.fairness.segments import collapse_small_groups, customer_groups, long_tail
+from shopai_lab.fairness.segments import collapse_small_groups, customer_groups, large_groups, long_tail
 from shopai_lab.fairness.targeting import equal_opportunity_thresholds, targeting_table
 from shopai_lab.fairness.transparency import because_you_bought, score_drivers
 
@@ -46,6 +46,7 @@ __all__ = [
     "group_metric_table",
     "group_optimal_prices",
     "item_exposure",
+    "large_groups",
     "long_tail",
     "model_card",
     "numerical_capped_prices",

@@ -54,9 +54,9 @@ def plot_quota_frontier(frontier: pd.DataFrame, gains: pd.Series, ax: Axes | Non
         )
         ax.annotate(f"{quota:.0%}", (row["disparity"], gain.estimate), textcoords="offset points", xytext=(6, 4))
     ax.axhline(0, color="grey", linestyle=":", linewidth=1)
-    ax.set_title("Tail quota: exposure for the long tail against accuracy (95% CI over customers)")
+    ax.set_title("Tail quota: exposure of the long tail against accuracy")
     ax.set_xlabel("tail exposure per unit of merit / head's (1 = proportional)")
-    ax.set_ylabel("change in mean nDCG@10 vs plain lists")
+    ax.set_ylabel("nDCG@10 change vs plain lists (95% CI)")
     return ax
 
 
@@ -73,7 +73,7 @@ def plot_price_frontier(frontier: pd.DataFrame, ax: Axes | None = None) -> Axes:
             xytext=(5, -12),
             fontsize=8,
         )
-    ax.set_title("Group prices: revenue kept under a cap on the price ratio (simulated demand)")
+    ax.set_title("Group prices: revenue kept under a cap (simulated demand)")
     ax.set_xlabel("highest / lowest group price")
     ax.set_ylabel("revenue, % of the uncapped optimum")
     return ax

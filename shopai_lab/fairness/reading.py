@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import require_columns, require_string
+from shopai_lab.fairness.cards import model_card
 from shopai_lab.report import count, interval, money, percent, verdict
 from shopai_lab.stats import Interval
 
@@ -22,6 +23,9 @@ __all__ = [
     "describe_quota_choice",
     "describe_remedy",
     "describe_targeting",
+    "pricing_card",
+    "recommender_card",
+    "targeting_card",
 ]
 
 _GROUP_COLUMNS = ("units", "mean", "gap", "gap_low", "gap_high", "gap_excludes_zero")
@@ -246,4 +250,80 @@ def describe_targeting(
             else "here the per-group thresholds did not even narrow the true-positive gap on the test sessions, "
             "so the single threshold stays."
         )
+    )
+
+
+def recommender_card(
+    served: Mapping[str, Mapping[str, pd.DataFrame]],
+    weight: float,
+    frontier: pd.DataFrame,
+    quota: float,
+    quota_gain: Interval,
+    period: str,
+    k: int = 10,
+) -> str:
+    """The house recommender's model card from notebook 11's results (``served``: metric -> grouping -> table)."""
+    ndcg = pd.concat(served["ndcg"], names=["grouping", "group"])
+    real = ndcg[ndcg["gap_excludes_zero"]]
+    return model_card(
+        "house Blend recommender",
+        f"the next {k} products to show each returning customer",
+        f"invoice lines {period}; trained before the test cut-off, evaluated on the last period's new purchases",
+        {
+            "trend weight (chosen on validation)": f"{weight:g}",
+            "tail quota within the accuracy budget": f"{quota:.0%} of lists, nDCG@{k} change {interval(quota_gain)}",
+            "long tail's share of exposure (plain lists)": percent(frontier.loc[0.0, "protected_exposure_share"]),
+            "Gini of exposure (plain lists)": f"{frontier.loc[0.0, 'gini']:.2f}",
+        },
+        groups=ndcg[["units", "mean", "low", "high", "gap"]].round(4),
+        limits=[
+            "Groups with a real gap in nDCG: "
+            + (", ".join(f"{g} ({c})" for c, g in real.index) if len(real) else "none at this sample size")
+            + ".",
+            "Merit (test purchases) was shaped by the lists shown at the time; the tail's merit is understated.",
+            "Customers without purchases before the cut-off get popularity only (cold start, notebook 02).",
+        ],
+    )
+
+
+def targeting_card(
+    model: str,
+    auc: float,
+    threshold: float,
+    selected_share: float,
+    gaps: pd.DataFrame,
+    profit_change: Interval,
+    currency: str,
+) -> str:
+    """The incentive rule's model card: model, threshold, group gaps and the cost of equal opportunity."""
+    return model_card(
+        "incentive targeting rule",
+        "which browsing sessions are offered an incentive, from early-session features",
+        "UCI Online Shoppers sessions (or the file given); stratified train/test split",
+        {
+            "model (cross-validated AUC)": f"{model} ({auc:.3f})",
+            "threshold (chosen on training sessions)": f"{threshold:.3f}, selecting {percent(selected_share)}",
+            "profit change of equal-opportunity thresholds": f"{interval(profit_change)} {currency} per session",
+        },
+        groups=gaps.round(3),
+        limits=[
+            "The incentive's uplift is assumed, not measured (notebook 07 measures it).",
+            "Equal opportunity, equal selection rates and calibration within groups conflict; see the notebook.",
+        ],
+    )
+
+
+def pricing_card(price_table: pd.DataFrame, cap: float, currency: str) -> str:
+    """The group-pricing simulator's card: the frontier and what the cap keeps."""
+    capped = price_table.loc[np.isclose(price_table["max_ratio"], cap)].iloc[0]
+    return model_card(
+        "group prices under a fairness cap",
+        "one price per customer group with a cap on the highest / lowest price",
+        "a simulator with logit demand per group (assumed parameters), not fitted to this shop",
+        {
+            "uncapped price ratio": f"{price_table['ratio'].iloc[-1]:.2f}",
+            f"revenue kept at cap {cap:g}": percent(capped["revenue_share"]),
+            "revenue at that cap": money(capped["revenue"], currency),
+        },
+        limits=["Demand per group is assumed; fit it per segment (notebook 04) before setting real prices."],
     )

@@ -87,7 +87,7 @@ def values_under(values_by_setting: pd.DataFrame, groups, setting_of_group) -> p
     table, labels = _table_and_groups(values_by_setting, groups)
     if not isinstance(setting_of_group, dict):
         setting_of_group = {group: setting_of_group for group in set(labels)}
-    missing = sorted(set(labels) - set(setting_of_group))
+    missing = sorted(str(g) for g in set(labels) - set(setting_of_group))
     if missing:
         raise ValueError(f"setting_of_group names no setting for group(s) {missing}")
     unknown = sorted({str(s) for s in setting_of_group.values() if s not in table.columns})

@@ -11,7 +11,7 @@ import pandas as pd
 
 from shopai_lab._validation import require_number, require_positive_int, require_transactions
 
-__all__ = ["collapse_small_groups", "customer_groups", "long_tail"]
+__all__ = ["collapse_small_groups", "customer_groups", "large_groups", "long_tail"]
 
 
 def customer_groups(purchases: pd.DataFrame, cutoff, new_days: int = 90, spend_tiers: int = 3) -> pd.DataFrame:
@@ -112,3 +112,17 @@ def collapse_small_groups(labels, min_units: int, other: str = "other") -> pd.Se
     min_units = require_positive_int(min_units, "min_units")
     sizes = series.map(series.value_counts())
     return series.where(sizes >= min_units, other).rename("group")
+
+
+def large_groups(labels, min_units: int) -> np.ndarray:
+    """Flags of the units whose group holds at least ``min_units`` units (after :func:`collapse_small_groups`, the
+    merged ``other`` group may still be small: its units are then left out of a comparison between groups).
+
+    Examples
+    --------
+    >>> large_groups(["a", "a", "a", "b", "c"], min_units=2).tolist()
+    [True, True, True, False, False]
+    """
+    series = pd.Series(np.asarray(labels, dtype=object)).astype(str)
+    min_units = require_positive_int(min_units, "min_units")
+    return (series.map(series.value_counts()) >= min_units).to_numpy()
