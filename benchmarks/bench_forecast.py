@@ -56,16 +56,19 @@ def main(test_weeks: int = 8, validation_weeks: int = 12, horizon: int = 4, n_wi
         bench = decision.benchmarks(val_summary)["rmsse"]
     train = panel.units.loc[panel.weeks < val_start]
     end = panel.weeks[-1] + pd.Timedelta(days=1)
-    grid = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99]
-    with _Stage("quantiles and stock policies"):
+    grid = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999]
+    with _Stage("residual scale chosen on validation"):
         caps = policy.bulk_caps(train)
-        origins = [w for w in panel.weeks if w >= val_start]
-        quantiles = decision.policy_quantiles(backtest, [recommended, bench], train.mean(), caps, origins, grid, 2)
         windows = policy.validation_windows(panel.weeks, val_start, test_start, n_windows)
+        kind, _ = decision.choose_scale(backtest, recommended, train, caps, windows, grid, panel.units, 1, 0.05, 1.0)
+    with _Stage("quantiles and stock policies"):
+        origins = [w for w in panel.weeks if w >= val_start]
+        scale = decision.quantile_scale(train, kind)
+        quantiles = decision.policy_quantiles(backtest, [recommended, bench], scale, caps, origins, grid, 2)
         for m in dict.fromkeys([recommended, bench]):
             getter = decision.levels_getter(quantiles, m, panel.units.columns)
             for span in (windows, [(test_start, end)]):
-                policy.window_curves(span, policy.cap_demand(panel.units, caps), getter, grid, 0.05, 1.0)
+                policy.window_curves(span, panel.units, getter, grid, 0.05, 1.0)  # all demand, as on test
     errors = forecast.product_errors(
         forecast.evaluation_window(backtest, test_start, end),
         forecast.naive_scales(panel.units.loc[panel.weeks < test_start]),
