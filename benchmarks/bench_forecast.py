@@ -6,10 +6,12 @@ the simulated stock policies on the validation windows and the test weeks) and t
 (issue 23): the whole notebook within 3 minutes on 2 cores; the backtest is its largest stage.
 Wall time depends on the machine's load (it is shared): CPU time is the figure to compare between runs.
 
-Measured (bundled data, defaults, one thread, load average 15 on 2 shared cores): panel 2.2 s CPU; backtest of
-11 models x 1,457 products x 24 origins 29.2 s CPU (136 s wall under that load); choice 2.5 s; quantiles and
-policies 7.8 s. The whole notebook (`shopai-lab run 06`): 50.3 s wall (46 s CPU) at load 1.2-1.7;
-128 s at load 8 and 207-254 s at load 13-15 (the machine shared with other sessions).
+Measured (bundled data, defaults, one thread, load average 5 on 2 shared cores, after issue 23's LightGBM
+model and the residual-scale choice): panel 1.3 s CPU; backtest of 12 models (LightGBM included) x 1,457 products
+x 24 origins 33.9 s CPU (81 s wall under that load; 29.2 s CPU with 11 models before LightGBM); choice 3.6 s;
+residual scale chosen on validation 6.8 s; quantiles and policies 6.0 s. The whole notebook
+(`shopai-lab refresh 06`): 125 s wall, 58 s CPU at load 5-6 (50 s wall at load 1.2-1.7 before LightGBM);
+its nbval run 203 s wall at load 6.
 """
 
 import time
