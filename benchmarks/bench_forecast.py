@@ -6,10 +6,12 @@ the simulated stock policies on the validation windows and the test weeks) and t
 (issue 23): the whole notebook within 3 minutes on 2 cores; the backtest is its largest stage.
 Wall time depends on the machine's load (it is shared): CPU time is the figure to compare between runs.
 
-Measured (bundled data, defaults, one thread, load average 15 on 2 shared cores): panel 2.2 s CPU; backtest of
-11 models x 1,457 products x 24 origins 29.2 s CPU (136 s wall under that load); choice 2.5 s; quantiles and
-policies 7.8 s. The whole notebook (`shopai-lab run 06`): 50.3 s wall (46 s CPU) at load 1.2-1.7;
-128 s at load 8 and 207-254 s at load 13-15 (the machine shared with other sessions).
+Measured (bundled data, defaults, one thread, load average 5 on 2 shared cores, after issue 23's LightGBM
+model and the residual-scale choice): panel 1.3 s CPU; backtest of 12 models (LightGBM included) x 1,457 products
+x 24 origins 33.9 s CPU (81 s wall under that load; 29.2 s CPU with 11 models before LightGBM); choice 3.6 s;
+residual scale chosen on validation 6.8 s; quantiles and policies 6.0 s. The whole notebook
+(`shopai-lab refresh 06`): 125 s wall, 58 s CPU at load 5-6 (50 s wall at load 1.2-1.7 before LightGBM);
+its nbval run 203 s wall at load 6.
 """
 
 import time
@@ -56,16 +58,19 @@ def main(test_weeks: int = 8, validation_weeks: int = 12, horizon: int = 4, n_wi
         bench = decision.benchmarks(val_summary)["rmsse"]
     train = panel.units.loc[panel.weeks < val_start]
     end = panel.weeks[-1] + pd.Timedelta(days=1)
-    grid = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99]
-    with _Stage("quantiles and stock policies"):
+    grid = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999]
+    with _Stage("residual scale chosen on validation"):
         caps = policy.bulk_caps(train)
-        origins = [w for w in panel.weeks if w >= val_start]
-        quantiles = decision.policy_quantiles(backtest, [recommended, bench], train.mean(), caps, origins, grid, 2)
         windows = policy.validation_windows(panel.weeks, val_start, test_start, n_windows)
+        kind, _ = decision.choose_scale(backtest, recommended, train, caps, windows, grid, panel.units, 1, 0.05, 1.0)
+    with _Stage("quantiles and stock policies"):
+        origins = [w for w in panel.weeks if w >= val_start]
+        scale = decision.quantile_scale(train, kind)
+        quantiles = decision.policy_quantiles(backtest, [recommended, bench], scale, caps, origins, grid, 2)
         for m in dict.fromkeys([recommended, bench]):
             getter = decision.levels_getter(quantiles, m, panel.units.columns)
             for span in (windows, [(test_start, end)]):
-                policy.window_curves(span, policy.cap_demand(panel.units, caps), getter, grid, 0.05, 1.0)
+                policy.window_curves(span, panel.units, getter, grid, 0.05, 1.0)  # all demand, as on test
     errors = forecast.product_errors(
         forecast.evaluation_window(backtest, test_start, end),
         forecast.naive_scales(panel.units.loc[panel.weeks < test_start]),

@@ -261,6 +261,9 @@ CASES: dict[type, Callable[[], Case]] = {
     forecast.GlobalBoosting: lambda: _forecaster_case(
         forecast.GlobalBoosting(horizon=2, min_history=8, max_iter=20, min_samples_leaf=5, random_state=0)
     ),
+    forecast.GlobalLightGBM: lambda: _forecaster_case(
+        forecast.GlobalLightGBM(horizon=2, min_history=8, n_estimators=20, min_child_samples=5, random_state=0)
+    ),
     # pricing (04)
     pricing.ThompsonSampling: lambda: _policy_case(pricing.ThompsonSampling(prior_a=2.0)),
     pricing.InventoryThompsonSampling: lambda: _policy_case(pricing.InventoryThompsonSampling()),

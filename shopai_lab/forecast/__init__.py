@@ -27,6 +27,7 @@ from shopai_lab.forecast.inventory import (
     service_curve,
     simulate_order_up_to,
 )
+from shopai_lab.forecast.lgbm import LGBM_FEATURES, GlobalLightGBM
 from shopai_lab.forecast.models import (
     SES,
     TSB,
@@ -73,6 +74,8 @@ __all__ = [
     "Ensemble",
     "GlobalBoosting",
     "FEATURES",
+    "GlobalLightGBM",
+    "LGBM_FEATURES",
     "rolling_origin",
     "naive_scales",
     "revenue_weights",

@@ -17,11 +17,15 @@ FILL_AT_STOCK_TARGET = 0.93
 FILL_BAND = 0.02
 
 
-def forecast_target_met(comparison: pd.DataFrame, previous=None) -> bool:
-    """RMSSE >= 3% better than the benchmark with the interval below zero at every horizon compared,
-    and (when ``previous``, an Interval of MASE against the previous choice, is given) not worse on MASE."""
+def forecast_target_met(comparison: pd.DataFrame, previous=None, every: pd.DataFrame | None = None) -> bool:
+    """RMSSE >= 3% better with the interval below zero at every horizon compared, against the benchmark of
+    ``comparison`` and (when ``every`` is given, :func:`decision.against_every_simple`) against every simple
+    method; and (when ``previous``, an Interval of MASE against the previous choice, is given) not worse on MASE."""
     require_columns(comparison, ["relative"], "comparison")
-    rmsse = comparison.xs("rmsse", level="metric")["relative"]
+    rmsse = list(comparison.xs("rmsse", level="metric")["relative"])
+    if every is not None:
+        require_columns(every, ["relative"], "every")
+        rmsse += list(every["relative"])
     met = all(r.estimate <= RMSSE_TARGET and r.high < 0 for r in rmsse)
     return met and (previous is None or verdict(previous, higher_is_better=False) != "worse")
 
@@ -48,11 +52,12 @@ def describe_choice(recommended: str, members, benches: dict, ranked: pd.Series)
     )
 
 
-def describe_forecast_result(comparison: pd.DataFrame, model: str, previous=None, strongest=None) -> str:
+def describe_forecast_result(comparison: pd.DataFrame, model: str, previous=None, every=None) -> str:
     """The test-week comparison on RMSSE (the ranking metric) and MASE, and whether the target is met.
 
-    ``previous``: MASE against the previous choice (an Interval). ``strongest``: ``(name, Interval)``, RMSSE one
-    week ahead against the strongest simple method of the test table, said when it is not the benchmark.
+    ``previous``: MASE against the previous choice (an Interval). ``every``: RMSSE against every simple
+    method (:func:`decision.against_every_simple`); its weakest gap per horizon is said, and the target
+    needs all of them.
     """
     parts = []
     for (metric, h), row in comparison.iterrows():
@@ -70,19 +75,27 @@ def describe_forecast_result(comparison: pd.DataFrame, model: str, previous=None
     )
     if previous is not None:
         text += f" On MASE against the previous choice: {interval(previous)} ({verdict(previous, False)})."
-    if strongest is not None and strongest[0] not in (bias["benchmark"], model):
+    if every is not None:
+        from shopai_lab.forecast.decision import weakest_gap
+
+        worst = weakest_gap(every)
+        beaten = int((every["verdict"] == "better").sum())
         text += (
-            f" The strongest simple method of the test table is {strongest[0]}, not the benchmark chosen on "
-            f"validation: against it the RMSSE one week ahead is {interval(strongest[1])} "
-            f"({verdict(strongest[1], False)})."
+            f" Against every simple method of the table, on RMSSE: better with an interval below zero in {beaten} "
+            f"of {len(every)} comparisons; the weakest gap is " + "; ".join(
+                f"{h} week{'s' if h > 1 else ''} ahead against {b}: {interval(r['relative'])}"
+                for (b, h), r in worst.iterrows()) + "."
+        )  # fmt: skip
+    if forecast_target_met(comparison, previous, every):
+        return text + (
+            " **Target met**: at least 3% better in RMSSE with the interval below zero at every horizon, against "
+            "every simple method."
         )
-    if forecast_target_met(comparison, previous):
-        return text + " **Target met**: at least 3% better in RMSSE with the interval below zero at every horizon."
     return text + (
-        " **Target missed**: the recommendation is not at least 3% better in RMSSE with an interval below zero at "
-        "every horizon (or it is worse on MASE than the previous choice). It is still the best choice the "
-        "validation weeks support, but the gain over the simple benchmark is small: keep the benchmark's forecasts "
-        "as a fallback and do not promise more accuracy than the intervals show."
+        " **Target missed**: the recommendation is not at least 3% better in RMSSE with an interval below zero "
+        "against every simple method at every horizon (or it is worse on MASE than the previous choice). It is "
+        "still the best choice the validation weeks support, but its gain over the best simple methods is small: "
+        "keep a simple method's forecasts as a fallback and do not promise more accuracy than the intervals show."
     )
 
 
@@ -156,7 +169,9 @@ def describe_stock(
         f"**The level chosen on validation for {percent(fill_target, 0)} fill ({reached['level']:g}) delivered "
         f"{percent(reached['fill_rate'])} of all demand with {reached['weeks_of_stock']:.2f} weeks of stock on the "
         f"test weeks: not within 2 points at no more than {max_weeks + 1:g} weeks** "
-        f"({_gap(reached['fill_rate'], fill_target, 'all demand')}). On regular demand it delivered "
+        f"({_gap(reached['fill_rate'], fill_target, 'all demand')}"
+        + (f", but with more stock than the {max_weeks + 1:g} weeks allowed"
+           if reached["weeks_of_stock"] > max_weeks + 1 else "") + "). On regular demand it delivered "
         f"{percent(reached['regular_fill_rate'])} with {reached['regular_weeks_of_stock']:.2f} weeks "
         f"({_gap(reached['regular_fill_rate'], fill_target, 'regular demand')})."
     )  # fmt: skip
@@ -169,16 +184,16 @@ def _gap(fill: float, target: float, what: str) -> str:
     --------
     >>> _gap(0.97, 0.95, "regular demand")
     'within 2 points of the target'
-    >>> _gap(0.86, 0.95, "all demand")[:30]
-    '9.0 points short on all demand'
+    >>> _gap(0.86, 0.95, "all demand")[:31]
+    '9.00 points short on all demand'
     """
     points = 100 * (fill - target)
     if abs(points) <= 100 * FILL_BAND + 1e-9:
         return "within 2 points of the target"
     if points < 0:
-        return (f"{-points:.1f} points short on {what}: bulk orders the level does not hold stock for, or demand "
+        return (f"{-points:.2f} points short on {what}: bulk orders the level does not hold stock for, or demand "
                 "that rose after the validation weeks")  # fmt: skip
-    return (f"{points:.1f} points above the target on {what}: the validation windows needed a higher level "
+    return (f"{points:.2f} points above the target on {what}: the validation windows needed a higher level "
             "than the test weeks")  # fmt: skip
 
 

@@ -57,6 +57,10 @@ def _boosting_then_predict(demand, horizon):
     return forecast.GlobalBoosting(horizon=1, min_history=2, max_iter=2).fit(demand).predict(horizon)
 
 
+def _lightgbm_then_predict(demand, horizon):
+    return forecast.GlobalLightGBM(horizon=1, min_history=2, n_estimators=2).fit(demand).predict(horizon)
+
+
 ROWS = [
     # demand: type, values, order, length
     (forecast.Naive().fit, {"demand": Y.to_numpy()}, TypeError, "demand must be a pandas DataFrame"),
@@ -115,6 +119,22 @@ ROWS = [
         ValueError,
         r"prices has no row for week",
     ),
+    # the LightGBM model
+    (_lightgbm_then_predict, {"demand": LONG, "horizon": 2}, ValueError, "exceeds the horizon"),
+    (forecast.GlobalLightGBM(min_history=2).fit, {"demand": Y}, ValueError, "at least min_history"),
+    (forecast.GlobalLightGBM(objective="mse").fit, {"demand": LONG}, ValueError, "objective"),
+    (forecast.GlobalLightGBM(weighting="revenue").fit, {"demand": LONG}, ValueError, "weighting"),
+    (forecast.GlobalLightGBM(tweedie_variance_power=2.5).fit, {"demand": LONG}, ValueError, "tweedie_variance_power"),
+    (forecast.GlobalLightGBM(alpha=1.0).fit, {"demand": LONG}, ValueError, "alpha"),
+    (forecast.GlobalLightGBM(calendar=1).fit, {"demand": LONG}, TypeError, "calendar"),
+    (forecast.GlobalLightGBM(random_state=None).fit, {"demand": LONG}, TypeError, "random_state"),
+    (
+        forecast.GlobalLightGBM(min_history=2).fit,
+        {"demand": LONG, "prices": PRICES.assign(x=0.0)},
+        ValueError,
+        r"prices\['x'\].*> 0",
+    ),
+    (forecast.GlobalLightGBM(min_history=2).fit, {"demand": LONG.assign(x=-1.0)}, ValueError, "demand"),
     # backtests and their metrics
     (
         forecast.rolling_origin,

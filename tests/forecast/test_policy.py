@@ -113,15 +113,42 @@ def _comparison(estimate, high):
     )
 
 
+def _every(estimates):
+    rows = {(b, 1): {"relative": Interval(e, e - 0.01, e + 0.005, level=0.95, n=50, se=0.005, relative=True),
+                     "verdict": "better"} for b, e in estimates.items()}  # fmt: skip
+    return pd.DataFrame(rows).T.rename_axis(["benchmark", "h"])
+
+
+def test_against_every_simple_pairs_products_and_finds_the_weakest_gap():
+    # per product RMSSE: the model errs 10% less than TSB and 2% less than MA8 on every product
+    idx = pd.MultiIndex.from_product([["TSB", "MA8", "m"], [1], range(40)], names=["model", "h", "item_id"])
+    base = np.linspace(0.5, 1.5, 40)
+    errors = pd.DataFrame({"rmsse": np.r_[base / 0.9, base / 0.98, base]}, index=idx).sort_index()
+    table = decision.against_every_simple(errors, "m", [1], n_boot=200)
+    assert table.index.tolist() == [("MA8", 1), ("TSB", 1)]  # in the order of SIMPLE
+    assert table.loc[("TSB", 1), "relative"].estimate == pytest.approx(-0.1)
+    assert decision.weakest_gap(table).index.tolist() == [("MA8", 1)]
+    assert decision.weakest_gap(table)["relative"].iloc[0].estimate == pytest.approx(-0.02)
+
+
+def test_quantile_scales_and_the_scale_chosen_on_validation():
+    history = pd.DataFrame({"steady": [10.0, 10.0, 12.0, 8.0], "erratic": [0.0, 40.0, 0.0, 0.0]})
+    mean, std = history.mean(), history.std()
+    pd.testing.assert_series_equal(decision.quantile_scale(history, "geometric"), np.sqrt(mean * std))
+    assert decision.quantile_scale(history, "std")["erratic"] > decision.quantile_scale(history, "mean")["erratic"]
+
+
 def test_the_forecast_text_branches_on_the_target():
     met = reading.describe_forecast_result(_comparison(-0.05, -0.03), "mean of best 3")
     missed = reading.describe_forecast_result(_comparison(-0.02, -0.01), "mean of best 3")
     assert "**Target met**" in met and "Target missed" not in met
     assert "**Target missed**" in missed
-    other = Interval(-0.01, -0.02, 0.0, level=0.95, n=50, se=0.005, relative=True)
-    said = reading.describe_forecast_result(_comparison(-0.05, -0.03), "mean of best 3", strongest=("TSB", other))
-    assert "strongest simple method of the test table is TSB" in said
-    assert "strongest" not in reading.describe_forecast_result(_comparison(-0.05, -0.03), "m", strongest=("MA8", other))
+    # the benchmark chosen on validation is beaten by 5%, but another simple method only by 1%: missed
+    every = _every({"TSB": -0.05, "MA8": -0.01})
+    said = reading.describe_forecast_result(_comparison(-0.05, -0.03), "mean of best 3", every=every)
+    assert "**Target missed**" in said and "weakest gap is 1 week ahead against MA8: -1.0%" in said
+    assert not reading.forecast_target_met(_comparison(-0.05, -0.03), every=every)
+    assert reading.forecast_target_met(_comparison(-0.05, -0.03), every=_every({"TSB": -0.05, "MA8": -0.04}))
     worse = Interval(0.05, 0.02, 0.08, level=0.95, n=50, se=0.01, relative=True)
     assert not reading.forecast_target_met(_comparison(-0.05, -0.03), previous=worse)
 
