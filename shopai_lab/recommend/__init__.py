@@ -43,10 +43,25 @@ from shopai_lab.recommend.interactions import (
     Split,
     build_interactions,
     random_split,
+    recency_interactions,
     temporal_split,
 )
 from shopai_lab.recommend.linear import EASE
 from shopai_lab.recommend.neighbours import ItemKNN, UserKNN
+from shopai_lab.recommend.pipeline import (
+    CANDIDATE_DEPTHS,
+    RECENCY_HALF_LIVES,
+    TwoStage,
+    candidate_recall,
+    ranker_model,
+    recency_matrix,
+    select_sources,
+    source_lists,
+    source_scores,
+    tune_recency,
+    two_stage_experiment,
+    union_lists,
+)
 from shopai_lab.recommend.plots import plot_model_comparison
 from shopai_lab.recommend.popularity import Popularity
 from shopai_lab.recommend.reading import (
@@ -181,4 +196,17 @@ __all__ = [
     "trending_interactions",
     "tune_models",
     "validation_scores",
+    "CANDIDATE_DEPTHS",
+    "RECENCY_HALF_LIVES",
+    "TwoStage",
+    "candidate_recall",
+    "ranker_model",
+    "recency_matrix",
+    "select_sources",
+    "source_lists",
+    "source_scores",
+    "tune_recency",
+    "two_stage_experiment",
+    "union_lists",
+    "recency_interactions",
 ]
