@@ -65,6 +65,7 @@ from shopai_lab.recommend.pipeline import (
 from shopai_lab.recommend.plots import plot_model_comparison
 from shopai_lab.recommend.popularity import Popularity
 from shopai_lab.recommend.reading import (
+    describe_candidate_recall,
     describe_catalogue,
     describe_choice,
     describe_cold_start,
@@ -73,10 +74,12 @@ from shopai_lab.recommend.reading import (
     describe_hit_rate,
     describe_pitfalls,
     describe_population,
+    describe_recency,
     describe_rerank_gains,
     describe_rerank_setup,
     describe_summary,
     describe_tradeoff,
+    describe_two_stage,
     random_example,
 )
 from shopai_lab.recommend.recipes import (
@@ -208,5 +211,8 @@ __all__ = [
     "tune_recency",
     "two_stage_experiment",
     "union_lists",
+    "describe_candidate_recall",
+    "describe_recency",
+    "describe_two_stage",
     "recency_interactions",
 ]

@@ -82,6 +82,11 @@ def tune_recency(validation: Split, l2: float, half_lives=RECENCY_HALF_LIVES, k:
     pandas.Series
         Indexed by ``half_life_days`` in the order given; the best is ``ranking.idxmax`` of it.
     """
+    return _tune_recency(validation, l2, half_lives, k)[0]
+
+
+def _tune_recency(validation: Split, l2: float, half_lives, k: int) -> tuple[pd.Series, dict]:
+    """:func:`tune_recency` and the fitted EASE of each half-life."""
     from shopai_lab.recommend.evaluation import evaluate
 
     require_instance(validation, Split, "validation")
@@ -89,11 +94,11 @@ def tune_recency(validation: Split, l2: float, half_lives=RECENCY_HALF_LIVES, k:
     half_lives = [require_half_life(h, "half_lives") for h in half_lives]
     if not half_lives:
         raise ValueError("half_lives must not be empty")
-    scores = {}
+    scores, models = {}, {}
     for half_life in half_lives:
-        model = EASE(l2=l2).fit(recency_matrix(validation, half_life))
-        scores[half_life] = float(evaluate(model, validation, k=k)["ndcg"].iloc[0])
-    return pd.Series(scores, name="ndcg").rename_axis("half_life_days")
+        models[half_life] = EASE(l2=l2).fit(recency_matrix(validation, half_life))
+        scores[half_life] = float(evaluate(models[half_life], validation, k=k)["ndcg"].iloc[0])
+    return pd.Series(scores, name="ndcg").rename_axis("half_life_days"), models
 
 
 def _masked_scores(model, split: Split, users: np.ndarray) -> np.ndarray:
@@ -111,6 +116,7 @@ def source_scores(
     l2: float = 300.0,
     n_neighbors: int = 200,
     random_state=0,
+    fitted: dict | None = None,
 ) -> dict[str, np.ndarray]:
     """Each source's scores of every product for ``split.eval_users`` (seen ones ``-inf``), fitted on its train period.
 
@@ -126,6 +132,8 @@ def source_scores(
         EASE's ridge and item-kNN's neighbourhood.
     random_state
         Seed of SASRec.
+    fitted
+        Models already fitted on this split with these settings, by source name (used instead of a refit).
 
     Returns
     -------
@@ -139,9 +147,12 @@ def source_scores(
     require_seed(random_state, "random_state")
     users = split.eval_users
     recent = recency_matrix(split, half_life_days) if {"EASE-recency", "ItemKNN-recency"} & set(sources) else None
+    fitted = {} if fitted is None else require_instance(fitted, dict, "fitted")
     out = {}
     for name in sources:
-        if name == "EASE-recency":
+        if name in fitted:
+            model = fitted[name]
+        elif name == "EASE-recency":
             model = EASE(l2=l2).fit(recent)
         elif name == "ItemKNN-recency":
             model = ItemKNN(n_neighbors=n_neighbors).fit(recent)
@@ -483,16 +494,19 @@ def two_stage_experiment(
         raise ValueError(f"k={k} must not exceed depth={depth}")
     sources = ["EASE-recency", *[s for s in require_strings(sources, "sources") if s != "EASE-recency"]]
     half_lives = [*half_lives, *([np.inf] if np.inf not in half_lives else [])]
-    recency_scores = tune_recency(validation, l2, half_lives, k)
+    recency_scores, tuned = _tune_recency(validation, l2, half_lives, k)
     half_life = float(ranking.idxmax(recency_scores))
     options = {"half_life_days": half_life, "l2": l2, "n_neighbors": n_neighbors, "random_state": random_state}
-    lists = source_lists(source_scores(validation, sources, **options), max(depth, *CANDIDATE_DEPTHS))
+    scores = source_scores(validation, sources, **options, fitted={"EASE-recency": tuned[half_life]})
+    del tuned
+    lists = source_lists(scores, max(depth, *CANDIDATE_DEPTHS))
     chosen_sources = select_sources(lists, validation, depth, min_gain)
     recall = candidate_recall(lists, validation, chosen_sources, random_state=random_state)
-    del lists
+    check = pair_features(validation, scores, union_lists(lists, chosen_sources, depth))
+    check = (check, pair_labels(validation, check))
+    del lists, scores
     inner = temporal_split(validation.train_purchases, test_days=test_days)
     learn = _window_pairs(inner, sources, chosen_sources, depth, options)[:2]
-    *check, scores = _window_pairs(validation, sources, chosen_sources, depth, options)
     n = len(validation.eval_users)
     validation_ndcg = {"EASE": recency_scores[np.inf], "EASE-recency": recency_scores[half_life]}
     for name in RANKERS:
@@ -502,8 +516,8 @@ def two_stage_experiment(
     validation_ndcg = pd.Series(validation_ndcg, name="ndcg").rename_axis("model")
     chosen = str(ranking.idxmax(validation_ndcg))
     ranker = str(ranking.idxmax(validation_ndcg[[f"two-stage ({name})" for name in RANKERS]]))
-    model = _fit_ranker(ranker[len("two-stage (") : -1], *_stack(learn, tuple(check)), random_state)
-    del scores, learn, check
+    model = _fit_ranker(ranker[len("two-stage (") : -1], *_stack(learn, check), random_state)
+    del learn, check
     test_scores = source_scores(split, sources, **options)
     test_pool = union_lists(source_lists(test_scores, depth), chosen_sources, depth)
     test_pairs = pair_features(split, test_scores, test_pool)
