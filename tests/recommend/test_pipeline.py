@@ -93,6 +93,11 @@ def test_two_stage_experiment_chooses_on_validation(splits):
     assert lists.shape == (len(split.eval_users), 5)
     seen = split.train.matrix[split.eval_users].toarray() > 0
     assert not seen[np.arange(len(lists))[:, None].repeat(5, 1)[lists >= 0], lists[lists >= 0]].any()
+    comparison = rec.compare_models(result.per_user, baseline="EASE", n_boot=200)
+    text = rec.describe_two_stage(result, comparison, k=5)
+    assert f"Chosen: {result.chosen}." in text
+    assert "EASE-recency on nDCG@5" in text  # the pipeline against EASE-recency, with its interval
+    assert ("recommended model is the two-stage" in text) == result.chosen.startswith("two-stage")
 
 
 def test_ranker_models():
@@ -105,3 +110,29 @@ def test_recency_matrix_needs_dated_purchases():
     X = rec.InteractionMatrix(sp.csr_matrix(np.ones((3, 3), np.float32)), pd.Index(list("abc")), pd.Index(list("xyz")))
     with pytest.raises(ValueError, match="train_purchases"):
         pipeline.recency_matrix(rec.random_split(X, 0.3), 30.0)
+
+
+def _recall_table(union_recall: float) -> pd.DataFrame:
+    rows = [
+        ("EASE-recency", 100, 0.27, 100.0),
+        ("trending", 100, 0.17, 100.0),
+        ("EASE-recency", 200, 0.37, 200.0),
+        ("trending", 200, 0.27, 200.0),
+        ("union: EASE-recency + trending", 100, union_recall, 183.0),
+        ("union: EASE-recency + trending", 200, 0.45, 350.0),
+    ]
+    table = pd.DataFrame(rows, columns=["source", "depth", "recall", "candidates"]).set_index(["source", "depth"])
+    return table.assign(low=table["recall"] - 0.01, high=table["recall"] + 0.01)
+
+
+def test_candidate_recall_reading_branches_on_a_deeper_single_source():
+    fewer = rec.describe_candidate_recall(_recall_table(0.33), 100)
+    assert "33.0%" in fewer and "EASE-recency's top 100 alone" in fewer
+    assert "a single source holds more: EASE-recency's top 200 holds 37.0%" in fewer
+    more = rec.describe_candidate_recall(_recall_table(0.40), 100)
+    assert "It also holds more than EASE-recency's top 200 (37.0%)" in more
+
+
+def test_recency_reading_branches_when_no_half_life_helps():
+    text = rec.describe_recency(pd.Series({30.0: 0.11, np.inf: 0.12}))
+    assert text.startswith("No half-life beats unweighted purchases") and "30 days" in text
