@@ -423,38 +423,39 @@ def describe_candidate_recall(table: pd.DataFrame, depth: int) -> str:
     )
 
 
-def describe_two_stage(result, comparison: pd.DataFrame, k: int = 10) -> str:
-    """The choice made on validation and its test figures against EASE and EASE-recency, with intervals.
+def describe_two_stage(result, comparison: pd.DataFrame, k: int = 10, per_user: Mapping | None = None) -> str:
+    """The choice made on validation and its test figures against EASE and the strongest other model, with intervals.
 
     ``result`` is a :class:`~shopai_lab.recommend.TwoStage`; ``comparison`` is
-    :func:`~shopai_lab.recommend.compare_models` of its ``per_user`` with EASE as the baseline.
+    :func:`~shopai_lab.recommend.compare_models` of ``per_user`` (default ``result.per_user``; e.g. with the house
+    Blend added) with EASE as the baseline. The pipeline is also compared, customer by customer, with the model
+    of ``comparison`` that scored highest on the test period among the others.
     """
     from shopai_lab.recommend.pipeline import TwoStage
 
     require_instance(result, TwoStage, "result")
-    require_columns(comparison, ["difference"], "comparison")
+    require_columns(comparison, ["difference", "ndcg"], "comparison")
     k = require_positive_int(k, "k")
-    scores = result.validation
+    per_user = result.per_user if per_user is None else per_user
     metric = f"nDCG@{k}"
     text = (
         "On the validation period (rankers trained on the window before it): "
-        + ", ".join(f"{name} {value:.4f}" for name, value in scores.items())
+        + ", ".join(f"{name} {value:.4f}" for name, value in result.validation.items())
         + f". Chosen: {result.chosen}."
     )
-    recommended = "two-stage" if result.chosen.startswith("two-stage") else result.chosen
     tests = [
         compare(comparison.loc[name, "difference"], name, "EASE", metric, digits=4) for name in comparison.index[1:]
     ]
-    two_vs_recency = paired_difference(result.per_user, "two-stage", "EASE-recency")
+    rival = ranking.idxmax(comparison["ndcg"].drop(index="two-stage"))
     text += " On the test period, scored once: " + " ".join(tests)
-    text += f" {compare(two_vs_recency, 'two-stage', 'EASE-recency', metric, digits=4)}"
+    text += f" {compare(paired_difference(per_user, 'two-stage', rival), 'two-stage', rival, metric, digits=4)}"
     text += (
         f" The candidates held {result.test_recall:.1%} of the test period's new purchases (per customer, mean): "
         "no re-ranking can find the rest."
     )
-    if recommended == "two-stage":
+    if result.chosen.startswith("two-stage"):
         return text + f" The lab's recommended model is the two-stage pipeline ({result.ranker[11:-1]} ranker)."
     return text + (
-        f" The lab's recommended model is {recommended}: the re-ranker did not beat it on the validation period, "
+        f" The lab's recommended model is {result.chosen}: the re-ranker did not beat it on the validation period, "
         "so its test figure is shown but not acted on."
     )
