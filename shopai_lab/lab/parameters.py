@@ -172,6 +172,7 @@ RETIRED: dict[str, str] = {
     "random_state": "seed (the library's random_state is a notebook's seed)",
     "relevance_weight": "loss_margin_share (02 chooses the re-ranking weight on the validation period)",
     "risk_weeks": "holdout_weeks (05's churn list uses the horizon its classifier was checked on)",
+    "candidates": "n_candidates of notebook 02 (03's product re-ranker moved to 02's house pipeline)",
 }
 
 #: words that name a length of time: a parameter named after one must carry the unit (``holdout_weeks``)

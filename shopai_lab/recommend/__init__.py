@@ -43,13 +43,29 @@ from shopai_lab.recommend.interactions import (
     Split,
     build_interactions,
     random_split,
+    recency_interactions,
     temporal_split,
 )
 from shopai_lab.recommend.linear import EASE
 from shopai_lab.recommend.neighbours import ItemKNN, UserKNN
+from shopai_lab.recommend.pipeline import (
+    CANDIDATE_DEPTHS,
+    RECENCY_HALF_LIVES,
+    TwoStage,
+    candidate_recall,
+    ranker_model,
+    recency_matrix,
+    select_sources,
+    source_lists,
+    source_scores,
+    tune_recency,
+    two_stage_experiment,
+    union_lists,
+)
 from shopai_lab.recommend.plots import plot_model_comparison
 from shopai_lab.recommend.popularity import Popularity
 from shopai_lab.recommend.reading import (
+    describe_candidate_recall,
     describe_catalogue,
     describe_choice,
     describe_cold_start,
@@ -58,10 +74,12 @@ from shopai_lab.recommend.reading import (
     describe_hit_rate,
     describe_pitfalls,
     describe_population,
+    describe_recency,
     describe_rerank_gains,
     describe_rerank_setup,
     describe_summary,
     describe_tradeoff,
+    describe_two_stage,
     random_example,
 )
 from shopai_lab.recommend.recipes import (
@@ -184,4 +202,20 @@ __all__ = [
     "trending_interactions",
     "tune_models",
     "validation_scores",
+    "CANDIDATE_DEPTHS",
+    "RECENCY_HALF_LIVES",
+    "TwoStage",
+    "candidate_recall",
+    "ranker_model",
+    "recency_matrix",
+    "select_sources",
+    "source_lists",
+    "source_scores",
+    "tune_recency",
+    "two_stage_experiment",
+    "union_lists",
+    "describe_candidate_recall",
+    "describe_recency",
+    "describe_two_stage",
+    "recency_interactions",
 ]

@@ -351,3 +351,111 @@ def describe_rerank_gains(gains: pd.DataFrame) -> str:
     return " ".join(
         compare(row["interval"], name, row["baseline"], "nDCG@10", digits=4) for name, row in gains.iterrows()
     )
+
+
+def _days(half_life: float) -> str:
+    return "no decay" if np.isinf(half_life) else f"a half-life of {half_life:g} days"
+
+
+def describe_recency(scores: pd.Series, k: int = 10) -> str:
+    """What weighting purchases by recency did to EASE on validation (:func:`~shopai_lab.recommend.tune_recency`).
+
+    Examples
+    --------
+    >>> print(describe_recency(pd.Series({30.0: 0.1288, 90.0: 0.1322, np.inf: 0.1246})))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Weighting each purchase by its age, EASE's validation nDCG@10 is 0.1322 with a half-life of 90 days against
+    0.1246 without decay: the pipeline uses a half-life of 90 days.
+    """
+    require_instance(scores, pd.Series, "scores")
+    k = require_positive_int(k, "k")
+    if np.inf not in scores.index or len(scores) < 2:
+        raise ValueError("scores must hold the unweighted score (index inf) and at least one half-life")
+    best = float(ranking.idxmax(scores))
+    if np.isinf(best):
+        others = scores.drop(index=np.inf)
+        runner = float(ranking.idxmax(others))
+        return (
+            f"No half-life beats unweighted purchases on the validation period (EASE's nDCG@{k} {scores[np.inf]:.4f}; "
+            f"best weighted: {others[runner]:.4f} with {_days(runner)}): the pipeline uses unweighted purchases."
+        )
+    return (
+        f"Weighting each purchase by its age, EASE's validation nDCG@{k} is {scores[best]:.4f} with {_days(best)} "
+        f"against {scores[np.inf]:.4f} without decay: the pipeline uses {_days(best)}."
+    )
+
+
+def describe_candidate_recall(table: pd.DataFrame, depth: int) -> str:
+    """The union's validation candidate recall at ``depth``, against the best single source with as many candidates.
+
+    ``table`` is :func:`~shopai_lab.recommend.candidate_recall`'s output (one ``union: ...`` row per depth).
+    """
+    require_columns(table, ["recall", "low", "high", "candidates"], "table")
+    depth = require_positive_int(depth, "depth")
+    flat = table.reset_index()
+    union = flat[flat["source"].str.startswith("union: ") & (flat["depth"] == depth)]
+    if union.empty:
+        raise ValueError(f"table has no union row at depth {depth}")
+    union = union.iloc[0]
+    singles = flat[~flat["source"].str.startswith("union: ")]
+    same = singles[singles["depth"] == depth]
+    best = same.loc[ranking.idxmax(same["recall"])]
+    text = (
+        f"On the validation period the {union['source'][len('union: ') :]} union of each source's top {depth} "
+        f"(about {union['candidates']:.0f} candidates per customer) holds {union['recall']:.1%} of the products "
+        f"a customer goes on to buy (95% CI {union['low']:.1%} to {union['high']:.1%}), against {best['recall']:.1%} "
+        f"for {best['source']}'s top {depth} alone."
+    )
+    deeper = singles[singles["depth"] >= union["candidates"]]
+    if deeper.empty:
+        return text
+    rival = deeper[deeper["depth"] == deeper["depth"].min()]
+    rival = rival.loc[ranking.idxmax(rival["recall"])]
+    if rival["recall"] > union["recall"]:
+        return text + (
+            f" For the same number of candidates a single source holds more: {rival['source']}'s top "
+            f"{rival['depth']} holds {rival['recall']:.1%}. The union's value must come from the re-ranker "
+            "(several sources' scores as features), not from recall per candidate."
+        )
+    return text + (
+        f" It also holds more than {rival['source']}'s top {rival['depth']} ({rival['recall']:.1%}), a single "
+        "source with at least as many candidates."
+    )
+
+
+def describe_two_stage(result, comparison: pd.DataFrame, k: int = 10, per_user: Mapping | None = None) -> str:
+    """The choice made on validation and its test figures against EASE and the strongest other model, with intervals.
+
+    ``result`` is a :class:`~shopai_lab.recommend.TwoStage`; ``comparison`` is
+    :func:`~shopai_lab.recommend.compare_models` of ``per_user`` (default ``result.per_user``; e.g. with the house
+    Blend added) with EASE as the baseline. The pipeline is also compared, customer by customer, with the model
+    of ``comparison`` that scored highest on the test period among the others.
+    """
+    from shopai_lab.recommend.pipeline import TwoStage
+
+    require_instance(result, TwoStage, "result")
+    require_columns(comparison, ["difference", "ndcg"], "comparison")
+    k = require_positive_int(k, "k")
+    per_user = result.per_user if per_user is None else per_user
+    metric = f"nDCG@{k}"
+    text = (
+        "On the validation period (rankers trained on the window before it): "
+        + ", ".join(f"{name} {value:.4f}" for name, value in result.validation.items())
+        + f". Chosen: {result.chosen}."
+    )
+    tests = [
+        compare(comparison.loc[name, "difference"], name, "EASE", metric, digits=4) for name in comparison.index[1:]
+    ]
+    rival = ranking.idxmax(comparison["ndcg"].drop(index="two-stage"))
+    text += " On the test period, scored once: " + " ".join(tests)
+    text += f" {compare(paired_difference(per_user, 'two-stage', rival), 'two-stage', rival, metric, digits=4)}"
+    text += (
+        f" The candidates held {result.test_recall:.1%} of the test period's new purchases (per customer, mean): "
+        "no re-ranking can find the rest."
+    )
+    if result.chosen.startswith("two-stage"):
+        return text + f" The lab's recommended model is the two-stage pipeline ({result.ranker[11:-1]} ranker)."
+    return text + (
+        f" The lab's recommended model is {result.chosen}: the re-ranker did not beat it on the validation period, "
+        "so its test figure is shown but not acted on."
+    )

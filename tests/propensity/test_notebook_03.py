@@ -1,13 +1,13 @@
 """Notebook 03: the headline figures README.md quotes, and a run on another shop with only ``data_path`` (the
-sessions file: a sample of the bundled one, the only sessions data there is), ``retail_path``, ``column_map`` and
-``currency``."""
+sessions file: a sample of the bundled one, the only sessions data there is), ``column_map`` and ``currency``.
+(The product re-ranker moved to notebook 02's house pipeline: tests/recommend/test_notebook_02.py.)"""
 
 import nbformat
 import pytest
 
-from shopai_lab import data, propensity, recommend
+from shopai_lab import data, propensity
 from shopai_lab.lab import notebooks_dir, read_metrics
-from tests._other_shop import OTHER_SHOP_COLUMN_MAP, OTHER_SHOP_CURRENCY, generated_text, run_on_other_shop
+from tests._other_shop import OTHER_SHOP_CURRENCY, generated_text, run_on_other_shop
 
 #: sessions in the sample the other shop's run uses (counted back from its text)
 SESSIONS_SAMPLE = 3_000
@@ -28,11 +28,7 @@ def test_stored_notebook_03_headline_figures():
     # The threshold chosen on the training folds sits near the break-even cost / (value x uplift).
     assert metrics["break_even_probability"] == pytest.approx(0.5)
     assert metrics["best_threshold"] == pytest.approx(metrics["break_even_probability"], abs=0.05)
-    # The re-ranker against the Blend (notebook 02's best model): the interval over customers excludes zero.
-    assert metrics["ndcg@10/blend"] == pytest.approx(0.1143, rel=0.03)
-    assert metrics["ndcg@10/reranked"] > metrics["ndcg@10/blend"]
-    assert metrics["ndcg@10/reranked_gain_low"] > 0
-    assert metrics["pair_features"] == len(recommend.PAIR_FEATURES) == 13
+    assert not any(name.startswith(("ndcg@", "pair_features")) for name in metrics)  # the re-ranker is in 02 now
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +39,13 @@ def sessions_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def other_run(sessions_file, other_shop_file, tmp_path_factory):
-    path, metrics = run_on_other_shop(
-        "03", sessions_file, tmp_path_factory.mktemp("reports"), retail_path=str(other_shop_file)
-    )
+def other_run(sessions_file, tmp_path_factory):
+    path, metrics = run_on_other_shop("03", sessions_file, tmp_path_factory.mktemp("reports"))
     return path, metrics
 
 
 @pytest.mark.notebook
-def test_other_shop_records_what_the_library_computes(other_run, sessions_file, other_shop_file):
+def test_other_shop_records_what_the_library_computes(other_run, sessions_file):
     import pandas as pd
 
     _, metrics = other_run
@@ -65,17 +59,6 @@ def test_other_shop_records_what_the_library_computes(other_run, sessions_file, 
     )
     assert metrics["break_even_probability"] == propensity.break_even_probability(2.0, 20.0, 0.2)
     assert 0 <= metrics["best_threshold"] <= 1
-    # The Blend's own top 10 is the baseline the re-ranker is compared with.
-    purchases = data.clean_transactions(data.load_transactions(other_shop_file, OTHER_SHOP_COLUMN_MAP)).purchases
-    split = recommend.temporal_split(purchases, test_days=60)
-    blend = recommend.fit_house_blend(
-        split,
-        ease_params=recommend.CANDIDATE_PARAMS["EASE"],
-        als_params={**recommend.CANDIDATE_PARAMS["ALS"], "random_state": 0},
-    )
-    assert metrics["ndcg@10/blend"] == pytest.approx(recommend.evaluate(blend, split)["ndcg"].iloc[0], abs=1e-4)
-    assert 0 < metrics["ndcg@10/reranked"] < 1
-    assert metrics["pair_features"] == len(recommend.PAIR_FEATURES)
 
 
 @pytest.mark.notebook

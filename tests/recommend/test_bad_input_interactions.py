@@ -1,5 +1,6 @@
 """Bad input to shopai_lab.recommend.interactions: clear errors naming the column or parameter; inputs unchanged."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -41,6 +42,16 @@ ROWS = [
     (recommend.random_split, {"interactions": MATRIX, "test_share": 1.5}, ValueError, "test_share"),
     (recommend.random_split, {"interactions": MATRIX, "random_state": "x"}, TypeError, "random_state"),
     (MATRIX.user_index, {"ids": ["zz"]}, ValueError, r"unknown customer id\(s\) \['zz'\]"),
+    (recommend.recency_interactions, {"purchases": TX, "half_life_days": 0}, ValueError, "half_life_days"),
+    (recommend.recency_interactions, {"purchases": TX, "half_life_days": "30"}, TypeError, "half_life_days"),
+    (recommend.recency_interactions, {"purchases": TX, "half_life_days": -np.inf}, ValueError, "half_life_days"),
+    (
+        recommend.recency_interactions,
+        {"purchases": TX, "half_life_days": 30, "reference": pd.Timestamp("2024-01-01")},
+        ValueError,
+        "reference",
+    ),
+    (recommend.recency_interactions, {"purchases": text_dates(TX), "half_life_days": 30}, TypeError, "timestamp"),
 ]
 
 
