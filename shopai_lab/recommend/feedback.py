@@ -182,7 +182,8 @@ def fit_shop_world(
     --------
     >>> from shopai_lab.data import random_transactions
     >>> lines = random_transactions(4_000, n_customers=120, n_items=60, random_state=0)
-    >>> lines = lines.assign(description="gift " + lines["item_id"].astype(str).str[-1])
+    >>> words = ["red heart", "tin sign", "paper kit", "glass jar"]
+    >>> lines = lines.assign(description=lines["item_id"].map(lambda i: words[int(i) % 4]))
     >>> fit_shop_world(lines, n_customers=50, n_products=40, n_groups=4)
     ShopWorld(50 customers, 40 products, 4 groups)
     """
@@ -310,7 +311,9 @@ class FilterBubbleLoop(FeedbackLoop):
     --------
     >>> from shopai_lab.data import random_transactions
     >>> lines = random_transactions(4_000, n_customers=120, n_items=60, random_state=0)
-    >>> world = fit_shop_world(lines.assign(description="gift"), n_customers=40, n_products=30, n_groups=3)
+    >>> words = ["red heart", "tin sign", "paper kit", "glass jar"]
+    >>> lines = lines.assign(description=lines["item_id"].map(lambda i: words[int(i) % 4]))
+    >>> world = fit_shop_world(lines, n_customers=40, n_products=30, n_groups=3)
     >>> history = run_loop(FilterBubbleLoop(world, policy="random"), n_rounds=2, seeds=[0])
     >>> float(history["coverage"].min())
     1.0
@@ -497,7 +500,9 @@ def bubble_study(
     --------
     >>> from shopai_lab.data import random_transactions
     >>> lines = random_transactions(4_000, n_customers=120, n_items=60, random_state=0)
-    >>> world = fit_shop_world(lines.assign(description="gift"), n_customers=40, n_products=30, n_groups=3)
+    >>> words = ["red heart", "tin sign", "paper kit", "glass jar"]
+    >>> lines = lines.assign(description=lines["item_id"].map(lambda i: words[int(i) % 4]))
+    >>> world = fit_shop_world(lines, n_customers=40, n_products=30, n_groups=3)
     >>> sorted(bubble_study(world, ["plain", "random"], n_rounds=1, seeds=[0, 1]))
     ['plain', 'random']
     """
