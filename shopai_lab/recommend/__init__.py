@@ -1,5 +1,6 @@
 """Collaborative filtering (notebooks 02-03): interactions and the house split, recommenders with `fit(X)` /
-`recommend(users, k)`, the house recipes (tuning grids, the Blend), diversity, learned re-ranking, evaluation.
+`recommend(users, k)`, the house recipes (tuning grids, the Blend), diversity, learned re-ranking, evaluation,
+and the filter-bubble loop of notebook 12 (a simulated shop whose purchases feed the recommender).
 
 Recommenders follow scikit-learn's conventions (:class:`Recommender`); the rows and columns of their
 matrices are called *users* and *items*, while frames speak of ``customer_id`` and ``item_id``.
@@ -37,6 +38,15 @@ from shopai_lab.recommend.evaluation import (
 )
 from shopai_lab.recommend.explain import first_hit, item_descriptions, recent_purchases, recommendation_table
 from shopai_lab.recommend.factorization import ALS
+from shopai_lab.recommend.feedback import (
+    BUBBLE_METRICS,
+    POLICIES,
+    FilterBubbleLoop,
+    ShopWorld,
+    bubble_study,
+    fit_shop_world,
+    policy_table,
+)
 from shopai_lab.recommend.interactions import (
     WEIGHTINGS,
     InteractionMatrix,
@@ -47,15 +57,17 @@ from shopai_lab.recommend.interactions import (
 )
 from shopai_lab.recommend.linear import EASE
 from shopai_lab.recommend.neighbours import ItemKNN, UserKNN
-from shopai_lab.recommend.plots import plot_model_comparison
+from shopai_lab.recommend.plots import BUBBLE_LABELS, plot_model_comparison, plot_rounds
 from shopai_lab.recommend.popularity import Popularity
 from shopai_lab.recommend.reading import (
+    describe_bubble,
     describe_catalogue,
     describe_choice,
     describe_cold_start,
     describe_comparison,
     describe_example,
     describe_hit_rate,
+    describe_no_feedback,
     describe_pitfalls,
     describe_population,
     describe_rerank_gains,
@@ -95,6 +107,8 @@ from shopai_lab.recommend.similarity import ItemVectors, cosine_item_similarity,
 
 __all__ = [
     "ALS",
+    "BUBBLE_LABELS",
+    "BUBBLE_METRICS",
     "Blend",
     "CANDIDATE_PARAMS",
     "CANDIDATE_SOURCES",
@@ -103,6 +117,7 @@ __all__ = [
     "ContentKNN",
     "DEFAULT_TREND_WEIGHT",
     "EASE",
+    "FilterBubbleLoop",
     "FEATURE_GROUPS",
     "InteractionMatrix",
     "ItemKNN",
@@ -112,18 +127,21 @@ __all__ = [
     "MODELS",
     "PAIR_FEATURES",
     "PER_USER_METRICS",
+    "POLICIES",
     "Popularity",
     "PurchaseSequences",
     "Recommender",
     "RELEVANCE_WEIGHTS",
     "RerankExperiment",
     "SASRec",
+    "ShopWorld",
     "Split",
     "TREND_HALF_LIFE_DAYS",
     "Tuning",
     "TUNING_GRIDS",
     "UserKNN",
     "WEIGHTINGS",
+    "bubble_study",
     "build_candidates",
     "build_interactions",
     "build_sequences",
@@ -134,12 +152,14 @@ __all__ = [
     "cosine_item_similarity",
     "cosine_rows",
     "coverage",
+    "describe_bubble",
     "describe_catalogue",
     "describe_choice",
     "describe_cold_start",
     "describe_comparison",
     "describe_example",
     "describe_hit_rate",
+    "describe_no_feedback",
     "describe_pitfalls",
     "describe_population",
     "describe_rerank_gains",
@@ -151,6 +171,7 @@ __all__ = [
     "evaluate_lists",
     "first_hit",
     "fit_house_blend",
+    "fit_shop_world",
     "fit_models",
     "grid_search",
     "house_blend",
@@ -164,8 +185,10 @@ __all__ = [
     "paired_difference",
     "per_user_metrics",
     "pitfall_table",
+    "policy_table",
     "plot_model_comparison",
     "plot_model_intervals",
+    "plot_rounds",
     "plot_tradeoff",
     "random_example",
     "random_split",
