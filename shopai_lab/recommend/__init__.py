@@ -43,8 +43,10 @@ from shopai_lab.recommend.feedback import (
     POLICIES,
     FilterBubbleLoop,
     ShopWorld,
+    bubble_records,
     bubble_study,
     fit_shop_world,
+    group_table,
     policy_table,
 )
 from shopai_lab.recommend.interactions import (
@@ -74,6 +76,7 @@ from shopai_lab.recommend.reading import (
     describe_rerank_setup,
     describe_summary,
     describe_tradeoff,
+    describe_world,
     random_example,
 )
 from shopai_lab.recommend.recipes import (
@@ -141,6 +144,7 @@ __all__ = [
     "TUNING_GRIDS",
     "UserKNN",
     "WEIGHTINGS",
+    "bubble_records",
     "bubble_study",
     "build_candidates",
     "build_interactions",
@@ -166,6 +170,7 @@ __all__ = [
     "describe_rerank_setup",
     "describe_summary",
     "describe_tradeoff",
+    "describe_world",
     "diversity_tradeoff",
     "evaluate",
     "evaluate_lists",
@@ -174,6 +179,7 @@ __all__ = [
     "fit_shop_world",
     "fit_models",
     "grid_search",
+    "group_table",
     "house_blend",
     "intra_list_diversity",
     "item_descriptions",

@@ -88,6 +88,8 @@ class ShopWorld:
         ``(n_customers, n_items)`` binary real purchases: the history before round 0.
     similarity : numpy.ndarray
         ``(n_items, n_items)`` cosine of the descriptions' TF-IDF vectors (independent of purchases).
+    min_products : int
+        Distinct catalogue products every customer had bought (the draw's condition).
     """
 
     customer_ids: np.ndarray
@@ -100,6 +102,7 @@ class ShopWorld:
     basket_sizes: np.ndarray
     history: sp.csr_matrix
     similarity: np.ndarray
+    min_products: int
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -220,6 +223,7 @@ def fit_shop_world(
         basket_sizes=np.clip(np.round(baskets), 1, 30).astype(np.int64),
         history=history,
         similarity=similarity,
+        min_products=int(min_products),
     )
 
 
@@ -554,3 +558,53 @@ def policy_table(
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "policy"
     return table
+
+
+def group_table(world: ShopWorld) -> pd.DataFrame:
+    """The product groups: their names, products, and share of the customers' real purchases and of their tastes.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> lines = random_transactions(4_000, n_customers=120, n_items=60, random_state=0)
+    >>> words = ["red heart", "tin sign", "paper kit", "glass jar"]
+    >>> lines = lines.assign(description=lines["item_id"].map(lambda i: words[int(i) % 4]))
+    >>> world = fit_shop_world(lines, n_customers=40, n_products=30, n_groups=4)
+    >>> list(group_table(world).columns)
+    ['group', 'products', 'purchase_share', 'customers_buying']
+    """
+    require_instance(world, ShopWorld, "world")
+    counts = world.group_counts
+    return pd.DataFrame(
+        {
+            "group": world.group_names,
+            "products": np.bincount(world.groups, minlength=world.n_groups),
+            "purchase_share": counts.sum(axis=0) / counts.sum(),
+            "customers_buying": (counts > 0).mean(axis=0),
+        }
+    )
+
+
+def bubble_records(histories: dict[str, pd.DataFrame], table: pd.DataFrame) -> list[tuple[str, float, float]]:
+    """``(name, value, noise)`` of the figures notebook 12 records: each policy's last-round utility, breadth and
+    coverage and round-0 offline nDCG, and the best policy's paired changes; ``noise`` is each figure's standard
+    error over seeds (:func:`shopai_lab.lab.record`'s tolerance)."""
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError(f"histories must be a non-empty dict of policy -> history, got {type(histories).__name__}")
+    require_columns(table, ["utility", "utility_change", "offline_change"], "table")
+    out = []
+    for name, history in histories.items():
+        last = history[history["round"] == history["round"].max()]
+        first = history[history["round"] == 0]
+        for metric, part in (("utility", last), ("breadth", last), ("coverage", last), ("offline_ndcg", first)):
+            values = part[metric].to_numpy(dtype=float)
+            out.append((f"{metric}/{name}", float(values.mean()), float(values.std(ddof=1) / np.sqrt(len(values)))))
+    best = ranking.idxmax(table["utility"])
+    for column in ("utility_change", "offline_change"):
+        change = table.loc[best, column]
+        if change is not None:
+            out += [(f"{column}/{best}{tail}", getattr(change, part), change.se) for part, tail in _PARTS]
+    return out
+
+
+_PARTS = (("estimate", ""), ("low", "/low"), ("high", "/high"))

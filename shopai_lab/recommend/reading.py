@@ -453,3 +453,46 @@ def describe_no_feedback(no_feedback: pd.DataFrame, with_feedback: pd.DataFrame,
         f"feedback strength "
         f"{feedback_strength:g} it is {percent(loop['mean'])}, a change of {interval(change)} ({verdict(change)})."
     )
+
+
+def describe_world(world, purchases: pd.DataFrame, currency: str) -> str:
+    """The simulated shop in words: its customers, products and groups, and how much of the real shop it carries.
+
+    Parameters
+    ----------
+    world
+        From :func:`shopai_lab.recommend.feedback.fit_shop_world`.
+    purchases
+        The purchase lines it was fitted on (``customer_id``, ``item_id``, ``quantity``, ``unit_price``).
+    currency
+        Currency of the prices.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> from shopai_lab.recommend.feedback import fit_shop_world
+    >>> lines = random_transactions(4_000, n_customers=120, n_items=60, random_state=0)
+    >>> words = ["red heart", "tin sign", "paper kit", "glass jar"]
+    >>> lines = lines.assign(description=lines["item_id"].map(lambda i: words[int(i) % 4]))
+    >>> print(describe_world(fit_shop_world(lines, n_customers=40, n_products=30, n_groups=4), lines, "EUR"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The simulated shop: 40 customers drawn from those who bought at least 5 of the 30 most-bought products,
+    which carry 81.6% of the purchase revenue (EUR 39,390 of EUR 48,248). The products fall into 4 groups by their
+    descriptions; a customer has bought 14.5 of them (median) and buys 10.5 per basket (median of their invoices).
+    """
+    from shopai_lab.recommend.feedback import ShopWorld
+
+    require_instance(world, ShopWorld, "world")
+    require_columns(purchases, ["item_id", "quantity", "unit_price"], "purchases")
+    currency = require_string(currency, "currency")
+    revenue = purchases["quantity"] * purchases["unit_price"]
+    carried = revenue[purchases["item_id"].isin(world.item_ids)].sum()
+    sizes = np.asarray(world.history.sum(axis=1)).ravel()
+    return (
+        f"The simulated shop: {count(world.shape[0], 'customer')} drawn from those who bought at least "
+        f"{world.min_products} of the {world.shape[1]} most-bought products, which carry "
+        f"{percent(carried / revenue.sum())} of the purchase revenue ({money(carried, currency)} of "
+        f"{money(revenue.sum(), currency)}). The products fall into {count(world.n_groups, 'group')} by their "
+        f"descriptions; a customer has bought {np.median(sizes):g} of them (median) and buys "
+        f"{np.median(world.basket_sizes):g} per basket (median of their invoices)."
+    )

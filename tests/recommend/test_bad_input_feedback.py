@@ -44,6 +44,17 @@ ROWS = [
         "breadth",
     ),
     (recommend.plot_rounds, {"histories": {}, "metric": "utility"}, TypeError, "histories"),
+    (recommend.group_table, {"world": LINES}, TypeError, "world"),
+    (recommend.bubble_records, {"histories": {}, "table": HISTORY}, TypeError, "histories"),
+    (recommend.bubble_records, {"histories": {"plain": HISTORY}, "table": HISTORY}, ValueError, "utility_change"),
+    (recommend.describe_world, {"world": None, "purchases": LINES, "currency": "EUR"}, TypeError, "world"),
+    (recommend.describe_world, {"world": WORLD, "purchases": LINES, "currency": ""}, ValueError, "currency"),
+    (
+        recommend.describe_world,
+        {"world": WORLD, "purchases": LINES.drop(columns="unit_price"), "currency": "EUR"},
+        ValueError,
+        "unit_price",
+    ),
     (recommend.plot_rounds, {"histories": {"plain": HISTORY}, "metric": "breadth"}, ValueError, "breadth"),
 ]
 
