@@ -48,6 +48,7 @@ from shopai_lab.recommend.feedback import (
     fit_shop_world,
     group_table,
     policy_table,
+    policy_table_text,
 )
 from shopai_lab.recommend.interactions import (
     WEIGHTINGS,
@@ -192,6 +193,7 @@ __all__ = [
     "per_user_metrics",
     "pitfall_table",
     "policy_table",
+    "policy_table_text",
     "plot_model_comparison",
     "plot_model_intervals",
     "plot_rounds",

@@ -608,3 +608,24 @@ def bubble_records(histories: dict[str, pd.DataFrame], table: pd.DataFrame) -> l
 
 
 _PARTS = (("estimate", ""), ("low", "/low"), ("high", "/high"))
+
+
+def policy_table_text(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """:func:`policy_table` for reading: figures rounded, intervals written out, ``"baseline"`` on the baseline's row.
+
+    Examples
+    --------
+    >>> from shopai_lab.stats import Interval
+    >>> change = Interval(0.02, 0.01, 0.03, level=0.95, n=10, se=0.005)
+    >>> table = pd.DataFrame({"utility": [0.7, 0.72], "utility_change": [None, change]}, index=["plain", "mmr"])
+    >>> policy_table_text(table)["utility_change"].tolist()
+    ['baseline', '+0.020 (95% CI +0.010 to +0.030)']
+    """
+    require_instance(table, pd.DataFrame, "table")
+    require_positive_int(digits, "digits")
+    out = table.copy()
+    for column in [c for c in out.columns if c.endswith("_change")]:
+        out[column] = out[column].map(lambda r: "baseline" if r is None else str(r))
+    numeric = [c for c in out.columns if not c.endswith("_change")]
+    out[numeric] = out[numeric].astype(float).round(digits)
+    return out

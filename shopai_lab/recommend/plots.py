@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from shopai_lab._validation import require_columns, require_positive_int, require_string
 from shopai_lab.plotting import _axes
@@ -48,14 +49,15 @@ def plot_model_comparison(results: pd.DataFrame, k: int, metric: str = "ndcg", a
     return ax
 
 
-#: axis labels of the filter-bubble loop's metrics (notebook 12)
+#: title and axis label of each filter-bubble metric (notebook 12)
 BUBBLE_LABELS = {
-    "utility": "true utility (share of the best lists' taste)",
-    "ndcg": "nDCG against the round's purchases",
-    "breadth": "purchase breadth (groups bought / expected from taste)",
-    "diversity": "intra-list diversity (1 - description cosine)",
-    "coverage": "catalogue coverage (share of products shown)",
-    "exposure_gini": "Gini of exposure over products",
+    "utility": ("True utility", "share of the best lists' taste"),
+    "ndcg": ("nDCG on the round's purchases", "nDCG (logged purchases)"),
+    "breadth": ("Purchase breadth", "groups bought / expected from taste"),
+    "diversity": ("Intra-list diversity", "1 - description cosine"),
+    "coverage": ("Catalogue coverage", "share of products shown"),
+    "exposure_gini": ("Exposure inequality", "Gini of exposure over products"),
+    "offline_ndcg": ("Offline nDCG", "nDCG on the plain lists' purchases"),
 }
 
 
@@ -82,7 +84,7 @@ def plot_rounds(histories: dict, metric: str, n_boot: int = 2000, ax: Axes | Non
     --------
     >>> h = pd.DataFrame({"seed": [0, 0, 1, 1], "round": [0, 1, 0, 1], "utility": [0.5, 0.6, 0.4, 0.5]})
     >>> plot_rounds({"plain": h}, "utility", n_boot=50).get_title()
-    'True utility per round (mean over 2 seeds, 95% interval)'
+    'True utility per round (2 runs, 95% interval)'
     """
     require_string(metric, "metric")
     if not isinstance(histories, dict) or not histories:
@@ -92,12 +94,12 @@ def plot_rounds(histories: dict, metric: str, n_boot: int = 2000, ax: Axes | Non
         summary = rounds_summary(history, metric, n_boot=n_boot)
         ax.plot(summary["round"], summary["mean"], color=f"C{i}", label=name, marker="o", markersize=3)
         ax.fill_between(summary["round"], summary["low"], summary["high"], color=f"C{i}", alpha=0.2)
-    label = BUBBLE_LABELS.get(metric, metric)
+    title, ylabel = BUBBLE_LABELS.get(metric, (metric, metric))
     ax.set(
-        title=f"{label.split(' (')[0].capitalize()} per round (mean over {summary['n_seeds'].max()} seeds, "
-        f"{100 * summary['level'].iloc[0]:g}% interval)",
+        title=f"{title} per round ({summary['n_seeds'].max()} runs, {100 * summary['level'].iloc[0]:g}% interval)",
         xlabel="round (one basket per customer)",
-        ylabel=label,
+        ylabel=ylabel,
     )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(title="policy", fontsize="small")
     return ax

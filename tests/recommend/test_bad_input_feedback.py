@@ -44,6 +44,8 @@ ROWS = [
         "breadth",
     ),
     (recommend.plot_rounds, {"histories": {}, "metric": "utility"}, TypeError, "histories"),
+    (recommend.policy_table_text, {"table": [HISTORY]}, TypeError, "table"),
+    (recommend.policy_table_text, {"table": HISTORY, "digits": 0}, ValueError, "digits"),
     (recommend.group_table, {"world": LINES}, TypeError, "world"),
     (recommend.bubble_records, {"histories": {}, "table": HISTORY}, TypeError, "histories"),
     (recommend.bubble_records, {"histories": {"plain": HISTORY}, "table": HISTORY}, ValueError, "utility_change"),
