@@ -49,6 +49,7 @@ from shopai_lab.recommend.feedback import (
     group_table,
     policy_table,
     policy_table_text,
+    strength_sensitivity,
 )
 from shopai_lab.recommend.interactions import (
     WEIGHTINGS,
@@ -75,6 +76,7 @@ from shopai_lab.recommend.reading import (
     describe_population,
     describe_rerank_gains,
     describe_rerank_setup,
+    describe_sensitivity,
     describe_summary,
     describe_tradeoff,
     describe_world,
@@ -169,6 +171,7 @@ __all__ = [
     "describe_population",
     "describe_rerank_gains",
     "describe_rerank_setup",
+    "describe_sensitivity",
     "describe_summary",
     "describe_tradeoff",
     "describe_world",
@@ -208,6 +211,7 @@ __all__ = [
     "reranker_models",
     "sampled_hit_rate",
     "split_sequences",
+    "strength_sensitivity",
     "temporal_split",
     "trending_interactions",
     "tune_models",

@@ -13,6 +13,7 @@ from shopai_lab import ranking
 from shopai_lab._validation import (
     require_columns,
     require_instance,
+    require_number,
     require_one_of,
     require_positive_int,
     require_seed,
@@ -496,3 +497,44 @@ def describe_world(world, purchases: pd.DataFrame, currency: str) -> str:
         f"descriptions; a customer has bought {np.median(sizes):g} of them (median) and buys "
         f"{np.median(world.basket_sizes):g} per basket (median of their invoices)."
     )
+
+
+def describe_sensitivity(sensitivity: pd.DataFrame, policy: str, baseline: str, change=None, strength=None) -> str:
+    """Whether ``policy``'s gain in true utility over ``baseline`` is made by the loop: its change at each feedback
+    strength, with the main run's (``change`` at ``strength``) among them.
+
+    Parameters
+    ----------
+    sensitivity
+        From :func:`shopai_lab.recommend.feedback.strength_sensitivity`.
+    policy, baseline
+        The two policies compared (``b - a``: policy minus baseline).
+    change, strength
+        Optionally the main run's :class:`~shopai_lab.stats.Interval` and its feedback strength.
+
+    Examples
+    --------
+    >>> from shopai_lab.stats import Interval
+    >>> table = pd.DataFrame({"utility_change": [Interval(-0.007, -0.008, -0.006, level=0.95, n=10, se=0.0005),
+    ...     Interval(0.036, 0.03, 0.044, level=0.95, n=10, se=0.003)]}, index=[0.0, 0.8])
+    >>> print(describe_sensitivity(table, "mmr", "plain"))  # doctest: +NORMALIZE_WHITESPACE
+    mmr - plain in true utility after the last round, by feedback strength: 0: -0.007 (95% CI -0.008 to -0.006)
+    (worse); 0.8: +0.036 (95% CI +0.030 to +0.044) (better). Without feedback mmr is not better than plain, so its
+    gain is made by the loop: better lists on a frozen history would show at strength 0 too.
+    """
+    require_instance(sensitivity, pd.DataFrame, "sensitivity")
+    require_columns(sensitivity, ["utility_change"], "sensitivity")
+    policy, baseline = require_string(policy, "policy"), require_string(baseline, "baseline")
+    changes = dict(sensitivity["utility_change"].items())
+    if change is not None:
+        changes[float(require_number(strength, "strength", low=0, high=1))] = change
+    parts = [f"{s:g}: {interval(r)} ({verdict(r)})" for s, r in sorted(changes.items())]
+    text = f"{policy} - {baseline} in true utility after the last round, by feedback strength: {'; '.join(parts)}."
+    if 0.0 not in changes:
+        return text
+    if verdict(changes[0.0]) != "better":
+        return text + (
+            f" Without feedback {policy} is not better than {baseline}, so its gain is made by the loop: better "
+            "lists on a frozen history would show at strength 0 too."
+        )
+    return text + f" {policy} is better even without feedback, so not all of its gain comes from the loop."

@@ -12,6 +12,7 @@ from tests.recommend.test_feedback import word_lines
 LINES = word_lines(3_000, n_customers=60, n_items=30)
 WORLD = recommend.fit_shop_world(LINES, n_customers=20, n_products=20, n_groups=3)
 HISTORY = pd.DataFrame({"seed": [0, 1], "round": [0, 0], "utility": [0.5, 0.6]})
+SENSE = {"sensitivity": pd.DataFrame({"utility_change": []}), "policy": "mmr", "baseline": "plain"}
 
 ROWS = [
     (recommend.fit_shop_world, {"purchases": LINES.drop(columns="description")}, ValueError, "description"),
@@ -46,6 +47,27 @@ ROWS = [
     (recommend.plot_rounds, {"histories": {}, "metric": "utility"}, TypeError, "histories"),
     (recommend.policy_table_text, {"table": [HISTORY]}, TypeError, "table"),
     (recommend.policy_table_text, {"table": HISTORY, "digits": 0}, ValueError, "digits"),
+    (recommend.strength_sensitivity, {"world": WORLD, "policy": "mmr", "strengths": 0.5}, TypeError, "strengths"),
+    (recommend.strength_sensitivity, {"world": WORLD, "policy": "mmr", "strengths": [1.5]}, ValueError, "strengths"),
+    (recommend.strength_sensitivity, {"world": WORLD, "policy": "best", "strengths": [0.0]}, ValueError, "policy"),
+    (
+        recommend.describe_sensitivity,
+        {"sensitivity": HISTORY, "policy": "mmr", "baseline": "plain"},
+        ValueError,
+        "utility_change",
+    ),
+    (
+        recommend.describe_sensitivity,
+        {"sensitivity": None, "policy": "mmr", "baseline": "plain"},
+        TypeError,
+        "sensitivity",
+    ),
+    (
+        recommend.describe_sensitivity,
+        {"sensitivity": pd.DataFrame({"utility_change": []}), "policy": "mmr", "baseline": "plain", "change": 1},
+        TypeError,
+        "strength",
+    ),
     (recommend.group_table, {"world": LINES}, TypeError, "world"),
     (recommend.bubble_records, {"histories": {}, "table": HISTORY}, TypeError, "histories"),
     (recommend.bubble_records, {"histories": {"plain": HISTORY}, "table": HISTORY}, ValueError, "utility_change"),
