@@ -28,6 +28,7 @@ SMALL = {
     "n_customers": 60,
     "n_products": 50,
     "n_groups": 5,
+    "feedback_strengths": [0.0],
 }
 POLICIES = ("plain", "mmr", "explore", "calibrated")
 
@@ -43,6 +44,8 @@ def test_stored_notebook_12_headline_figures():
     assert best == "mmr" and m["utility_change/mmr/low"] > 0 and m["offline_change/mmr/high"] < 0
     assert m["breadth/plain"] == min(m[f"breadth/{p}"] for p in POLICIES)
     assert m["offline_ndcg/plain"] == max(m[f"offline_ndcg/{p}"] for p in POLICIES)
+    # the gain is the loop's: without feedback MMR is slightly worse than plain; with more feedback it gains more
+    assert m["sensitivity/0/utility_change"] < 0 < m["utility_change/mmr"] < m["sensitivity/0.8/utility_change"]
 
 
 def test_stored_notebook_12_markdown_quotes_no_data():
