@@ -42,7 +42,7 @@ from shopai_lab._validation import (
     require_seed,
 )
 from shopai_lab.recommend.blend import Blend
-from shopai_lab.recommend.evaluation import coverage, ranking_metrics
+from shopai_lab.recommend.evaluation import coverage
 from shopai_lab.recommend.linear import EASE
 from shopai_lab.recommend.popularity import Popularity
 from shopai_lab.recommend.similarity import ItemVectors
@@ -263,8 +263,14 @@ def _list_diversity(lists: np.ndarray, similarity: np.ndarray) -> float:
     return float(np.mean(1.0 - off_diagonal))
 
 
-def _bought_rows(bought: np.ndarray) -> list[np.ndarray]:
-    return [np.unique(row[row >= 0]) for row in bought]
+def _mean_ndcg(lists: np.ndarray, bought: sp.csr_matrix) -> float:
+    """Mean binary nDCG@k of every customer's list against the products bought (each customer bought at least one):
+    :func:`shopai_lab.recommend.ranking_metrics`' nDCG, computed for all customers at once."""
+    k = lists.shape[1]
+    relevant = np.asarray(bought[np.arange(len(lists))[:, None], lists].todense()) > 0
+    discounts = 1.0 / np.log2(np.arange(2, k + 2))
+    ideal = np.cumsum(discounts)[np.minimum(np.diff(bought.indptr), k) - 1]
+    return float(np.mean((relevant * discounts).sum(axis=1) / ideal))
 
 
 def _as_matrix(bought: np.ndarray, n_items: int) -> sp.csr_matrix:
@@ -375,7 +381,7 @@ class FilterBubbleLoop(FeedbackLoop):
         state["model"] = self._fit(state["history"], state["trend"])
         plain = state["model"].recommend(np.arange(world.shape[0]), self.k, exclude_seen=False)[0]
         logged = _draw_purchases(prefs, plain, world.basket_sizes, self.feedback_strength, rng)
-        state["logged"] = _bought_rows(logged)
+        state["logged"] = _as_matrix(logged, world.shape[1])
         return state
 
     def step(self, state: dict, round_index: int, rng: np.random.Generator) -> tuple[dict, dict]:
@@ -383,20 +389,18 @@ class FilterBubbleLoop(FeedbackLoop):
         world, users = self.world, np.arange(self.world.shape[0])
         lists = self._lists(state, users, rng)
         bought = _draw_purchases(state["prefs"], lists, world.basket_sizes, self.feedback_strength, rng)
+        new = _as_matrix(bought, world.shape[1])
         shown = np.take_along_axis(state["prefs"], lists, axis=1).sum(axis=1)
         exposure = np.bincount(lists.ravel(), minlength=world.shape[1])
         metrics = {
             "utility": float(np.mean(shown / state["best"])),
-            "ndcg": float(ranking_metrics(lists, _bought_rows(bought), self.k)["ndcg"].mean()),
+            "ndcg": _mean_ndcg(lists, new),
             "breadth": _breadth(bought, world.groups, state["taste"], world.basket_sizes),
             "diversity": _list_diversity(lists, world.similarity),
             "coverage": coverage(lists, world.shape[1]),
             "exposure_gini": gini(exposure),
-            "offline_ndcg": float(ranking_metrics(lists, state["logged"], self.k)["ndcg"].mean())
-            if round_index == 0
-            else float("nan"),
+            "offline_ndcg": _mean_ndcg(lists, state["logged"]) if round_index == 0 else float("nan"),
         }
-        new = _as_matrix(bought, world.shape[1])
         state = dict(state)
         state["history"] = state["history"].maximum(new).tocsr()
         state["trend"] = (self.trend_decay * state["trend"] + new).tocsr()
@@ -640,12 +644,14 @@ def strength_sensitivity(
     baseline: str = "plain",
     n_boot: int = 2000,
     random_state=0,
+    known: dict | None = None,
     **loop_params,
 ) -> pd.DataFrame:
     """``policy`` against ``baseline`` at other feedback strengths: is its gain made by the loop?
 
     Both policies run on the same seeds at each strength; the changes are paired over seeds (``b - a``, ``a`` the
-    baseline). At strength 0 the lists do not change purchases, so a gain there is not the loop's.
+    baseline). At strength 0 the lists do not change purchases, so a gain there is not the loop's. ``known`` gives
+    histories already run with the same seeds and settings, ``{strength: {policy: history}}``; they are not rerun.
 
     Returns
     -------
@@ -670,7 +676,11 @@ def strength_sensitivity(
     rows = {}
     for strength in strengths:
         strength = require_number(strength, "strengths", low=0, high=1)
-        runs = bubble_study(world, [baseline, policy], n_rounds, seeds, feedback_strength=strength, **loop_params)
+        have = dict((known or {}).get(strength, {}))
+        missing = [p for p in (baseline, policy) if p not in have]
+        if missing:
+            have.update(bubble_study(world, missing, n_rounds, seeds, feedback_strength=strength, **loop_params))
+        runs = {p: have[p] for p in (baseline, policy)}
         table = policy_table(runs, baseline, n_boot=n_boot, random_state=random_state)
         rows[float(strength)] = {
             "utility_change": table.loc[policy, "utility_change"],

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from shopai_lab.data import random_transactions
 from shopai_lab.recommend import (
@@ -11,8 +12,10 @@ from shopai_lab.recommend import (
     fit_shop_world,
     mmr_rerank,
     policy_table,
+    ranking_metrics,
+    strength_sensitivity,
 )
-from shopai_lab.recommend.feedback import _calibrate, _draw_purchases, _explore, _mmr
+from shopai_lab.recommend.feedback import _as_matrix, _calibrate, _draw_purchases, _explore, _mean_ndcg, _mmr
 from shopai_lab.simulation import run_loop
 from shopai_lab.stats import bootstrap_mean
 
@@ -130,3 +133,22 @@ def test_policy_table_pairs_policies_over_seeds(world):
     assert table.loc["plain", "offline_ndcg"] == pytest.approx(
         histories["plain"].loc[histories["plain"]["round"] == 0, "offline_ndcg"].mean()
     )
+
+
+def test_fast_ndcg_is_the_evaluation_modules():
+    rng = np.random.default_rng(0)
+    bought = _as_matrix(np.where(rng.random((50, 12)) < 0.7, rng.integers(0, 40, (50, 12)), -1), 40)
+    dense = bought.toarray()
+    dense[:, 0] = 1.0  # everybody bought something
+    bought = sp.csr_matrix(dense)
+    lists = np.argsort(rng.random((50, 40)), axis=1)[:, :10]
+    truth = [bought.indices[bought.indptr[i] : bought.indptr[i + 1]] for i in range(50)]
+    assert _mean_ndcg(lists, bought) == pytest.approx(ranking_metrics(lists, truth, 10)["ndcg"].mean(), rel=1e-12)
+
+
+def test_sensitivity_reuses_known_runs(world):
+    control = run_loop(FilterBubbleLoop(world, feedback_strength=0.0), n_rounds=2, seeds=range(3))
+    fresh = strength_sensitivity(world, "random", [0.0], n_rounds=2, seeds=range(3), n_boot=100)
+    reused = strength_sensitivity(world, "random", [0.0], 2, range(3), n_boot=100, known={0.0: {"plain": control}})
+    assert str(fresh.loc[0.0, "utility_change"]) == str(reused.loc[0.0, "utility_change"])
+    assert fresh.loc[0.0, "utility_change"].high < 0  # random lists carry less taste, with or without feedback
