@@ -46,9 +46,21 @@ from shopai_lab.anomaly.detectors import CalibratedMax, RankEnsemble, default_de
 from shopai_lab.anomaly.evaluate import reversal_labels
 from shopai_lab.anomaly.features import LINE_COLUMNS, invoice_features, model_matrix
 from shopai_lab.anomaly.inject import KINDS, inject_anomalies
-from shopai_lab.simulation import FeedbackLoop
+from shopai_lab.simulation import FeedbackLoop, compare_loops, run_loop
 
-__all__ = ["ReviewData", "ReviewWorld", "ReviewLoop", "LabelModel", "POLICIES", "REVIEW_KINDS"]
+__all__ = [
+    "LabelModel",
+    "POLICIES",
+    "REVIEW_COLUMNS",
+    "REVIEW_KINDS",
+    "ReviewData",
+    "ReviewLoop",
+    "ReviewWorld",
+    "review_policies",
+    "review_study",
+    "review_table",
+    "seed_means",
+]
 
 #: the review loop's policies
 POLICIES: tuple[str, ...] = ("ensemble", "supervised")
@@ -288,10 +300,10 @@ class ReviewLoop(FeedbackLoop):
         Anomalous labels (and as many normal ones) needed before the supervised model is first trained.
 
     Each round is one review week; its metrics are ``precision`` (share of reviewed invoices that are
-    anomalous), ``recall`` (share of the week's anomalies reviewed), ``recall <kind>`` per kind present
-    that week, ``recall unlabelled kinds`` (anomalies of kinds no label has shown yet), ``found so far``
-    (share of all anomalies so far that were reviewed), ``labelled`` (invoices labelled so far) and
-    ``model`` (1 when the supervised model scored the week).
+    anomalous), ``recall`` (share of the week's anomalies reviewed), ``recall_<kind>`` per kind present
+    that week (``recall_quantity``, ...), ``recall_unlabelled_kinds`` (anomalies of kinds no label has
+    shown yet), ``found_so_far`` (share of all anomalies so far that were reviewed), ``labelled``
+    (invoices labelled so far) and ``model_used`` (1 when the supervised model scored the week).
 
     Examples
     --------
@@ -372,7 +384,7 @@ class ReviewLoop(FeedbackLoop):
         metrics = _week_metrics(world.kind, week, reviewed, seen_kinds, state)
         state.labelled = np.r_[state.labelled, reviewed]
         self._learn(state)
-        metrics.update(labelled=len(state.labelled), model=float(scored_by_model))
+        metrics.update(labelled=len(state.labelled), model_used=float(scored_by_model))
         return state, metrics
 
 
@@ -386,11 +398,142 @@ def _week_metrics(kind: np.ndarray, week: np.ndarray, reviewed: np.ndarray, seen
     }
     for name in REVIEW_KINDS:
         mine = kind[week] == name
-        metrics[f"recall {name}"] = float(hit[mine].mean()) if mine.any() else np.nan
+        metrics[f"recall_{name}"] = float(hit[mine].mean()) if mine.any() else np.nan
         state.found[name] = state.found.get(name, 0) + int((hit & mine).sum())
         state.arrived[name] = state.arrived.get(name, 0) + int(mine.sum())
     new = anomalous & ~np.isin(kind[week], list(seen_kinds))
-    metrics["recall unlabelled kinds"] = float(hit[new].mean()) if new.any() else np.nan
+    metrics["recall_unlabelled_kinds"] = float(hit[new].mean()) if new.any() else np.nan
     arrived = sum(state.arrived.values())
-    metrics["found so far"] = sum(state.found.values()) / arrived if arrived else np.nan
+    metrics["found_so_far"] = sum(state.found.values()) / arrived if arrived else np.nan
     return metrics
+
+
+def review_policies(explore_shares=(0.1, 0.25)) -> dict[str, dict]:
+    """Policy name -> :class:`ReviewLoop` keywords: the ensemble, the supervised model, and each exploring share.
+
+    Examples
+    --------
+    >>> list(review_policies([0.2]))
+    ['ensemble', 'supervised', 'supervised, 20% exploring']
+    """
+    if isinstance(explore_shares, (str, bytes)) or not hasattr(explore_shares, "__iter__"):
+        raise TypeError(f"explore_shares must be a list of shares, got {explore_shares!r}")
+    shares = [require_number(s, "explore_shares", low=0.0, high=1.0, low_inclusive=False) for s in explore_shares]
+    policies = {"ensemble": {"policy": "ensemble"}, "supervised": {"policy": "supervised"}}
+    for share in shares:
+        policies[f"supervised, {100 * share:g}% exploring"] = {"policy": "supervised", "explore_share": share}
+    return policies
+
+
+def review_study(
+    data: ReviewData,
+    budget: int = 20,
+    explore_shares=(0.1, 0.25),
+    n_weeks: int = 40,
+    seeds=range(10),
+    explore: str = "uncertain",
+    progress=None,
+) -> dict[str, pd.DataFrame]:
+    """Run :class:`ReviewLoop` under each policy of :func:`review_policies` with the same seeds; name -> history.
+
+    The worlds are built once per seed (``data`` caches them), so the policies are paired.
+    """
+    if not isinstance(data, ReviewData):
+        raise TypeError(f"data must be a ReviewData, got {type(data).__name__}")
+    n_weeks = require_positive_int(n_weeks, "n_weeks")
+    if n_weeks > data.n_review_weeks:
+        raise ValueError(f"n_weeks must be at most the {data.n_review_weeks} review weeks of the data, got {n_weeks}")
+    seeds = list(seeds)
+    return {
+        name: run_loop(ReviewLoop(data, budget=budget, explore=explore, **kw), n_weeks, seeds, progress)
+        for name, kw in review_policies(explore_shares).items()
+    }
+
+
+def seed_means(history: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """One row per seed (``round`` 0): the metric's mean over the rounds where it is defined.
+
+    For comparing a weekly metric over the whole run with :func:`~shopai_lab.simulation.compare_loops`.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"seed": [0, 0, 1, 1], "round": [0, 1, 0, 1], "recall": [0.5, np.nan, 0.2, 0.4]})
+    >>> seed_means(h, "recall")["recall"].round(2).tolist()
+    [0.5, 0.3]
+    """
+    require_columns(history, ["seed", "round", require_string(metric, "metric")], "history")
+    means = history.groupby("seed", sort=True)[metric].mean()
+    return pd.DataFrame({"seed": means.index, "round": 0, metric: means.to_numpy()})
+
+
+#: the columns of :func:`review_table` and what each says
+REVIEW_COLUMNS: dict[str, str] = {
+    "precision": "share of reviewed invoices that were anomalies (mean over weeks)",
+    "found_so_far": "share of all anomalies of the run that a reviewer saw (last week)",
+    "recall_unlabelled_kinds": "recall of kinds with no label yet (mean over the weeks they occur)",
+}
+
+
+def review_table(
+    histories: dict, baseline: str = "ensemble", top_only: str = "supervised", n_boot: int = 2000, random_state=0
+) -> pd.DataFrame:
+    """Each policy's precision, anomalies found and recall of unlabelled kinds, paired against ``baseline``.
+
+    Parameters
+    ----------
+    histories
+        Policy -> history, from :func:`review_study` (the same seeds).
+    baseline
+        The policy every other is compared with (``b - a``, paired over seeds).
+    top_only
+        The supervised policy that spends the whole budget on the top of the queue: each exploring policy's
+        ``found_vs_top`` compares it with this one.
+    n_boot, random_state
+        The paired bootstrap (:func:`shopai_lab.simulation.compare_loops`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per policy: the means of :data:`REVIEW_COLUMNS` and of each ``recall_<kind>``, the
+        :class:`~shopai_lab.stats.Interval` columns ``<column>_change`` (against the baseline; ``None`` on
+        its row) and ``found_vs_top`` (``found_so_far`` against ``top_only``; ``None`` on both their rows).
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"seed": [0, 1, 2], "round": 0, **{c: [0.1, 0.2, 0.3] for c in REVIEW_COLUMNS},
+    ...                   **{f"recall_{k}": 0.5 for k in REVIEW_KINDS}})
+    >>> t = review_table({"ensemble": h, "supervised": h.assign(found_so_far=h["found_so_far"] + 0.1)})
+    >>> print(t.loc["supervised", "found_so_far_change"])
+    +0.100 (95% CI +0.100 to +0.100)
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError(f"histories must be a non-empty dict of policy -> history, got {type(histories).__name__}")
+    baseline = require_one_of(baseline, "baseline", list(histories))
+    top_only = require_one_of(top_only, "top_only", list(histories))
+    kinds = [f"recall_{k}" for k in REVIEW_KINDS]
+    rows = {}
+    for name, history in histories.items():
+        require_columns(history, ["seed", "round", *REVIEW_COLUMNS, *kinds], f"histories[{name!r}]")
+        last = history["round"] == history["round"].max()
+        row = {"precision": seed_means(history, "precision")["precision"].mean()}
+        row["found_so_far"] = float(history.loc[last, "found_so_far"].mean())
+        for column in ["recall_unlabelled_kinds", *kinds]:
+            row[column] = float(seed_means(history, column)[column].mean())
+        for column in REVIEW_COLUMNS:
+            a, b = histories[baseline], history
+            if column != "found_so_far":
+                a, b = seed_means(a, column), seed_means(b, column)
+            other = name != baseline
+            row[f"{column}_change"] = (
+                compare_loops(a, b, column, n_boot=n_boot, random_state=random_state) if other else None
+            )
+        exploring = name not in (baseline, top_only)
+        row["found_vs_top"] = (
+            compare_loops(histories[top_only], history, "found_so_far", n_boot=n_boot, random_state=random_state)
+            if exploring
+            else None
+        )
+        rows[name] = row
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "policy"
+    return table

@@ -7,8 +7,8 @@ clears a threshold; the rest are handed over to a person, who labels them. Only 
 training data: a message answered automatically (rightly or wrongly) is never trained on. Apart from
 that, a person audits a random ``validation_share`` of every week's messages (answered or handed over):
 those labels are the validation pool, never trained on, and the threshold is re-chosen every week on the
-last few weeks of it for the target accuracy (:func:`~shopai_lab.support.choose_threshold`). An audit of hand-overs alone
-would not do: every hand-over lies below the threshold, so it says nothing about the accuracy above
+last few weeks of it for the target accuracy (:func:`~shopai_lab.support.choose_threshold`). An audit
+of hand-overs alone would not do: every hand-over lies below the threshold, so it says nothing about the accuracy above
 it. The model is retrained on the training pool every ``retrain_weeks`` weeks (``None``: never).
 
 The model is a linear SVM on hashed, sublinear word 1-2-gram counts (no vocabulary to fit, so no
@@ -32,14 +32,24 @@ from shopai_lab._validation import (
     require_columns,
     require_not_empty,
     require_number,
+    require_one_of,
     require_positive_int,
     require_probability,
     require_texts,
 )
-from shopai_lab.simulation import FeedbackLoop
+from shopai_lab.simulation import FeedbackLoop, compare_loops, run_loop
 from shopai_lab.support.automation import choose_threshold
 
-__all__ = ["HandoverData", "HandoverLoop", "hashed_features", "CADENCES"]
+__all__ = [
+    "CADENCES",
+    "HANDOVER_COLUMNS",
+    "HandoverData",
+    "HandoverLoop",
+    "handover_study",
+    "handover_table",
+    "hashed_features",
+    "predict_with_confidence",
+]
 
 #: retraining cadences by name: weeks between retrains (``None``: never)
 CADENCES: dict[str, int | None] = {"weekly": 1, "monthly": 4, "never": None}
@@ -170,16 +180,17 @@ class HandoverLoop(FeedbackLoop):
         count as one week until then): recent enough to see the new intents, large enough to be stable.
 
     Each round is one week; its metrics are ``automation`` (share of the week's messages answered
-    automatically), ``accuracy`` (of those answers), ``new intents automation`` and ``new intents
-    answered`` (share of the arrived new intents' messages answered automatically, and answered
-    rightly), ``new intents wrong`` (share answered wrongly: never labelled, so never learned from),
-    ``threshold`` and, on the last round, ``weeks to answer`` (mean over new intents of the weeks from
-    arrival to the first week answered; an intent never answered counts the weeks it was seen) and
-    ``share answered`` (share of new intents answered at least once).
+    automatically), ``accuracy`` (of those answers), ``new_automation`` and ``new_answered``
+    (share of the arrived new intents' messages answered automatically, and answered rightly),
+    ``new_wrong`` (share answered wrongly: never labelled, so never learned from), ``threshold`` and, on
+    the last round, ``weeks_to_answer`` (mean over new intents of the weeks from arrival to the first
+    week answered; an intent never answered counts the weeks it was seen) and ``share_answered`` (share
+    of new intents answered at least once).
 
     Examples
     --------
-    >>> msgs = pd.DataFrame({"text": [f"w{i % 3} x{i % 7}" for i in range(90)], "intent": [str(i % 3) for i in range(90)]})
+    >>> msgs = pd.DataFrame({"text": [f"w{i % 3} x{i % 7}" for i in range(90)],
+    ...                      "intent": [str(i % 3) for i in range(90)]})
     >>> loop = HandoverLoop(HandoverData(msgs, n_new_intents=1, messages_per_week=10), n_weeks=2)
     >>> loop.retrain_weeks
     1
@@ -278,9 +289,9 @@ def _week_metrics(intents, automated, correct, state, week: int, answered_share:
     return {
         "automation": float(automated.mean()),
         "accuracy": float(correct[automated].mean()) if automated.any() else np.nan,
-        "new intents automation": float(automated[new].mean()) if new.any() else np.nan,
-        "new intents answered": float(answered[new].mean()) if new.any() else np.nan,
-        "new intents wrong": float((automated & ~correct)[new].mean()) if new.any() else np.nan,
+        "new_automation": float(automated[new].mean()) if new.any() else np.nan,
+        "new_answered": float(answered[new].mean()) if new.any() else np.nan,
+        "new_wrong": float((automated & ~correct)[new].mean()) if new.any() else np.nan,
     }
 
 
@@ -288,6 +299,110 @@ def _answer_times(state: _HandoverState, n_weeks: int) -> dict:
     """Mean weeks from a new intent's arrival to its first answered week (never: the weeks it was seen)."""
     waits = [state.answered_week.get(name, n_weeks) - start for name, start in state.new_intents.items()]
     return {
-        "weeks to answer": float(np.mean(waits)),
-        "share answered": len(state.answered_week) / len(state.new_intents),
+        "weeks_to_answer": float(np.mean(waits)),
+        "share_answered": len(state.answered_week) / len(state.new_intents),
     }
+
+
+def handover_study(
+    data: HandoverData,
+    cadences=("weekly", "monthly", "never"),
+    n_weeks: int = 12,
+    seeds=range(10),
+    target_accuracy: float = 0.9,
+    progress=None,
+    **loop_params,
+) -> dict[str, pd.DataFrame]:
+    """Run :class:`HandoverLoop` under each retraining cadence (:data:`CADENCES`) with the same seeds.
+
+    Every cadence of a seed starts from the same world and launch model (paired); name -> history.
+    """
+    if not isinstance(data, HandoverData):
+        raise TypeError(f"data must be a HandoverData, got {type(data).__name__}")
+    if isinstance(cadences, str) or not hasattr(cadences, "__iter__"):
+        raise TypeError(f"cadences must be a list of names from {list(CADENCES)}, got {cadences!r}")
+    cadences = [require_one_of(c, "cadences", list(CADENCES)) for c in cadences]
+    if not cadences or len(set(cadences)) != len(cadences):
+        raise ValueError(f"cadences must be distinct names from {list(CADENCES)}, got {cadences!r}")
+    seeds = list(seeds)
+    return {
+        name: run_loop(
+            HandoverLoop(
+                data, retrain_weeks=CADENCES[name], target_accuracy=target_accuracy, n_weeks=n_weeks, **loop_params
+            ),
+            n_weeks,
+            seeds,
+            progress,
+        )
+        for name in cadences
+    }
+
+
+#: the columns of :func:`handover_table` and what each says
+HANDOVER_COLUMNS: dict[str, str] = {
+    "automation": "share of messages answered automatically (mean over weeks)",
+    "accuracy": "accuracy of the automated answers (mean over weeks)",
+    "new_answered": "share of the new intents' messages answered rightly (mean over weeks)",
+    "new_wrong": "share of the new intents' messages answered wrongly (mean over weeks)",
+    "weeks_to_answer": "weeks from a new intent's arrival to its first answered week (never: the weeks seen)",
+    "share_answered": "share of the new intents answered within the run",
+}
+
+
+def _seed_means(history: pd.DataFrame, metric: str) -> pd.DataFrame:
+    means = history.groupby("seed", sort=True)[metric].mean()
+    return pd.DataFrame({"seed": means.index, "round": 0, metric: means.to_numpy()})
+
+
+def handover_table(histories: dict, baseline: str = "never", n_boot: int = 2000, random_state=0) -> pd.DataFrame:
+    """Each cadence's means of :data:`HANDOVER_COLUMNS`, with intervals against ``baseline`` paired over seeds.
+
+    Weekly metrics are first averaged over the weeks of each seed; the answer times are the last week's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cadence, in the order given: the means, the :class:`~shopai_lab.stats.Interval` columns
+        ``<column>_change`` (``b - a`` against the baseline; ``None`` on the baseline's row) and
+        ``automation_vs_next`` and ``weeks_vs_next`` (against the next row: weekly against monthly, monthly
+        against never; ``None`` on the last row).
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"seed": [0, 1, 2], "round": 0, **{c: [0.5, 0.6, 0.7] for c in HANDOVER_COLUMNS}})
+    >>> t = handover_table({"weekly": h.assign(automation=h["automation"] + 0.1), "never": h})
+    >>> print(t.loc["weekly", "automation_vs_next"])
+    +0.100 (95% CI +0.100 to +0.100)
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError(f"histories must be a non-empty dict of cadence -> history, got {type(histories).__name__}")
+    baseline = require_one_of(baseline, "baseline", list(histories))
+    rows = {}
+    for name, history in histories.items():
+        require_columns(history, ["seed", "round", *HANDOVER_COLUMNS], f"histories[{name!r}]")
+        row = {}
+        for column in HANDOVER_COLUMNS:
+            a, b = _seed_means(histories[baseline], column), _seed_means(history, column)
+            row[column] = float(b[column].mean())
+            other = name != baseline
+            row[f"{column}_change"] = (
+                compare_loops(a, b, column, n_boot=n_boot, random_state=random_state) if other else None
+            )
+        rows[name] = row
+    names = list(histories)
+    for name, following in zip(names, [*names[1:], None], strict=True):
+        for column, key in (("automation", "automation_vs_next"), ("weeks_to_answer", "weeks_vs_next")):
+            rows[name][key] = (
+                None
+                if following is None
+                else compare_loops(
+                    _seed_means(histories[following], column),
+                    _seed_means(histories[name], column),
+                    column,
+                    n_boot=n_boot,
+                    random_state=random_state,
+                )
+            )
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "cadence"
+    return table
