@@ -55,8 +55,8 @@ from shopai_lab.anomaly.evaluate import (
     summarize_study,
 )
 from shopai_lab.anomaly.features import FEATURE_COLUMNS, invoice_features, model_matrix, past_medians, product_lines
-from shopai_lab.anomaly.inject import KINDS, InjectedLines, inject_anomalies
 from shopai_lab.anomaly.feedback import ReviewData, ReviewLoop, review_study, review_table
+from shopai_lab.anomaly.inject import KINDS, InjectedLines, inject_anomalies
 from shopai_lab.anomaly.plots import plot_ap_by_kind, plot_precision_recall, plot_review_weeks
 from shopai_lab.anomaly.review import episodes, explain, export_review_queue, review_queue
 

@@ -52,6 +52,7 @@ from shopai_lab.support.evaluate import (
     intent_report,
     intent_scores,
 )
+from shopai_lab.support.feedback import HandoverData, HandoverLoop, handover_study, handover_table
 from shopai_lab.support.intents import (
     IntentClassifier,
     TemperatureCalibrated,
@@ -60,7 +61,6 @@ from shopai_lab.support.intents import (
     intent_models,
     text_features,
 )
-from shopai_lab.support.feedback import HandoverData, HandoverLoop, handover_study, handover_table
 from shopai_lab.support.messages import split_messages, split_sizes
 from shopai_lab.support.plots import plot_automation_curve, plot_handover_weeks, plot_reliability
 from shopai_lab.support.reading import (
