@@ -129,7 +129,7 @@ class HandoverData:
 
     def fit_model(self, rows: np.ndarray) -> LinearSVC:
         """The intent model trained on the messages at ``rows``."""
-        return LinearSVC(C=0.5, tol=1e-3).fit(self.features[rows], self.intents[rows])
+        return LinearSVC(C=0.5, tol=1e-3, random_state=0).fit(self.features[rows], self.intents[rows])
 
     def launch_model(self, key: tuple, rows: np.ndarray) -> LinearSVC:
         """The launch model of a world (fitted once per world; every cadence starts from it)."""
