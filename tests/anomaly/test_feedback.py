@@ -12,7 +12,6 @@ from shopai_lab.anomaly.feedback import LabelModel, ReviewData, ReviewLoop, revi
 from shopai_lab.simulation import run_loop
 
 
-
 @pytest.fixture(scope="module")
 def shop() -> pd.DataFrame:
     """1,200 invoices of 150 customers over about 25 weeks, 2-6 lines each from 80 products."""
