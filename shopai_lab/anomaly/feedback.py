@@ -60,6 +60,7 @@ __all__ = [
     "review_study",
     "review_table",
     "seed_means",
+    "world_summary",
 ]
 
 #: the review loop's policies
@@ -536,4 +537,32 @@ def review_table(
         rows[name] = row
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "policy"
+    return table
+
+
+def world_summary(data: ReviewData, seed: int, n_weeks: int) -> pd.DataFrame:
+    """What one seed's world brings over the first ``n_weeks`` review weeks: invoices and anomalies by kind.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per kind (``normal`` and :data:`REVIEW_KINDS`): ``invoices``, ``per_week`` and
+        ``first_week`` (the first review week it occurs; -1 when never).
+    """
+    if not isinstance(data, ReviewData):
+        raise TypeError(f"data must be a ReviewData, got {type(data).__name__}")
+    n_weeks = require_positive_int(n_weeks, "n_weeks")
+    world = data.world(seed)
+    inside = (world.week >= 0) & (world.week < n_weeks)
+    rows = {}
+    for kind in ("normal", *REVIEW_KINDS):
+        mine = inside & (world.kind == kind)
+        weeks = world.week[mine]
+        rows[kind] = {
+            "invoices": int(mine.sum()),
+            "per_week": float(mine.sum() / n_weeks),
+            "first_week": int(weeks.min()) if weeks.size else -1,
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "kind"
     return table

@@ -434,3 +434,39 @@ def describe_unlabelled(table: pd.DataFrame, baseline: str = "ensemble", top_onl
         f"in front of the reviewer, the {top_only} queue {percent(recall[top_only])}, {interval(change)}: "
         f"{reading} ({word})."
     )
+
+
+def describe_review_world(summary: pd.DataFrame, budget: int, launch_weeks: int, late_kind: str | None) -> str:
+    """The review loop's world in words: invoices a week, anomalies by kind, the reviewer's share, the late kind.
+
+    ``summary`` is :func:`shopai_lab.anomaly.feedback.world_summary` of one seed.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"invoices": [13000, 40, 40, 35, 60], "per_week": [325.0, 1.0, 1.0, 0.9, 1.5],
+    ...     "first_week": [0, 0, 0, 16, 0]}, index=["normal", "quantity", "price", "burst", "reversal"])
+    >>> print(describe_review_world(s, 20, 8, "burst"))  # doctest: +NORMALIZE_WHITESPACE
+    After 8 launch weeks (the unsupervised detectors learn from them), each review week brings about 329 invoices,
+    4.4 of them anomalies (quantity 1.0, price 1.0, burst 0.9, reversal 1.5 a week): a reviewer with 20 a week
+    sees 6.1% of the invoices. Bursts first appear in review week 17, so no label shows one before that.
+    """
+    require_instance(summary, pd.DataFrame, "summary")
+    require_columns(summary, ["invoices", "per_week", "first_week"], "summary")
+    _require_rows(summary, ["normal"], "summary")
+    budget, launch_weeks = require_positive_int(budget, "budget"), require_positive_int(launch_weeks, "launch_weeks")
+    kinds = summary.drop(index="normal")
+    per_week = float(summary["per_week"].sum())
+    text = (
+        f"After {count(launch_weeks, 'launch week')} (the unsupervised detectors learn from them), each review week "
+        f"brings about {per_week:.0f} invoices, {kinds['per_week'].sum():.1f} of them anomalies ("
+        + ", ".join(f"{k} {v:.1f}" for k, v in kinds["per_week"].items())
+        + f" a week): a reviewer with {budget} a week sees {percent(min(budget / per_week, 1.0))} of the invoices."
+    )
+    if late_kind is not None and late_kind in kinds.index:
+        first = int(kinds.loc[late_kind, "first_week"])
+        text += (
+            f" {late_kind.capitalize()}s first appear in review week {first + 1}, so no label shows one before that."
+            if first >= 0
+            else f" No {late_kind} appears within these weeks."
+        )
+    return text

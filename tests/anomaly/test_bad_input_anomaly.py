@@ -370,6 +370,13 @@ ROWS = [
     (anomaly.reading.review_decision, {"table": REVIEW_TABLE}, ValueError, "found_vs_top"),
     (anomaly.reading.describe_review, {"table": REVIEW_TABLE, "budget": 5, "n_weeks": 2}, ValueError, "found_vs_top"),
     (anomaly.reading.describe_unlabelled, {"table": REVIEW_TABLE}, ValueError, "recall_unlabelled_kinds"),
+    (anomaly.feedback.world_summary, {"data": LINES, "seed": 0, "n_weeks": 2}, TypeError, "data must be a ReviewData"),
+    (
+        anomaly.reading.describe_review_world,
+        {"summary": REVIEW_TABLE, "budget": 5, "launch_weeks": 2, "late_kind": None},
+        ValueError,
+        "invoices",
+    ),
 ]
 
 
