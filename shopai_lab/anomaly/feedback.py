@@ -266,6 +266,11 @@ class ReviewData:
         )
 
 
+def _world_seed(rng: np.random.Generator) -> int:
+    """The seed of a run's world: the first draw of the run's generator (so every policy of a seed shares it)."""
+    return int(rng.integers(0, 2**31 - 1))
+
+
 def _week_percentiles(values: np.ndarray) -> np.ndarray:
     """Mid-rank percentile of each value among the week's values (0..1)."""
     return percentiles(values, values)
@@ -339,7 +344,7 @@ class ReviewLoop(FeedbackLoop):
         )
 
     def reset(self, rng: np.random.Generator) -> _ReviewState:
-        world = self.data.world(int(rng.integers(0, 2**31 - 1)))
+        world = self.data.world(_world_seed(rng))
         return _ReviewState(world=world, labelled=np.zeros(0, dtype=int))
 
     def _choose(self, state: _ReviewState, week: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -541,7 +546,7 @@ def review_table(
 
 
 def world_summary(data: ReviewData, seed: int, n_weeks: int) -> pd.DataFrame:
-    """What one seed's world brings over the first ``n_weeks`` review weeks: invoices and anomalies by kind.
+    """What the world of the run seeded ``seed`` brings over its first ``n_weeks`` review weeks, by kind.
 
     Returns
     -------
@@ -552,7 +557,7 @@ def world_summary(data: ReviewData, seed: int, n_weeks: int) -> pd.DataFrame:
     if not isinstance(data, ReviewData):
         raise TypeError(f"data must be a ReviewData, got {type(data).__name__}")
     n_weeks = require_positive_int(n_weeks, "n_weeks")
-    world = data.world(seed)
+    world = data.world(_world_seed(np.random.default_rng(require_seed(seed, "seed"))))
     inside = (world.week >= 0) & (world.week < n_weeks)
     rows = {}
     for kind in ("normal", *REVIEW_KINDS):
