@@ -160,7 +160,11 @@ class ReviewData:
 
     Examples
     --------
-    >>> from tests._bad_input import tiny_transactions  # doctest: +SKIP
+    >>> from shopai_lab.data import random_transactions
+    >>> lines = random_transactions(6000, n_customers=200, n_items=60, days=140, lines_per_invoice=4, random_state=0)
+    >>> review = ReviewData(lines, lines.iloc[:0], launch_weeks=4, rate=0.05, late_kind_week=4, n_neighbors=10)
+    >>> review.n_review_weeks
+    15
     """
 
     def __init__(
@@ -313,7 +317,12 @@ class ReviewLoop(FeedbackLoop):
 
     Examples
     --------
-    >>> loop = ReviewLoop.__new__(ReviewLoop)  # doctest: +SKIP
+    >>> from shopai_lab.data import random_transactions
+    >>> from shopai_lab.simulation import run_loop
+    >>> lines = random_transactions(6000, n_customers=200, n_items=60, days=140, lines_per_invoice=4, random_state=0)
+    >>> review = ReviewData(lines, lines.iloc[:0], launch_weeks=4, rate=0.05, late_kind_week=4, n_neighbors=10)
+    >>> run_loop(ReviewLoop(review, budget=5), n_rounds=3, seeds=[0])["labelled"].tolist()
+    [5.0, 10.0, 15.0]
     """
 
     def __init__(
@@ -443,6 +452,15 @@ def review_study(
     """Run :class:`ReviewLoop` under each policy of :func:`review_policies` with the same seeds; name -> history.
 
     The worlds are built once per seed (``data`` caches them), so the policies are paired.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> lines = random_transactions(6000, n_customers=200, n_items=60, days=140, lines_per_invoice=4, random_state=0)
+    >>> review = ReviewData(lines, lines.iloc[:0], launch_weeks=4, rate=0.05, late_kind_week=4, n_neighbors=10)
+    >>> histories = review_study(review, budget=5, explore_shares=[0.4], n_weeks=2, seeds=[0, 1])
+    >>> {name: len(history) for name, history in histories.items()}
+    {'ensemble': 4, 'supervised': 4, 'supervised, 40% exploring': 4}
     """
     if not isinstance(data, ReviewData):
         raise TypeError(f"data must be a ReviewData, got {type(data).__name__}")
@@ -553,6 +571,14 @@ def world_summary(data: ReviewData, seed: int, n_weeks: int) -> pd.DataFrame:
     pandas.DataFrame
         One row per kind (``normal`` and :data:`REVIEW_KINDS`): ``invoices``, ``per_week`` and
         ``first_week`` (the first review week it occurs; -1 when never).
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> lines = random_transactions(6000, n_customers=200, n_items=60, days=140, lines_per_invoice=4, random_state=0)
+    >>> review = ReviewData(lines, lines.iloc[:0], launch_weeks=4, rate=0.05, late_kind_week=4, n_neighbors=10)
+    >>> bool(world_summary(review, seed=0, n_weeks=10).loc["burst", "first_week"] >= 4)
+    True
     """
     if not isinstance(data, ReviewData):
         raise TypeError(f"data must be a ReviewData, got {type(data).__name__}")

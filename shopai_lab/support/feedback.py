@@ -139,7 +139,15 @@ class HandoverData:
 
 
 def predict_with_confidence(model: LinearSVC, X) -> tuple[np.ndarray, np.ndarray]:
-    """Each message's predicted intent and its confidence (the best intent's margin)."""
+    """Each message's predicted intent and its confidence (the best intent's margin).
+
+    Examples
+    --------
+    >>> X = hashed_features(["track my order", "cancel my order", "where is my order", "stop my order"])
+    >>> model = LinearSVC(random_state=0).fit(X, ["track", "cancel", "track", "cancel"])
+    >>> predict_with_confidence(model, X)[0].tolist()
+    ['track', 'cancel', 'track', 'cancel']
+    """
     margins = model.decision_function(X)
     if margins.ndim == 1:  # two intents: the sign chooses
         best = (margins > 0).astype(int)
@@ -316,6 +324,14 @@ def handover_study(
     """Run :class:`HandoverLoop` under each retraining cadence (:data:`CADENCES`) with the same seeds.
 
     Every cadence of a seed starts from the same world and launch model (paired); name -> history.
+
+    Examples
+    --------
+    >>> msgs = pd.DataFrame({"text": [f"w{i % 4} x{i % 9}" for i in range(200)],
+    ...                      "intent": [f"i{i % 4}" for i in range(200)]})
+    >>> histories = handover_study(HandoverData(msgs, n_new_intents=1, messages_per_week=20), n_weeks=3, seeds=[0, 1])
+    >>> {name: len(history) for name, history in histories.items()}
+    {'weekly': 6, 'monthly': 6, 'never': 6}
     """
     if not isinstance(data, HandoverData):
         raise TypeError(f"data must be a HandoverData, got {type(data).__name__}")
