@@ -38,10 +38,12 @@ from shopai_lab._validation import (
     require_texts,
 )
 from shopai_lab.simulation import FeedbackLoop, compare_loops, run_loop
-from shopai_lab.support.automation import choose_threshold
+from shopai_lab.support.automation import automation_curve, choose_threshold
 
 __all__ = [
     "CADENCES",
+    "THRESHOLD_RULES",
+    "cautious_threshold",
     "HANDOVER_COLUMNS",
     "HandoverData",
     "HandoverLoop",
@@ -50,6 +52,34 @@ __all__ = [
     "hashed_features",
     "predict_with_confidence",
 ]
+
+#: how the weekly threshold is chosen on the audits (see :class:`HandoverLoop`)
+THRESHOLD_RULES: tuple[str, ...] = ("lower bound", "estimate")
+
+
+def cautious_threshold(score, correct, target_accuracy: float, z: float = 1.959964) -> float:
+    """The lowest threshold whose automated messages' accuracy has a Wilson lower bound >= the target.
+
+    Like :func:`~shopai_lab.support.choose_threshold`, but the accuracy must clear the target with the
+    uncertainty of the messages it was measured on, so a threshold chosen on few messages is not
+    flattered by them. ``inf`` (automate nothing) when no threshold qualifies.
+
+    Examples
+    --------
+    >>> score = np.linspace(1, 0, 200)
+    >>> correct = np.r_[np.ones(150, bool), np.zeros(50, bool)]
+    >>> cautious_threshold(score, correct, 0.95) > choose_threshold(score, correct, 0.95)["threshold"]
+    True
+    """
+    target = require_probability(target_accuracy, "target_accuracy", allow_one=True)
+    curve = automation_curve(score, correct)
+    n = curve["automated"].to_numpy() * len(np.asarray(score))
+    p = curve["accuracy"].to_numpy()
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    ok = np.flatnonzero(centre - half >= target - 1e-12)
+    return float(curve["threshold"].iloc[ok[-1]]) if ok.size else float("inf")
+
 
 #: retraining cadences by name: weeks between retrains (``None``: never)
 CADENCES: dict[str, int | None] = {"weekly": 1, "monthly": 4, "never": None}
@@ -186,6 +216,11 @@ class HandoverLoop(FeedbackLoop):
     audit_weeks
         The threshold is chosen on the audits of the last this many weeks (the launch validation messages
         count as one week until then): recent enough to see the new intents, large enough to be stable.
+    threshold_rule
+        ``"lower bound"``: the lowest threshold whose automated audits' accuracy has a 95% Wilson lower
+        bound at the target (:func:`cautious_threshold`); ``"estimate"``: whose accuracy itself reaches it
+        (:func:`~shopai_lab.support.choose_threshold`, notebook 09's rule), which on a few hundred audits
+        picks a threshold that flatters itself and misses the target on the next week's messages.
 
     Each round is one week; its metrics are ``automation`` (share of the week's messages answered
     automatically), ``accuracy`` (of those answers), ``new_automation`` and ``new_answered``
@@ -213,6 +248,7 @@ class HandoverLoop(FeedbackLoop):
         n_weeks: int = 12,
         answered_share: float = 0.5,
         audit_weeks: int = 4,
+        threshold_rule: str = "lower bound",
     ) -> None:
         if not isinstance(data, HandoverData):
             raise TypeError(f"data must be a HandoverData, got {type(data).__name__}")
@@ -222,6 +258,7 @@ class HandoverLoop(FeedbackLoop):
         self.n_weeks = require_positive_int(n_weeks, "n_weeks", minimum=2)
         self.answered_share = require_number(answered_share, "answered_share", low=0.0, high=1.0, low_inclusive=False)
         self.audit_weeks = require_positive_int(audit_weeks, "audit_weeks")
+        self.threshold_rule = require_one_of(threshold_rule, "threshold_rule", THRESHOLD_RULES)
 
     def __repr__(self) -> str:
         return (
@@ -257,7 +294,9 @@ class HandoverLoop(FeedbackLoop):
     def _threshold(self, model: LinearSVC, validation: np.ndarray) -> float:
         predicted, confidence = predict_with_confidence(model, self.data.features[validation])
         correct = predicted == self.data.intents[validation]
-        return choose_threshold(confidence, correct, self.target_accuracy)["threshold"]
+        if self.threshold_rule == "estimate":
+            return choose_threshold(confidence, correct, self.target_accuracy)["threshold"]
+        return cautious_threshold(confidence, correct, self.target_accuracy)
 
     def reset(self, rng: np.random.Generator) -> _HandoverState:
         world_seed = int(rng.integers(0, 2**31 - 1))

@@ -62,3 +62,11 @@ def test_every_cadence_of_a_seed_sees_the_same_messages(handover_data):
 def test_more_rounds_than_weeks_is_a_clear_error(handover_data):
     with pytest.raises(ValueError, match="n_weeks"):
         run_loop(HandoverLoop(handover_data, n_weeks=3), n_rounds=4, seeds=[0])
+
+
+def test_the_cautious_threshold_asks_the_wilson_lower_bound_to_reach_the_target():
+    # 50 audited answers, all right: the 95% Wilson lower bound is 50 / (50 + 1.96**2) = 0.9287
+    score, correct = np.linspace(1, 0.5, 50), np.ones(50, bool)
+    assert support.feedback.cautious_threshold(score, correct, 0.92) == 0.5
+    assert support.feedback.cautious_threshold(score, correct, 0.93) == np.inf
+    assert support.choose_threshold(score, correct, 0.93)["threshold"] == 0.5  # the estimate alone says yes
