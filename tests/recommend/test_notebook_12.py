@@ -1,5 +1,6 @@
 """Notebook 12: the stored headline figures, and a papermill run on another shop's file (small sizes) whose recorded
-metrics must equal what the library computes on the same input, with no text of the bundled data."""
+metrics must equal what the library computes on the same input, with no text of the bundled data. The loops of
+sections 2 and 3 have their own tests in tests/anomaly and tests/support."""
 
 import nbformat
 import numpy as np
@@ -29,6 +30,9 @@ SMALL = {
     "n_products": 50,
     "n_groups": 5,
     "feedback_strengths": [0.0],
+    "messages_per_week": 100,
+    "handover_weeks": 6,
+    "n_new_intents": 4,
 }
 POLICIES = ("plain", "mmr", "explore", "calibrated")
 
@@ -46,6 +50,11 @@ def test_stored_notebook_12_headline_figures():
     assert m["offline_ndcg/plain"] == max(m[f"offline_ndcg/{p}"] for p in POLICIES)
     # the gain is the loop's: without feedback MMR is slightly worse than plain; with more feedback it gains more
     assert m["sensitivity/0/utility_change"] < 0 < m["utility_change/mmr"] < m["sensitivity/0.8/utility_change"]
+    # sections 2 and 3 end in a decision each, supported by their own paired intervals (measured: a supervised
+    # model on the reviewer's labels finds more anomalies than the ensemble alone; weekly retraining automates most)
+    assert m["review/decision"] == "supervised" and m["review/found_change/supervised"] > 0
+    assert m["handover/decision"] == "weekly"
+    assert m["handover/automation/weekly"] > m["handover/automation/monthly"] > m["handover/automation/never"]
 
 
 def test_stored_notebook_12_markdown_quotes_no_data():
