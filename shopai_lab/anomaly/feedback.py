@@ -71,10 +71,12 @@ _WEEK = pd.Timedelta(days=7)
 
 
 class LabelModel:
-    """The supervised model of the loop: standardised logistic regression on features and percentiles.
+    """The supervised model of the loop: standardised logistic regression on features, percentiles and ensemble.
 
-    It learns from the reviewer's labels (``True`` = anomalous) with balanced class weights, so a few
-    dozen anomalies among hundreds of normal invoices are enough to move it.
+    It learns from the reviewer's labels (``True`` = anomalous). Unweighted classes: trained on perfect
+    labels of half of each of four plantings of the bundled data (seeds 0-3, none a loop's world) and
+    scored on the other half, it reached an average precision of 0.377 unweighted, 0.326 with balanced
+    class weights, against 0.308 for the unsupervised ensemble.
 
     Examples
     --------
@@ -96,9 +98,9 @@ class LabelModel:
         if y.all() or not y.any():
             raise ValueError("y must hold both anomalous (True) and normal (False) labels")
         C = require_number(self.C, "C", low=0.0, high=np.inf, low_inclusive=False)
-        self.pipeline_ = make_pipeline(
-            StandardScaler(), LogisticRegression(C=C, class_weight="balanced", max_iter=500)
-        ).fit(X.to_numpy(float), y)
+        self.pipeline_ = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=1000)).fit(
+            X.to_numpy(float), y
+        )
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
@@ -257,7 +259,7 @@ class ReviewData:
             lines, planted = self._plant(seed)
             X, P, week = self._scored(lines, seed)
             score = self.calibration_.combine(P)
-            features = pd.concat([X, P.add_prefix("pct ")], axis=1)
+            features = pd.concat([X, P.add_prefix("pct "), pd.Series(score, index=X.index, name="ensemble")], axis=1)
             world = ReviewWorld(features=features, kind=self._truth(X, planted), week=week, ensemble=score)
             world.by_week = [np.flatnonzero(week == w) for w in range(max(int(week.max()) + 1, 0))]
             self._worlds[seed] = world
