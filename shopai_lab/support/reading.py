@@ -492,16 +492,20 @@ def describe_handover(table: pd.DataFrame, target_accuracy: float, n_weeks: int,
     >>> print(describe_handover(t, 0.9, 12, 10))  # doctest: +NORMALIZE_WHITESPACE
     Over 12 weeks in which 10 intents unknown at launch appear: never retraining answers 62.0% of the messages
     automatically, never a new intent's (0.0% answered rightly, 30.0% of them answered wrongly and never
-    learned from). Retraining monthly on the hand-overs answers 84.0% (against never: +0.050 (95% CI +0.030 to
-    +0.070), better) and answers a new intent after 4.8 weeks on average (against never: -3.000 (95% CI -4.000
-    to -2.000), better); retraining weekly on the hand-overs answers 85.0% (against monthly: +0.005 (95% CI
-    -0.010 to +0.020), not distinguishable) and answers a new intent after 4.0 weeks on average (against
-    monthly: +0.005 (95% CI -0.010 to +0.020), not distinguishable). **Decision: retraining monthly**. Its
-    automated answers are 87.0% right on average, **below the 90.0% target by 3.0 points**: the threshold is
-    chosen on audits of past weeks, and the new intents make each week harder than the audits behind it (a
-    stricter rule, or a shorter audit window, would trade automation for the target).
+    learned from). Retraining monthly on the hand-overs answers 84.0% of the messages (against never: +0.050
+    (95% CI +0.030 to +0.070), better) and answers 70.0% of the new intents, 4.8 weeks after arrival on
+    average (an intent never answered counts all its weeks; against never: -3.000 (95% CI -4.000 to -2.000)
+    weeks, better); retraining weekly on the hand-overs answers 85.0% of the messages (against monthly: +0.005
+    (95% CI -0.010 to +0.020), not distinguishable) and answers 80.0% of the new intents, 4.0 weeks after
+    arrival on average (an intent never answered counts all its weeks; against monthly: +0.005 (95% CI -0.010
+    to +0.020) weeks, not distinguishable). **Decision: retraining monthly**. Its automated answers are 87.0%
+    right on average, **below the 90.0% target by 3.0 points**: the threshold is chosen on audits of past
+    weeks, and the new intents make each week harder than the audits behind it (a stricter rule, or a shorter
+    audit window, would trade automation for the target).
+
     """
-    require_columns(table, ["automation", "accuracy", "new_answered", "new_wrong", "weeks_to_answer"], "table")
+    columns = ["automation", "accuracy", "new_answered", "new_wrong", "weeks_to_answer", "share_answered"]
+    require_columns(table, columns, "table")
     target = require_probability(target_accuracy, "target_accuracy", allow_one=True)
     n_weeks, n_new = require_positive_int(n_weeks, "n_weeks"), require_positive_int(n_new_intents, "n_new_intents")
     names = list(table.index)
@@ -520,11 +524,16 @@ def describe_handover(table: pd.DataFrame, target_accuracy: float, n_weeks: int,
     for name, following in reversed(list(zip(names[:-1], names[1:], strict=True))):
         row = table.loc[name]
         automation, weeks = row["automation_vs_next"], row["weeks_vs_next"]
+        speed = (
+            "answers none of the new intents within the run ("
+            if row["share_answered"] == 0
+            else f"answers {percent(row['share_answered'])} of the new intents, {row['weeks_to_answer']:.1f} weeks "
+            "after arrival on average (an intent never answered counts all its weeks; "
+        )
         parts.append(
-            f"{_cadence(name)} on the hand-overs answers {percent(row['automation'])} (against {following}: "
-            f"{interval(automation)}, {verdict(automation)}) and answers a new intent after "
-            f"{row['weeks_to_answer']:.1f} weeks on average (against {following}: {interval(weeks)}, "
-            f"{verdict(weeks, higher_is_better=False)})"
+            f"{_cadence(name)} on the hand-overs answers {percent(row['automation'])} of the messages (against "
+            f"{following}: {interval(automation)}, {verdict(automation)}) and {speed}against {following}: "
+            f"{interval(weeks)} weeks, {verdict(weeks, higher_is_better=False)})"
         )
     if parts:
         joined = "; ".join(parts)
