@@ -13,11 +13,13 @@ Modules (one job each):
   comparison with the best single detector, the cost of look-ahead, what the forest adds to the rules.
 - :mod:`~shopai_lab.anomaly.review`: the top-N review queue (one entry per episode) with reasons in
   words, CSV export.
-- :mod:`~shopai_lab.anomaly.plots`: precision-recall curves with the base rate, AP by kind.
+- :mod:`~shopai_lab.anomaly.feedback`: the review loop run forward (notebook 12): a reviewer's weekly budget
+  labels what the queue shows, and a supervised model learns from those labels.
+- :mod:`~shopai_lab.anomaly.plots`: precision-recall curves with the base rate, AP by kind, the review loop by week.
 - :mod:`~shopai_lab.anomaly.reading`: notebook 08's generated sentences.
 """
 
-from shopai_lab.anomaly import reading
+from shopai_lab.anomaly import feedback, reading
 from shopai_lab.anomaly.decide import (
     candidate_ensembles,
     choose_ensemble,
@@ -53,8 +55,9 @@ from shopai_lab.anomaly.evaluate import (
     summarize_study,
 )
 from shopai_lab.anomaly.features import FEATURE_COLUMNS, invoice_features, model_matrix, past_medians, product_lines
+from shopai_lab.anomaly.feedback import ReviewData, ReviewLoop, review_study, review_table
 from shopai_lab.anomaly.inject import KINDS, InjectedLines, inject_anomalies
-from shopai_lab.anomaly.plots import plot_ap_by_kind, plot_precision_recall
+from shopai_lab.anomaly.plots import plot_ap_by_kind, plot_precision_recall, plot_review_weeks
 from shopai_lab.anomaly.review import episodes, explain, export_review_queue, review_queue
 
 __all__ = [
@@ -67,6 +70,8 @@ __all__ = [
     "LOFDetector",
     "PriceRatioRule",
     "RankEnsemble",
+    "ReviewData",
+    "ReviewLoop",
     "RobustZDetector",
     "candidate_ensembles",
     "choose_ensemble",
@@ -78,6 +83,7 @@ __all__ = [
     "episodes",
     "evaluation_seeds",
     "explain",
+    "feedback",
     "export_review_queue",
     "inject_anomalies",
     "injection_study",
@@ -92,6 +98,7 @@ __all__ = [
     "percentiles",
     "plot_ap_by_kind",
     "plot_precision_recall",
+    "plot_review_weeks",
     "precision_at_k",
     "product_lines",
     "rank_combine",
@@ -99,6 +106,8 @@ __all__ = [
     "reversal_labels",
     "reversal_table",
     "review_queue",
+    "review_study",
+    "review_table",
     "score_all",
     "summarize_study",
 ]

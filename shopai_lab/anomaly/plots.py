@@ -1,4 +1,5 @@
-"""Figures of notebook 08 in the house style: precision-recall curves with the base rate, AP by kind."""
+"""Figures of notebooks 08 and 12 in the house style: precision-recall curves with the base rate, AP by kind, the
+review loop by week."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from matplotlib.axes import Axes
 from sklearn.metrics import precision_recall_curve
 
 from shopai_lab._validation import require_columns, require_strings
+from shopai_lab.simulation import rounds_summary
 
 
 def plot_precision_recall(scores: pd.DataFrame, detectors: Sequence[str], ax: Axes | None = None) -> Axes:
@@ -76,3 +78,57 @@ def plot_ap_by_kind(results: pd.DataFrame, order: Sequence[str], ax: Axes | None
     )
     ax.legend(title="kind", loc="lower right")
     return ax
+
+
+#: the weekly metrics :func:`plot_review_weeks` draws, with their axis labels
+REVIEW_LABELS: dict[str, str] = {
+    "found_so_far": "anomalies seen by the reviewer so far (%)",
+    "precision": "anomalies among reviewed invoices (%)",
+    "recall": "the week's anomalies reviewed (%)",
+    "recall_unlabelled_kinds": "anomalies of never-labelled kinds reviewed (%)",
+}
+
+
+def plot_review_weeks(histories: dict, metrics=("found_so_far", "precision"), n_boot: int = 2000, axes=None):
+    """Weekly metrics of the review loop per policy: the mean over seeds and its interval (shaded).
+
+    Parameters
+    ----------
+    histories
+        Policy -> history (:func:`shopai_lab.anomaly.feedback.review_study`).
+    metrics
+        Weekly metrics from :data:`REVIEW_LABELS`, one panel each.
+    n_boot
+        Bootstrap resamples of each week's interval over seeds.
+    axes
+        One Axes per metric; a new figure otherwise.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"seed": [0, 0, 1, 1], "round": [0, 1, 0, 1], "found_so_far": [0.5, 0.6, 0.4, 0.5],
+    ...                   "precision": [0.1, 0.2, 0.1, 0.1]})
+    >>> plot_review_weeks({"ensemble": h}, n_boot=50)[1].get_ylabel()
+    'anomalies among reviewed invoices (%)'
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError(f"histories must be a non-empty dict of policy -> history, got {type(histories).__name__}")
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+    unknown = [m for m in metrics if m not in REVIEW_LABELS]
+    if unknown or not metrics:
+        raise ValueError(f"metrics must be names from {list(REVIEW_LABELS)}, got {metrics!r}")
+    if axes is None:
+        axes = plt.subplots(1, len(metrics), figsize=(6.5 * len(metrics), 4), squeeze=False)[1][0]
+    for ax, metric in zip(axes, metrics, strict=True):
+        for i, (name, history) in enumerate(histories.items()):
+            summary = rounds_summary(history, metric, n_boot=n_boot)
+            ax.plot(summary["round"] + 1, 100 * summary["mean"], color=f"C{i}", marker="o", markersize=3, label=name)
+            ax.fill_between(summary["round"] + 1, 100 * summary["low"], 100 * summary["high"], color=f"C{i}", alpha=0.2)
+        level = 100 * summary["level"].iloc[0]
+        ax.set(
+            title=f"{REVIEW_LABELS[metric].split(' (')[0].capitalize()} by week ({level:g}% interval over "
+            f"{summary['n_seeds'].max()} seeds)",
+            xlabel="review week",
+            ylabel=REVIEW_LABELS[metric],
+        )
+        ax.legend(title="policy", fontsize="small")
+    return axes

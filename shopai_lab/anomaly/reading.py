@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from shopai_lab import ranking
 from shopai_lab._validation import (
     require_columns,
     require_instance,
@@ -17,7 +18,7 @@ from shopai_lab._validation import (
     require_string,
     require_strings,
 )
-from shopai_lab.report import compare, count, money, percent, verdict
+from shopai_lab.report import compare, count, interval, money, percent, verdict
 from shopai_lab.stats import Interval
 
 #: The learned detector "catches what no rule describes" when at least this share of the planted anomalies is in
@@ -315,3 +316,157 @@ def describe_reversal(table: pd.DataFrame, detector: str, days: float) -> str:
         f"Invoices reversed within {days:g} day(s) are {percent(row['reversed share'])} of all; the top 100 of "
         f"{detector} hold {lift:.1f} times that rate (ROC AUC {row[f'AUC {detector}']:.2f}): {reading}"
     )
+
+
+def _review_rows(table: pd.DataFrame, baseline: str, top_only: str) -> None:
+    require_instance(table, pd.DataFrame, "table")
+    require_columns(table, ["found_so_far", "found_so_far_change", "found_vs_top", "precision"], "table")
+    _require_rows(table, [baseline, top_only], "table")
+
+
+def review_decision(table: pd.DataFrame, baseline: str = "ensemble", top_only: str = "supervised") -> str:
+    """The policy the review loop's numbers support: the name of a row of ``table``.
+
+    The policy that found the most anomalies, if the paired interval says it beats ``baseline``; an
+    exploring policy only if it also beats ``top_only`` (else ``top_only``, the simpler split);
+    otherwise ``baseline``.
+
+    Examples
+    --------
+    >>> up = Interval(0.03, 0.02, 0.04, level=0.95, n=10, se=0.005)
+    >>> flat = Interval(0.005, -0.01, 0.02, level=0.95, n=10, se=0.005)
+    >>> t = pd.DataFrame({"found_so_far": [0.48, 0.51, 0.515], "found_so_far_change": [None, up, up],
+    ...     "found_vs_top": [None, None, flat], "precision": [0.1, 0.1, 0.1]},
+    ...     index=["ensemble", "supervised", "supervised, 10% exploring"])
+    >>> review_decision(t)
+    'supervised'
+    """
+    _review_rows(table, baseline, top_only)
+    best = ranking.idxmax(table["found_so_far"])
+    if best == baseline or verdict(table.loc[best, "found_so_far_change"]) != "better":
+        return baseline
+    if best != top_only and verdict(table.loc[best, "found_vs_top"]) != "better":
+        return top_only if verdict(table.loc[top_only, "found_so_far_change"]) == "better" else baseline
+    return best
+
+
+def describe_review(
+    table: pd.DataFrame, budget: int, n_weeks: int, baseline: str = "ensemble", top_only: str = "supervised"
+) -> str:
+    """The review loop's decision in words: how to split the reviewer's budget, with paired intervals.
+
+    Parameters
+    ----------
+    table
+        From :func:`shopai_lab.anomaly.feedback.review_table`.
+    budget, n_weeks
+        Invoices reviewed per week and weeks run (for the words).
+    baseline, top_only
+        The unsupervised policy and the supervised one that spends the whole budget on the top.
+
+    Examples
+    --------
+    >>> up = Interval(0.03, 0.02, 0.04, level=0.95, n=10, se=0.005)
+    >>> flat = Interval(0.005, -0.01, 0.02, level=0.95, n=10, se=0.005)
+    >>> t = pd.DataFrame({"found_so_far": [0.48, 0.51, 0.515], "found_so_far_change": [None, up, up],
+    ...     "found_vs_top": [None, None, flat], "precision": [0.12, 0.14, 0.14]},
+    ...     index=["ensemble", "supervised", "supervised, 10% exploring"])
+    >>> print(describe_review(t, 20, 40))  # doctest: +NORMALIZE_WHITESPACE
+    With 20 invoices a week for 40 weeks, the ensemble alone shows the reviewer 48.0% of the anomalies. Adding a
+    model trained on the reviewer's labels raises that to 51.0%: +0.030 (95% CI +0.020 to +0.040) (better).
+    Spending part of the budget on exploration (best: supervised, 10% exploring, 51.5%) is not distinguishable
+    from spending all of it on the top of the queue: +0.005 (95% CI -0.010 to +0.020). **Decision: supervised**
+    (the whole budget on the top of the combined queue).
+    """
+    _review_rows(table, baseline, top_only)
+    budget, n_weeks = require_positive_int(budget, "budget"), require_positive_int(n_weeks, "n_weeks")
+    found = table["found_so_far"]
+    sup = table.loc[top_only, "found_so_far_change"]
+    text = (
+        f"With {count(budget, 'invoice')} a week for {count(n_weeks, 'week')}, the {baseline} alone shows the "
+        f"reviewer {percent(found[baseline])} of the anomalies. Adding a model trained on the reviewer's labels "
+        f"{'raises' if sup.estimate > 0 else 'changes'} that to {percent(found[top_only])}: {interval(sup)} "
+        f"({verdict(sup)})."
+    )
+    exploring = [name for name in table.index if name not in (baseline, top_only)]
+    if exploring:
+        best = ranking.idxmax(found[exploring])
+        vs_top = table.loc[best, "found_vs_top"]
+        word = {"better": "finds more than", "worse": "finds fewer than"}.get(
+            verdict(vs_top), "is not distinguishable from"
+        )
+        text += (
+            f" Spending part of the budget on exploration (best: {best}, {percent(found[best])}) {word} spending all "
+            f"of it on the top of the queue: {interval(vs_top)}."
+        )
+    decision = review_decision(table, baseline, top_only)
+    how = {
+        baseline: "the ensemble's queue alone; the labels did not find more anomalies here",
+        top_only: "the whole budget on the top of the combined queue",
+    }.get(decision, "that share of the budget on the invoices the model is least sure of, the rest on the top")
+    return text + f" **Decision: {decision}** ({how})."
+
+
+def describe_unlabelled(table: pd.DataFrame, baseline: str = "ensemble", top_only: str = "supervised") -> str:
+    """Does learning from labels blind the queue to kinds never labelled yet? Read from the paired interval.
+
+    Examples
+    --------
+    >>> down = Interval(-0.05, -0.09, -0.01, level=0.95, n=10, se=0.02)
+    >>> t = pd.DataFrame({"recall_unlabelled_kinds": [0.72, 0.67], "recall_unlabelled_kinds_change": [None, down]},
+    ...                  index=["ensemble", "supervised"])
+    >>> print(describe_unlabelled(t))  # doctest: +NORMALIZE_WHITESPACE
+    Anomalies of a kind no label has shown yet: the ensemble alone puts 72.0% of them in front of the reviewer,
+    the supervised queue 67.0%, -0.050 (95% CI -0.090 to -0.010): **learning from labels blinds the queue to new
+    kinds** (worse).
+    """
+    require_instance(table, pd.DataFrame, "table")
+    require_columns(table, ["recall_unlabelled_kinds", "recall_unlabelled_kinds_change"], "table")
+    _require_rows(table, [baseline, top_only], "table")
+    recall, change = table["recall_unlabelled_kinds"], table.loc[top_only, "recall_unlabelled_kinds_change"]
+    word = verdict(change)
+    reading = {
+        "worse": "**learning from labels blinds the queue to new kinds**",
+        "better": "the labels did not blind the queue to new kinds; it even sees more of them",
+    }.get(word, "no sign that learning from labels blinds the queue to new kinds at this many seeds")
+    return (
+        f"Anomalies of a kind no label has shown yet: the {baseline} alone puts {percent(recall[baseline])} of them "
+        f"in front of the reviewer, the {top_only} queue {percent(recall[top_only])}, {interval(change)}: "
+        f"{reading} ({word})."
+    )
+
+
+def describe_review_world(summary: pd.DataFrame, budget: int, launch_weeks: int, late_kind: str | None) -> str:
+    """The review loop's world in words: invoices a week, anomalies by kind, the reviewer's share, the late kind.
+
+    ``summary`` is :func:`shopai_lab.anomaly.feedback.world_summary` of one seed.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"invoices": [13000, 40, 40, 35, 60], "per_week": [325.0, 1.0, 1.0, 0.9, 1.5],
+    ...     "first_week": [0, 0, 0, 16, 0]}, index=["normal", "quantity", "price", "burst", "reversal"])
+    >>> print(describe_review_world(s, 20, 8, "burst"))  # doctest: +NORMALIZE_WHITESPACE
+    After 8 launch weeks (the unsupervised detectors learn from them), each review week brings about 329 invoices,
+    4.4 of them anomalies (quantity 1.0, price 1.0, burst 0.9, reversal 1.5 a week): a reviewer with 20 a week
+    sees 6.1% of the invoices. Bursts first appear in review week 17, so no label shows one before that.
+    """
+    require_instance(summary, pd.DataFrame, "summary")
+    require_columns(summary, ["invoices", "per_week", "first_week"], "summary")
+    _require_rows(summary, ["normal"], "summary")
+    budget, launch_weeks = require_positive_int(budget, "budget"), require_positive_int(launch_weeks, "launch_weeks")
+    kinds = summary.drop(index="normal")
+    per_week = float(summary["per_week"].sum())
+    text = (
+        f"After {count(launch_weeks, 'launch week')} (the unsupervised detectors learn from them), each review week "
+        f"brings about {per_week:.0f} invoices, {kinds['per_week'].sum():.1f} of them anomalies ("
+        + ", ".join(f"{k} {v:.1f}" for k, v in kinds["per_week"].items())
+        + f" a week): a reviewer with {budget} a week sees {percent(min(budget / per_week, 1.0))} of the invoices."
+    )
+    if late_kind is not None and late_kind in kinds.index:
+        first = int(kinds.loc[late_kind, "first_week"])
+        text += (
+            f" {late_kind.capitalize()}s first appear in review week {first + 1}, so no label shows one before that."
+            if first >= 0
+            else f" No {late_kind} appears within these weeks."
+        )
+    return text

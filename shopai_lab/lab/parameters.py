@@ -132,6 +132,20 @@ SHARED: tuple[Parameter, ...] = (
         "incentive_cost", "number", "currency", "cost of offering the incentive once (to a session or a customer)"
     ),
     Parameter("conversion_value", "number", "currency", "margin earned on one purchase that the incentive brings"),
+    Parameter(
+        "n_rounds",
+        "positive count",
+        "rounds",
+        "rounds a feedback loop runs forward (12: one basket per simulated customer per round); each round the "
+        "policy acts, the simulated world responds and the model is refitted",
+    ),
+    Parameter(
+        "feedback_strength",
+        "share",
+        "probability",
+        "chance that a product in a simulated basket comes from the list the customer was shown (12); 0: "
+        "recommendations do not change purchases",
+    ),
 )
 
 

@@ -1,5 +1,6 @@
 """Collaborative filtering (notebooks 02-03): interactions and the house split, recommenders with `fit(X)` /
-`recommend(users, k)`, the house recipes (tuning grids, the Blend), diversity, learned re-ranking, evaluation.
+`recommend(users, k)`, the house recipes (tuning grids, the Blend), diversity, learned re-ranking, evaluation,
+and the filter-bubble loop of notebook 12 (a simulated shop whose purchases feed the recommender).
 
 Recommenders follow scikit-learn's conventions (:class:`Recommender`); the rows and columns of their
 matrices are called *users* and *items*, while frames speak of ``customer_id`` and ``item_id``.
@@ -37,6 +38,19 @@ from shopai_lab.recommend.evaluation import (
 )
 from shopai_lab.recommend.explain import first_hit, item_descriptions, recent_purchases, recommendation_table
 from shopai_lab.recommend.factorization import ALS
+from shopai_lab.recommend.feedback import (
+    BUBBLE_METRICS,
+    POLICIES,
+    FilterBubbleLoop,
+    ShopWorld,
+    bubble_records,
+    bubble_study,
+    fit_shop_world,
+    group_table,
+    policy_table,
+    policy_table_text,
+    strength_sensitivity,
+)
 from shopai_lab.recommend.interactions import (
     WEIGHTINGS,
     InteractionMatrix,
@@ -62,9 +76,10 @@ from shopai_lab.recommend.pipeline import (
     two_stage_experiment,
     union_lists,
 )
-from shopai_lab.recommend.plots import plot_model_comparison
+from shopai_lab.recommend.plots import BUBBLE_LABELS, plot_model_comparison, plot_rounds
 from shopai_lab.recommend.popularity import Popularity
 from shopai_lab.recommend.reading import (
+    describe_bubble,
     describe_candidate_recall,
     describe_catalogue,
     describe_choice,
@@ -72,14 +87,17 @@ from shopai_lab.recommend.reading import (
     describe_comparison,
     describe_example,
     describe_hit_rate,
+    describe_no_feedback,
     describe_pitfalls,
     describe_population,
     describe_recency,
     describe_rerank_gains,
     describe_rerank_setup,
+    describe_sensitivity,
     describe_summary,
     describe_tradeoff,
     describe_two_stage,
+    describe_world,
     random_example,
 )
 from shopai_lab.recommend.recipes import (
@@ -114,6 +132,8 @@ from shopai_lab.recommend.similarity import ItemVectors, cosine_item_similarity,
 
 __all__ = [
     "ALS",
+    "BUBBLE_LABELS",
+    "BUBBLE_METRICS",
     "Blend",
     "CANDIDATE_PARAMS",
     "CANDIDATE_SOURCES",
@@ -122,6 +142,7 @@ __all__ = [
     "ContentKNN",
     "DEFAULT_TREND_WEIGHT",
     "EASE",
+    "FilterBubbleLoop",
     "FEATURE_GROUPS",
     "InteractionMatrix",
     "ItemKNN",
@@ -131,18 +152,22 @@ __all__ = [
     "MODELS",
     "PAIR_FEATURES",
     "PER_USER_METRICS",
+    "POLICIES",
     "Popularity",
     "PurchaseSequences",
     "Recommender",
     "RELEVANCE_WEIGHTS",
     "RerankExperiment",
     "SASRec",
+    "ShopWorld",
     "Split",
     "TREND_HALF_LIFE_DAYS",
     "Tuning",
     "TUNING_GRIDS",
     "UserKNN",
     "WEIGHTINGS",
+    "bubble_records",
+    "bubble_study",
     "build_candidates",
     "build_interactions",
     "build_sequences",
@@ -153,25 +178,31 @@ __all__ = [
     "cosine_item_similarity",
     "cosine_rows",
     "coverage",
+    "describe_bubble",
     "describe_catalogue",
     "describe_choice",
     "describe_cold_start",
     "describe_comparison",
     "describe_example",
     "describe_hit_rate",
+    "describe_no_feedback",
     "describe_pitfalls",
     "describe_population",
     "describe_rerank_gains",
     "describe_rerank_setup",
+    "describe_sensitivity",
     "describe_summary",
     "describe_tradeoff",
+    "describe_world",
     "diversity_tradeoff",
     "evaluate",
     "evaluate_lists",
     "first_hit",
     "fit_house_blend",
+    "fit_shop_world",
     "fit_models",
     "grid_search",
+    "group_table",
     "house_blend",
     "intra_list_diversity",
     "metrics_by_weight",
@@ -184,8 +215,11 @@ __all__ = [
     "paired_difference",
     "per_user_metrics",
     "pitfall_table",
+    "policy_table",
+    "policy_table_text",
     "plot_model_comparison",
     "plot_model_intervals",
+    "plot_rounds",
     "plot_tradeoff",
     "random_example",
     "random_split",
@@ -198,6 +232,7 @@ __all__ = [
     "reranker_models",
     "sampled_hit_rate",
     "split_sequences",
+    "strength_sensitivity",
     "temporal_split",
     "trending_interactions",
     "tune_models",

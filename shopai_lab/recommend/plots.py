@@ -1,12 +1,14 @@
-"""Plots of notebook 02: model comparison on the house protocol."""
+"""Plots of notebooks 02 (model comparison on the house protocol) and 12 (the filter-bubble loop per round)."""
 
 from __future__ import annotations
 
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from shopai_lab._validation import require_columns, require_positive_int, require_string
 from shopai_lab.plotting import _axes
+from shopai_lab.simulation import rounds_summary
 
 
 def plot_model_comparison(results: pd.DataFrame, k: int, metric: str = "ndcg", ax: Axes | None = None) -> Axes:
@@ -44,4 +46,60 @@ def plot_model_comparison(results: pd.DataFrame, k: int, metric: str = "ndcg", a
         xlabel=f"{label}@{k} (binary relevance, full ranking)",
         ylabel="",
     )
+    return ax
+
+
+#: title and axis label of each filter-bubble metric (notebook 12)
+BUBBLE_LABELS = {
+    "utility": ("True utility", "share of the best lists' taste"),
+    "ndcg": ("nDCG on the round's purchases", "nDCG (logged purchases)"),
+    "breadth": ("Purchase breadth", "groups bought / expected from taste"),
+    "diversity": ("Intra-list diversity", "1 - description cosine"),
+    "coverage": ("Catalogue coverage", "share of products shown"),
+    "exposure_gini": ("Exposure inequality", "Gini of exposure over products"),
+    "offline_ndcg": ("Offline nDCG", "nDCG on the plain lists' purchases"),
+}
+
+
+def plot_rounds(histories: dict, metric: str, n_boot: int = 2000, ax: Axes | None = None) -> Axes:
+    """One metric per round for each policy: the mean over seeds and its bootstrap interval (shaded).
+
+    Parameters
+    ----------
+    histories
+        Policy -> history from :func:`shopai_lab.simulation.run_loop` (e.g.
+        :func:`shopai_lab.recommend.feedback.bubble_study`).
+    metric
+        The metric column to plot.
+    n_boot
+        Bootstrap resamples of each round's interval over seeds.
+    ax
+        Axes to draw on; default: a new 8 x 4 inch figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"seed": [0, 0, 1, 1], "round": [0, 1, 0, 1], "utility": [0.5, 0.6, 0.4, 0.5]})
+    >>> plot_rounds({"plain": h}, "utility", n_boot=50).get_title()
+    'True utility per round (2 runs, 95% interval)'
+    """
+    require_string(metric, "metric")
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError(f"histories must be a non-empty dict of policy -> history, got {type(histories).__name__}")
+    ax = _axes(ax, (8, 4))
+    for i, (name, history) in enumerate(histories.items()):
+        summary = rounds_summary(history, metric, n_boot=n_boot)
+        ax.plot(summary["round"], summary["mean"], color=f"C{i}", label=name, marker="o", markersize=3)
+        ax.fill_between(summary["round"], summary["low"], summary["high"], color=f"C{i}", alpha=0.2)
+    title, ylabel = BUBBLE_LABELS.get(metric, (metric, metric))
+    ax.set(
+        title=f"{title} per round ({summary['n_seeds'].max()} runs, {100 * summary['level'].iloc[0]:g}% interval)",
+        xlabel="round (one basket per customer)",
+        ylabel=ylabel,
+    )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(title="policy", fontsize="small")
     return ax

@@ -13,6 +13,7 @@ from shopai_lab import ranking
 from shopai_lab._validation import (
     require_columns,
     require_instance,
+    require_number,
     require_one_of,
     require_positive_int,
     require_seed,
@@ -20,7 +21,8 @@ from shopai_lab._validation import (
 )
 from shopai_lab.recommend.compare import MARGIN_READINGS, paired_difference
 from shopai_lab.recommend.interactions import Split
-from shopai_lab.report import compare, count, interval, money, percent
+from shopai_lab.report import compare, count, interval, money, percent, verdict
+from shopai_lab.simulation import compare_loops, rounds_summary
 
 
 def random_example(split: Split, random_state=0) -> int:
@@ -459,3 +461,188 @@ def describe_two_stage(result, comparison: pd.DataFrame, k: int = 10, per_user: 
         f" The lab's recommended model is {result.chosen}: the re-ranker did not beat it on the validation period, "
         "so its test figure is shown but not acted on."
     )
+
+
+def _bubble_table(table) -> pd.DataFrame:
+    require_instance(table, pd.DataFrame, "table")
+    return require_columns(table, ["utility", "breadth", "offline_ndcg", "utility_change", "offline_change"], "table")
+
+
+def describe_bubble(table: pd.DataFrame, baseline: str, n_rounds: int, k: int) -> str:
+    """Which policy keeps true utility highest after the last round, what an offline evaluation at round 0 would
+    have said of it, and the filter-bubble lesson only where the numbers support it.
+
+    Parameters
+    ----------
+    table
+        From :func:`shopai_lab.recommend.feedback.policy_table` (intervals against ``baseline``).
+    baseline
+        The policy the table compares with (its row has no interval).
+    n_rounds, k
+        Rounds run and list length (for the words).
+
+    Examples
+    --------
+    >>> from shopai_lab.stats import Interval
+    >>> up = Interval(0.02, 0.01, 0.03, level=0.95, n=10, se=0.005)
+    >>> down = Interval(-0.02, -0.03, -0.01, level=0.95, n=10, se=0.005)
+    >>> table = pd.DataFrame({"utility": [0.70, 0.72], "breadth": [0.88, 0.90], "offline_ndcg": [0.48, 0.46],
+    ...     "utility_change": [None, up], "offline_change": [None, down]}, index=["plain", "mmr"])
+    >>> print(describe_bubble(table, "plain", 20, 10))  # doctest: +NORMALIZE_WHITESPACE
+    After 20 rounds mmr keeps true utility highest: 72.0% of the best possible lists' taste against 70.0% for
+    plain, +0.020 (95% CI +0.010 to +0.030) (better). An offline evaluation on the purchases logged under plain's
+    lists at round 0 would have scored it -0.020 (95% CI -0.030 to -0.010) in nDCG@10 (worse). So the offline
+    metric on logged data rewards plain, which narrows the bubble most (purchase breadth 88.0% of the true
+    taste's, against 90.0% under mmr); only the loop shows what that costs.
+    """
+    table = _bubble_table(table)
+    baseline = require_one_of(baseline, "baseline", list(table.index))
+    n_rounds, k = require_positive_int(n_rounds, "n_rounds"), require_positive_int(k, "k")
+    best = ranking.idxmax(table["utility"])
+    if best == baseline:
+        runner_up = ranking.idxmax(table["utility"].drop(index=baseline))
+        change = table.loc[runner_up, "utility_change"]
+        return (
+            f"After {n_rounds} rounds no policy keeps true utility above {baseline}'s "
+            f"({percent(table.loc[baseline, 'utility'])} of the best possible lists' taste); the closest, "
+            f"{runner_up}, is {interval(change)} ({verdict(change)}). The loop gives no reason to leave {baseline}."
+        )
+    change, offline = table.loc[best, "utility_change"], table.loc[best, "offline_change"]
+    text = (
+        f"After {n_rounds} rounds {best} keeps true utility highest: {percent(table.loc[best, 'utility'])} of the "
+        f"best possible lists' taste against {percent(table.loc[baseline, 'utility'])} for {baseline}, "
+        f"{interval(change)} ({verdict(change)}). An offline evaluation on the purchases logged under {baseline}'s "
+        f"lists at round 0 would have scored it {interval(offline)} in nDCG@{k} ({verdict(offline)})."
+    )
+    narrowest = ranking.idxmin(table["breadth"])
+    if verdict(change) == "better" and verdict(offline) == "worse" and narrowest == baseline:
+        text += (
+            f" So the offline metric on logged data rewards {baseline}, which narrows the bubble most (purchase "
+            f"breadth {percent(table.loc[baseline, 'breadth'])} of the true taste's, against "
+            f"{percent(table.loc[best, 'breadth'])} under {best}); only the loop shows what that costs."
+        )
+    elif verdict(change) == "better":
+        text += (
+            f" Here the offline metric did not hide the cost of {baseline}'s lists (or {baseline} is not the "
+            "narrowest policy), so the numbers do not show the filter-bubble lesson."
+        )
+    else:
+        text += (
+            f" The loop does not show {best} ahead with confidence, so there is no lesson to draw against {baseline}."
+        )
+    return text
+
+
+def describe_no_feedback(no_feedback: pd.DataFrame, with_feedback: pd.DataFrame, feedback_strength: float) -> str:
+    """The control: purchase breadth when lists do not change purchases, against the loop with feedback.
+
+    Parameters
+    ----------
+    no_feedback, with_feedback
+        Histories of the same policy and seeds with ``feedback_strength = 0`` and with ``feedback_strength``.
+    feedback_strength
+        The strength of ``with_feedback`` (for the words).
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"seed": [0, 0, 1, 1], "round": [0, 1, 0, 1], "breadth": [1.0, 1.01, 0.99, 1.0]})
+    >>> print(describe_no_feedback(a, a.assign(breadth=[0.9, 0.86, 0.91, 0.85]), 0.5))  # doctest: +NORMALIZE_WHITESPACE
+    Without feedback purchase breadth is 100.5% of the true taste's in the last round (95% CI 100.0% to 101.0%,
+    as the simulator expects: 100%); with feedback strength 0.5 it is 85.5%, a change of -0.150 (95% CI -0.150
+    to -0.150) (worse).
+    """
+    last = rounds_summary(no_feedback, "breadth").iloc[-1]
+    loop = rounds_summary(with_feedback, "breadth").iloc[-1]
+    change = compare_loops(no_feedback, with_feedback, "breadth")
+    agrees = last["low"] <= 1.0 <= last["high"]
+    expected = "as the simulator expects: 100%" if agrees else "away from the 100% the simulator expects"
+    return (
+        f"Without feedback purchase breadth is {percent(last['mean'])} of the true taste's in the last round "
+        f"({100 * last['level']:g}% CI {percent(last['low'])} to {percent(last['high'])}, {expected}); with "
+        f"feedback strength "
+        f"{feedback_strength:g} it is {percent(loop['mean'])}, a change of {interval(change)} ({verdict(change)})."
+    )
+
+
+def describe_world(world, purchases: pd.DataFrame, currency: str) -> str:
+    """The simulated shop in words: its customers, products and groups, and how much of the real shop it carries.
+
+    Parameters
+    ----------
+    world
+        From :func:`shopai_lab.recommend.feedback.fit_shop_world`.
+    purchases
+        The purchase lines it was fitted on (``customer_id``, ``item_id``, ``quantity``, ``unit_price``).
+    currency
+        Currency of the prices.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> from shopai_lab.recommend.feedback import fit_shop_world
+    >>> lines = random_transactions(4_000, n_customers=120, n_items=60, random_state=0)
+    >>> words = ["red heart", "tin sign", "paper kit", "glass jar"]
+    >>> lines = lines.assign(description=lines["item_id"].map(lambda i: words[int(i) % 4]))
+    >>> print(describe_world(fit_shop_world(lines, n_customers=40, n_products=30, n_groups=4), lines, "EUR"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The simulated shop: 40 customers drawn from those who bought at least 5 of the 30 most-bought products,
+    which carry 81.6% of the purchase revenue (EUR 39,390 of EUR 48,248). The products fall into 4 groups by their
+    descriptions; a customer has bought 14.5 of them (median) and buys 10.5 per basket (median of their invoices).
+    """
+    from shopai_lab.recommend.feedback import ShopWorld
+
+    require_instance(world, ShopWorld, "world")
+    require_columns(purchases, ["item_id", "quantity", "unit_price"], "purchases")
+    currency = require_string(currency, "currency")
+    revenue = purchases["quantity"] * purchases["unit_price"]
+    carried = revenue[purchases["item_id"].isin(world.item_ids)].sum()
+    sizes = np.asarray(world.history.sum(axis=1)).ravel()
+    return (
+        f"The simulated shop: {count(world.shape[0], 'customer')} drawn from those who bought at least "
+        f"{world.min_products} of the {world.shape[1]} most-bought products, which carry "
+        f"{percent(carried / revenue.sum())} of the purchase revenue ({money(carried, currency)} of "
+        f"{money(revenue.sum(), currency)}). The products fall into {count(world.n_groups, 'group')} by their "
+        f"descriptions; a customer has bought {np.median(sizes):g} of them (median) and buys "
+        f"{np.median(world.basket_sizes):g} per basket (median of their invoices)."
+    )
+
+
+def describe_sensitivity(sensitivity: pd.DataFrame, policy: str, baseline: str, change=None, strength=None) -> str:
+    """Whether ``policy``'s gain in true utility over ``baseline`` is made by the loop: its change at each feedback
+    strength, with the main run's (``change`` at ``strength``) among them.
+
+    Parameters
+    ----------
+    sensitivity
+        From :func:`shopai_lab.recommend.feedback.strength_sensitivity`.
+    policy, baseline
+        The two policies compared (``b - a``: policy minus baseline).
+    change, strength
+        Optionally the main run's :class:`~shopai_lab.stats.Interval` and its feedback strength.
+
+    Examples
+    --------
+    >>> from shopai_lab.stats import Interval
+    >>> table = pd.DataFrame({"utility_change": [Interval(-0.007, -0.008, -0.006, level=0.95, n=10, se=0.0005),
+    ...     Interval(0.036, 0.03, 0.044, level=0.95, n=10, se=0.003)]}, index=[0.0, 0.8])
+    >>> print(describe_sensitivity(table, "mmr", "plain"))  # doctest: +NORMALIZE_WHITESPACE
+    mmr - plain in true utility after the last round, by feedback strength: 0: -0.007 (95% CI -0.008 to -0.006)
+    (worse); 0.8: +0.036 (95% CI +0.030 to +0.044) (better). Without feedback mmr is not better than plain, so its
+    gain is made by the loop: better lists on a frozen history would show at strength 0 too.
+    """
+    require_instance(sensitivity, pd.DataFrame, "sensitivity")
+    require_columns(sensitivity, ["utility_change"], "sensitivity")
+    policy, baseline = require_string(policy, "policy"), require_string(baseline, "baseline")
+    changes = dict(sensitivity["utility_change"].items())
+    if change is not None:
+        changes[float(require_number(strength, "strength", low=0, high=1))] = change
+    parts = [f"{s:g}: {interval(r)} ({verdict(r)})" for s, r in sorted(changes.items())]
+    text = f"{policy} - {baseline} in true utility after the last round, by feedback strength: {'; '.join(parts)}."
+    if 0.0 not in changes:
+        return text
+    if verdict(changes[0.0]) != "better":
+        return text + (
+            f" Without feedback {policy} is not better than {baseline}, so its gain is made by the loop: better "
+            "lists on a frozen history would show at strength 0 too."
+        )
+    return text + f" {policy} is better even without feedback, so not all of its gain comes from the loop."

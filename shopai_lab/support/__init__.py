@@ -16,7 +16,10 @@ Modules (one job each):
 - :mod:`~shopai_lab.support.selection`: choices made on validation messages only (the house model's
   epochs and vote weight; the hand-over score over several draws of held-out intents), and the test
   report of the chosen score.
-- :mod:`~shopai_lab.support.plots`: reliability diagram (with bin counts) and the automation curve.
+- :mod:`~shopai_lab.support.feedback`: the hand-over loop run forward (notebook 12): new intents arrive,
+  hand-overs are labelled and retrained on weekly, monthly or never.
+- :mod:`~shopai_lab.support.plots`: reliability diagram (with bin counts), the automation curve, the
+  hand-over loop by week.
 - :mod:`~shopai_lab.support.reading`: notebook 09's sentences, generated from its results.
 """
 
@@ -49,6 +52,7 @@ from shopai_lab.support.evaluate import (
     intent_report,
     intent_scores,
 )
+from shopai_lab.support.feedback import HandoverData, HandoverLoop, handover_study, handover_table
 from shopai_lab.support.intents import (
     IntentClassifier,
     TemperatureCalibrated,
@@ -58,7 +62,7 @@ from shopai_lab.support.intents import (
     text_features,
 )
 from shopai_lab.support.messages import split_messages, split_sizes
-from shopai_lab.support.plots import plot_automation_curve, plot_reliability
+from shopai_lab.support.plots import plot_automation_curve, plot_handover_weeks, plot_reliability
 from shopai_lab.support.reading import (
     PUBLISHED_BANKING77,
     describe_automation,
@@ -67,12 +71,14 @@ from shopai_lab.support.reading import (
     describe_calibration,
     describe_decision,
     describe_entities,
+    describe_handover,
     describe_messages,
     describe_oos_choice,
     describe_oos_test,
     describe_published,
     describe_routing,
     describe_tuning,
+    handover_decision,
     published_table,
 )
 from shopai_lab.support.routing import queue_map, routing_outcomes, routing_summary
@@ -89,6 +95,8 @@ from shopai_lab.support.selection import (
 __all__ = [
     "ENTITY_LABELS",
     "EntityExtractor",
+    "HandoverData",
+    "HandoverLoop",
     "IntentClassifier",
     "NEURAL_WEIGHTS",
     "NearestNeighbourScore",
@@ -110,6 +118,7 @@ __all__ = [
     "describe_calibration",
     "describe_decision",
     "describe_entities",
+    "describe_handover",
     "describe_messages",
     "describe_oos_choice",
     "describe_oos_test",
@@ -121,6 +130,9 @@ __all__ = [
     "epoch_grid",
     "fit_models",
     "hand_over",
+    "handover_decision",
+    "handover_study",
+    "handover_table",
     "hold_out_intents",
     "intent_models",
     "intent_report",
@@ -131,6 +143,7 @@ __all__ = [
     "out_of_scope_draws",
     "out_of_scope_report",
     "plot_automation_curve",
+    "plot_handover_weeks",
     "plot_reliability",
     "published_table",
     "relabelled",

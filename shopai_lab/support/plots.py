@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import require_columns, require_instance, require_probability, require_string
+from shopai_lab.simulation import rounds_summary
 
-__all__ = ["plot_automation_curve", "plot_reliability"]
+__all__ = ["plot_automation_curve", "plot_handover_weeks", "plot_reliability"]
 
 
 def _wilson(successes: np.ndarray, n: np.ndarray, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
@@ -107,3 +108,69 @@ def plot_automation_curve(
     )
     ax.legend(loc="lower left")
     return ax
+
+
+#: the weekly metrics :func:`plot_handover_weeks` draws, with their axis labels
+HANDOVER_LABELS: dict[str, str] = {
+    "automation": "messages answered automatically (%)",
+    "accuracy": "accuracy of automated answers (%)",
+    "new_answered": "new intents' messages answered rightly (%)",
+    "new_wrong": "new intents' messages answered wrongly (%)",
+}
+
+
+def plot_handover_weeks(
+    histories: dict,
+    metrics=("automation", "new_answered"),
+    target_accuracy: float | None = None,
+    n_boot: int = 2000,
+    axes: Any = None,
+) -> Any:
+    """Weekly metrics of the hand-over loop per retraining cadence: the mean over seeds and its interval (shaded).
+
+    Parameters
+    ----------
+    histories
+        Cadence -> history (:func:`shopai_lab.support.feedback.handover_study`).
+    metrics
+        Weekly metrics from :data:`HANDOVER_LABELS`, one panel each.
+    target_accuracy
+        Drawn as a dotted line on an ``accuracy`` panel.
+    n_boot
+        Bootstrap resamples of each week's interval over seeds.
+    axes
+        One Axes per metric; a new figure otherwise.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"seed": [0, 0, 1, 1], "round": [0, 1, 0, 1], "automation": [0.5, 0.6, 0.4, 0.5],
+    ...                   "new_answered": [np.nan, 0.1, np.nan, 0.2]})
+    >>> axes = plot_handover_weeks({"weekly": h}, n_boot=50)
+    >>> axes[0].get_ylabel()
+    'messages answered automatically (%)'
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError(f"histories must be a non-empty dict of cadence -> history, got {type(histories).__name__}")
+    metrics = [require_string(m, "metrics") for m in ([metrics] if isinstance(metrics, str) else metrics)]
+    unknown = [m for m in metrics if m not in HANDOVER_LABELS]
+    if unknown or not metrics:
+        raise ValueError(f"metrics must be names from {list(HANDOVER_LABELS)}, got {metrics!r}")
+    if axes is None:
+        axes = plt.subplots(1, len(metrics), figsize=(6.5 * len(metrics), 4), squeeze=False)[1][0]
+    for ax, metric in zip(axes, metrics, strict=True):
+        for i, (name, history) in enumerate(histories.items()):
+            summary = rounds_summary(history, metric, n_boot=n_boot)
+            ax.plot(summary["round"] + 1, 100 * summary["mean"], color=f"C{i}", marker="o", markersize=3, label=name)
+            ax.fill_between(summary["round"] + 1, 100 * summary["low"], 100 * summary["high"], color=f"C{i}", alpha=0.2)
+        if metric == "accuracy" and target_accuracy is not None:
+            target = require_probability(target_accuracy, "target_accuracy", allow_one=True)
+            ax.axhline(100 * target, color="grey", linestyle=":", label="target accuracy")
+        level = 100 * summary["level"].iloc[0]
+        ax.set(
+            title=f"{HANDOVER_LABELS[metric].split(' (')[0].capitalize()} by week ({level:g}% interval over "
+            f"{summary['n_seeds'].max()} seeds)",
+            xlabel="week after launch",
+            ylabel=HANDOVER_LABELS[metric],
+        )
+        ax.legend(title="retraining", fontsize="small")
+    return axes

@@ -23,6 +23,9 @@ MEMBER_SCORES = pd.DataFrame(MEMBERS, index=Z.index)
 SEED_SCORES = {0: MEMBER_SCORES.assign(kind=KINDS.to_numpy())}
 INTERVAL = anomaly.decide.Interval(0.1, 0.05, 0.15, level=0.95, n=12, se=0.02)
 AP_BY_KIND = pd.DataFrame({"price": [0.5, 0.6]}, index=["ens", "price rule"])
+RETURNS = LINES.iloc[:0]
+REVIEW = pd.DataFrame({"seed": [0], "round": [0], "precision": [0.1]})
+REVIEW_TABLE = pd.DataFrame({"found_so_far": [0.5], "precision": [0.1]}, index=["ensemble"])
 
 
 ROWS = [
@@ -344,6 +347,36 @@ ROWS = [
         "same length",
     ),
     (anomaly.reading.describe_reversal, {"table": STUDY, "detector": "z", "days": 1}, ValueError, "reversed share"),
+    # the review loop (notebook 12)
+    (anomaly.ReviewData, {"purchases": LINES.drop(columns="item_id"), "returns": RETURNS}, ValueError, "item_id"),
+    (anomaly.ReviewData, {"purchases": LINES, "returns": RETURNS, "rate": 0.9}, ValueError, "rate"),
+    (anomaly.ReviewData, {"purchases": LINES, "returns": RETURNS, "late_kind": "fraud"}, ValueError, "late_kind"),
+    (anomaly.ReviewData, {"purchases": LINES, "returns": RETURNS, "launch_weeks": 0}, ValueError, "launch_weeks"),
+    (anomaly.ReviewData, {"purchases": LINES, "returns": RETURNS}, ValueError, "launch weeks hold"),
+    (anomaly.ReviewLoop, {"data": LINES}, TypeError, "data must be a ReviewData"),
+    (anomaly.feedback.review_policies, {"explore_shares": "0.1"}, TypeError, "explore_shares"),
+    (anomaly.feedback.review_policies, {"explore_shares": [0.0]}, ValueError, "explore_shares"),
+    (anomaly.review_study, {"data": LINES}, TypeError, "data must be a ReviewData"),
+    (anomaly.review_table, {"histories": {}}, TypeError, "histories"),
+    (anomaly.review_table, {"histories": {"ensemble": REVIEW, "supervised": REVIEW}}, ValueError, "found_so_far"),
+    (anomaly.review_table, {"histories": {"ensemble": REVIEW}}, ValueError, "top_only"),
+    (anomaly.review_table, {"histories": {"x": REVIEW}}, ValueError, "baseline"),
+    (anomaly.feedback.seed_means, {"history": REVIEW, "metric": "recall"}, ValueError, "recall"),
+    (anomaly.feedback.LabelModel().fit, {"X": Z, "y": np.zeros(12, bool)}, ValueError, "both anomalous"),
+    (anomaly.feedback.LabelModel().fit, {"X": Z, "y": LABELS[:5]}, ValueError, "5 labels"),
+    (anomaly.feedback.LabelModel().predict_proba, {"X": Z}, ValueError, "not fitted"),
+    (anomaly.plot_review_weeks, {"histories": {"e": REVIEW}, "metrics": ["nope"]}, ValueError, "metrics"),
+    (anomaly.plot_review_weeks, {"histories": []}, TypeError, "histories"),
+    (anomaly.reading.review_decision, {"table": REVIEW_TABLE}, ValueError, "found_vs_top"),
+    (anomaly.reading.describe_review, {"table": REVIEW_TABLE, "budget": 5, "n_weeks": 2}, ValueError, "found_vs_top"),
+    (anomaly.reading.describe_unlabelled, {"table": REVIEW_TABLE}, ValueError, "recall_unlabelled_kinds"),
+    (anomaly.feedback.world_summary, {"data": LINES, "seed": 0, "n_weeks": 2}, TypeError, "data must be a ReviewData"),
+    (
+        anomaly.reading.describe_review_world,
+        {"summary": REVIEW_TABLE, "budget": 5, "launch_weeks": 2, "late_kind": None},
+        ValueError,
+        "invoices",
+    ),
 ]
 
 

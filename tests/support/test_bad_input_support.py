@@ -22,6 +22,11 @@ OUTCOMES = pd.DataFrame({"automated": [True, False], "right_intent": [True, Fals
 MESSAGES = pd.DataFrame({"text": ["hi", "yo", "hey"], "intent": ["a", "b", "c"]})
 TUNE = {"fit_texts": TEXTS, "fit_intents": INTENTS, "val_texts": TEXTS[:4], "val_intents": INTENTS[:4]}
 DRAWS = {"fit": MESSAGES, "val": MESSAGES, "test": MESSAGES, "model": MODEL}
+LOOP_MESSAGES = pd.DataFrame(
+    {"text": [f"w{i % 4} x{i}" for i in range(40)], "intent": [f"i{i % 4}" for i in range(40)]}
+)
+HANDOVER = support.HandoverData(LOOP_MESSAGES, n_new_intents=1, messages_per_week=5)
+HANDOVER_HISTORY = pd.DataFrame({"seed": [0], "round": [0], "automation": [0.5]})
 OOS_TABLE = pd.DataFrame({"val_auroc": [0.9], "chosen": [True], "vs_chosen": [None], "unit": "draws"}, index=["energy"])
 
 
@@ -344,6 +349,55 @@ ROWS = [
         {"curves": {"test": support.automation_curve(SCORE, CORRECT)}, "target_accuracy": "0.9"},
         TypeError,
         "target_accuracy",
+    ),
+    # the hand-over loop (notebook 12)
+    (support.HandoverData, {"messages": MESSAGES.drop(columns="intent")}, ValueError, "intent"),
+    (support.HandoverData, {"messages": MESSAGES.assign(intent=[None, "b", "c"])}, ValueError, "missing"),
+    (support.HandoverData, {"messages": MESSAGES, "n_new_intents": 3}, ValueError, "n_new_intents"),
+    (
+        support.HandoverData,
+        {"messages": LOOP_MESSAGES, "n_new_intents": 1, "launch_share": 0},
+        ValueError,
+        "launch_share",
+    ),
+    (
+        support.HandoverData,
+        {"messages": LOOP_MESSAGES, "n_new_intents": 1, "messages_per_week": 2.5},
+        TypeError,
+        "messages_per_week",
+    ),
+    (support.HandoverLoop, {"data": LOOP_MESSAGES}, TypeError, "data must be a HandoverData"),
+    (support.HandoverLoop, {"data": HANDOVER, "retrain_weeks": 0}, ValueError, "retrain_weeks"),
+    (support.HandoverLoop, {"data": HANDOVER, "n_weeks": 1}, ValueError, "n_weeks"),
+    (support.HandoverLoop, {"data": HANDOVER, "target_accuracy": 1.5}, ValueError, "target_accuracy"),
+    (support.HandoverLoop, {"data": HANDOVER, "answered_share": 0}, ValueError, "answered_share"),
+    (support.HandoverLoop, {"data": HANDOVER, "threshold_rule": "max"}, ValueError, "threshold_rule"),
+    (
+        support.feedback.cautious_threshold,
+        {"score": SCORE, "correct": CORRECT, "target_accuracy": 2},
+        ValueError,
+        "target",
+    ),
+    (
+        support.feedback.cautious_threshold,
+        {"score": SCORE, "correct": CORRECT[:2], "target_accuracy": 0.9},
+        ValueError,
+        "same length|length",
+    ),
+    (support.handover_study, {"data": HANDOVER, "cadences": ["daily"]}, ValueError, "cadences"),
+    (support.handover_study, {"data": HANDOVER, "cadences": "weekly"}, TypeError, "cadences"),
+    (support.handover_study, {"data": LOOP_MESSAGES}, TypeError, "data must be a HandoverData"),
+    (support.handover_table, {"histories": {}}, TypeError, "histories"),
+    (support.handover_table, {"histories": {"never": HANDOVER_HISTORY}}, ValueError, "accuracy"),
+    (support.feedback.hashed_features, {"texts": [1, 2]}, TypeError, "texts"),
+    (support.plot_handover_weeks, {"histories": {"w": HANDOVER_HISTORY}, "metrics": ["x"]}, ValueError, "metrics"),
+    (support.plot_handover_weeks, {"histories": []}, TypeError, "histories"),
+    (support.handover_decision, {"table": HANDOVER_HISTORY}, ValueError, "automation_vs_next"),
+    (
+        support.describe_handover,
+        {"table": HANDOVER_HISTORY, "target_accuracy": 0.9, "n_weeks": 2, "n_new_intents": 1},
+        ValueError,
+        "accuracy",
     ),
 ]
 
