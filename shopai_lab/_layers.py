@@ -7,8 +7,8 @@ do not allow, naming the file, the line and the edge.
 The layers, from the bottom up:
 
 - **shared** (:data:`SHARED`): the canonical schema, the one set of input checks, statistics, rankings
-  stable to last-bit noise, generated sentences, the plot style and the one contract of a feedback loop. It imports nothing of the package but
-  itself.
+  stable to last-bit noise, generated sentences, the plot style and the one contract of a feedback loop. It
+  imports nothing of the package but itself.
 - **data** (:data:`DATA`): files in, tidy frames out (loaders, column maps, cleaning, synthetic shops). It
   imports only the shared layer: a rule of one data set (the bundled data's non-product stock codes) lives
   here, and a domain that needs it receives cleaned data or the rule as a parameter.
