@@ -147,7 +147,83 @@ class _quiet:
         self._ctx.__exit__(*exc)
 
 
-class GlobalBoosting(Forecaster):
+class GlobalTreeForecaster(Forecaster):
+    """What every global tree forecaster shares: training rows over origins, ``update``, capped predictions.
+
+    A subclass names its features (:meth:`_row_features`: rows for one origin and the products' scale) and its
+    booster (:meth:`_fit_booster`); optionally a weight per training row (:meth:`_row_weights`). The training
+    rows are (product, origin week, horizon) for every origin with ``min_history`` weeks before it; targets
+    are demand divided by the product's scale. ``update`` keeps the trees and recomputes the features from a
+    longer history; forecasts are capped at the product's largest week so far (a log-link model can
+    extrapolate to absurd values for a product that restarts after months without sales). Subclasses set
+    ``horizon``, ``min_history`` and ``calendar``.
+    """
+
+    def _row_features(self, values, prices, t: int, weeks, horizon: int):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _fit_booster(self, X: np.ndarray, y: np.ndarray, weight):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _row_weights(self, history: np.ndarray, scale: np.ndarray):
+        """Weights of one origin's rows per product (``None``: unweighted)."""
+        return None
+
+    def fit(self, demand: pd.DataFrame, prices: pd.DataFrame | None = None):
+        """Train on every origin of ``demand`` with ``min_history`` weeks before it."""
+        self._check_params()
+        demand = require_demand(demand, "demand", self.min_history + 1)
+        values = demand.to_numpy(dtype=float)
+        price_values = self._prices(prices, demand)
+        X, y, W = [], [], []
+        for t in range(self.min_history, len(values)):
+            h_max = min(self.horizon, len(values) - t)
+            feats, scale = self._row_features(values, price_values, t, demand.index, h_max)
+            X.append(feats)
+            y.append((values[t : t + h_max] / scale).ravel())
+            W.append(self._row_weights(values[:t], scale))
+        if len(X) < 2:
+            raise ValueError(
+                f"demand has {len(values)} weeks: the global model needs at least min_history + 2 = "
+                f"{self.min_history + 2} to learn from more than one origin"
+            )
+        weight = None
+        if W[0] is not None:  # one weight per product, repeated over the origin's horizons
+            weight = np.concatenate([np.tile(w, len(part) // len(w)) for w, part in zip(W, y, strict=True)])
+        with threadpool_limits(limits=1, user_api="openmp"):  # same result, and no spin-waiting
+            self.model_ = self._fit_booster(np.vstack(X), np.concatenate(y), weight)
+        self.n_training_rows_ = int(sum(len(part) for part in y))
+        return self.update(demand, prices)
+
+    def update(self, demand: pd.DataFrame, prices: pd.DataFrame | None = None):
+        """Recompute the features from ``demand`` (same or new products) keeping the trees."""
+        check_is_fitted(self, "model_")
+        demand = require_demand(demand, "demand", self.min_history)
+        self._history = demand.to_numpy(dtype=float)
+        self._history_prices = self._prices(prices, demand)
+        self._weeks = demand.index
+        self.items_, self.last_week_, self.n_weeks_ = demand.columns.copy(), demand.index[-1], len(demand)
+        return self
+
+    @staticmethod
+    def _prices(prices, demand):
+        if prices is None:
+            return None
+        require_prices(prices, demand)
+        return prices.reindex(index=demand.index)[demand.columns].to_numpy(dtype=float)
+
+    def _predict(self, horizon):
+        if horizon > self.horizon:
+            raise ValueError(f"horizon {horizon} exceeds the horizon the model was trained for ({self.horizon})")
+        t = len(self._history)
+        feats, scale = self._row_features(self._history, self._history_prices, t, self._weeks, horizon)
+        with threadpool_limits(limits=1, user_api="openmp"):
+            predicted = self.model_.predict(feats)
+        ceiling = self._history.max(axis=0)
+        return np.minimum(predicted.reshape(horizon, -1) * scale[None, :], ceiling[None, :])
+
+
+class GlobalBoosting(GlobalTreeForecaster):
     """Gradient boosting (scikit-learn, Poisson loss) over all products at once.
 
     Parameters
@@ -214,23 +290,10 @@ class GlobalBoosting(Forecaster):
         require_one_of(self.loss, "loss", _LOSSES)
         require_bool(self.calendar, "calendar")
 
-    def fit(self, demand: pd.DataFrame, prices: pd.DataFrame | None = None) -> GlobalBoosting:
-        """Train on every origin of ``demand`` with ``min_history`` weeks before it."""
-        self._check_params()
-        demand = require_demand(demand, "demand", self.min_history + 1)
-        values = demand.to_numpy(dtype=float)
-        price_values = self._prices(prices, demand)
-        X, y = [], []
-        for t in range(self.min_history, len(values)):
-            h_max = min(self.horizon, len(values) - t)
-            feats, scale = _features(values, price_values, t, demand.index, h_max, self.calendar)
-            X.append(feats)
-            y.append((values[t : t + h_max] / scale).ravel())
-        if len(X) < 2:
-            raise ValueError(
-                f"demand has {len(values)} weeks: the global model needs at least min_history + 2 = "
-                f"{self.min_history + 2} to learn from more than one origin"
-            )
+    def _row_features(self, values, prices, t, weeks, horizon):
+        return _features(values, prices, t, weeks, horizon, self.calendar)
+
+    def _fit_booster(self, X, y, weight):
         booster = HistGradientBoostingRegressor(
             loss=self.loss,
             max_iter=self.max_iter,
@@ -241,36 +304,4 @@ class GlobalBoosting(Forecaster):
             early_stopping=False,
             random_state=self.random_state,
         )
-        with threadpool_limits(limits=1, user_api="openmp"):  # same result, and no spin-waiting
-            self.model_ = booster.fit(np.vstack(X), np.concatenate(y))
-        self.n_training_rows_ = int(sum(len(part) for part in y))
-        return self.update(demand, prices)
-
-    def update(self, demand: pd.DataFrame, prices: pd.DataFrame | None = None) -> GlobalBoosting:
-        """Recompute the features from ``demand`` (same or new products) keeping the trees."""
-        check_is_fitted(self, "model_")
-        demand = require_demand(demand, "demand", self.min_history)
-        self._history = demand.to_numpy(dtype=float)
-        self._history_prices = self._prices(prices, demand)
-        self._weeks = demand.index
-        self.items_, self.last_week_, self.n_weeks_ = demand.columns.copy(), demand.index[-1], len(demand)
-        return self
-
-    @staticmethod
-    def _prices(prices, demand):
-        if prices is None:
-            return None
-        require_prices(prices, demand)
-        return prices.reindex(index=demand.index)[demand.columns].to_numpy(dtype=float)
-
-    def _predict(self, horizon):
-        if horizon > self.horizon:
-            raise ValueError(f"horizon {horizon} exceeds the horizon the model was trained for ({self.horizon})")
-        t = len(self._history)
-        feats, scale = _features(self._history, self._history_prices, t, self._weeks, horizon, self.calendar)
-        with threadpool_limits(limits=1, user_api="openmp"):
-            predicted = self.model_.predict(feats)
-        # A mean forecast above the product's largest week so far is an extrapolation of the
-        # log-link model (e.g. a product restarting after months without sales): cap it there.
-        ceiling = self._history.max(axis=0)
-        return np.minimum(predicted.reshape(horizon, -1) * scale[None, :], ceiling[None, :])
+        return booster.fit(X, y)

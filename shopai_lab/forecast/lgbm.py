@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import check_is_fitted
 
 from shopai_lab._validation import (
     require_bool,
@@ -27,9 +26,7 @@ from shopai_lab._validation import (
     require_probability,
 )
 from shopai_lab.forecast.gbm import FEATURES as _BASE_FEATURES
-from shopai_lab.forecast.gbm import _features, _quiet, require_prices
-from shopai_lab.forecast.models import Forecaster
-from shopai_lab.forecast.panel import require_demand
+from shopai_lab.forecast.gbm import GlobalTreeForecaster, _features, _quiet
 
 __all__ = ["GlobalLightGBM", "LGBM_FEATURES"]
 
@@ -104,7 +101,7 @@ def _rmsse_weights(history: np.ndarray, scale: np.ndarray) -> np.ndarray:
     return w / w.mean()
 
 
-class GlobalLightGBM(Forecaster):
+class GlobalLightGBM(GlobalTreeForecaster):
     """LightGBM over all products at once (Tweedie mean or a quantile), direct forecasts h = 1..horizon.
 
     Parameters
@@ -205,52 +202,11 @@ class GlobalLightGBM(Forecaster):
             deterministic=True, force_row_wise=True, verbose=-1, **extra,
         )  # fmt: skip
 
-    def fit(self, demand: pd.DataFrame, prices: pd.DataFrame | None = None) -> GlobalLightGBM:
-        """Train on every origin of ``demand`` with ``min_history`` weeks before it."""
-        self._check_params()
-        demand = require_demand(demand, "demand", self.min_history + 1)
-        values = demand.to_numpy(dtype=float)
-        price_values = self._prices(prices, demand)
-        X, y, W = [], [], []
-        for t in range(self.min_history, len(values)):
-            h_max = min(self.horizon, len(values) - t)
-            feats, scale = lgbm_features(values, price_values, t, demand.index, h_max, self.calendar)
-            X.append(feats)
-            W.append(_rmsse_weights(values[:t], scale))
-            y.append((values[t : t + h_max] / scale).ravel())
-        if len(X) < 2:
-            raise ValueError(
-                f"demand has {len(values)} weeks: the global model needs at least min_history + 2 = "
-                f"{self.min_history + 2} to learn from more than one origin"
-            )
-        weight = None
-        if self.weighting == "rmsse":
-            weight = np.concatenate([np.tile(w, len(part) // len(w)) for w, part in zip(W, y, strict=True)])
-        self.model_ = self._booster().fit(np.vstack(X), np.concatenate(y), sample_weight=weight)
-        self.n_training_rows_ = int(sum(len(part) for part in y))
-        return self.update(demand, prices)
+    def _row_features(self, values, prices, t, weeks, horizon):
+        return lgbm_features(values, prices, t, weeks, horizon, self.calendar)
 
-    def update(self, demand: pd.DataFrame, prices: pd.DataFrame | None = None) -> GlobalLightGBM:
-        """Recompute the features from ``demand`` (same or new products) keeping the trees."""
-        check_is_fitted(self, "model_")
-        demand = require_demand(demand, "demand", self.min_history)
-        self._history = demand.to_numpy(dtype=float)
-        self._history_prices = self._prices(prices, demand)
-        self._weeks = demand.index
-        self.items_, self.last_week_, self.n_weeks_ = demand.columns.copy(), demand.index[-1], len(demand)
-        return self
+    def _row_weights(self, history, scale):
+        return _rmsse_weights(history, scale) if self.weighting == "rmsse" else None
 
-    @staticmethod
-    def _prices(prices, demand):
-        if prices is None:
-            return None
-        require_prices(prices, demand)
-        return prices.reindex(index=demand.index)[demand.columns].to_numpy(dtype=float)
-
-    def _predict(self, horizon):
-        if horizon > self.horizon:
-            raise ValueError(f"horizon {horizon} exceeds the horizon the model was trained for ({self.horizon})")
-        t = len(self._history)
-        feats, scale = lgbm_features(self._history, self._history_prices, t, self._weeks, horizon, self.calendar)
-        predicted = self.model_.predict(feats).reshape(horizon, -1) * scale[None, :]
-        return np.minimum(predicted, self._history.max(axis=0)[None, :])
+    def _fit_booster(self, X, y, weight):
+        return self._booster().fit(X, y, sample_weight=weight)
