@@ -84,12 +84,7 @@ READS_FILES: dict[str, str] = {
 }
 
 #: ``"module.name" -> reason``: private objects another package may still import (to be made public).
-PRIVATE_IMPORTS: dict[str, str] = {
-    "shopai_lab.plotting._axes": (
-        "the house 'given axes or a new figure' helper used by every domain's plots; to be made public with "
-        "plotting's next change"
-    ),
-}
+PRIVATE_IMPORTS: dict[str, str] = {}
 
 
 def layer_of(unit: str) -> str:

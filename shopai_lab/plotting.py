@@ -14,8 +14,10 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
-from shopai_lab._validation import require_positive
+from shopai_lab._validation import require_bool, require_positive, require_string
+from shopai_lab.simulation import rounds_summary
 from shopai_lab.stats import Interval
 
 
@@ -25,7 +27,14 @@ def set_style() -> None:
     plt.rcParams.update({"figure.figsize": (9, 4.5), "figure.dpi": 90, "axes.titleweight": "bold"})
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
+def axes_or_new(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
+    """``ax`` when given, else the Axes of a new figure of ``figsize`` inches (the house default: ``None``).
+
+    Examples
+    --------
+    >>> axes_or_new(None, (4, 3)).get_figure().get_size_inches().tolist()
+    [4.0, 3.0]
+    """
     if ax is not None:
         return ax
     _, ax = plt.subplots(figsize=figsize)
@@ -101,7 +110,7 @@ def plot_differences(
     if len(levels) > 1:
         raise ValueError(f"intervals have different levels {sorted(levels)}: plot one level per chart")
     scale = require_positive(scale, "scale")
-    ax = _axes(ax, figsize=figsize or (8, 0.5 * len(series) + 1.5))
+    ax = axes_or_new(ax, figsize=figsize or (8, 0.5 * len(series) + 1.5))
     y = np.arange(len(series))[::-1]
     values = {c: scale * np.array([getattr(r, c) for r in series], dtype=float) for c in ("estimate", "low", "high")}
     errors = np.vstack([values["estimate"] - values["low"], values["high"] - values["estimate"]])
@@ -114,4 +123,67 @@ def plot_differences(
         ax.set_ylabel(ylabel)
     if zero_label is not None:
         ax.legend(loc="best")
+    return ax
+
+
+def plot_rounds(
+    histories: Mapping[str, pd.DataFrame],
+    metric: str,
+    *,
+    title: str,
+    ylabel: str,
+    xlabel: str = "round",
+    percent: bool = False,
+    first_round: int = 0,
+    legend_title: str = "policy",
+    n_boot: int = 2000,
+    ax: Axes | None = None,
+) -> Axes:
+    """A feedback loop's metric per round for each policy: the mean over runs and its bootstrap interval (shaded).
+
+    The one plot of :func:`shopai_lab.simulation.rounds_summary`; the domains give their labels.
+
+    Parameters
+    ----------
+    histories
+        Policy -> history of :func:`shopai_lab.simulation.run_loop` (columns ``seed``, ``round`` and ``metric``).
+    metric
+        The metric column to plot.
+    title, ylabel, xlabel
+        The title (the interval's level and the number of runs are appended) and the axis labels, with units.
+    percent
+        Plot shares as percentages (x 100).
+    first_round
+        The label of round 0 on the x axis (1 for "week 1, 2, ...").
+    legend_title
+        What the policies are (e.g. "retraining").
+    n_boot
+        Bootstrap resamples of each round's interval over runs.
+    ax
+        Axes to draw on; default: a new 8 x 4 inch figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"seed": [0, 0, 1, 1], "round": [0, 1, 0, 1], "utility": [0.5, 0.6, 0.4, 0.5]})
+    >>> plot_rounds({"plain": h}, "utility", title="True utility per round", ylabel="utility", n_boot=50).get_title()
+    'True utility per round (95% interval over 2 runs)'
+    """
+    if not isinstance(histories, Mapping) or not histories:
+        raise TypeError(f"histories must be a non-empty dict of policy -> history, got {type(histories).__name__}")
+    require_string(metric, "metric")
+    scale = 100.0 if require_bool(percent, "percent") else 1.0
+    ax = axes_or_new(ax, (8, 4))
+    for i, (name, history) in enumerate(histories.items()):
+        summary = rounds_summary(history, metric, n_boot=n_boot)
+        rounds = summary["round"] + int(first_round)
+        ax.plot(rounds, scale * summary["mean"], color=f"C{i}", marker="o", markersize=3, label=name)
+        ax.fill_between(rounds, scale * summary["low"], scale * summary["high"], color=f"C{i}", alpha=0.2)
+    level = 100 * summary["level"].iloc[0]
+    ax.set(title=f"{title} ({level:g}% interval over {summary['n_seeds'].max()} runs)", xlabel=xlabel, ylabel=ylabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(title=legend_title, fontsize="small")
     return ax

@@ -210,7 +210,7 @@ def test_the_checker_catches_each_form_of_a_forbidden_import(package, source, ex
 def test_the_checker_allows_what_the_rules_allow():
     source = (
         "from shopai_lab import _validation, stats\n"
-        "from shopai_lab.plotting import _axes\n"
+        "from shopai_lab.plotting import axes_or_new\n"
         "from shopai_lab.spark.session import require_pyspark\n"
         "from shopai_lab.behavior import RFM_COLUMNS\n"
         "from shopai_lab.data import RULES\n"

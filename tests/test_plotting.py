@@ -1,11 +1,12 @@
-"""The shared comparison chart: points, intervals, order, scale and clear errors."""
+"""The shared charts (the comparison chart, a feedback loop's rounds): what they draw, and clear errors."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
-from shopai_lab.plotting import plot_differences
+from shopai_lab.plotting import plot_differences, plot_rounds
+from shopai_lab.simulation import rounds_summary
 from shopai_lab.stats import Interval
 
 INTERVALS = {
@@ -62,4 +63,39 @@ TABLE = pd.DataFrame({"difference": [0.01], "low": [0.0], "high": [0.02]})
 def test_bad_input(intervals, kwargs, error, message):
     with pytest.raises(error, match=message):
         plot_differences(intervals, "T", "X", **kwargs)
+    plt.close("all")
+
+
+HISTORY = pd.DataFrame({"seed": [0, 0, 1, 1, 2, 2], "round": [0, 1] * 3, "share": [0.2, 0.3, 0.4, 0.5, 0.3, 0.1]})
+
+
+def test_rounds_plot_draws_each_rounds_mean_and_interval_on_the_given_scale():
+    ax = plot_rounds(
+        {"a": HISTORY}, "share", title="Share", ylabel="share (%)", percent=True, first_round=1, n_boot=200
+    )
+    summary = rounds_summary(HISTORY, "share", n_boot=200)
+    line = ax.get_lines()[0]
+    np.testing.assert_array_equal(line.get_xdata(), [1, 2])
+    np.testing.assert_allclose(line.get_ydata(), 100 * summary["mean"].to_numpy())
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.min() == pytest.approx(100 * summary["low"].min()) and band.max() == pytest.approx(
+        100 * summary["high"].max()
+    )
+    assert ax.get_title() == "Share (95% interval over 3 runs)" and ax.get_legend().get_title().get_text() == "policy"
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    "histories, kwargs, error, message",
+    [
+        ({}, {}, TypeError, "histories"),
+        ([HISTORY], {}, TypeError, "histories"),
+        ({"a": HISTORY}, {"metric": 3}, TypeError, "metric"),
+        ({"a": HISTORY}, {"metric": "nothing"}, ValueError, "nothing"),
+        ({"a": HISTORY}, {"percent": "yes"}, TypeError, "percent"),
+    ],
+)
+def test_rounds_plot_bad_input(histories, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        plot_rounds(histories, **{"metric": "share", "title": "T", "ylabel": "Y", **kwargs})
     plt.close("all")

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from sklearn.metrics import precision_recall_curve
 
 from shopai_lab._validation import require_columns, require_strings
-from shopai_lab.simulation import rounds_summary
+from shopai_lab.plotting import plot_rounds
 
 
 def plot_precision_recall(scores: pd.DataFrame, detectors: Sequence[str], ax: Axes | None = None) -> Axes:
@@ -119,16 +119,8 @@ def plot_review_weeks(histories: dict, metrics=("found_so_far", "precision"), n_
     if axes is None:
         axes = plt.subplots(1, len(metrics), figsize=(6.5 * len(metrics), 4), squeeze=False)[1][0]
     for ax, metric in zip(axes, metrics, strict=True):
-        for i, (name, history) in enumerate(histories.items()):
-            summary = rounds_summary(history, metric, n_boot=n_boot)
-            ax.plot(summary["round"] + 1, 100 * summary["mean"], color=f"C{i}", marker="o", markersize=3, label=name)
-            ax.fill_between(summary["round"] + 1, 100 * summary["low"], 100 * summary["high"], color=f"C{i}", alpha=0.2)
-        level = 100 * summary["level"].iloc[0]
-        ax.set(
-            title=f"{REVIEW_LABELS[metric].split(' (')[0].capitalize()} by week ({level:g}% interval over "
-            f"{summary['n_seeds'].max()} seeds)",
-            xlabel="review week",
-            ylabel=REVIEW_LABELS[metric],
-        )
-        ax.legend(title="policy", fontsize="small")
+        label = REVIEW_LABELS[metric]
+        title = f"{label.split(' (')[0].capitalize()} by week"
+        plot_rounds(histories, metric, title=title, ylabel=label, xlabel="review week", percent=True, first_round=1,
+                    n_boot=n_boot, ax=ax)  # fmt: skip
     return axes

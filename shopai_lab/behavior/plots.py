@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 
 from shopai_lab._validation import require_columns
 from shopai_lab.behavior.rfm import RFM_COLUMNS
-from shopai_lab.plotting import _axes
+from shopai_lab.plotting import axes_or_new
 
 
 def plot_rfm_distributions(table: pd.DataFrame, axes: Sequence[Axes] | None = None, *, currency: str) -> np.ndarray:
@@ -37,7 +37,7 @@ def plot_rfm_distributions(table: pd.DataFrame, axes: Sequence[Axes] | None = No
 def plot_segments(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Share of customers beside share of revenue for each named segment."""
     require_columns(summary, ["share", "revenue_share"], "summary")
-    ax = _axes(ax, (9, 5))
+    ax = axes_or_new(ax, (9, 5))
     shares = summary[["share", "revenue_share"]].iloc[::-1] * 100
     shares.columns = ["Customers", "Net revenue"]
     shares.plot.barh(ax=ax, width=0.8)
@@ -50,7 +50,7 @@ def plot_retention_heatmap(
     retention: pd.DataFrame, ax: Axes | None = None, title: str = "Monthly cohort retention"
 ) -> Axes:
     """Heat map of a cohort retention matrix (shares shown as percentages)."""
-    ax = _axes(ax, (11, 6))
+    ax = axes_or_new(ax, (11, 6))
     data = retention * 100
     data.index = data.index.astype(str)
     sns.heatmap(
@@ -72,7 +72,7 @@ def plot_funnel(
 ) -> Axes:
     """Bars of overall conversion per funnel stage, one colour per group of ``by``."""
     require_columns(table, ["stage", "overall_conversion", *([by] if by else [])], "table")
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     data = table.assign(percent=table["overall_conversion"] * 100)
     sns.barplot(data=data, x="stage", y="percent", hue=by, ax=ax)
     ax.set(title=title, xlabel="Funnel stage", ylabel="Sessions reaching the stage (%)")
@@ -93,7 +93,7 @@ def plot_silhouette(scores: pd.Series, chosen: int | None = None, ax: Axes | Non
     >>> float(ax.get_ylim()[0])
     0.0
     """
-    ax = _axes(ax, (7, 4))
+    ax = axes_or_new(ax, (7, 4))
     ax.plot(scores.index, scores.to_numpy(), marker="o")
     if chosen is not None:
         ax.axvline(chosen, color="C3", linestyle="--", label=f"chosen k = {chosen}")

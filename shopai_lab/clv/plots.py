@@ -8,13 +8,13 @@ from matplotlib.axes import Axes
 
 from shopai_lab import plotting
 from shopai_lab._validation import require_columns
-from shopai_lab.plotting import _axes
+from shopai_lab.plotting import axes_or_new
 
 
 def plot_holdout_by_frequency(table: pd.DataFrame, ax: Axes | None = None, unit: str = "weeks") -> Axes:
     """Mean holdout purchases by calibration frequency: actual against each prediction column."""
     require_columns(table, ["actual"], "table")
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     x = np.arange(len(table))
     ax.plot(x, table["actual"], marker="o", color="black", label="actual")
     for i, column in enumerate(c for c in table.columns if c not in ("actual", "customers")):
@@ -32,7 +32,7 @@ def plot_holdout_by_frequency(table: pd.DataFrame, ax: Axes | None = None, unit:
 def plot_tracking(curve: pd.DataFrame, calibration_end, ax: Axes | None = None) -> Axes:
     """Cumulative repeat purchases over time, actual against expected, with the holdout shaded."""
     require_columns(curve, ["actual", "expected"], "curve")
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.plot(curve.index, curve["actual"], color="black", label="actual")
     ax.plot(curve.index, curve["expected"], color="C0", linestyle="--", label="BG/NBD expected")
     ax.axvspan(pd.Timestamp(calibration_end), curve.index.max(), color="0.9", label="holdout")
@@ -49,7 +49,7 @@ def plot_concentration(
     values: pd.Series, ax: Axes | None = None, title: str = "Concentration of customer value"
 ) -> Axes:
     """Lorenz-style curve: share of total value held by the top x% of customers."""
-    ax = _axes(ax, (6, 5))
+    ax = axes_or_new(ax, (6, 5))
     ordered = np.sort(np.asarray(values, dtype=float))[::-1]
     share = np.concatenate([[0.0], np.cumsum(ordered) / ordered.sum()]) * 100
     customers = np.linspace(0, 100, len(share))

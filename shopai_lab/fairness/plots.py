@@ -9,14 +9,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from shopai_lab._validation import require_columns
-from shopai_lab.plotting import _axes
+from shopai_lab.plotting import axes_or_new
 
 __all__ = ["plot_group_means", "plot_price_frontier", "plot_quota_frontier"]
 
 
 def plot_group_means(tables: Mapping[str, pd.DataFrame], title: str, xlabel: str, ax: Axes | None = None) -> Axes:
     """Each group's mean with its interval, grouped by grouping (one block of rows per table)."""
-    ax = _axes(ax, figsize=(7, 0.45 * sum(len(t) for t in tables.values()) + 1.2))
+    ax = axes_or_new(ax, figsize=(7, 0.45 * sum(len(t) for t in tables.values()) + 1.2))
     labels, y = [], 0
     for name, table in tables.items():
         require_columns(table, ("mean", "low", "high"), f"tables[{name!r}]")
@@ -41,7 +41,7 @@ def plot_quota_frontier(frontier: pd.DataFrame, gains: pd.Series, ax: Axes | Non
     """The accuracy-vs-exposure frontier: the tail's exposure per unit of merit (x) against the change in mean
     nDCG from the plain lists (y, with its paired interval), one point per quota."""
     require_columns(frontier, ("disparity",), "frontier")
-    ax = _axes(ax, figsize=(6.5, 4))
+    ax = axes_or_new(ax, figsize=(6.5, 4))
     for quota, row in frontier.iterrows():
         gain = gains[quota]
         ax.errorbar(
@@ -63,7 +63,7 @@ def plot_quota_frontier(frontier: pd.DataFrame, gains: pd.Series, ax: Axes | Non
 def plot_price_frontier(frontier: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Revenue kept (share of the uncapped optimum) against the realised ratio of the highest to lowest price."""
     require_columns(frontier, ("ratio", "revenue_share", "max_ratio"), "frontier")
-    ax = _axes(ax, figsize=(6.5, 4))
+    ax = axes_or_new(ax, figsize=(6.5, 4))
     ax.plot(frontier["ratio"], 100 * frontier["revenue_share"], "o-", color="C0")
     for _, row in frontier.iterrows():
         ax.annotate(

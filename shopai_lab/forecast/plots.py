@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 
 from shopai_lab._validation import require_columns, require_frame, require_instance
+from shopai_lab.plotting import axes_or_new
 
 __all__ = ["plot_weekly_total", "plot_errors_by_horizon", "plot_service_curves"]
-
-
-def _axes(ax: Axes | None, figsize=(9, 4.5)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def plot_weekly_total(
@@ -22,7 +16,7 @@ def plot_weekly_total(
 ) -> Axes:
     """Total weekly units of the panel's products, closures marked, validation and test weeks shaded."""
     require_frame(units, "units")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (9, 4.5))
     total = units.sum(axis=1)
     ax.plot(total.index, total.to_numpy(), marker="o", ms=3, color="C0", label="units sold")
     for i, week in enumerate(closed_weeks):
@@ -47,7 +41,7 @@ def plot_weekly_total(
 def plot_errors_by_horizon(summary: pd.DataFrame, metric: str = "mase", ax: Axes | None = None) -> Axes:
     """One line per model: ``metric`` (from :func:`summarize_errors`) against the horizon."""
     require_columns(summary.reset_index(), ["model", "h", metric], "summary")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (9, 4.5))
     table = summary[metric].unstack("h")
     for model, row in table.iterrows():
         ax.plot(row.index, row.to_numpy(), marker="o", label=str(model))
@@ -66,7 +60,7 @@ def plot_service_curves(
 ) -> Axes:
     """Fill rate against weeks of stock for each forecaster's policy family (:func:`service_curve`)."""
     require_instance(curves, dict, "curves")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (9, 4.5))
     for i, (name, curve) in enumerate(curves.items()):
         require_columns(curve, ["weeks_of_stock", "fill_rate"], f"curves[{name!r}]")
         c = curve.sort_values("weeks_of_stock", kind="stable")

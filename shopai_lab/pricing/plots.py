@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 
 from shopai_lab import plotting
 from shopai_lab._validation import as_float_array, require_instance, require_number
-from shopai_lab.plotting import _axes
+from shopai_lab.plotting import axes_or_new
 
 
 def plot_profit_curve(
@@ -34,7 +34,7 @@ def plot_profit_curve(
     ['linear', 'optimum']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     for i, (label, values) in enumerate(profits.items()):
         ax.plot(prices, values, color=f"C{i}", label=label)
     for i, (label, price) in enumerate((marks or {}).items()):
@@ -98,7 +98,7 @@ def plot_shrinkage(
     'Elasticity (clipped to -10..4)'
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     bins = np.linspace(*limits, 57)
     ax.hist(np.clip(raw, *limits), bins=bins, alpha=0.5, color="C0", label="per product (raw)")
     ax.hist(np.clip(shrunk, *limits), bins=bins, alpha=0.6, color="C1", label="pooled (empirical Bayes)")
@@ -136,7 +136,7 @@ def plot_regret(
     'symlog'
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     for i, (name, run) in enumerate(runs.items()):
         t = np.arange(1, len(run.regret) + 1)
         ax.plot(t, run.regret, color=f"C{i}", label=name)

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 
 from shopai_lab import plotting
 from shopai_lab._validation import require_columns, require_instance, require_number, require_strings
-from shopai_lab.plotting import _axes
+from shopai_lab.plotting import axes_or_new
 from shopai_lab.propensity.explain import partial_dependence
 from shopai_lab.stats import Interval, reliability_table
 
@@ -48,7 +48,7 @@ def plot_reliability(
     if not probabilities:
         raise ValueError("probabilities is empty: pass at least one model's probabilities")
     tables = {name: reliability_table(y_true, p, n_bins) for name, p in probabilities.items()}
-    ax = _axes(ax, figsize=(6, 6))
+    ax = axes_or_new(ax, figsize=(6, 6))
     for name, table in tables.items():
         ax.plot(table["predicted"], table["observed"], marker="o", label=name)
     ax.plot([0, 1], [0, 1], color="0.6", linestyle=":", label="perfect calibration")
@@ -96,7 +96,7 @@ def plot_threshold_profit(
     >>> plt.close("all")
     """
     require_columns(curve, ["threshold", "realised", "expected"], "curve")
-    ax = _axes(ax, figsize=(8, 4))
+    ax = axes_or_new(ax, figsize=(8, 4))
     for column in ("realised", "expected"):
         ax.plot(curve["threshold"], curve[column], label=column)
     if best_threshold is not None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import MaxNLocator
 
+from shopai_lab import plotting
 from shopai_lab._validation import require_columns, require_positive_int, require_string
-from shopai_lab.plotting import _axes
-from shopai_lab.simulation import rounds_summary
+from shopai_lab.plotting import axes_or_new
 
 
 def plot_model_comparison(results: pd.DataFrame, k: int, metric: str = "ndcg", ax: Axes | None = None) -> Axes:
@@ -39,7 +38,7 @@ def plot_model_comparison(results: pd.DataFrame, k: int, metric: str = "ndcg", a
     require_columns(results, [metric, "users"], "results")
     k = require_positive_int(k, "k")
     label = {"ndcg": "nDCG", "map": "MAP", "hit_rate": "hit rate"}.get(metric, metric)
-    ax = _axes(ax, (8, 4))
+    ax = axes_or_new(ax, (8, 4))
     results[metric].sort_values(kind="stable").plot.barh(color="C0", ax=ax)
     ax.set(
         title=f"{label}@{k} on the test period ({int(results['users'].iloc[0]):,} customers)",
@@ -84,22 +83,9 @@ def plot_rounds(histories: dict, metric: str, n_boot: int = 2000, ax: Axes | Non
     --------
     >>> h = pd.DataFrame({"seed": [0, 0, 1, 1], "round": [0, 1, 0, 1], "utility": [0.5, 0.6, 0.4, 0.5]})
     >>> plot_rounds({"plain": h}, "utility", n_boot=50).get_title()
-    'True utility per round (2 runs, 95% interval)'
+    'True utility per round (95% interval over 2 runs)'
     """
-    require_string(metric, "metric")
-    if not isinstance(histories, dict) or not histories:
-        raise TypeError(f"histories must be a non-empty dict of policy -> history, got {type(histories).__name__}")
-    ax = _axes(ax, (8, 4))
-    for i, (name, history) in enumerate(histories.items()):
-        summary = rounds_summary(history, metric, n_boot=n_boot)
-        ax.plot(summary["round"], summary["mean"], color=f"C{i}", label=name, marker="o", markersize=3)
-        ax.fill_between(summary["round"], summary["low"], summary["high"], color=f"C{i}", alpha=0.2)
-    title, ylabel = BUBBLE_LABELS.get(metric, (metric, metric))
-    ax.set(
-        title=f"{title} per round ({summary['n_seeds'].max()} runs, {100 * summary['level'].iloc[0]:g}% interval)",
-        xlabel="round (one basket per customer)",
-        ylabel=ylabel,
-    )
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(title="policy", fontsize="small")
-    return ax
+    title, ylabel = BUBBLE_LABELS.get(require_string(metric, "metric"), (metric, metric))
+    xlabel = "round (one basket per customer)"
+    return plotting.plot_rounds(histories, metric, title=f"{title} per round", ylabel=ylabel, xlabel=xlabel,
+                                n_boot=n_boot, ax=ax)  # fmt: skip

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from shopai_lab._validation import require_columns, require_instance, require_probability, require_string
-from shopai_lab.simulation import rounds_summary
+from shopai_lab.plotting import plot_rounds
 
 __all__ = ["plot_automation_curve", "plot_handover_weeks", "plot_reliability"]
 
@@ -158,19 +158,12 @@ def plot_handover_weeks(
     if axes is None:
         axes = plt.subplots(1, len(metrics), figsize=(6.5 * len(metrics), 4), squeeze=False)[1][0]
     for ax, metric in zip(axes, metrics, strict=True):
-        for i, (name, history) in enumerate(histories.items()):
-            summary = rounds_summary(history, metric, n_boot=n_boot)
-            ax.plot(summary["round"] + 1, 100 * summary["mean"], color=f"C{i}", marker="o", markersize=3, label=name)
-            ax.fill_between(summary["round"] + 1, 100 * summary["low"], 100 * summary["high"], color=f"C{i}", alpha=0.2)
+        label = HANDOVER_LABELS[metric]
+        title = f"{label.split(' (')[0].capitalize()} by week"
+        plot_rounds(histories, metric, title=title, ylabel=label, xlabel="week after launch", percent=True,
+                    first_round=1, legend_title="retraining", n_boot=n_boot, ax=ax)  # fmt: skip
         if metric == "accuracy" and target_accuracy is not None:
             target = require_probability(target_accuracy, "target_accuracy", allow_one=True)
             ax.axhline(100 * target, color="grey", linestyle=":", label="target accuracy")
-        level = 100 * summary["level"].iloc[0]
-        ax.set(
-            title=f"{HANDOVER_LABELS[metric].split(' (')[0].capitalize()} by week ({level:g}% interval over "
-            f"{summary['n_seeds'].max()} seeds)",
-            xlabel="week after launch",
-            ylabel=HANDOVER_LABELS[metric],
-        )
-        ax.legend(title="retraining", fontsize="small")
+            ax.legend(title="retraining", fontsize="small")
     return axes
