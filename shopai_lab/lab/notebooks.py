@@ -146,7 +146,7 @@ def expected_type(name: str, default: Any) -> tuple[Any, str] | None:
     Examples
     --------
     >>> expected_type("k_range", [2, 8])[1], expected_type("extreme_threshold", 3.5)[1]
-    ('a list', 'a number')
+    ('a list of positive counts', 'a number')
     >>> expected_type("n_boot", 200)[1], expected_type("oos_intents", 10)[1]
     ('a positive count', 'a count or list of names')
     """

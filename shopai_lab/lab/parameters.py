@@ -48,6 +48,9 @@ KINDS: dict[str, Callable[[Any], bool]] = {
     "share": lambda v: _number(v) and 0 <= v <= 1,
     "list of layer sizes": lambda v: isinstance(v, list) and len(v) > 0 and all(_count(n) and n > 0 for n in v),
     "count or list of names": lambda v: _count(v) or (isinstance(v, list) and all(isinstance(n, str) for n in v)),
+    "list of shares": lambda v: isinstance(v, list) and len(v) > 0 and all(_number(x) and 0 <= x <= 1 for x in v),
+    "list of numbers": lambda v: isinstance(v, list) and len(v) > 0 and all(_number(x) for x in v),
+    "list of positive counts": lambda v: isinstance(v, list) and len(v) > 0 and all(_count(n) and n > 0 for n in v),
 }
 
 
@@ -146,6 +149,26 @@ SHARED: tuple[Parameter, ...] = (
         "chance that a product in a simulated basket comes from the list the customer was shown (12); 0: "
         "recommendations do not change purchases",
     ),
+    Parameter(
+        "contamination",
+        "share",
+        "share of invoices",
+        "share of invoices planted as anomalies in the real ones, and the share a reviewer is shown (08, 12)",
+    ),
+    Parameter(
+        "validation_seed",
+        "count",
+        "",
+        "seed of the planting that every choice is made on (calibration, neighbourhood, ensemble), kept apart "
+        "from the plantings that are measured (08) and from every loop's world (12)",
+    ),
+    Parameter(
+        "target_accuracy",
+        "share",
+        "accuracy",
+        "accuracy required of the messages answered automatically; the hand-over threshold is chosen to meet it "
+        "(09 once on validation, 12 again every week)",
+    ),
 )
 
 
@@ -171,6 +194,7 @@ NAMING_RULES: tuple[NamingRule, ...] = (
     NamingRule("*_days", "count", "days", "a length of time, in days"),
     NamingRule("*_path", "path or None", "file", "a file or folder; None: the bundled data, or none"),
     NamingRule("*_share", "share", "share", "a share of a whole, in [0, 1]"),
+    NamingRule("*_shares", "list of shares", "shares", "several shares of a whole (a sensitivity), each in [0, 1]"),
     NamingRule("*_size", "share", "share", "a share of the rows, in [0, 1] (scikit-learn's test_size)"),
     NamingRule("*_seed", "count", "", "the seed of one named draw, kept apart from the streams of seed"),
     NamingRule("n_*", "positive count", "", "a count (n_boot resamples, n_seeds runs, n_splits splits)"),
@@ -198,6 +222,15 @@ VOCABULARY: dict[str, Parameter] = {p.name: p for p in SHARED}
 #: ``shopai-lab run`` checks a value against it instead of against the default's type
 OWN_KINDS: dict[str, str] = {
     "oos_intents": "count or list of names",  # 09: a number of intents drawn at random, or the intents themselves
+    "k_range": "list of positive counts",  # 01: smallest and largest number of clusters
+    "sensitivity_uplifts": "list of shares",  # 03
+    "sensitivity_margins": "list of shares",  # 04
+    "lof_candidates": "list of positive counts",  # 08
+    "epsilons": "list of numbers",  # 08: privacy budgets
+    "trend_weights": "list of numbers",  # 11
+    "tail_quotas": "list of shares",  # 11
+    "price_ratio_caps": "list of numbers",  # 11
+    "feedback_strengths": "list of shares",  # 12
 }
 
 
@@ -309,6 +342,8 @@ def vocabulary_problems(parameters: Mapping[str, Mapping[str, Any]], notebook: b
             problems.append(f"{name}: default {info.get('default')!s} is not a literal")
         elif rule is not None and not KINDS[rule.kind](value):
             problems.append(f"{name}: default {info.get('default')!s} is not a {rule.kind}")
+        elif rule is None and name in OWN_KINDS and not KINDS[OWN_KINDS[name]](value):
+            problems.append(f"{name}: default {info.get('default')!s} is not a {OWN_KINDS[name]}")
         if not info.get("help"):
             problems.append(f"{name}: no comment saying what it means")
     if notebook:

@@ -34,7 +34,8 @@ def test_a_bare_number_names_the_notebook_of_that_number(tmp_path):
 @pytest.mark.parametrize(
     ("parameter", "value", "message"),
     [
-        ("k_range", "5", r"parameter k_range expects a list \(its default is \[2, 8\]\); got 5"),
+        ("k_range", "5", r"parameter k_range expects a list of positive counts \(its default is \[2, 8\]\); got 5"),
+        ("k_range", "[2, 0]", r"parameter k_range expects a list of positive counts .*; got \[2, 0\]"),
         ("extreme_threshold", "high", "parameter extreme_threshold expects a number .*; got 'high'"),
         ("seed", "1.5", "parameter seed expects a count"),
         ("data_path", "3", "parameter data_path expects a path or None"),
@@ -174,3 +175,12 @@ def test_a_parameter_of_two_kinds_takes_either():
     test, description = expected_type("oos_intents", 10)
     assert test(5) and test(["get_refund", "track_order"]) and not test("ten") and not test([1, 2])
     assert description == "a count or list of names"
+
+
+def test_a_list_parameter_checks_its_elements():
+    test, description = expected_type("feedback_strengths", [0.0, 0.8])
+    assert description == "a list of shares" and test([0, 0.5, 1]) and not test([0.5, 1.5]) and not test([])
+    test, description = expected_type("explore_shares", [0.1])  # the naming rule *_shares
+    assert description == "a list of shares" and not test(0.1) and not test(["a"])
+    test, description = expected_type("epsilons", [1.0])
+    assert description == "a list of numbers" and test([0.5, 2]) and not test([True]) and not test(["1"])

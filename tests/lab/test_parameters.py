@@ -95,6 +95,14 @@ def test_rules_and_shared_names():
     assert all(f"`{p.name}`" in table for p in SHARED) and all(f"`{r.pattern}`" in table for r in NAMING_RULES)
 
 
+def test_a_list_default_is_checked_element_by_element():
+    assert problems("feedback_strengths = [0.0, 1.5]  # strengths") == [
+        "feedback_strengths: default [0.0, 1.5] is not a list of shares"
+    ]
+    assert problems("explore_shares = [0.1, 0.25]  # shares of the budget") == []
+    assert problems("contamination = 2  # share planted") == ["contamination: default 2 is not a share"]
+
+
 def test_retired_hint():
     assert retired_hint(["bootstrap_draws", "n_clusters"]) == " (bootstrap_draws is now n_boot)"
     assert retired_hint(["n_clusters"]) == ""
