@@ -83,6 +83,8 @@ def test_notebook_hygiene(path):
             assert output.output_type != "error", f"stored error in cell {cell.execution_count}"
             assert output.get("name") != "stderr", f"stderr in cell {cell.execution_count}"
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    long = [c.execution_count for c in code[1:] if len(c.source.splitlines()) > 12]
+    assert long == [], f"code cells {long} are over 12 lines: move their logic into shopai_lab"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
