@@ -741,6 +741,8 @@ def two_stage_experiment(
     per_user = {"EASE-recency": per_user_metrics(_top(scores["EASE-recency"], k), validation, k)["ndcg"].to_numpy()}
     del lists, scores
     earlier = training_windows(validation, max(windows), test_days)
+    if not earlier:
+        raise ValueError(f"no window of test_days={test_days} days before the validation period: nothing to learn from")
     learn = [_window_pairs(window, sources, union, pool, options, depth) for window in earlier]
     per_user.update(_validate_rankers(learn, check, validation, rankers, windows, k, random_state))
     validation_ndcg = pd.Series(
