@@ -652,8 +652,10 @@ def _choose(validation_ndcg: pd.Series, per_user: dict, random_state) -> tuple[s
     return best, gain, best if gain.low > 0 else simple
 
 
-def _ease_lists(split: Split, l2: float, k: int) -> np.ndarray:
-    return EASE(l2=l2).fit(split.train.matrix).recommend(split.eval_users, k=k)[0]
+def _ease_lists(split: Split, l2: float, k: int, ease: EASE | None = None) -> np.ndarray:
+    """EASE's test lists: ``ease`` when given (already fitted on ``split``'s train matrix), else a refit."""
+    model = EASE(l2=l2).fit(split.train.matrix) if ease is None else require_instance(ease, EASE, "ease")
+    return model.recommend(split.eval_users, k=k)[0]
 
 
 def _validate_rankers(learn: list, check: tuple, validation: Split, rankers, windows, k: int, random_state) -> dict:
@@ -682,6 +684,7 @@ def two_stage_experiment(
     test_days: int = 60,
     windows=TRAINING_WINDOWS,
     rankers=RANKERS[:1],
+    ease: EASE | None = None,
     random_state=0,
 ) -> TwoStage:
     """Choose the half-life, the pool, the ranker and its training windows on ``validation``; score ``split`` once.
@@ -708,6 +711,9 @@ def two_stage_experiment(
         Numbers of earlier windows the ranker learns from, compared on validation.
     rankers
         Names from :data:`RANKERS` compared on validation.
+    ease
+        EASE with ridge ``l2`` already fitted on ``split``'s train matrix (e.g. the notebook's): its test lists,
+        instead of a refit.
     random_state
         Seed of the rankers, the bootstrap and SASRec.
 
@@ -717,6 +723,8 @@ def two_stage_experiment(
     """
     require_instance(validation, Split, "validation")
     require_instance(split, Split, "split")
+    if ease is not None:
+        require_instance(ease, EASE, "ease")
     k = require_positive_int(k, "k")
     depth = require_positive_int(depth, "depth")
     if k > depth:
@@ -760,7 +768,7 @@ def two_stage_experiment(
     test_pairs = pair_features(split, test_scores, test_pool, depth=depth)
     truth = split.truth[split.eval_users]
     lists = {
-        "EASE": _ease_lists(split, l2, k),
+        "EASE": _ease_lists(split, l2, k, ease),
         "EASE-recency": _top(test_scores["EASE-recency"], k),
         "two-stage": ranked_lists(model, test_pairs, len(split.eval_users), k),
     }

@@ -47,6 +47,7 @@ ROWS = [
     (recommend.basket_context, {"split": None}, TypeError, "split"),
     (recommend.basket_context, {"split": SPLIT, "recent_days": 0}, ValueError, "recent_days"),
     (recommend.two_stage_experiment, {"validation": SPLIT, "split": SPLIT, "windows": [0]}, ValueError, "windows"),
+    (recommend.two_stage_experiment, {"validation": SPLIT, "split": SPLIT, "ease": "EASE"}, TypeError, "ease"),
     (recommend.two_stage_experiment, {"validation": SPLIT, "split": SPLIT, "rankers": ["svm"]}, ValueError, "rankers"),
 ]
 
