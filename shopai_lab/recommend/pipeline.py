@@ -1,17 +1,20 @@
-"""The house two-stage pipeline: recency-weighted candidate sources, their union, and a learned re-ranker.
+"""The house two-stage pipeline: recency-weighted candidate sources, a candidate pool, and a learned re-ranker.
 
 Stage one: several *sources* score every product for every evaluated customer (EASE and item-kNN on
-recency-weighted purchases, a trending popularity, optionally the neural :class:`~shopai_lab.recommend.SASRec`);
-each source's top ``depth`` products (seen ones excluded) join a customer's candidate pool. Which sources
-join is decided by the candidate recall they add on the *validation* period (:func:`select_sources`).
+recency-weighted purchases, a trending popularity, basket co-purchases, optionally the neural
+:class:`~shopai_lab.recommend.SASRec`). The pool the re-ranker reorders is whichever holds more of the validation
+period's purchases for the same budget (:func:`choose_pool`): the union of the sources that add recall
+(:func:`select_sources`), or EASE-recency's own list of the union's length.
 
-Stage two: a gradient-boosting ranker scores every (customer, candidate) pair from each source's score and
-rank plus product and customer features (those of :mod:`shopai_lab.recommend.rerank`) and reorders the pool.
+Stage two: a LightGBM lambdarank ranker scores every (customer, candidate) pair from each source's score, z-score
+and rank, how many sources propose the product, basket signals (:func:`basket_context`) and product and customer
+features (those of :mod:`shopai_lab.recommend.rerank`), and reorders the pool.
 
-The protocol (:func:`two_stage_experiment`): everything that is chosen (half-life, sources, ranker) is chosen
-on the validation split; the rankers are compared with EASE and EASE-recency on a held-out half of the
-validation customers; the chosen ranker is refitted on all validation customers, the sources are refitted on
-the full training period, and the test period is scored once.
+The protocol (:func:`two_stage_experiment`): everything that is chosen (half-life, pool, number of earlier training
+windows) is chosen on the validation split, the ranker trained on windows before it
+(:func:`training_windows`); the pipeline is recommended over EASE-recency only when its paired validation gain is
+above zero. The ranker is then refitted on as many windows ending at the test period, the sources on the full
+training period, and the test period is scored once.
 """
 
 from __future__ import annotations
