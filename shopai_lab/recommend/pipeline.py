@@ -1,17 +1,20 @@
-"""The house two-stage pipeline: recency-weighted candidate sources, their union, and a learned re-ranker.
+"""The house two-stage pipeline: recency-weighted candidate sources, a candidate pool, and a learned re-ranker.
 
 Stage one: several *sources* score every product for every evaluated customer (EASE and item-kNN on
-recency-weighted purchases, a trending popularity, optionally the neural :class:`~shopai_lab.recommend.SASRec`);
-each source's top ``depth`` products (seen ones excluded) join a customer's candidate pool. Which sources
-join is decided by the candidate recall they add on the *validation* period (:func:`select_sources`).
+recency-weighted purchases, a trending popularity, basket co-purchases, optionally the neural
+:class:`~shopai_lab.recommend.SASRec`). The pool the re-ranker reorders is whichever holds more of the validation
+period's purchases for the same budget (:func:`choose_pool`): the union of the sources that add recall
+(:func:`select_sources`), or EASE-recency's own list of the union's length.
 
-Stage two: a gradient-boosting ranker scores every (customer, candidate) pair from each source's score and
-rank plus product and customer features (those of :mod:`shopai_lab.recommend.rerank`) and reorders the pool.
+Stage two: a LightGBM lambdarank ranker scores every (customer, candidate) pair from each source's score, z-score
+and rank, how many sources propose the product, basket signals (:func:`basket_context`) and product and customer
+features (those of :mod:`shopai_lab.recommend.rerank`), and reorders the pool.
 
-The protocol (:func:`two_stage_experiment`): everything that is chosen (half-life, sources, ranker) is chosen
-on the validation split; the rankers are compared with EASE and EASE-recency on a held-out half of the
-validation customers; the chosen ranker is refitted on all validation customers, the sources are refitted on
-the full training period, and the test period is scored once.
+The protocol (:func:`two_stage_experiment`): everything that is chosen (half-life, pool, number of earlier training
+windows) is chosen on the validation split, the ranker trained on windows before it
+(:func:`training_windows`); the pipeline is recommended over EASE-recency only when its paired validation gain is
+above zero. The ranker is then refitted on as many windows ending at the test period, the sources on the full
+training period, and the test period is scored once.
 """
 
 from __future__ import annotations
@@ -39,12 +42,16 @@ from shopai_lab.recommend.neighbours import ItemKNN
 from shopai_lab.recommend.popularity import Popularity
 from shopai_lab.recommend.recipes import TREND_HALF_LIFE_DAYS, trending_interactions
 from shopai_lab.recommend.rerank import _customer_table, _item_table
-from shopai_lab.stats import bootstrap_mean
+from shopai_lab.stats import bootstrap_mean, paired_bootstrap
 
 #: Half-lives (days) of the recency weighting tried on the validation period (``inf``: no decay, plain EASE).
 RECENCY_HALF_LIVES = (30.0, 90.0, 180.0, np.inf)
 #: Candidate sources the pipeline knows ("SASRec" needs JAX, the ``[deep]`` extra).
-SOURCES = ("EASE-recency", "ItemKNN-recency", "trending", "SASRec")
+SOURCES = ("EASE-recency", "ItemKNN-recency", "trending", "co-purchase", "SASRec")
+#: The sources of the default pipeline (every one a feature of the re-ranker; the pool is chosen by recall).
+DEFAULT_SOURCES = SOURCES[:4]
+#: Numbers of earlier windows the ranker may learn from, compared on the validation period.
+TRAINING_WINDOWS = (1, 3)
 #: Products per source whose candidate recall is reported.
 CANDIDATE_DEPTHS = (50, 100, 200)
 #: Pair scorers compared on the validation period.
@@ -60,6 +67,11 @@ CONTEXT_FEATURES = (
     "customer_log_invoices",
     "customer_log_items",
     "price_vs_customer_median",
+    "item_trend",
+    "recency_product",
+    "n_sources",
+    "last_basket_similarity",
+    "log_copurchases_recent",
 )
 
 
@@ -108,9 +120,100 @@ def _masked_scores(model, split: Split, users: np.ndarray) -> np.ndarray:
     return scores
 
 
+def _customer_item_lines(split: Split, lines: pd.DataFrame, users: np.ndarray) -> sp.csr_matrix:
+    """Binary (len(users), n_items) matrix of which train products each of ``users`` bought in ``lines``."""
+    ids = split.train.users[users]
+    lines = lines[lines["customer_id"].isin(ids) & lines["item_id"].isin(split.train.items)]
+    rows = pd.Index(ids).get_indexer(lines["customer_id"])
+    cols = split.train.items.get_indexer(lines["item_id"])
+    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(ids), len(split.train.items)))
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def copurchase_counts(split: Split) -> np.ndarray:
+    """Product x product counts of the training invoices holding both products (diagonal 0), on the train columns.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> split = temporal_split(random_transactions(2_000, n_customers=80, n_items=30, random_state=0), 30)
+    >>> counts = copurchase_counts(split)
+    >>> counts.shape == (split.train.shape[1],) * 2, bool((counts == counts.T).all()), float(counts.trace())
+    (True, True, 0.0)
+    """
+    require_instance(split, Split, "split")
+    if split.train_purchases.empty:
+        raise ValueError("split has no train_purchases (a random_split?): co-purchases need invoices")
+    lines = split.train_purchases
+    invoices = pd.Index(lines["invoice_id"].unique())
+    baskets = sp.csr_matrix(
+        (
+            np.ones(len(lines)),
+            (invoices.get_indexer(lines["invoice_id"]), split.train.items.get_indexer(lines["item_id"])),
+        ),
+        shape=(len(invoices), len(split.train.items)),
+    )
+    baskets.data[:] = 1.0
+    counts = (baskets.T @ baskets).toarray()
+    np.fill_diagonal(counts, 0.0)
+    return counts
+
+
+def copurchase_scores(split: Split, half_life_days: float, counts: np.ndarray | None = None) -> np.ndarray:
+    """The co-purchase source: for each evaluated customer, the recency-weighted sum over the products they bought
+    of each product's basket co-occurrence count with them, divided by the square root of the product's co-purchases
+    (a cosine-like damping of bestsellers); seen products ``-inf``.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> split = temporal_split(random_transactions(2_000, n_customers=80, n_items=30, random_state=0), 30)
+    >>> copurchase_scores(split, 90.0).shape == (len(split.eval_users), split.train.shape[1])
+    True
+    """
+    require_instance(split, Split, "split")
+    counts = copurchase_counts(split) if counts is None else counts
+    weights = recency_matrix(split, half_life_days)[split.eval_users]
+    scores = np.asarray(weights @ counts) / np.sqrt(np.maximum(counts.sum(axis=0), 1.0))[None, :]
+    seen = split.train.matrix[split.eval_users]
+    scores[np.repeat(np.arange(len(split.eval_users)), np.diff(seen.indptr)), seen.indices] = -np.inf
+    return scores
+
+
+def basket_context(split: Split, counts: np.ndarray | None = None, recent_days: int = 30) -> dict[str, np.ndarray]:
+    """Two (evaluated customers x products) signals the sources miss, both from the training period.
+
+    ``last_basket_similarity``: mean cosine similarity (over customers' purchase vectors) of each product to the
+    products of the customer's **last** invoice. ``copurchases_recent``: invoices in which each product was bought
+    together with a product the customer bought in the last ``recent_days`` days before the cutoff.
+    """
+    require_instance(split, Split, "split")
+    recent_days = require_positive_int(recent_days, "recent_days")
+    counts = copurchase_counts(split) if counts is None else counts
+    lines = split.train_purchases
+    users = split.eval_users
+    last_invoice = lines.sort_values("timestamp", kind="stable").groupby("customer_id", observed=True)["invoice_id"]
+    last = _customer_item_lines(split, lines[lines["invoice_id"].isin(last_invoice.last().to_numpy())], users)
+    bought = split.train.matrix.copy()
+    bought.data[:] = 1.0
+    norms = np.sqrt(np.asarray(bought.sum(axis=0)).ravel())
+    unit = sp.csc_matrix(bought.multiply(1.0 / np.maximum(norms, 1.0)[None, :]))
+    similarity = (unit.T @ unit).toarray()
+    np.fill_diagonal(similarity, 0.0)
+    size = np.maximum(np.asarray(last.sum(axis=1)), 1.0)
+    recent = _customer_item_lines(
+        split, lines[lines["timestamp"] >= split.cutoff - pd.Timedelta(days=recent_days)], users
+    )
+    return {
+        "last_basket_similarity": np.asarray(last @ similarity) / size,
+        "copurchases_recent": np.asarray(recent @ counts),
+    }
+
+
 def source_scores(
     split: Split,
-    sources=SOURCES[:3],
+    sources=DEFAULT_SOURCES,
     *,
     half_life_days: float = 90.0,
     l2: float = 300.0,
@@ -158,6 +261,9 @@ def source_scores(
             model = ItemKNN(n_neighbors=n_neighbors).fit(recent)
         elif name == "trending":
             model = Popularity(weighted=True).fit(trending_interactions(split, TREND_HALF_LIFE_DAYS).matrix)
+        elif name == "co-purchase":
+            out[name] = copurchase_scores(split, half_life_days)
+            continue
         else:
             from shopai_lab.recommend.sequences import split_sequences
             from shopai_lab.recommend.sequential import SASRec
@@ -291,37 +397,67 @@ def _rank_and_z(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ranks.astype(float), np.nan_to_num(z, nan=-10.0)
 
 
-def pair_features(split: Split, scores: dict[str, np.ndarray], pool: np.ndarray, recent_days: int = 30) -> pd.DataFrame:
-    """One row per (evaluated customer, candidate) of ``pool`` (``-1`` pads skipped), customers in order.
-
-    Columns: ``<source>_z`` and ``<source>_rank`` for every source of ``scores`` (its per-customer z-score and its
-    rank over the whole catalogue), then :data:`CONTEXT_FEATURES`, then ``user`` (row of ``pool``) and ``item``.
-    """
-    require_instance(split, Split, "split")
-    rows, cols = np.nonzero(pool >= 0)
-    items = pool[rows, cols]
-    features = {}
+def _source_features(scores: dict[str, np.ndarray], rows: np.ndarray, items: np.ndarray, depth: int) -> dict:
+    """Per pair and source: z-score, log rank and raw score; and how many sources have the product in their top
+    ``depth``."""
+    features, proposed = {}, np.zeros(len(rows))
     for name, values in scores.items():
         ranks, z = _rank_and_z(values)
+        raw = values[rows, items]
         features[f"{name}_z"] = z[rows, items]
         features[f"{name}_rank"] = np.log(ranks[rows, items])
+        features[f"{name}_raw"] = np.where(np.isfinite(raw), raw, 0.0)
+        proposed += ranks[rows, items] <= depth
+    features["n_sources"] = proposed
+    return features
+
+
+def pair_features(
+    split: Split,
+    scores: dict[str, np.ndarray],
+    pool: np.ndarray,
+    recent_days: int = 30,
+    context: dict | None = None,
+    depth: int = 100,
+) -> pd.DataFrame:
+    """One row per (evaluated customer, candidate) of ``pool`` (``-1`` pads skipped), customers in order.
+
+    Columns: ``<source>_z``, ``<source>_rank`` and ``<source>_raw`` for every source of ``scores`` (its
+    per-customer z-score, its log rank over the whole catalogue and its score), then :data:`CONTEXT_FEATURES`
+    (``n_sources``: sources with the product in their top ``depth``; the basket signals of :func:`basket_context`,
+    computed unless ``context`` holds them), then ``user`` (row of ``pool``) and ``item``.
+    """
+    require_instance(split, Split, "split")
+    depth = require_positive_int(depth, "depth")
+    rows, cols = np.nonzero(pool >= 0)
+    items = pool[rows, cols]
+    features = _source_features(scores, rows, items, depth)
+    context = basket_context(split, recent_days=recent_days) if context is None else context
     item_info = _item_table(split, recent_days)
     customers = _customer_table(split, split.train.users[split.eval_users])
     days = lambda stamps: ((split.cutoff - stamps) / pd.Timedelta(days=1)).to_numpy(dtype=float)  # noqa: E731
     price = np.log(item_info["price"].to_numpy(dtype=float))
     paid = np.log(customers["median_paid"].to_numpy(dtype=float))
     n_items = np.diff(split.train.matrix.indptr)[split.eval_users].astype(float)
+    buyers = np.log1p(item_info["buyers"].to_numpy(dtype=float))
+    recent_buyers = np.log1p(item_info["recent_buyers"].to_numpy(dtype=float))
+    since_sale = days(item_info["last_sale"])
+    since_last = customers["days_since_last"].to_numpy(dtype=float)
     features.update(
         {
-            "item_log_buyers": np.log1p(item_info["buyers"].to_numpy(dtype=float))[items],
-            "item_log_recent_buyers": np.log1p(item_info["recent_buyers"].to_numpy(dtype=float))[items],
-            "item_days_since_sale": days(item_info["last_sale"])[items],
+            "item_log_buyers": buyers[items],
+            "item_log_recent_buyers": recent_buyers[items],
+            "item_days_since_sale": since_sale[items],
             "item_days_since_first_sale": days(item_info["first_sale"])[items],
             "item_log_price": price[items],
-            "customer_days_since_last": customers["days_since_last"].to_numpy(dtype=float)[rows],
+            "customer_days_since_last": since_last[rows],
             "customer_log_invoices": np.log1p(customers["invoices"].to_numpy(dtype=float))[rows],
             "customer_log_items": np.log1p(n_items)[rows],
             "price_vs_customer_median": price[items] - paid[rows],
+            "item_trend": (recent_buyers - buyers)[items],
+            "recency_product": np.log1p(since_last[rows]) * np.log1p(np.maximum(since_sale[items], 0.0)),
+            "last_basket_similarity": context["last_basket_similarity"][rows, items],
+            "log_copurchases_recent": np.log1p(context["copurchases_recent"][rows, items]),
         }
     )
     frame = pd.DataFrame(features).replace([np.inf, -np.inf], np.nan).fillna(0.0)
@@ -391,6 +527,63 @@ def ranked_lists(model, pairs: pd.DataFrame, n_users: int, k: int) -> np.ndarray
     return np.where(np.isfinite(top), np.take_along_axis(items, order, axis=1), -1)
 
 
+def training_windows(validation: Split, n_windows: int, test_days: int = 60) -> list[Split]:
+    """Up to ``n_windows`` earlier windows for the ranker, most recent first: each one a :func:`temporal_split`
+    of the previous one's training purchases (the first of ``validation``'s), so each window's truth period ends
+    where the next one's starts and none overlaps ``validation``'s. Stops early when the data runs out.
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> validation = temporal_split(random_transactions(5_000, n_customers=200, n_items=60, random_state=0), 30)
+    >>> [w.cutoff < validation.cutoff for w in training_windows(validation, 2, 30)]
+    [True, True]
+    """
+    require_instance(validation, Split, "validation")
+    n_windows = require_positive_int(n_windows, "n_windows")
+    test_days = require_positive_int(test_days, "test_days")
+    windows, current = [], validation
+    while len(windows) < n_windows:
+        try:
+            current = temporal_split(current.train_purchases, test_days=test_days)
+        except ValueError:  # no purchase or no evaluable customer left before this cutoff
+            break
+        windows.append(current)
+    return windows
+
+
+def choose_pool(lists: dict[str, np.ndarray], split: Split, union, depth: int) -> tuple[str, int]:
+    """The candidate pool holding more of ``split``'s truth for the same budget: the ``union`` of the sources'
+    top ``depth`` (``("union", depth)``) or EASE-recency's top N, N the union's mean size (``("EASE-recency", N)``).
+
+    Examples
+    --------
+    >>> from shopai_lab.data import random_transactions
+    >>> split = temporal_split(random_transactions(3_000, n_customers=120, n_items=40, random_state=1), 30)
+    >>> lists = source_lists(source_scores(split, ["EASE-recency", "trending"], l2=10.0), 40)
+    >>> choose_pool(lists, split, ["EASE-recency", "trending"], 10)[0] in ("union", "EASE-recency")
+    True
+    """
+    require_instance(split, Split, "split")
+    depth = require_positive_int(depth, "depth")
+    union = union_lists(lists, union, depth)
+    if "EASE-recency" not in lists:
+        raise ValueError("lists must hold EASE-recency's lists")
+    size = int(round((union >= 0).sum(axis=1).mean()))
+    if size > lists["EASE-recency"].shape[1]:
+        raise ValueError(f"lists are {lists['EASE-recency'].shape[1]} deep; the budget needs {size}")
+    truth = split.truth[split.eval_users]
+    recall = lambda pool: float((_hits(pool, truth) / np.diff(truth.indptr)).mean())  # noqa: E731
+    if recall(union) > recall(lists["EASE-recency"][:, :size]):
+        return "union", depth
+    return "EASE-recency", size
+
+
+def _pool(lists: dict[str, np.ndarray], pool: tuple[str, int], union) -> np.ndarray:
+    kind, size = pool
+    return union_lists(lists, union, size) if kind == "union" else lists["EASE-recency"][:, :size]
+
+
 @dataclass
 class TwoStage:
     """Result of :func:`two_stage_experiment` (validation evidence first, then the one test scoring).
@@ -400,51 +593,84 @@ class TwoStage:
     half_life_days
         Chosen on validation (:attr:`recency_scores`: EASE's validation nDCG by half-life).
     sources, depth
-        The candidate sources of the union (chosen on validation) and the products each contributes.
+        The sources the union would keep (chosen on validation by :func:`select_sources`) and each one's depth.
+    pool
+        ``(kind, size)`` of :func:`choose_pool`: the pool the re-ranker reorders (chosen on validation recall).
     recall
         :func:`candidate_recall` on the validation period (every source and the union, each depth).
     validation
-        Validation nDCG@k on the held-out half of the validation customers: EASE, EASE-recency and the
-        two-stage pipeline with each ranker (trained on the other half).
+        Validation nDCG@k: EASE, EASE-recency and the two-stage pipeline for each ranker and number of training
+        windows (the ranker trained on windows before the validation period).
+    gain
+        Paired interval (validation customers) of the best two-stage row minus EASE-recency.
     chosen
-        The model of ``validation`` with the highest nDCG: the lab's recommendation.
+        The lab's recommendation: the best two-stage row when ``gain`` is above zero, else the better of EASE
+        and EASE-recency on validation.
     ranker
-        The ranker of the two-stage model reported on test (the better one on validation).
+        The two-stage row reported on test (the best on validation); ``windows`` its number of windows.
     test_lists, per_user
         Top-k lists on the test period and their per-customer metrics, by model.
     test_recall
-        Mean candidate recall of the union on the test period (the ceiling of any re-ranking).
+        Mean candidate recall of the pool on the test period (the ceiling of any re-ranking).
     """
 
     half_life_days: float
     recency_scores: pd.Series
     sources: list
     depth: int
+    pool: tuple
     recall: pd.DataFrame
     validation: pd.Series
+    gain: object
     chosen: str
     ranker: str
+    windows: int
     test_lists: dict
     per_user: dict
     test_recall: float
 
 
-def _ease_lists(split: Split, l2: float, k: int) -> np.ndarray:
-    return EASE(l2=l2).fit(split.train.matrix).recommend(split.eval_users, k=k)[0]
-
-
-def _window_pairs(split: Split, sources: list, chosen: list, depth: int, options: dict):
-    """Candidate pairs of ``split`` (sources fitted on its train period), their labels and the source scores."""
+def _window_pairs(split: Split, sources: list, union: list, pool: tuple, options: dict, depth: int):
+    """Candidate pairs of ``split`` (sources fitted on its train period) and their labels."""
     scores = source_scores(split, sources, **options)
-    pairs = pair_features(split, scores, union_lists(source_lists(scores, depth), chosen, depth))
-    return pairs, pair_labels(split, pairs), scores
+    lists = source_lists(scores, max(pool[1], depth))
+    pairs = pair_features(split, scores, _pool(lists, pool, union), depth=depth)
+    return pairs, pair_labels(split, pairs)
 
 
-def _stack(first: tuple, second: tuple) -> tuple:
-    """Two windows' pairs as one training set (the second window's customers numbered after the first's)."""
-    offset = int(first[0]["user"].max()) + 1
-    pairs = pd.concat([first[0], second[0].assign(user=second[0]["user"] + offset)], ignore_index=True)
-    return pairs, np.concatenate([first[1], second[1]])
+def _stack(windows: list) -> tuple:
+    """Several windows' (pairs, labels) as one training set (each window's customers numbered after the last's)."""
+    frames, offset = [], 0
+    for pairs, _ in windows:
+        frames.append(pairs.assign(user=pairs["user"] + offset))
+        offset += int(pairs["user"].max()) + 1
+    return pd.concat(frames, ignore_index=True), np.concatenate([labels for _, labels in windows])
+
+
+def _choose(validation_ndcg: pd.Series, per_user: dict, random_state) -> tuple[str, str, object]:
+    """The best two-stage row, its paired gain over EASE-recency, and the recommendation under the margin rule."""
+    best = str(ranking.idxmax(validation_ndcg[[n for n in validation_ndcg.index if n.startswith("two-stage")]]))
+    gain = paired_bootstrap(per_user["EASE-recency"], per_user[best], random_state=random_state)
+    simple = str(ranking.idxmax(validation_ndcg[["EASE", "EASE-recency"]]))
+    return best, gain, best if gain.low > 0 else simple
+
+
+def _ease_lists(split: Split, l2: float, k: int, ease: EASE | None = None) -> np.ndarray:
+    """EASE's test lists: ``ease`` when given (already fitted on ``split``'s train matrix), else a refit."""
+    model = EASE(l2=l2).fit(split.train.matrix) if ease is None else require_instance(ease, EASE, "ease")
+    return model.recommend(split.eval_users, k=k)[0]
+
+
+def _validate_rankers(learn: list, check: tuple, validation: Split, rankers, windows, k: int, random_state) -> dict:
+    """Per-customer validation nDCG of each ranker trained on the first ``w`` earlier windows, ``w`` in ``windows``."""
+    out = {}
+    for name in rankers:
+        for w in sorted({min(w, len(learn)) for w in windows}):
+            model = _fit_ranker(name, *_stack(learn[:w]), random_state)
+            items = ranked_lists(model, check[0], len(validation.eval_users), k)
+            label = f"two-stage ({name}, {w} window{'s' if w > 1 else ''})"
+            out[label] = per_user_metrics(items, validation, k)["ndcg"].to_numpy()
+    return out
 
 
 def two_stage_experiment(
@@ -454,14 +680,17 @@ def two_stage_experiment(
     l2: float = 300.0,
     n_neighbors: int = 200,
     half_lives=RECENCY_HALF_LIVES,
-    sources=SOURCES[:3],
+    sources=DEFAULT_SOURCES,
     depth: int = 100,
     min_gain: float = 0.01,
     k: int = 10,
     test_days: int = 60,
+    windows=TRAINING_WINDOWS,
+    rankers=RANKERS[:1],
+    ease: EASE | None = None,
     random_state=0,
 ) -> TwoStage:
-    """Choose the half-life, the candidate union and the ranker on ``validation``; score ``split``'s test once.
+    """Choose the half-life, the pool, the ranker and its training windows on ``validation``; score ``split`` once.
 
     Parameters
     ----------
@@ -472,15 +701,24 @@ def two_stage_experiment(
     half_lives
         Half-lives tried for the recency weighting (:func:`tune_recency`).
     sources
-        Candidate sources to consider (:data:`SOURCES`); "EASE-recency" is always among them.
+        Candidate sources (:data:`SOURCES`); "EASE-recency" is always among them. Every source is a feature.
     depth
-        Products per source in the candidate pool.
+        Products per source in the union; the union's size is the candidate budget (:func:`choose_pool`).
     min_gain
         Candidate recall a source must add on validation to join the union (:func:`select_sources`).
     k
         List length.
+    test_days
+        Length of each earlier training window (:func:`training_windows`).
+    windows
+        Numbers of earlier windows the ranker learns from, compared on validation.
+    rankers
+        Names from :data:`RANKERS` compared on validation.
+    ease
+        EASE with ridge ``l2`` already fitted on ``split``'s train matrix (e.g. the notebook's): its test lists,
+        instead of a refit.
     random_state
-        Seed of the rankers, the held-out half and SASRec.
+        Seed of the rankers, the bootstrap and SASRec.
 
     Returns
     -------
@@ -488,10 +726,16 @@ def two_stage_experiment(
     """
     require_instance(validation, Split, "validation")
     require_instance(split, Split, "split")
+    if ease is not None:
+        require_instance(ease, EASE, "ease")
     k = require_positive_int(k, "k")
     depth = require_positive_int(depth, "depth")
     if k > depth:
         raise ValueError(f"k={k} must not exceed depth={depth}")
+    windows = [require_positive_int(w, "windows") for w in windows]
+    rankers = [require_one_of(name, "rankers", RANKERS) for name in require_strings(rankers, "rankers")]
+    if not windows or not rankers:
+        raise ValueError("windows and rankers must not be empty")
     sources = ["EASE-recency", *[s for s in require_strings(sources, "sources") if s != "EASE-recency"]]
     half_lives = [*half_lives, *([np.inf] if np.inf not in half_lives else [])]
     recency_scores, tuned = _tune_recency(validation, l2, half_lives, k)
@@ -499,46 +743,51 @@ def two_stage_experiment(
     options = {"half_life_days": half_life, "l2": l2, "n_neighbors": n_neighbors, "random_state": random_state}
     scores = source_scores(validation, sources, **options, fitted={"EASE-recency": tuned[half_life]})
     del tuned
-    lists = source_lists(scores, max(depth, *CANDIDATE_DEPTHS))
-    chosen_sources = select_sources(lists, validation, depth, min_gain)
-    recall = candidate_recall(lists, validation, chosen_sources, random_state=random_state)
-    check = pair_features(validation, scores, union_lists(lists, chosen_sources, depth))
+    lists = source_lists(scores, max(depth * len(sources), *CANDIDATE_DEPTHS))
+    union = select_sources(lists, validation, depth, min_gain)
+    recall = candidate_recall(lists, validation, union, random_state=random_state)
+    pool = choose_pool(lists, validation, union, depth)
+    check = pair_features(validation, scores, _pool(lists, pool, union), depth=depth)
     check = (check, pair_labels(validation, check))
+    per_user = {"EASE-recency": per_user_metrics(_top(scores["EASE-recency"], k), validation, k)["ndcg"].to_numpy()}
     del lists, scores
-    inner = temporal_split(validation.train_purchases, test_days=test_days)
-    learn = _window_pairs(inner, sources, chosen_sources, depth, options)[:2]
-    n = len(validation.eval_users)
-    validation_ndcg = {"EASE": recency_scores[np.inf], "EASE-recency": recency_scores[half_life]}
-    for name in RANKERS:
-        model = _fit_ranker(name, *learn, random_state)
-        items = ranked_lists(model, check[0], n, k)
-        validation_ndcg[f"two-stage ({name})"] = float(per_user_metrics(items, validation, k)["ndcg"].mean())
-    validation_ndcg = pd.Series(validation_ndcg, name="ndcg").rename_axis("model")
-    chosen = str(ranking.idxmax(validation_ndcg))
-    ranker = str(ranking.idxmax(validation_ndcg[[f"two-stage ({name})" for name in RANKERS]]))
-    model = _fit_ranker(ranker[len("two-stage (") : -1], *_stack(learn, check), random_state)
+    earlier = training_windows(validation, max(windows), test_days)
+    if not earlier:
+        raise ValueError(f"no window of test_days={test_days} days before the validation period: nothing to learn from")
+    learn = [_window_pairs(window, sources, union, pool, options, depth) for window in earlier]
+    per_user.update(_validate_rankers(learn, check, validation, rankers, windows, k, random_state))
+    validation_ndcg = pd.Series(
+        {"EASE": recency_scores[np.inf], **{name: float(values.mean()) for name, values in per_user.items()}},
+        name="ndcg",
+    ).rename_axis("model")
+    best, gain, chosen = _choose(validation_ndcg, per_user, random_state)
+    n_windows = int(best.split(", ")[1].split(" ")[0])
+    model = _fit_ranker(
+        best[len("two-stage (") :].split(",")[0], *_stack([check, *learn[: n_windows - 1]]), random_state
+    )
     del learn, check
     test_scores = source_scores(split, sources, **options)
-    test_pool = union_lists(source_lists(test_scores, depth), chosen_sources, depth)
-    test_pairs = pair_features(split, test_scores, test_pool)
+    test_pool = _pool(source_lists(test_scores, max(pool[1], depth)), pool, union)
+    test_pairs = pair_features(split, test_scores, test_pool, depth=depth)
     truth = split.truth[split.eval_users]
     lists = {
-        "EASE": _ease_lists(split, l2, k),
+        "EASE": _ease_lists(split, l2, k, ease),
         "EASE-recency": _top(test_scores["EASE-recency"], k),
         "two-stage": ranked_lists(model, test_pairs, len(split.eval_users), k),
     }
-    per_user = {name: per_user_metrics(items, split, k) for name, items in lists.items()}
-    test_recall = float((_hits(test_pool, truth) / np.diff(truth.indptr)).mean())
     return TwoStage(
         half_life_days=half_life,
         recency_scores=recency_scores,
-        sources=chosen_sources,
+        sources=union,
         depth=depth,
+        pool=pool,
         recall=recall,
         validation=validation_ndcg,
+        gain=gain,
         chosen=chosen,
-        ranker=ranker,
+        ranker=best,
+        windows=n_windows,
         test_lists=lists,
-        per_user=per_user,
-        test_recall=test_recall,
+        per_user={name: per_user_metrics(items, split, k) for name, items in lists.items()},
+        test_recall=float((_hits(test_pool, truth) / np.diff(truth.indptr)).mean()),
     )

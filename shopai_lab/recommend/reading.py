@@ -426,7 +426,8 @@ def describe_candidate_recall(table: pd.DataFrame, depth: int) -> str:
 
 
 def describe_two_stage(result, comparison: pd.DataFrame, k: int = 10, per_user: Mapping | None = None) -> str:
-    """The choice made on validation and its test figures against EASE and the strongest other model, with intervals.
+    """The choice made on validation (with its margin rule) and the test figures against EASE and the strongest
+    other model, with intervals.
 
     ``result`` is a :class:`~shopai_lab.recommend.TwoStage`; ``comparison`` is
     :func:`~shopai_lab.recommend.compare_models` of ``per_user`` (default ``result.per_user``; e.g. with the house
@@ -441,10 +442,18 @@ def describe_two_stage(result, comparison: pd.DataFrame, k: int = 10, per_user: 
     per_user = result.per_user if per_user is None else per_user
     metric = f"nDCG@{k}"
     text = (
-        "On the validation period (rankers trained on the window before it): "
+        "On the validation period (rankers trained on the windows before it): "
         + ", ".join(f"{name} {value:.4f}" for name, value in result.validation.items())
-        + f". Chosen: {result.chosen}."
+        + f". The best pipeline, {result.ranker}, against EASE-recency on the validation customers: "
+        + f"{result.gain.estimate:+.4f} (95% CI {result.gain.low:+.4f} to {result.gain.high:+.4f})"
     )
+    if result.chosen.startswith("two-stage"):
+        text += f", above zero, so the pipeline is recommended. Chosen: {result.chosen}."
+    else:
+        text += (
+            f", an interval that does not exclude zero, so the simpler model is kept: its gain could be noise. "
+            f"Chosen: {result.chosen}."
+        )
     tests = [
         compare(comparison.loc[name, "difference"], name, "EASE", metric, digits=4) for name in comparison.index[1:]
     ]
@@ -456,10 +465,31 @@ def describe_two_stage(result, comparison: pd.DataFrame, k: int = 10, per_user: 
         "no re-ranking can find the rest."
     )
     if result.chosen.startswith("two-stage"):
-        return text + f" The lab's recommended model is the two-stage pipeline ({result.ranker[11:-1]} ranker)."
+        return text + " The lab's recommended model is the two-stage pipeline."
     return text + (
-        f" The lab's recommended model is {result.chosen}: the re-ranker did not beat it on the validation period, "
+        f" The lab's recommended model is {result.chosen}: the re-ranker's validation gain was not clear of zero, "
         "so its test figure is shown but not acted on."
+    )
+
+
+def describe_pool(result) -> str:
+    """Which candidate pool the re-ranker reorders and why (validation recall at the same candidate budget)."""
+    from shopai_lab.recommend.pipeline import TwoStage
+
+    require_instance(result, TwoStage, "result")
+    kind, size = result.pool
+    union = " + ".join(result.sources)
+    if kind == "union":
+        return (
+            f"The re-ranker reorders the union of {union} (top {size} of each): on the validation period it holds "
+            "more of what customers buy than EASE-recency's list of the same length. Every source's scores are "
+            "features of the re-ranker."
+        )
+    return (
+        f"The re-ranker reorders EASE-recency's top {size}: on the validation period a single list of that "
+        f"length holds more of what customers buy than the union of {union} with as many candidates, so the "
+        "other sources serve as features of the re-ranker (their scores, ranks, and how many of them propose a "
+        "product), not as candidates."
     )
 
 

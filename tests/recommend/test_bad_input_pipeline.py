@@ -34,6 +34,21 @@ ROWS = [
     (recommend.describe_recency, {"scores": [0.1]}, TypeError, "scores"),
     (recommend.describe_candidate_recall, {"table": pd.DataFrame({"recall": [0.1]}), "depth": 10}, ValueError, "table"),
     (recommend.describe_two_stage, {"result": None, "comparison": pd.DataFrame()}, TypeError, "result"),
+    (recommend.describe_pool, {"result": None}, TypeError, "result"),
+    (recommend.training_windows, {"validation": None, "n_windows": 2}, TypeError, "validation"),
+    (recommend.training_windows, {"validation": SPLIT, "n_windows": 0}, ValueError, "n_windows"),
+    (recommend.training_windows, {"validation": SPLIT, "n_windows": 1, "test_days": 0}, ValueError, "test_days"),
+    (recommend.choose_pool, {"lists": LISTS, "split": "s", "union": ["a"], "depth": 2}, TypeError, "split"),
+    (recommend.choose_pool, {"lists": LISTS, "split": SPLIT, "union": ["a"], "depth": 0}, ValueError, "depth"),
+    (recommend.choose_pool, {"lists": LISTS, "split": SPLIT, "union": ["c"], "depth": 2}, ValueError, "sources"),
+    (recommend.copurchase_counts, {"split": None}, TypeError, "split"),
+    (recommend.copurchase_scores, {"split": None, "half_life_days": 30.0}, TypeError, "split"),
+    (recommend.copurchase_scores, {"split": SPLIT, "half_life_days": 0}, ValueError, "half_life"),
+    (recommend.basket_context, {"split": None}, TypeError, "split"),
+    (recommend.basket_context, {"split": SPLIT, "recent_days": 0}, ValueError, "recent_days"),
+    (recommend.two_stage_experiment, {"validation": SPLIT, "split": SPLIT, "windows": [0]}, ValueError, "windows"),
+    (recommend.two_stage_experiment, {"validation": SPLIT, "split": SPLIT, "ease": "EASE"}, TypeError, "ease"),
+    (recommend.two_stage_experiment, {"validation": SPLIT, "split": SPLIT, "rankers": ["svm"]}, ValueError, "rankers"),
 ]
 
 

@@ -37,20 +37,30 @@ def test_stored_notebook_02_headline_figures():
     assert metrics["cold/hit_rate"] > 1.5 * metrics["cold/random_hit_rate"]
 
 
+def _recommendation_follows_the_margin_rule(metrics) -> None:
+    """The pipeline is recommended only when its paired validation gain over EASE-recency is above zero."""
+    prefix = "pipeline/validation_ndcg/"
+    validation = pd.Series({n.removeprefix(prefix): v for n, v in metrics.items() if n.startswith(prefix)})
+    best = ranking.idxmax(validation[[n for n in validation.index if n.startswith("two-stage")]])
+    assert metrics["pipeline/validation_gain"] == pytest.approx(validation[best] - validation["EASE-recency"], abs=2e-4)
+    simple = ranking.idxmax(validation[["EASE", "EASE-recency"]])
+    assert metrics["pipeline/recommended"] == (best if metrics["pipeline/validation_gain/low"] > 0 else simple)
+
+
 def test_stored_notebook_02_house_pipeline():
     metrics = read_metrics(notebooks_dir() / "02_collaborative_filtering.ipynb")
-    # the half-life, the union and the recommended model are chosen on the validation period
+    # the half-life, the union, the pool, the windows and the recommended model are chosen on the validation period
     assert metrics["pipeline/half_life_days"] == 90.0
-    assert metrics["pipeline/sources"] == 3
+    assert metrics["pipeline/sources"] == 4
+    assert metrics["pipeline/pool_size"] == 206  # EASE-recency's top 206 held more than the union of that size
+    assert metrics["pipeline/windows"] == 1  # one window 0.1388, three 0.1387 on validation: within noise of each other
     assert metrics["pipeline/validation_ndcg/EASE"] == pytest.approx(metrics["validation_ndcg/EASE"], abs=1e-4)
-    contenders = ["EASE", "EASE-recency", "two-stage (lambdarank)", "two-stage (boosting)"]
-    validation = pd.Series({name: metrics[f"pipeline/validation_ndcg/{name}"] for name in contenders})
-    assert metrics["pipeline/recommended"] == ranking.idxmax(validation)
+    _recommendation_follows_the_margin_rule(metrics)
     # recency weighting lifts EASE on the test period; the interval over customers excludes zero
     assert metrics["ndcg@10/EASE-recency"] == pytest.approx(0.1151, abs=0.002)
     assert metrics["ndcg@10/EASE-recency-EASE/low"] > 0
-    # issue 24's target (two-stage >= 0.130) is NOT met: the pipeline's test nDCG is recorded as it is
-    assert metrics["ndcg@10/two-stage"] == pytest.approx(0.1166, rel=0.03)
+    # issue 24's target (two-stage >= 0.130 on the test period) is NOT met: the test figure is recorded as it is
+    assert metrics["ndcg@10/two-stage"] == pytest.approx(0.1180, rel=0.03)
     assert metrics["ndcg@10/two-stage-EASE/low"] > 0  # better than EASE, its interval over customers above zero
 
 
@@ -83,9 +93,7 @@ def test_other_shop_records_what_the_library_computes(other_run, other_shop_file
     assert metrics["best_model"] == ranking.idxmax(recorded)
     # the house pipeline: its EASE is the tuned EASE, and its recommendation is the best of its validation figures
     assert metrics["pipeline/validation_ndcg/EASE"] == pytest.approx(metrics["validation_ndcg/EASE"], abs=1e-4)
-    prefix = "pipeline/validation_ndcg/"
-    validation_ndcg = pd.Series({n.removeprefix(prefix): v for n, v in metrics.items() if n.startswith(prefix)})
-    assert metrics["pipeline/recommended"] == ranking.idxmax(validation_ndcg)
+    _recommendation_follows_the_margin_rule(metrics)
     assert 0 < metrics["ndcg@10/two-stage"] < 1
 
 

@@ -83,10 +83,18 @@ def test_candidate_recall_grows_with_depth_and_union_holds_every_source(splits):
 def test_two_stage_experiment_chooses_on_validation(splits):
     validation, split = splits
     result = pipeline.two_stage_experiment(
-        validation, split, l2=10.0, n_neighbors=20, half_lives=(30.0,), depth=20, k=5, test_days=30
+        validation, split, l2=10.0, n_neighbors=20, half_lives=(30.0,), depth=20, k=5, test_days=30, windows=(1, 2)
     )
     assert list(result.recency_scores.index) == [30.0, np.inf]
-    assert result.chosen == pipeline.ranking.idxmax(result.validation)
+    rows = ["two-stage (lambdarank, 1 window)", "two-stage (lambdarank, 2 windows)"]
+    assert list(result.validation.index) == ["EASE", "EASE-recency", *rows]
+    assert result.ranker == pipeline.ranking.idxmax(result.validation[rows])
+    # the margin rule: the pipeline only when its paired validation gain over EASE-recency is above zero
+    assert result.gain.estimate == pytest.approx(result.validation[result.ranker] - result.validation["EASE-recency"])
+    if result.gain.low > 0:
+        assert result.chosen == result.ranker
+    else:
+        assert result.chosen == pipeline.ranking.idxmax(result.validation[["EASE", "EASE-recency"]])
     assert set(result.per_user) == {"EASE", "EASE-recency", "two-stage"}
     for frame in result.per_user.values():
         assert frame.index.equals(pd.Index(split.train.users[split.eval_users], name="customer_id"))
@@ -100,6 +108,54 @@ def test_two_stage_experiment_chooses_on_validation(splits):
     assert f"Chosen: {result.chosen}." in text
     assert re.search(r"two-stage (is \w+ than|and) EASE-recency", text)  # the pipeline against EASE-recency
     assert ("recommended model is the two-stage" in text) == result.chosen.startswith("two-stage")
+    assert ("does not exclude zero" in text) != result.chosen.startswith("two-stage")
+    assert "EASE-recency's top" in rec.describe_pool(result) or "union of" in rec.describe_pool(result)
+
+
+def test_training_windows_do_not_overlap_what_they_are_judged_on(splits):
+    validation, _ = splits
+    windows = pipeline.training_windows(validation, 3, test_days=30)
+    assert len(windows) == 3
+    later = validation
+    for window in windows:  # most recent first; each window's truth period ends where the later one's starts
+        assert window.test_purchases["timestamp"].max() < later.cutoff
+        assert window.train_purchases["timestamp"].max() < window.cutoff
+        assert window.cutoff + pd.Timedelta(days=30) <= later.cutoff  # a quiet last day moves it earlier
+        later = window
+    # the data runs out: fewer windows, no error
+    assert len(pipeline.training_windows(validation, 100, test_days=30)) < 100
+
+
+def test_copurchase_counts_known_answer():
+    lines = LINES.assign(invoice_id=["1", "1", "2", "2"], timestamp=pd.to_datetime(["2024-01-01"] * 4))
+    later = LINES.iloc[[3]].assign(item_id="x", invoice_id="9", timestamp=pd.to_datetime("2024-03-01"))
+    lines = pd.concat([lines, later], ignore_index=True)  # b buys x in the test period: b is evaluated
+    split = rec.temporal_split(lines, 30)
+    # invoice 1: a bought x and y; invoice 2: a bought x, b bought y (one invoice id, both products)
+    np.testing.assert_array_equal(pipeline.copurchase_counts(split), [[0.0, 2.0], [2.0, 0.0]])
+
+
+def test_choose_pool_keeps_the_pool_holding_more(splits):
+    validation, _ = splits
+    scores = pipeline.source_scores(validation, ["EASE-recency", "trending"], l2=10.0)
+    lists = pipeline.source_lists(scores, 60)
+    kind, size = pipeline.choose_pool(lists, validation, ["EASE-recency", "trending"], 10)
+    truth = validation.truth[validation.eval_users]
+    recall = lambda pool: (pipeline._hits(pool, truth) / np.diff(truth.indptr)).mean()  # noqa: E731
+    union = pipeline.union_lists(lists, ["EASE-recency", "trending"], 10)
+    single = lists["EASE-recency"][:, : int(round((union >= 0).sum(axis=1).mean()))]
+    assert (kind == "union") == (recall(union) > recall(single))
+    assert size == (10 if kind == "union" else single.shape[1])
+
+
+def test_pair_features_count_proposing_sources_and_basket_signals(splits):
+    validation, _ = splits
+    scores = pipeline.source_scores(validation, ["EASE-recency", "trending"], l2=10.0)
+    pool = pipeline.source_lists(scores, 5)["EASE-recency"]
+    pairs = pipeline.pair_features(validation, scores, pool, depth=5)
+    assert (pairs["n_sources"] >= 1).all() and (pairs["n_sources"] <= 2).all()  # EASE-recency proposed every one
+    assert set(pipeline.CONTEXT_FEATURES) <= set(pairs.columns)
+    assert (pairs["last_basket_similarity"] >= 0).all() and (pairs["log_copurchases_recent"] >= 0).all()
 
 
 def test_ranker_models():
