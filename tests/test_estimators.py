@@ -44,6 +44,7 @@ import shopai_lab
 from shopai_lab import anomaly, behavior, clv, experiments, forecast, pricing, recommend, spark, support
 from shopai_lab.anomaly.detectors import _Detector
 from shopai_lab.data import load_cdnow_summary
+from shopai_lab.forecast.gbm import GlobalTreeForecaster
 from tests.support.test_intents import INTENTS as _INTENTS
 from tests.support.test_intents import TEXTS as _TEXTS
 
@@ -316,6 +317,7 @@ CASES: dict[type, Callable[[], Case]] = {
 BASES: dict[type, str] = {
     _Detector: "the anomaly detectors' shared input checks",
     forecast.Forecaster: "the forecasters' base class: fit/predict of the subclasses",
+    GlobalTreeForecaster: "the global tree forecasters' training rows, update and capped predictions",
     pricing.Policy: "the bandit policies' base class: select/update of the subclasses",
     recommend.Recommender: "the recommenders' base class: scores/recommend of the subclasses",
 }
