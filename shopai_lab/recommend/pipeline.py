@@ -8,7 +8,7 @@ period's purchases for the same budget (:func:`choose_pool`): the union of the s
 
 Stage two: a LightGBM lambdarank ranker scores every (customer, candidate) pair from each source's score, z-score
 and rank, how many sources propose the product, basket signals (:func:`basket_context`) and product and customer
-features (those of :mod:`shopai_lab.recommend.rerank`), and reorders the pool.
+features, and reorders the pool.
 
 The protocol (:func:`two_stage_experiment`): everything that is chosen (half-life, pool, number of earlier training
 windows) is chosen on the validation split, the ranker trained on windows before it
@@ -41,7 +41,6 @@ from shopai_lab.recommend.linear import EASE
 from shopai_lab.recommend.neighbours import ItemKNN
 from shopai_lab.recommend.popularity import Popularity
 from shopai_lab.recommend.recipes import TREND_HALF_LIFE_DAYS, trending_interactions
-from shopai_lab.recommend.rerank import _customer_table, _item_table
 from shopai_lab.stats import bootstrap_mean, paired_bootstrap
 
 #: Half-lives (days) of the recency weighting tried on the validation period (``inf``: no decay, plain EASE).
@@ -73,6 +72,42 @@ CONTEXT_FEATURES = (
     "last_basket_similarity",
     "log_copurchases_recent",
 )
+
+
+def _item_table(split: Split, recent_days: int) -> pd.DataFrame:
+    """Per product, from the training purchases: distinct buyers (all, and in the last ``recent_days`` days),
+    first and last sale, median unit price; rows in the order of ``split.train.items``."""
+    lines = split.train_purchases
+    end = split.cutoff
+    by_item = lines.groupby("item_id", observed=True)
+    recent = lines[lines["timestamp"] >= end - pd.Timedelta(days=recent_days)]
+    table = pd.DataFrame(
+        {
+            "buyers": by_item["customer_id"].nunique(),
+            "recent_buyers": recent.groupby("item_id", observed=True)["customer_id"].nunique(),
+            "last_sale": by_item["timestamp"].max(),
+            "first_sale": by_item["timestamp"].min(),
+            "price": by_item["unit_price"].median(),
+        }
+    ).reindex(split.train.items)
+    table["recent_buyers"] = table["recent_buyers"].fillna(0.0)
+    return table
+
+
+def _customer_table(split: Split, customer_ids: pd.Index) -> pd.DataFrame:
+    """Per customer, from the training purchases (all before the cutoff): whole days since the last purchase,
+    distinct invoices and the median unit price paid."""
+    lines = split.train_purchases
+    by_customer = lines.groupby("customer_id", sort=True, observed=True)
+    days = (split.cutoff - by_customer["timestamp"].max()) / pd.Timedelta(days=1)
+    customers = pd.DataFrame(
+        {
+            "days_since_last": np.floor(days),
+            "invoices": by_customer["invoice_id"].nunique(),
+            "median_paid": by_customer["unit_price"].median(),
+        }
+    )
+    return customers.reindex(customer_ids)
 
 
 def recency_matrix(split: Split, half_life_days: float) -> sp.csr_matrix:

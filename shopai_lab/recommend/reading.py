@@ -286,24 +286,6 @@ def describe_tradeoff(table: pd.DataFrame, loss_margin_share: float, chosen: flo
     )
 
 
-def describe_rerank_setup(experiment, split: Split) -> str:
-    """What the learned re-ranker of notebook 03 sees and learns from, and the ceiling its candidates set.
-
-    ``experiment`` is :func:`shopai_lab.recommend.rerank_experiment`'s result on ``split``.
-    """
-    from shopai_lab.recommend.rerank import FEATURE_GROUPS, PAIR_FEATURES, RerankExperiment
-
-    require_instance(experiment, RerankExperiment, "experiment")
-    require_instance(split, Split, "split")
-    return (
-        f"The scorer sees {count(len(PAIR_FEATURES), 'feature')} in {len(FEATURE_GROUPS)} groups, learned from "
-        f"{count(experiment.train_pairs, 'validation pair')} ({percent(experiment.train_positive_rate)} positive). "
-        f"{count(len(split.eval_users), 'test customer')}; the candidate lists hold "
-        f"{percent(experiment.table['candidate_recall'].iloc[0])} of their novel test purchases, a ceiling no "
-        "re-ordering can pass."
-    )
-
-
 def describe_example(split: Split, customer, hits: int, model: str, k: int, random_state, currency: str) -> str:
     """The example customer's history before the cutoff and how many of the model's top ``k`` they bought."""
     require_instance(split, Split, "split")
@@ -344,14 +326,6 @@ def describe_summary(difference, model: str, baseline: str, results: pd.DataFram
         f"On this data: {compare(difference, model, baseline, f'nDCG@{k}')} "
         f"{describe_hit_rate(results, split, model, baseline, k)} For new products the content model finds one "
         f"for {cold.hit_rate:.1%} of their buyers, a random list for {cold.random_hit_rate:.1%}."
-    )
-
-
-def describe_rerank_gains(gains: pd.DataFrame) -> str:
-    """Each re-ranker against the Blend and each ablation against the full re-ranker, on nDCG@10 with intervals."""
-    require_columns(gains, ["interval", "baseline"], "gains")
-    return " ".join(
-        compare(row["interval"], name, row["baseline"], "nDCG@10", digits=4) for name, row in gains.iterrows()
     )
 
 

@@ -5,9 +5,7 @@ Notebook 02 tunes every model on a *validation* split cut inside train
 (:func:`fit_models`). The house CF model is the Blend of
 :func:`fit_house_blend`: EASE and ALS (co-purchase structure, weight 1 each) and
 a *trending* popularity (recency-weighted purchases, half-life 14 days) whose
-weight is tuned too. The re-ranker's candidate generation
-(:func:`shopai_lab.recommend.rerank.build_candidates`) starts from
-:data:`CANDIDATE_PARAMS` and accepts tuned parameters instead.
+weight is tuned too.
 """
 
 from __future__ import annotations
@@ -60,8 +58,6 @@ TUNING_GRIDS: dict[str, dict[str, list]] = {
 DEFAULT_TREND_WEIGHT = 0.4
 #: Half-life (days) of the recency weighting behind the Blend's trending component.
 TREND_HALF_LIFE_DAYS = 14.0
-#: EASE and ALS settings of the re-ranker's candidate generation when no tuned ones are given.
-CANDIDATE_PARAMS: dict[str, dict] = {"EASE": {"l2": 300.0}, "ALS": {"factors": 64, "iterations": 15}}
 
 
 def trending_interactions(split: Split, half_life_days: float = TREND_HALF_LIFE_DAYS) -> InteractionMatrix:

@@ -51,8 +51,6 @@ ROWS = [
     (recommend.describe_choice, {"scores": pd.Series(dtype=float), "metric_label": "nDCG"}, ValueError, "scores"),
     (recommend.describe_choice, {"scores": [0.1], "metric_label": "nDCG"}, TypeError, "scores"),
     (recommend.describe_pitfalls, {"table": pd.DataFrame({"nDCG@k": [0.1]})}, ValueError, "share of bought"),
-    (recommend.describe_rerank_setup, {"experiment": None, "split": None}, TypeError, "experiment"),
-    (recommend.describe_rerank_gains, {"gains": pd.DataFrame({"interval": []})}, ValueError, "baseline"),
     (recommend.describe_cold_start, {"cold": {"hit_rate": 0.5}, "k": 10}, TypeError, "cold"),
     (
         recommend.describe_example,

@@ -1,7 +1,6 @@
 """The house recipes: tuning grids, the tuned line-up, the Blend, and the re-ranker's candidate settings."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from shopai_lab import recommend as rec
@@ -112,21 +111,3 @@ def test_the_trend_needs_dated_purchases(splits):
     leaky = rec.random_split(split.train, test_share=0.2, random_state=0)
     with pytest.raises(ValueError, match="random_split"):
         rec.fit_house_blend(leaky)
-
-
-def test_candidates_take_their_settings_from_the_recipe_or_from_params(splits):
-    validation, _ = splits
-    als = {"factors": 4, "iterations": 2}
-    default = rec.build_candidates(validation, n_candidates=10, params={"ALS": als})
-    items, scores = (
-        rec.EASE(**rec.CANDIDATE_PARAMS["EASE"]).fit(validation.train.matrix).recommend(validation.eval_users, k=10)
-    )
-    np.testing.assert_array_equal(default.items, items)
-    np.testing.assert_allclose(default.features["cf_score"], scores.ravel())
-    tuned = rec.build_candidates(validation, n_candidates=10, params={"EASE": {"l2": 5.0}, "ALS": als})
-    items, _ = rec.EASE(l2=5.0).fit(validation.train.matrix).recommend(validation.eval_users, k=10)
-    np.testing.assert_array_equal(tuned.items, items)
-    reseeded = rec.build_candidates(validation, n_candidates=10, params={"ALS": als}, random_state=1)
-    assert not np.allclose(reseeded.features["als_score"], default.features["als_score"])
-    assert list(default.features.columns) == list(rec.PAIR_FEATURES)
-    assert isinstance(default.features, pd.DataFrame)
