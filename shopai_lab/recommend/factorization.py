@@ -20,6 +20,34 @@ from shopai_lab._validation import (
 from shopai_lab.recommend.base import Recommender
 
 
+def _rowwise_dots(
+    V: np.ndarray, rows: np.ndarray, Y: np.ndarray, cols: np.ndarray, out: np.ndarray, block: int
+) -> np.ndarray:
+    """``out[k] = V[rows[k]] . Y[cols[k]]`` for every non-zero k, in cache-sized blocks of ``block`` non-zeros.
+
+    The sampled product ``(V Y')`` at the observed cells, without the ``nnz x f``
+    temporaries: each block's gathered rows stay in the CPU cache. Each dot product is
+    the same ``einsum`` over the factors as on the whole array, so the values do not
+    depend on ``block``.
+
+    Examples
+    --------
+    >>> V, Y = np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([[3.0, 1.0], [1.0, 1.0]])
+    >>> _rowwise_dots(V, np.array([0, 0, 1]), Y, np.array([0, 1, 1]), np.empty(3), block=2)
+    array([5., 3., 1.])
+    """
+    gathered_v = np.empty((min(block, len(rows)), V.shape[1]))
+    gathered_y = np.empty_like(gathered_v)
+    for lo in range(0, len(rows), block):
+        hi = min(lo + block, len(rows))
+        gv, gy = gathered_v[: hi - lo], gathered_y[: hi - lo]
+        # mode="clip" writes straight into ``out`` (the default mode buffers); the indices are in range.
+        np.take(V, rows[lo:hi], axis=0, out=gv, mode="clip")
+        np.take(Y, cols[lo:hi], axis=0, out=gy, mode="clip")
+        np.einsum("ij,ij->i", gv, gy, out=out[lo:hi])
+    return out
+
+
 def _conjugate_gradient(
     Cm1: sp.csr_matrix,
     B: sp.csr_matrix,
@@ -30,15 +58,17 @@ def _conjugate_gradient(
     steps: int,
     chunk: int = 1024,
     n_threads: int | None = None,
+    block: int = 512,
 ) -> np.ndarray:
     """A few conjugate-gradient steps on ``(YtY + Y' (C_u - I) Y + reg I) x_u = Y' C_u p_u`` for every row u.
 
     ``Cm1`` holds ``c_ui - 1 = alpha r_ui`` at the observed cells, ``B`` holds
     ``c_ui`` there (``p_ui = 1``). All rows are solved together, in chunks of
-    ``chunk`` rows (bounding the memory of the gathered factor rows) that run on
-    ``n_threads`` threads (numpy releases the GIL in the heavy operations).
-    The chunks do not depend on the thread count, so neither do the results:
-    each row's arithmetic is the same whichever thread runs its chunk.
+    ``chunk`` rows that run on ``n_threads`` threads (numpy releases the GIL in the
+    heavy operations). The chunks do not depend on the thread count, so neither do
+    the results: each row's arithmetic is the same whichever thread runs its chunk.
+    The products with ``Y' (C_u - I) Y`` go through the observed cells only, in
+    blocks of ``block`` non-zeros (:func:`_rowwise_dots`), then a sparse product.
     """
     X = X0.copy()
     n_rows = X.shape[0]
@@ -48,12 +78,11 @@ def _conjugate_gradient(
     def solve(lo: int, hi: int) -> None:
         cm1 = Cm1[lo:hi]
         rows = np.repeat(np.arange(hi - lo), np.diff(cm1.indptr))
-        Yc = Y[cm1.indices]
-
         weighted = cm1.copy()  # same sparsity; its values are refilled on every product
 
         def apply_a(V: np.ndarray) -> np.ndarray:
-            np.multiply(np.einsum("ij,ij->i", V.take(rows, axis=0), Yc), cm1.data, out=weighted.data)
+            _rowwise_dots(V, rows, Y, cm1.indices, weighted.data, block)
+            weighted.data *= cm1.data
             return V @ YtY + weighted @ Y + regularization * V
 
         x = X[lo:hi]
