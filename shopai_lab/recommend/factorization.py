@@ -48,6 +48,49 @@ def _rowwise_dots(
     return out
 
 
+def _cg_chunk(
+    cm1: sp.csr_matrix,
+    rhs: np.ndarray,
+    Y: np.ndarray,
+    YtY: np.ndarray,
+    x: np.ndarray,
+    regularization: float,
+    steps: int,
+    block: int,
+) -> None:
+    """``steps`` conjugate-gradient steps for the rows of one chunk, updating ``x`` in place.
+
+    Solves ``(YtY + Y' diag(cm1_u) Y + reg I) x_u = rhs_u`` for every row u of ``cm1``,
+    warm-started from ``x``. The vector updates reuse preallocated buffers; each is the
+    same floating-point operation as its textbook form (``x + step p``), so the result
+    does not depend on the buffering.
+    """
+    rows = np.repeat(np.arange(cm1.shape[0]), np.diff(cm1.indptr))
+    cols = cm1.indices.astype(np.intp)
+    weighted = cm1.copy()  # same sparsity; its values are refilled on every product
+    ap, tmp = np.empty_like(x), np.empty_like(x)
+
+    def apply_a(V: np.ndarray) -> np.ndarray:  # ap = (V YtY + Y' diag(cm1 * (V Y')) Y) + reg V
+        np.multiply(_rowwise_dots(V, rows, Y, cols, weighted.data, block), cm1.data, out=weighted.data)
+        np.matmul(V, YtY, out=ap)
+        np.add(ap, weighted @ Y, out=ap)
+        return np.add(ap, np.multiply(V, regularization, out=tmp), out=ap)
+
+    r = rhs - apply_a(x)
+    p = r.copy()
+    rs_old = np.einsum("ij,ij->i", r, r)
+    for _ in range(steps):
+        apply_a(p)
+        denom = np.einsum("ij,ij->i", p, ap)
+        step = np.where(denom > 0, rs_old / np.where(denom > 0, denom, 1.0), 0.0)[:, None]
+        x += np.multiply(step, p, out=tmp)
+        r -= np.multiply(step, ap, out=tmp)
+        rs_new = np.einsum("ij,ij->i", r, r)
+        p *= np.where(rs_old > 0, rs_new / np.where(rs_old > 0, rs_old, 1.0), 0.0)[:, None]
+        p += r
+        rs_old = rs_new
+
+
 def _conjugate_gradient(
     Cm1: sp.csr_matrix,
     B: sp.csr_matrix,
@@ -76,30 +119,7 @@ def _conjugate_gradient(
     bounds = [(lo, min(lo + chunk, n_rows)) for lo in range(0, n_rows, chunk)]
 
     def solve(lo: int, hi: int) -> None:
-        cm1 = Cm1[lo:hi]
-        rows = np.repeat(np.arange(hi - lo), np.diff(cm1.indptr))
-        weighted = cm1.copy()  # same sparsity; its values are refilled on every product
-
-        def apply_a(V: np.ndarray) -> np.ndarray:
-            _rowwise_dots(V, rows, Y, cm1.indices, weighted.data, block)
-            weighted.data *= cm1.data
-            return V @ YtY + weighted @ Y + regularization * V
-
-        x = X[lo:hi]
-        r = (B[lo:hi] @ Y) - apply_a(x)
-        p = r.copy()
-        rs_old = np.einsum("ij,ij->i", r, r)
-        for _ in range(steps):
-            ap = apply_a(p)
-            denom = np.einsum("ij,ij->i", p, ap)
-            step = np.where(denom > 0, rs_old / np.where(denom > 0, denom, 1.0), 0.0)
-            x = x + step[:, None] * p
-            r = r - step[:, None] * ap
-            rs_new = np.einsum("ij,ij->i", r, r)
-            beta = np.where(rs_old > 0, rs_new / np.where(rs_old > 0, rs_old, 1.0), 0.0)
-            p = r + beta[:, None] * p
-            rs_old = rs_new
-        X[lo:hi] = x
+        _cg_chunk(Cm1[lo:hi], B[lo:hi] @ Y, Y, YtY, X[lo:hi], regularization, steps, block)
 
     if len(bounds) == 1 or n_threads == 1:
         for lo, hi in bounds:
