@@ -54,19 +54,19 @@ def _cg_chunk(
     YtY: np.ndarray,
     x: np.ndarray,
     dots: np.ndarray,
-    regularization: float,
     steps: int,
     block: int,
     fresh: bool,
 ) -> None:
     """``steps`` conjugate-gradient steps for the rows of one chunk, updating ``x`` and ``dots`` in place.
 
-    Solves ``(YtY + Y' diag(cm1_u) Y + reg I) x_u = Y' (1 + cm1_u)`` for every row u of
-    ``cm1``, warm-started from ``x``. ``dots`` holds ``x_u . y_i`` at the chunk's cells
-    (computed first when ``fresh``); it is kept up to date as ``x`` moves along the
-    search directions (``x . y + step p . y``), so the next half-step's first product
-    needs no pass over the factors. The residual's right-hand side is fused into it:
-    ``r = Y' (1 + cm1 - cm1 * dots) - x YtY - reg x``.
+    Solves ``(YtY + Y' diag(cm1_u) Y) x_u = Y' (1 + cm1_u)`` for every row u of ``cm1``,
+    warm-started from ``x``, where ``YtY`` already holds the penalty (``Y'Y + reg I``).
+    ``dots`` holds ``x_u . y_i`` at the chunk's cells (computed first when ``fresh``);
+    it is kept up to date as ``x`` moves along the search directions
+    (``x . y + step p . y``), so the next half-step's first product needs no pass over
+    the factors. The right-hand side is fused into the first residual:
+    ``r = Y' (1 + cm1 - cm1 * dots) - x YtY``.
     """
     rows = np.repeat(np.arange(cm1.shape[0]), np.diff(cm1.indptr))
     cols = cm1.indices.astype(np.intp)
@@ -77,14 +77,12 @@ def _cg_chunk(
     np.subtract(cm1.data + 1.0, cm1.data * dots, out=weighted.data)
     r = weighted @ Y
     r -= np.matmul(x, YtY, out=ap)
-    r -= np.multiply(x, regularization, out=tmp)
     p = r.copy()
     rs_old = np.einsum("ij,ij->i", r, r)
     for _ in range(steps):
-        # ap = (p YtY + Y' diag(cm1 * (p Y')) Y) + reg p
+        # ap = p (YtY + reg I) + Y' diag(cm1 * (p Y')) Y
         np.multiply(_rowwise_dots(p, rows, Y, cols, p_dots, block), cm1.data, out=weighted.data)
         np.add(np.matmul(p, YtY, out=ap), weighted @ Y, out=ap)
-        ap += np.multiply(p, regularization, out=tmp)
         denom = np.einsum("ij,ij->i", p, ap)
         step = np.where(denom > 0, rs_old / np.where(denom > 0, denom, 1.0), 0.0)
         x += np.multiply(step[:, None], p, out=tmp)
@@ -120,7 +118,9 @@ def _conjugate_gradient(
     ``Y' (C_u - I) Y`` go through the observed cells only, in blocks of ``block``
     non-zeros (:func:`_rowwise_dots`), then a sparse product.
     """
-    X = X0.copy()
+    X = np.array(X0, dtype=np.float64)  # a copy; the solver works in double precision
+    Cm1, Y = Cm1.astype(np.float64, copy=False), np.asarray(Y, dtype=np.float64)
+    YtY = YtY + regularization * np.eye(YtY.shape[0])
     out = np.empty(Cm1.nnz) if dots is None else dots.copy()
     n_rows = X.shape[0]
     n_threads = max(1, int(n_threads or os.cpu_count() or 1))
@@ -128,7 +128,7 @@ def _conjugate_gradient(
 
     def solve(lo: int, hi: int) -> None:
         cells = out[Cm1.indptr[lo] : Cm1.indptr[hi]]
-        _cg_chunk(Cm1[lo:hi], Y, YtY, X[lo:hi], cells, regularization, steps, block, dots is None)
+        _cg_chunk(Cm1[lo:hi], Y, YtY, X[lo:hi], cells, steps, block, dots is None)
 
     if len(bounds) == 1 or n_threads == 1:
         for lo, hi in bounds:
@@ -144,9 +144,9 @@ def _transpose_order(X: sp.csr_matrix) -> np.ndarray:
 
     Examples
     --------
-    >>> X = sp.csr_matrix(np.array([[1.0, 2.0], [0.0, 3.0]]))
-    >>> X.data[_transpose_order(X)], X.T.tocsr().data
-    (array([1., 2., 3.]), array([1., 2., 3.]))
+    >>> X = sp.csr_matrix(np.array([[0.0, 1.0], [2.0, 3.0]]))
+    >>> _transpose_order(X), X.T.tocsr().data
+    (array([1, 0, 2]), array([2., 1., 3.]))
     """
     positions = sp.csr_matrix((np.arange(X.nnz, dtype=np.int64), X.indices, X.indptr), shape=X.shape)
     return positions.T.tocsr().data.astype(np.intp)
@@ -160,7 +160,10 @@ class ALS(Recommender):
     ``c_ui = 1 + alpha r_ui``. Each half-step updates all user (item) factors by
     ``cg_steps`` conjugate-gradient steps warm-started from the previous factors
     (Takacs, Pilaszy & Tikk 2011), vectorised over rows; the dense ``Y'Y`` trick
-    keeps the cost proportional to the non-zeros.
+    keeps the cost proportional to the non-zeros. The products ``x_u . y_i`` at the
+    observed cells are formed in cache-sized blocks and carried from one half-step to
+    the next (the previous solve already knows them), so a half-step makes ``cg_steps``
+    passes over the non-zeros' factors, not ``cg_steps + 1``.
 
     Parameters
     ----------
