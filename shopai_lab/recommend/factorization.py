@@ -42,8 +42,8 @@ def _rowwise_dots(
         hi = min(lo + block, len(rows))
         gv, gy = gathered_v[: hi - lo], gathered_y[: hi - lo]
         # mode="clip" lets take write into the buffer (mode="raise" copies first); the indices are in range.
-        np.take(V, rows[lo:hi], axis=0, out=gv, mode="clip")
-        np.take(Y, cols[lo:hi], axis=0, out=gy, mode="clip")
+        V.take(rows[lo:hi], axis=0, out=gv, mode="clip")
+        Y.take(cols[lo:hi], axis=0, out=gy, mode="clip")
         np.einsum("ij,ij->i", gv, gy, out=out[lo:hi])
     return out
 
