@@ -73,6 +73,9 @@ def main() -> None:
     ratio = np.median(t[:, 0]) / np.median(t[:, 1])
     verdict = "target met" if ratio < TARGET_RATIO else "target not met"
     print(f"median fit time ours/implicit: {ratio:.2f}x (target < {TARGET_RATIO:g}x): {verdict}")
+    cores = np.median(t[:, 3] / t[:, 1])  # implicit's CPU seconds per wall second: the cores it actually got
+    if cores < 0.75 * threads:
+        print(f"caution: implicit used {cores:.1f} of {threads} cores (a busy machine); the ratio flatters ours")
 
 
 if __name__ == "__main__":
