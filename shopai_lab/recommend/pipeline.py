@@ -241,8 +241,8 @@ def basket_context(split: Split, counts: np.ndarray | None = None, recent_days: 
         split, lines[lines["timestamp"] >= split.cutoff - pd.Timedelta(days=recent_days)], users
     )
     return {
-        "last_basket_similarity": np.asarray(last @ similarity) / size,
-        "copurchases_recent": np.asarray(recent @ counts),
+        "last_basket_similarity": ranking.quantize(np.asarray(last @ similarity) / size),
+        "copurchases_recent": ranking.quantize(np.asarray(recent @ counts)),
     }
 
 
@@ -276,7 +276,8 @@ def source_scores(
     Returns
     -------
     dict
-        ``{source: (len(split.eval_users), n_items) float64 array}``.
+        ``{source: (len(split.eval_users), n_items) float64 array}``, each row on the grid of
+        :func:`shopai_lab.ranking.quantize` (so near-ties are exact ties on every CPU).
     """
     require_instance(split, Split, "split")
     sources = require_strings(sources, "sources")
@@ -305,7 +306,9 @@ def source_scores(
 
             model = SASRec(progress=False, random_state=random_state).fit(split.train.matrix, split_sequences(split))
         out[name] = _masked_scores(model, split, users)
-    return out
+    # Last-bit differences between CPUs (BLAS kernels, numpy's SIMD exp and log) must not reorder near-ties: the
+    # lists, ranks and features below are computed from scores on a grid that is the same on every machine.
+    return {name: ranking.quantize(values, axis=1) for name, values in out.items()}
 
 
 def _top(scores: np.ndarray, depth: int) -> np.ndarray:
@@ -423,7 +426,7 @@ def select_sources(lists: dict[str, np.ndarray], split: Split, depth: int, min_g
 
 def _rank_and_z(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row: each column's rank (1 = best; quantised, ties to the lower position) and z-score over finite ones."""
-    order = np.argsort(-values, axis=1, kind="stable")  # a feature: last-bit ties need no stable order
+    order = np.argsort(-values, axis=1, kind="stable")  # quantised scores: exact ties break by position
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(1, values.shape[1] + 1)[None, :].repeat(len(values), 0), axis=1)
     finite = np.where(np.isfinite(values), values, np.nan)
@@ -460,7 +463,9 @@ def pair_features(
     Columns: ``<source>_z``, ``<source>_rank`` and ``<source>_raw`` for every source of ``scores`` (its
     per-customer z-score, its log rank over the whole catalogue and its score), then :data:`CONTEXT_FEATURES`
     (``n_sources``: sources with the product in their top ``depth``; the basket signals of :func:`basket_context`,
-    computed unless ``context`` holds them), then ``user`` (row of ``pool``) and ``item``.
+    computed unless ``context`` holds them), then ``user`` (row of ``pool``) and ``item``. Each feature column is
+    on the grid of :func:`shopai_lab.ranking.quantize`, so a last-bit difference between CPUs does not reach the
+    ranker.
     """
     require_instance(split, Split, "split")
     depth = require_positive_int(depth, "depth")
@@ -496,6 +501,9 @@ def pair_features(
         }
     )
     frame = pd.DataFrame(features).replace([np.inf, -np.inf], np.nan).fillna(0.0)
+    # the ranker's input on a grid per column: LightGBM then learns the same trees on every CPU (its own sums run
+    # in a fixed order on one thread), where a last-bit difference in a z-score or a log could move a split
+    frame = frame.apply(lambda column: ranking.quantize(column.to_numpy()))
     return frame.assign(user=rows, item=items)
 
 

@@ -53,14 +53,17 @@ def test_stored_notebook_02_house_pipeline():
     assert metrics["pipeline/half_life_days"] == 90.0
     assert metrics["pipeline/sources"] == 4
     assert metrics["pipeline/pool_size"] == 206  # EASE-recency's top 206 held more than the union of that size
-    assert metrics["pipeline/windows"] == 1  # one window 0.1388, three 0.1387 on validation: within noise of each other
+    assert metrics["pipeline/windows"] == 3  # three earlier windows 0.1378, one 0.1348 on validation
     assert metrics["pipeline/validation_ndcg/EASE"] == pytest.approx(metrics["validation_ndcg/EASE"], abs=1e-4)
     _recommendation_follows_the_margin_rule(metrics)
     # recency weighting lifts EASE on the test period; the interval over customers excludes zero
     assert metrics["ndcg@10/EASE-recency"] == pytest.approx(0.1151, abs=0.002)
     assert metrics["ndcg@10/EASE-recency-EASE/low"] > 0
-    # issue 24's target (two-stage >= 0.130 on the test period) is NOT met: the test figure is recorded as it is
-    assert metrics["ndcg@10/two-stage"] == pytest.approx(0.1180, rel=0.03)
+    # the pipeline's validation gain over EASE-recency (+0.0056, 95% CI -0.0009 to +0.0121) is not clear of zero, so
+    # EASE-recency is recommended; issue 24's target (two-stage >= 0.130 on the test period) is NOT met either, and
+    # the test figure is recorded as it is
+    assert metrics["pipeline/recommended"] == "EASE-recency"
+    assert metrics["ndcg@10/two-stage"] == pytest.approx(0.1231, rel=0.03)
     assert metrics["ndcg@10/two-stage-EASE/low"] > 0  # better than EASE, its interval over customers above zero
 
 

@@ -194,3 +194,23 @@ def test_candidate_recall_reading_branches_on_a_deeper_single_source():
 def test_recency_reading_branches_when_no_half_life_helps():
     text = rec.describe_recency(pd.Series({30.0: 0.11, np.inf: 0.12}))
     assert text.startswith("No half-life beats unweighted purchases") and "30 days" in text
+
+
+def test_pair_features_do_not_see_last_bit_differences(splits):
+    """Another CPU computes scores a few units in the last place apart: the features (so the ranker's trees and
+    lists) must not move. Scores nudged by one ulp up or down give the same pairs, bit for bit, but for the rare
+    value that sits within its noise of a grid boundary."""
+    validation, _ = splits
+    scores = pipeline.source_scores(validation, ["EASE-recency", "trending"], l2=10.0)
+    assert all(np.array_equal(v, pipeline.ranking.quantize(v, axis=1)) for v in scores.values())  # on the grid
+    # another CPU: each score a unit in the last place up or down, then the grid source_scores puts them on
+    up_or_down = lambda v: np.where(np.arange(v.size).reshape(v.shape) % 2, np.inf, -np.inf)  # noqa: E731
+    nudged = {name: pipeline.ranking.quantize(np.where(np.isfinite(v), np.nextafter(v, up_or_down(v)), v), axis=1)
+              for name, v in scores.items()}  # fmt: skip
+    pool = pipeline.source_lists(scores, 5)["EASE-recency"]
+    context = pipeline.basket_context(validation)
+    pairs = pipeline.pair_features(validation, scores, pool, depth=5, context=context)
+    again = pipeline.pair_features(validation, nudged, pool, depth=5, context=context)
+    grid = again.drop(columns=["user", "item"]).apply(lambda column: pipeline.ranking.quantize(column.to_numpy()))
+    pd.testing.assert_frame_equal(again.drop(columns=["user", "item"]), grid)  # every column on its grid
+    assert (pairs.to_numpy() == again.to_numpy()).mean() > 0.999
